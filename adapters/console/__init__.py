@@ -1,0 +1,1 @@
+"""The console adapter: StudyBot in a terminal, with no accounts."""

@@ -1,0 +1,1 @@
+"""StudyBot's platform-neutral core: content, store, use cases and messages."""

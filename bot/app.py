@@ -1,0 +1,115 @@
+"""The one entry point adapters call: text commands and button clicks in, messages out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from bot import actions
+from bot.actions import BadAction, Verb
+from bot.commands import BY_NAME, CommandSyntaxError, help_message, parse
+from bot.messages import Message, error
+from bot.usecases import admin, interview, lessons, progress, quiz
+from bot.usecases.context import Actor, Core
+
+log = logging.getLogger(__name__)
+
+DATABASE_DOWN = error(
+    "StudyBot can't reach its database right now",
+    "Nothing you did was lost. Please try again in a minute.",
+)
+UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
+
+
+class StudyBot:
+    """Routes `/study` text and button ids to the use cases, turning failures into friendly messages."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    @property
+    def course_title(self) -> str:
+        """The title of the course being served."""
+        return self.core.course.title
+
+    async def dispatch(self, actor: Actor, text: str) -> Message:
+        """Handle `/study <subcommand> [args]` as typed on Slack or the console."""
+        try:
+            command = parse(text)
+        except CommandSyntaxError as exc:
+            return error("I couldn't read that command", f"{exc}. Check your quotes and try again.")
+        return await self._guard(self._route(actor, command.name, list(command.args)))
+
+    async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
+        """Handle a subcommand whose arguments the platform already split (Discord options)."""
+        return await self._guard(self._route(actor, name, args))
+
+    async def click(self, actor: Actor, action_id: str, delivery_key: str) -> Message:
+        """Handle a button click; `delivery_key` is the platform's id for this click."""
+        try:
+            action = actions.decode(action_id)
+        except BadAction:
+            return error("That button is not one of mine", "Try `/study help`.")
+        return await self._guard(self._click(actor, action, delivery_key))
+
+    async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
+        core, rest = self.core, " ".join(args) or None
+        if name in ("", "help"):
+            return help_message(self.course_title)
+        if name not in BY_NAME:
+            return help_message(self.course_title, unknown=name)
+        if name == "lesson":
+            return await lessons.lesson(core, actor, rest)
+        if name == "today":
+            return await lessons.today(core, actor)
+        if name == "quiz":
+            return await quiz.next_question(core, actor, rest)
+        if name == "interview":
+            return await interview.next_interview(core, actor, rest)
+        if name == "streak":
+            return await progress.streak(core, actor)
+        if name == "stats":
+            return await progress.stats(core, actor)
+        if name == "leaderboard":
+            return await progress.leaderboard(core, actor, rest)
+        if name == "setup":
+            return await admin.setup(core, actor, args)
+        if name in ("pause", "resume"):
+            return await admin.set_paused(core, actor, args, paused=name == "pause")
+        return await admin.schedule(core, actor)
+
+    async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
+        core, args = self.core, action.args
+        if action.verb is Verb.ANSWER and len(args) in (3, 4) and args[2].isdigit():
+            scoped = len(args) == 4 and args[3] == actions.SCOPED
+            return await quiz.answer(
+                core, actor, args[0], args[1], int(args[2]), delivery_key, scoped
+            )
+        if action.verb in (Verb.NEXT, Verb.QUIZ_TOPIC) and len(args) <= 1:
+            return await quiz.next_question(core, actor, args[0] if args else None)
+        if action.verb is Verb.REVEAL and len(args) == 2:
+            return await interview.reveal(core, args[0], args[1])
+        if action.verb is Verb.GRADE and len(args) == 3:
+            return await interview.grade(core, actor, args[0], args[1], args[2], delivery_key)
+        if action.verb is Verb.INTERVIEW and len(args) <= 1:
+            return await interview.next_interview(core, actor, args[0] if args else None)
+        if action.verb is Verb.LESSON and len(args) == 1:
+            return await lessons.lesson(core, actor, args[0])
+        return error("That button is damaged", "Try `/study help`.")
+
+    async def _guard(self, work: Coroutine[Any, Any, Message]) -> Message:
+        try:
+            return await work
+        except (OperationalError, PoolTimeout, OSError, ConnectionError) as exc:
+            log.error("database unavailable: %s", exc.__class__.__name__, exc_info=True)
+            return DATABASE_DOWN
+        except DBAPIError:
+            log.exception("database error")
+            return DATABASE_DOWN
+        except Exception:
+            log.exception("unexpected error while handling a request")
+            return UNEXPECTED

@@ -1,0 +1,79 @@
+"""Wiring: settings, content, engine, migrations and the core, built once and injected."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import StudyBot
+from bot.content.loader import ContentError, require_course
+from bot.settings import Settings
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.usecases.context import Core
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one clear line for the operator."""
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot holds: settings, engine and the core behind its adapters."""
+
+    settings: Settings
+    engine: AsyncEngine
+    bot: StudyBot
+
+    @property
+    def core(self) -> Core:
+        """The use cases' dependencies."""
+        return self.bot.core
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.engine.dispose()
+
+
+def describe_database(url: str) -> str:
+    """The database URL without its password, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
+    """Load the course, connect to the database, migrate it, and wire the core."""
+    try:
+        course = require_course(settings.course_dir)
+    except ContentError as exc:
+        first = exc.issues[0] if exc.issues else "unknown problem"
+        raise StartupError(
+            f"the course in {settings.course_dir} has errors ({first}); "
+            "run `studybot content validate` for the full list"
+        ) from None
+    engine = create_engine(settings.db_url)
+    try:
+        if upgrade:
+            await migrate.upgrade(engine)
+        else:
+            await migrate.current_revision(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        await engine.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StartupError(
+            f"cannot use the database {describe_database(settings.db_url)}: {reason}"
+        ) from None
+    core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
+    log.info(
+        "serving %s (%d topics) from %s",
+        course.title,
+        len(course.topics),
+        describe_database(settings.db_url),
+    )
+    return Runtime(settings, engine, StudyBot(core))

@@ -1,0 +1,236 @@
+"""The `studybot` command line: run the bot, the console, and content and database tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.bootstrap import StartupError, build, describe_database
+from bot.content.loader import load_course
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("studybot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studybot", description="A study bot for Discord, Slack and the console."
+    )
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run every configured adapter and the scheduler (the default)")
+    console = sub.add_parser("console", help="study in this terminal, no accounts needed")
+    console.add_argument("--user", default=None, help="who you are (default: your login name)")
+
+    content = sub.add_parser("content", help="check and describe course packs")
+    csub = content.add_subparsers(dest="content_command", required=True)
+    validate = csub.add_parser("validate", help="check a pack and report every problem")
+    validate.add_argument(
+        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
+    )
+    validate.add_argument(
+        "--strict", action="store_true", help="treat warnings (incomplete topics) as errors"
+    )
+    stats = csub.add_parser("stats", help="sections, topics and questions per topic")
+    stats.add_argument(
+        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
+    db = sub.add_parser("db", help="database tools")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    dsub.add_parser("upgrade", help="apply database migrations")
+
+    discord = sub.add_parser("discord", help="Discord tools")
+    disc = discord.add_subparsers(dest="discord_command", required=True)
+    sync = disc.add_parser("sync", help="register the /study command with Discord")
+    sync.add_argument("--guild", type=int, default=None, help="sync to one server only (instant)")
+    disc.add_parser("invite", help="print the invite URL for this bot")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `studybot` command."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    _configure_logging(settings, quiet=args.command in ("console", "content"))
+    try:
+        if args.command == "content":
+            return _content(args, settings)
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+        if args.command == "console":
+            return asyncio.run(_console(settings, args.user))
+        if args.command == "discord":
+            return _adapter_tool("adapters.discord.cli", args, settings)
+        return asyncio.run(_run(settings))
+    except StartupError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `studybot content stats | head`
+        sys.stderr.close()
+        return 0
+
+
+def _configure_logging(settings: Settings, quiet: bool) -> None:
+    level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def _content(args: argparse.Namespace, settings: Settings) -> int:
+    root = args.path or settings.course_dir
+    result = load_course(root, strict=getattr(args, "strict", False))
+    if args.content_command == "validate":
+        for issue in result.issues:
+            print(
+                f"{issue.severity}: {issue}",
+                file=sys.stderr if issue.severity == "error" else sys.stdout,
+            )
+        if result.course is None:
+            print(
+                f"{root}: {len(result.errors)} error(s); the pack cannot be served.",
+                file=sys.stderr,
+            )
+            return 1
+        course = result.course
+        questions = sum(len(t.quiz) for t in course.topics)
+        interviews = sum(len(t.interview) for t in course.topics)
+        print(
+            f"{root}: OK · {len(course.sections)} sections, {len(course.topics)} topics, "
+            f"{questions} quiz questions, {interviews} interview questions, {len(result.warnings)} warning(s)"
+        )
+        return 0
+    if result.course is None:
+        for issue in result.errors:
+            print(f"error: {issue}", file=sys.stderr)
+        return 1
+    course = result.course
+    rows: list[dict[str, Any]] = [
+        {
+            "section": s.id,
+            "topic": t.id,
+            "title": t.title,
+            "quiz": len(t.quiz),
+            "interview": len(t.interview),
+            "complete": t.is_complete,
+        }
+        for s in course.sections
+        for t in (course.topic_by_id[i] for i in s.topic_ids)
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "course": course.id,
+                    "title": course.title,
+                    "sections": len(course.sections),
+                    "topics": rows,
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(
+        f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics"
+    )
+    for s in course.sections:
+        print(f"\n{s.title}")
+        for t in (course.topic_by_id[i] for i in s.topic_ids):
+            mark = "" if t.is_complete else "  (incomplete)"
+            number = course.topic_number(t.id)
+            print(f"  {number:>2}. {t.id:<45} quiz {len(t.quiz):>2}  interview {len(t.interview)}{mark}")
+    total_q = sum(r["quiz"] for r in rows)
+    total_i = sum(r["interview"] for r in rows)
+    print(f"\nTotal: {total_q} quiz questions, {total_i} interview questions")
+    return 0
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    runtime = await build(settings)
+    await runtime.close()
+    print(f"database {describe_database(settings.db_url)} is up to date")
+    return 0
+
+
+async def _console(settings: Settings, user: str | None) -> int:
+    from adapters.console.runner import run_console
+
+    runtime = await build(settings)
+    try:
+        await run_console(runtime.bot, user or _login_name())
+    finally:
+        await runtime.close()
+    return 0
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "learner"
+
+
+ADAPTERS = {
+    "discord": ("adapters.discord.runner", "DISCORD_TOKEN"),
+    "slack": (
+        "adapters.slack.runner",
+        "SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
+        "SLACK_SIGNING_SECRET and SLACK_HTTP_PORT (HTTP mode)",
+    ),
+}
+
+
+def configured_adapters(settings: Settings) -> list[str]:
+    """Platforms whose credentials are set."""
+    names = []
+    if settings.discord_token:
+        names.append("discord")
+    if settings.slack_bot_token and (
+        settings.slack_app_token or (settings.slack_signing_secret and settings.slack_http_port)
+    ):
+        names.append("slack")
+    return names
+
+
+async def _run(settings: Settings) -> int:
+    names = configured_adapters(settings)
+    if not names:
+        print(
+            "No chat platform is configured, so StudyBot starts in the console.\n"
+            + "\n".join(f"  {name.capitalize()}: set {env}" for name, (_m, env) in ADAPTERS.items())
+            + "\n",
+            file=sys.stderr,
+        )
+        return await _console(settings, None)
+    runtime = await build(settings)
+    try:
+        runners = [importlib.import_module(ADAPTERS[n][0]) for n in names]
+        await asyncio.gather(*(r.run(runtime) for r in runners))
+    finally:
+        await runtime.close()
+    return 0
+
+
+def _adapter_tool(module: str, args: argparse.Namespace, settings: Settings) -> int:
+    tool = importlib.import_module(module)
+    result: int = tool.main(args, settings)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Course packs: typed content objects, the YAML loader and its validation."""

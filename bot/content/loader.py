@@ -1,0 +1,333 @@
+"""Load a course pack from YAML into immutable objects, reporting every problem precisely."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.content.models import Course, InterviewQuestion, QuizQuestion, Section, Topic
+from bot.content.schema import CourseFile, TopicFile
+
+Severity = Literal["error", "warning"]
+LESSON_WORDS = (250, 600)
+MODEL_ANSWER_WORDS = (80, 200)
+
+
+@dataclass(frozen=True)
+class ContentIssue:
+    """One problem found in a pack: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class LoadResult:
+    """A loaded course (when there were no errors) and every issue found on the way."""
+
+    course: Course | None
+    issues: list[ContentIssue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ContentIssue]:
+        """Issues that make the pack unusable."""
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[ContentIssue]:
+        """Issues that the pack can be served with, but should be fixed."""
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+class ContentError(Exception):
+    """Raised when a pack cannot be loaded; the message lists the errors."""
+
+    def __init__(self, issues: list[ContentIssue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(i) for i in issues))
+
+
+Path_ = tuple[str | int, ...]
+
+
+def _positions(node: yaml.Node, path: Path_ = ()) -> Iterator[tuple[Path_, int]]:
+    """Yield (path, 1-based line) for every node of a composed YAML document."""
+    yield path, node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = str(key.value)
+            yield (*path, name), key.start_mark.line + 1
+            for sub in _positions(value, (*path, name)):
+                if sub[0] != (*path, name):
+                    yield sub
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _positions(item, (*path, index))
+
+
+class _Document:
+    """A parsed YAML file with the line of every field, for precise messages."""
+
+    def __init__(self, file: Path, display: str) -> None:
+        self.display = display
+        text = file.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.lines: dict[Path_, int] = dict(_positions(node)) if node is not None else {}
+        self.data: Any = yaml.safe_load(text)
+
+    def line(self, path: Path_) -> int | None:
+        """The line of the deepest known node on `path`."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def issue(self, path: Path_, message: str, severity: Severity = "error") -> ContentIssue:
+        """An issue located at `path` in this file."""
+        return ContentIssue(self.display, self.line(path), _dotted(path), message, severity)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _validate(doc: _Document, schema: type[BaseModel]) -> tuple[Any, list[ContentIssue]]:
+    if not isinstance(doc.data, dict):
+        return None, [doc.issue((), "the file must hold a mapping of fields")]
+    try:
+        return schema.model_validate(doc.data), []
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            path = tuple(err["loc"])
+            message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
+            if err["type"] == "missing":
+                message = "missing required field"
+            issues.append(doc.issue(path, message))
+        return None, issues
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def _check_topic(doc: _Document, topic: TopicFile, strict: bool) -> list[ContentIssue]:
+    """Rules within one topic file beyond the schema."""
+    issues: list[ContentIssue] = []
+    soft: Severity = "error" if strict else "warning"
+    for i, q in enumerate(topic.quiz):
+        if not 0 <= q.answer < len(q.choices):
+            issues.append(
+                doc.issue(
+                    ("quiz", i, "answer"),
+                    f"answer {q.answer} is out of range 0-{len(q.choices) - 1}",
+                )
+            )
+        seen: set[str] = set()
+        for c, choice in enumerate(q.choices):
+            if choice.casefold() in seen:
+                issues.append(doc.issue(("quiz", i, "choices", c), f"duplicate choice {choice!r}"))
+            seen.add(choice.casefold())
+    missing = [
+        name
+        for name in ("lesson", "key_points", "references", "quiz", "interview")
+        if not getattr(topic, name)
+    ]
+    if missing:
+        issues.append(doc.issue((), f"topic is incomplete (no {', '.join(missing)})", soft))
+    if topic.lesson:
+        words = _words(topic.lesson)
+        if not LESSON_WORDS[0] <= words <= LESSON_WORDS[1]:
+            issues.append(
+                doc.issue(("lesson",), f"lesson has {words} words; the standard is 250-600", soft)
+            )
+    for i, iq in enumerate(topic.interview):
+        words = _words(iq.model_answer)
+        if not MODEL_ANSWER_WORDS[0] <= words <= MODEL_ANSWER_WORDS[1]:
+            issues.append(
+                doc.issue(
+                    ("interview", i, "model_answer"),
+                    f"model answer has {words} words; the standard is 80-200",
+                    soft,
+                )
+            )
+    return issues
+
+
+def load_course(root: Path, *, strict: bool = False) -> LoadResult:
+    """Load and validate the pack in `root` (the folder holding `course.yaml`)."""
+    base = root.parent
+    issues: list[ContentIssue] = []
+
+    def display(p: Path) -> str:
+        try:
+            return str(p.relative_to(base))
+        except ValueError:
+            return str(p)
+
+    def read(p: Path) -> _Document | None:
+        try:
+            return _Document(p, display(p))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            line = mark.line + 1 if mark else None
+            issues.append(ContentIssue(display(p), line, "", f"invalid YAML: {exc.problem}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            issues.append(ContentIssue(display(p), None, "", f"cannot read the file: {exc}"))
+        return None
+
+    course_path = root / "course.yaml"
+    if not course_path.is_file():
+        return LoadResult(None, [ContentIssue(display(course_path), None, "", "file not found")])
+    course_doc = read(course_path)
+    if course_doc is None:
+        return LoadResult(None, issues)
+    course_file, errs = _validate(course_doc, CourseFile)
+    issues += errs
+    if course_file is None:
+        return LoadResult(None, issues)
+
+    listed: dict[str, tuple[str, int, int]] = {}
+    for s, section in enumerate(course_file.sections):
+        for t, topic_id in enumerate(section.topics):
+            if topic_id in listed:
+                issues.append(
+                    course_doc.issue(
+                        ("sections", s, "topics", t), f"topic {topic_id!r} is listed twice"
+                    )
+                )
+            listed.setdefault(topic_id, (section.id, s, t))
+    seen_ids: dict[str, str] = {}
+    _check_duplicate_ids(
+        course_doc,
+        [(("sections", s, "id"), sec.id) for s, sec in enumerate(course_file.sections)],
+        seen_ids,
+        issues,
+    )
+
+    topics_dir = root / "topics"
+    files = {p.stem: p for p in sorted(topics_dir.glob("*.yaml"))} if topics_dir.is_dir() else {}
+    for stem, p in files.items():
+        if stem not in listed:
+            issues.append(
+                ContentIssue(
+                    display(p), None, "", f"topic {stem!r} is in no section of course.yaml"
+                )
+            )
+    loaded: dict[str, Topic] = {}
+    for topic_id, (section_id, s, t) in listed.items():
+        path = files.get(topic_id)
+        if path is None:
+            issues.append(
+                course_doc.issue(
+                    ("sections", s, "topics", t),
+                    f"topic {topic_id!r} has no file topics/{topic_id}.yaml",
+                )
+            )
+            continue
+        doc = read(path)
+        if doc is None:
+            continue
+        topic_file, errs = _validate(doc, TopicFile)
+        issues += errs
+        if topic_file is None:
+            continue
+        if topic_file.id != topic_id:
+            issues.append(
+                doc.issue(
+                    ("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"
+                )
+            )
+        issues += _check_topic(doc, topic_file, strict)
+        ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
+        ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]
+        ids += [(("interview", i, "id"), q.id) for i, q in enumerate(topic_file.interview)]
+        _check_duplicate_ids(doc, ids, seen_ids, issues)
+        loaded[topic_id] = _build_topic(topic_file, section_id)
+
+    if any(i.severity == "error" for i in issues):
+        return LoadResult(None, issues)
+    course = Course(
+        id=course_file.id,
+        title=course_file.title,
+        description=course_file.description,
+        sections=tuple(
+            Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in course_file.sections
+        ),
+        topics=tuple(loaded[t] for t in listed),
+    )
+    return LoadResult(course, issues)
+
+
+def _check_duplicate_ids(
+    doc: _Document,
+    ids: list[tuple[Path_, str]],
+    seen: dict[str, str],
+    issues: list[ContentIssue],
+) -> None:
+    for path, ident in ids:
+        where = f"{doc.display}:{doc.line(path)}"
+        if ident in seen:
+            issues.append(doc.issue(path, f"duplicate id {ident!r} (first used at {seen[ident]})"))
+        else:
+            seen[ident] = where
+
+
+def _build_topic(f: TopicFile, section_id: str) -> Topic:
+    return Topic(
+        id=f.id,
+        title=f.title,
+        summary=f.summary,
+        lesson=(f.lesson or "").strip(),
+        key_points=tuple(f.key_points or ()),
+        references=tuple(f.references or ()),
+        quiz=tuple(
+            QuizQuestion(
+                id=q.id,
+                prompt=q.prompt,
+                choices=tuple(q.choices),
+                answer=q.answer,
+                explanation=q.explanation,
+                difficulty=q.difficulty,
+                topic_id=f.id,
+            )
+            for q in f.quiz
+        ),
+        interview=tuple(
+            InterviewQuestion(
+                id=q.id,
+                prompt=q.prompt,
+                model_answer=q.model_answer,
+                rubric=tuple(q.rubric),
+                topic_id=f.id,
+            )
+            for q in f.interview
+        ),
+        tags=tuple(f.tags),
+        section_id=section_id,
+    )
+
+
+def require_course(root: Path) -> Course:
+    """Load a pack for serving: raise ContentError on any error, accept warnings."""
+    result = load_course(root)
+    if result.course is None:
+        raise ContentError(result.errors)
+    return result.course

@@ -1,0 +1,1 @@
+"""Pure rules of the product: streaks, points, spaced repetition, periods, selection."""

@@ -1,0 +1,50 @@
+"""Spaced repetition with FSRS: one card per user and question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, cast
+
+from fsrs import Card, Rating, Scheduler
+from fsrs.card import CardDict
+
+# One short learning step: a missed question comes back after 10 minutes, a right one after days.
+_SCHEDULER = Scheduler(
+    learning_steps=(dt.timedelta(minutes=10),),
+    relearning_steps=(dt.timedelta(minutes=10),),
+    enable_fuzzing=False,
+)
+
+
+class Grade(Enum):
+    """Self-grades of an interview answer, mapped onto FSRS ratings."""
+
+    AGAIN = "again"
+    HARD = "hard"
+    GOOD = "good"
+    EASY = "easy"
+
+    @property
+    def rating(self) -> Rating:
+        """The FSRS rating for this grade."""
+        return Rating[self.name.capitalize()]
+
+
+def new_card() -> dict[str, Any]:
+    """A fresh card, serialised."""
+    return dict(Card().to_dict())
+
+
+def review(
+    card: dict[str, Any] | None, rating: Rating, when: dt.datetime
+) -> tuple[dict[str, Any], dt.datetime]:
+    """Review a (possibly new) card; returns the new card and its due time (UTC)."""
+    current = Card.from_dict(cast(CardDict, card)) if card else Card()
+    updated, _log = _SCHEDULER.review_card(current, rating, review_datetime=when)
+    return dict(updated.to_dict()), updated.due
+
+
+def rating_for_answer(correct: bool) -> Rating:
+    """A right quiz answer is Good, a wrong one Again."""
+    return Rating.Good if correct else Rating.Again

@@ -1,0 +1,98 @@
+"""The platform-neutral message model that every use case returns and every adapter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Visibility(Enum):
+    """Who may see a message: only the person who asked, or the whole channel."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+class Kind(Enum):
+    """What a message is, so renderers can lay it out (and pick colours or icons)."""
+
+    LESSON = "lesson"
+    QUIZ = "quiz"
+    FEEDBACK = "feedback"
+    INTERVIEW = "interview"
+    REVEAL = "reveal"
+    GRADED = "graded"
+    STREAK = "streak"
+    STATS = "stats"
+    LEADERBOARD = "leaderboard"
+    SCHEDULE = "schedule"
+    HELP = "help"
+    INFO = "info"
+    ERROR = "error"
+
+
+class Style(Enum):
+    """How prominent a button is."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    SUCCESS = "success"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button; `action` is an opaque id the adapter hands back to the core when clicked."""
+
+    label: str
+    action: str
+    style: Style = Style.SECONDARY
+
+
+@dataclass(frozen=True)
+class Field:
+    """A short name/value pair shown beside the body."""
+
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer option of a quiz question, with its letter."""
+
+    letter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message for a user or a channel: Markdown body, fields, buttons and a footer."""
+
+    kind: Kind
+    title: str
+    body: str = ""
+    fields: tuple[Field, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str = ""
+    visibility: Visibility = Visibility.PRIVATE
+    choices: tuple[Choice, ...] = field(default=())
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this message reports a problem to the user."""
+        return self.kind is Kind.ERROR
+
+
+def error(title: str, body: str = "") -> Message:
+    """A friendly private error message."""
+    return Message(kind=Kind.ERROR, title=title, body=body)
+
+
+def info(title: str, body: str = "", *, buttons: tuple[Button, ...] = ()) -> Message:
+    """A private informational message."""
+    return Message(kind=Kind.INFO, title=title, body=body, buttons=buttons)
+
+
+LETTERS = "ABCDEFGH"

@@ -1,0 +1,82 @@
+"""Engine and session set-up for SQLite and PostgreSQL, and the database URL rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseURLError(ValueError):
+    """The database URL is not one StudyBot can use."""
+
+
+def async_url(raw: str) -> URL:
+    """Turn the usual `sqlite:///path` or `postgresql://...` form into its async-driver URL."""
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise DatabaseURLError(f"DATABASE_URL {raw!r} is not a valid database URL") from exc
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if backend not in ASYNC_DRIVERS:
+        raise DatabaseURLError(
+            f"DATABASE_URL uses {backend!r}; StudyBot supports sqlite:///path and postgresql://..."
+        )
+    return url.set(drivername=ASYNC_DRIVERS[backend])
+
+
+def sqlite_url_for(data_dir: Path) -> str:
+    """The default SQLite URL: a file in the data directory."""
+    return f"sqlite:///{(data_dir / 'studybot.db').resolve()}"
+
+
+def _sqlite_setup(engine: AsyncEngine) -> None:
+    """WAL, a busy timeout and BEGIN IMMEDIATE so concurrent writers queue instead of failing."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An async engine for `raw_url`, with SQLite tuned for concurrent use."""
+    url = async_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _sqlite_setup(engine)
+        return engine
+    return create_async_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (no lazy reloads in async code)."""
+    return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,207 @@
+"""SQLAlchemy ORM tables. Every timestamp is stored in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite has no 64-bit autoincrement type other than INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timezone-aware datetime stored as UTC, returned aware on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        """Refuse naive datetimes and normalise to UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: object
+    ) -> dt.datetime | None:
+        """SQLite returns naive values: mark them as UTC."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention for constraints."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Workspace(Base):
+    """A Discord guild, a Slack team, or the console."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_workspaces_platform_external"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class Channel(Base):
+    """A channel of a workspace with its daily-drop settings."""
+
+    __tablename__ = "channels"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "external_id", name="uq_channels_workspace_external"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    drop_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    weekdays: Mapped[str] = mapped_column(String(32), default="mon,tue,wed,thu,fri,sat,sun")
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    weekly_board: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_topic_index: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class User(Base):
+    """A learner, per platform workspace, with an optional timezone of their own."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "external_id", name="uq_users_workspace_external"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+
+class UserStats(Base):
+    """Running totals of a user: points, streaks and counts."""
+
+    __tablename__ = "user_stats"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    current_streak: Mapped[int] = mapped_column(Integer, default=0)
+    best_streak: Mapped[int] = mapped_column(Integer, default=0)
+    last_active_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    freeze_used_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+
+class Answer(Base):
+    """One answer of a user to one question instance; unique per instance and per delivery."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("user_id", "instance", name="uq_answers_user_instance"),
+        UniqueConstraint("delivery_key", name="uq_answers_delivery_key"),
+        Index("ix_answers_workspace_time", "workspace_id", "answered_at"),
+        Index("ix_answers_user_question", "user_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    topic_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="quiz")
+    instance: Mapped[str] = mapped_column(String(32))
+    delivery_key: Mapped[str] = mapped_column(String(200))
+    choice: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    local_day: Mapped[dt.date] = mapped_column(Date)
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReviewState(Base):
+    """The FSRS card of one user for one question (quiz or interview)."""
+
+    __tablename__ = "review_states"
+    __table_args__ = (Index("ix_review_states_user_due", "user_id", "due"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    due: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    card: Mapped[dict[str, object]] = mapped_column(JSON)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    last_correct_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DailyDrop(Base):
+    """A claimed daily drop: at most one per channel and local date."""
+
+    __tablename__ = "daily_drops"
+    __table_args__ = (
+        UniqueConstraint(
+            "channel_id", "kind", "local_date", name="uq_daily_drops_channel_kind_date"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), default="lesson")
+    topic_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KeyValue(Base):
+    """Small pieces of bot state, such as the hash of the last synced command tree."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000))

@@ -1,0 +1,1 @@
+"""Use cases: each takes an actor and returns platform-neutral messages."""

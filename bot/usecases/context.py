@@ -1,0 +1,98 @@
+"""What every use case needs: the course, the unit of work, the clock, and who is asking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.content.models import Course
+from bot.domain.periods import is_timezone
+from bot.store.repository import Repository
+
+
+def utc_now() -> dt.datetime:
+    """The current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, where: the platform's ids, and what the adapter knows of them."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    channel_id: str = ""
+    user_name: str = ""
+    workspace_name: str = ""
+    channel_name: str = ""
+    is_admin: bool = False
+    user_timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The database ids behind an actor, and the timezone their day is counted in."""
+
+    workspace_pk: int
+    user_pk: int
+    timezone: str
+
+
+@dataclass
+class Core:
+    """Dependencies of the use cases, wired once by `bot.bootstrap`."""
+
+    course: Course
+    sessions: async_sessionmaker[AsyncSession]
+    default_timezone: str = "UTC"
+    clock: Callable[[], dt.datetime] = utc_now
+    schedule_changed: Callable[[int], None] | None = None
+    _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[Repository]:
+        """A transaction: commits when the block ends, rolls back on an exception."""
+        async with self.sessions() as session, session.begin():
+            yield Repository(session)
+
+    async def identify(self, actor: Actor) -> Identity:
+        """The workspace and user behind `actor`, created on first sight and then cached.
+
+        Creation commits in its own short transaction, so a later failure of the caller's
+        transaction cannot leave a cached id that points at nothing.
+        """
+        key = (actor.platform, actor.workspace_id, actor.user_id)
+        cached = self._identities.get(key)
+        user_tz = (
+            actor.user_timezone
+            if actor.user_timezone and is_timezone(actor.user_timezone)
+            else None
+        )
+        if cached is None or (user_tz and user_tz != cached[3]):
+            async with self.unit_of_work() as repo:
+                ws = await repo.ensure_workspace(
+                    actor.platform, actor.workspace_id, actor.workspace_name
+                )
+                user = await repo.ensure_user(ws.id, actor.user_id, actor.user_name)
+                if user_tz and user_tz != user.timezone:
+                    await repo.set_user_timezone(user.id, user_tz)
+                cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone)
+            self._identities[key] = cached
+        ws_pk, user_pk, ws_tz, stored_user_tz = cached
+        return Identity(ws_pk, user_pk, stored_user_tz or ws_tz or self.default_timezone)
+
+    def forget_identities(self, workspace_pk: int | None = None) -> None:
+        """Drop cached identities (after a workspace's timezone changed, for instance)."""
+        if workspace_pk is None:
+            self._identities.clear()
+            return
+        for key, value in list(self._identities.items()):
+            if value[0] == workspace_pk:
+                del self._identities[key]

@@ -1,0 +1,155 @@
+"""Interview practice: an open question, its model answer, and a self-grade that feeds FSRS."""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.content.models import Course, InterviewQuestion
+from bot.domain.points import interview_points
+from bot.domain.selection import pick_next
+from bot.domain.srs import Grade
+from bot.messages import Button, Field, Kind, Message, Style, error, info
+from bot.usecases.context import Actor, Core
+from bot.usecases.format import plural, topic_footer
+from bot.usecases.recording import NewAnswer, record_once
+from bot.usecases.topics import TopicNotFound, find_topic
+
+GRADES = tuple(Grade)
+GRADE_STYLES = {
+    Grade.AGAIN: Style.DANGER,
+    Grade.HARD: Style.SECONDARY,
+    Grade.GOOD: Style.SUCCESS,
+    Grade.EASY: Style.PRIMARY,
+}
+
+
+def interview_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
+    """The open question with a button to reveal the model answer."""
+    topic = course.topic_by_id[question.topic_id]
+    return Message(
+        kind=Kind.INTERVIEW,
+        title=f"Interview · {topic.title}",
+        body=f"{question.prompt}\n\n_Think it through (or say it out loud), then reveal the model answer._",
+        buttons=(
+            Button("Reveal model answer", actions.reveal(question.id, instance), Style.PRIMARY),
+        ),
+        footer=topic_footer(course, topic),
+    )
+
+
+def reveal_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
+    """The model answer and rubric, with self-grade buttons."""
+    topic = course.topic_by_id[question.topic_id]
+    return Message(
+        kind=Kind.REVEAL,
+        title=f"Model answer · {topic.title}",
+        body=f"**Q:** {question.prompt}\n\n{question.model_answer}",
+        fields=(
+            Field(
+                "A good answer makes these points",
+                "\n".join(f"- {r}" for r in question.rubric),
+                inline=False,
+            ),
+        ),
+        buttons=tuple(
+            Button(
+                g.value.capitalize(), actions.grade(question.id, instance, g.value), GRADE_STYLES[g]
+            )
+            for g in GRADES
+        ),
+        footer="How well did you do? Your grade decides when this question comes back.",
+    )
+
+
+async def next_interview(core: Core, actor: Actor, query: str | None = None) -> Message:
+    """An interview question: due ones first, then unseen, optionally within one topic."""
+    course = core.course
+    candidates = [q.id for t in course.topics for q in t.interview]
+    if query:
+        found = find_topic(course, query)
+        if isinstance(found, TopicNotFound):
+            return found.message()
+        candidates = [q.id for q in found.interview]
+        if not candidates:
+            return info(f"No interview questions for “{found.title}” yet")
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        dues = await repo.review_dues(identity.user_pk)
+    pick = pick_next(candidates, dues, core.clock())
+    question_id = pick.question_id
+    if question_id is None:
+        # Interview practice is open-ended: offer the one that falls due first.
+        question_id = min((q for q in candidates if q in dues), key=lambda q: dues[q])
+    return interview_message(course, course.interview_by_id[question_id], actions.new_instance())
+
+
+async def reveal(core: Core, question_id: str, instance: str) -> Message:
+    """The model answer of an interview question."""
+    question = core.course.interview_by_id.get(question_id)
+    if question is None:
+        return _retired()
+    return reveal_message(core.course, question, instance)
+
+
+async def grade(
+    core: Core, actor: Actor, question_id: str, instance: str, grade_name: str, delivery_key: str
+) -> Message:
+    """Record a self-grade once per question instance."""
+    question = core.course.interview_by_id.get(question_id)
+    if question is None:
+        return _retired()
+    try:
+        chosen = Grade(grade_name)
+    except ValueError:
+        return error("That is not a grade", "Pick Again, Hard, Good or Easy.")
+    identity = await core.identify(actor)
+    index = GRADES.index(chosen)
+    new = NewAnswer(
+        question_id=question.id,
+        topic_id=question.topic_id,
+        kind="interview",
+        instance=instance,
+        delivery_key=delivery_key,
+        choice=index,
+        correct=chosen in (Grade.GOOD, Grade.EASY),
+        points=interview_points(),
+        rating=chosen.rating,
+    )
+    async with core.unit_of_work() as repo:
+        outcome = await record_once(repo, identity, new, core.clock())
+    earlier = outcome.earlier
+    if earlier is not None and (earlier.choice != index or earlier.question_id != question.id):
+        return error(
+            "You already graded this answer",
+            f"You chose **{GRADES[earlier.choice].value.capitalize()}**; grades can't be changed.",
+        )
+    stats = outcome.stats
+    gained = f"+{interview_points()}" if outcome.is_new else "already counted"
+    points, streak = (stats.points, stats.current_streak) if stats else (0, 0)
+    topic = core.course.topic_by_id[question.topic_id]
+    return Message(
+        kind=Kind.GRADED,
+        title=f"Graded: {chosen.value.capitalize()}",
+        body=_grade_advice(chosen),
+        fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
+        buttons=(
+            Button("Another interview question", actions.interview(), Style.PRIMARY),
+            Button("Quiz me", actions.next_quiz()),
+        ),
+        footer=topic_footer(core.course, topic),
+    )
+
+
+def _grade_advice(grade: Grade) -> str:
+    return {
+        Grade.AGAIN: "No worries: this one comes back soon. Re-read the model answer once more.",
+        Grade.HARD: "Nearly there. It will come back in a few days.",
+        Grade.GOOD: "Well done. It will come back when it is about to fade.",
+        Grade.EASY: "Great! It will not come back for a while.",
+    }[grade]
+
+
+def _retired() -> Message:
+    return info(
+        "That question has been retired",
+        "It is no longer part of the course; try `/study interview`.",
+    )

@@ -1,0 +1,144 @@
+"""How a learner and the team are doing: streak, stats and leaderboards."""
+
+from __future__ import annotations
+
+from bot import actions
+from bot.domain.periods import Period, local_day, period_start
+from bot.domain.streaks import Streak, current_as_of
+from bot.messages import Button, Field, Kind, Message, Style, error
+from bot.usecases.context import Actor, Core
+from bot.usecases.format import percent, plural, progress_bar
+
+MEDALS = ("🥇", "🥈", "🥉")
+BOARD_SIZE = 10
+
+
+async def streak(core: Core, actor: Actor) -> Message:
+    """The learner's current and best streak, counted in their own days."""
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        stats = await repo.stats(identity.user_pk)
+    today = local_day(core.clock(), identity.timezone)
+    state = (
+        Streak(stats.current_streak, stats.best_streak, stats.last_active_day, stats.freeze_used_on)
+        if stats
+        else Streak()
+    )
+    current = current_as_of(state, today)
+    if current == 0:
+        body = (
+            "No streak yet: answer one question today to start one."
+            if not state.best
+            else "Your streak has ended. Answer a question today to start a new one."
+        )
+    elif state.last_day == today:
+        body = "You've studied today. Come back tomorrow to keep it going!"
+    else:
+        body = "Answer a question today to keep your streak alive."
+    return Message(
+        kind=Kind.STREAK,
+        title=f"🔥 {plural(current, 'day')} streak",
+        body=body,
+        fields=(
+            Field("Best streak", plural(state.best, "day")),
+            Field("Points", str(stats.points if stats else 0)),
+            Field("Your days end at", f"midnight {identity.timezone}"),
+        ),
+        buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
+        footer="One missed day a week is forgiven.",
+    )
+
+
+async def stats(core: Core, actor: Actor) -> Message:
+    """Streak, points, accuracy overall and per section, and topics practised."""
+    course = core.course
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        row = await repo.stats(identity.user_pk)
+        tallies = await repo.topic_tallies(identity.user_pk)
+        practised = await repo.practised_topics(identity.user_pk)
+    today = local_day(core.clock(), identity.timezone)
+    state = (
+        Streak(row.current_streak, row.best_streak, row.last_active_day, row.freeze_used_on)
+        if row
+        else Streak()
+    )
+    by_topic = {t.topic_id: t for t in tallies}
+    lines = []
+    for section in course.sections:
+        answered = sum(by_topic[t].answers for t in section.topic_ids if t in by_topic)
+        right = sum(by_topic[t].correct for t in section.topic_ids if t in by_topic)
+        if answered:
+            lines.append(f"- {section.title}: {percent(right, answered)} ({right}/{answered})")
+    total = sum(t.answers for t in tallies)
+    right_total = sum(t.correct for t in tallies)
+    seen = len(practised & set(course.topic_by_id))
+    return Message(
+        kind=Kind.STATS,
+        title="Your stats",
+        body="\n".join(lines) if lines else "No answers yet. Start with `/study quiz`!",
+        fields=(
+            Field("Streak", f"{plural(current_as_of(state, today), 'day')} (best {state.best})"),
+            Field("Points", str(row.points if row else 0)),
+            Field("Accuracy", f"{percent(right_total, total)} of {plural(total, 'answer')}"),
+            Field("Topics practised", progress_bar(seen, len(course.topics)), inline=False),
+        ),
+        buttons=(
+            Button("Quiz me", actions.next_quiz(), Style.PRIMARY),
+            Button("Interview question", actions.interview()),
+        ),
+        footer=course.title,
+    )
+
+
+def parse_period(text: str | None) -> Period | None:
+    """`week`, `month` or `all` (default week); None for anything else."""
+    if not text:
+        return Period.WEEK
+    aliases = {
+        "weekly": "week",
+        "monthly": "month",
+        "alltime": "all",
+        "all-time": "all",
+        "ever": "all",
+    }
+    try:
+        return Period(aliases.get(text.lower(), text.lower()))
+    except ValueError:
+        return None
+
+
+async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) -> Message:
+    """The workspace's top learners for a week, a month or all time."""
+    period = parse_period(period_text)
+    if period is None:
+        return error(
+            f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`."
+        )
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        ws = await repo.workspace_by_id(identity.workspace_pk)
+        tz = (ws.timezone if ws else None) or core.default_timezone
+        rows = await repo.leaderboard(
+            identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE
+        )
+    lines = []
+    for rank, row in enumerate(rows, 1):
+        badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
+        you = " ← you" if row.user_id == identity.user_pk else ""
+        lines.append(
+            f"{badge} **{row.name}**: {row.points} pts ({plural(row.correct, 'right answer')}){you}"
+        )
+    body = (
+        "\n".join(lines)
+        if lines
+        else "Nobody has scored yet in this period. Be the first: `/study quiz`!"
+    )
+    others = [p for p in Period if p is not period]
+    return Message(
+        kind=Kind.LEADERBOARD,
+        title=f"🏆 Leaderboard · {period.label}",
+        body=body,
+        footer=f"Weeks start on Monday ({tz}). Also: "
+        + ", ".join(f"`/study leaderboard {p.value}`" for p in others),
+    )

@@ -1,0 +1,157 @@
+"""Quizzes: the next question for a learner, and recording their answer exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import actions
+from bot.content.models import Course, QuizQuestion
+from bot.domain import srs
+from bot.domain.periods import zone
+from bot.domain.points import quiz_points
+from bot.domain.selection import pick_next
+from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, error, info
+from bot.store.models import UserStats
+from bot.usecases.context import Actor, Core
+from bot.usecases.format import difficulty_label, plural, topic_footer
+from bot.usecases.recording import NewAnswer, record_once
+from bot.usecases.topics import TopicNotFound, find_topic
+
+
+def question_message(
+    course: Course, question: QuizQuestion, instance: str, scoped: bool
+) -> Message:
+    """A quiz question with one button per choice."""
+    topic = course.topic_by_id[question.topic_id]
+    return Message(
+        kind=Kind.QUIZ,
+        title=f"Quiz · {topic.title}",
+        body=question.prompt,
+        choices=tuple(Choice(LETTERS[i], c) for i, c in enumerate(question.choices)),
+        buttons=tuple(
+            Button(LETTERS[i], actions.answer(question.id, instance, i, scoped))
+            for i in range(len(question.choices))
+        ),
+        footer=f"{topic_footer(course, topic)} · difficulty {difficulty_label(question.difficulty)}",
+    )
+
+
+async def next_question(core: Core, actor: Actor, query: str | None = None) -> Message:
+    """The question that is best for the learner now, optionally within one topic."""
+    course = core.course
+    candidates = [q.id for t in course.topics for q in t.quiz]
+    scoped = False
+    if query:
+        found = find_topic(course, query)
+        if isinstance(found, TopicNotFound):
+            return found.message()
+        if not found.quiz:
+            return info(
+                f"No quiz for “{found.title}” yet", "Its questions are still being written."
+            )
+        candidates = [q.id for q in found.quiz]
+        scoped = True
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        dues = await repo.review_dues(identity.user_pk)
+    pick = pick_next(candidates, dues, core.clock())
+    if pick.question_id is None:
+        return _caught_up(pick.next_due, identity.timezone, query)
+    return question_message(
+        course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped
+    )
+
+
+def _caught_up(next_due: dt.datetime | None, tz: str, query: str | None) -> Message:
+    when = ""
+    if next_due is not None:
+        when = f" The next review is due {next_due.astimezone(zone(tz)):%a %d %b at %H:%M}."
+    scope = " in this topic" if query else ""
+    return info(
+        "You're all caught up!",
+        f"You have answered every question{scope} recently and got them right.{when}\n"
+        "Try `/study interview` or another topic in the meantime.",
+        buttons=(Button("Interview question", actions.interview()),),
+    )
+
+
+async def answer(
+    core: Core,
+    actor: Actor,
+    question_id: str,
+    instance: str,
+    choice: int,
+    delivery_key: str,
+    scoped: bool = False,
+) -> Message:
+    """Record an answer once per question instance and say how it went."""
+    course = core.course
+    question = course.quiz_by_id.get(question_id)
+    if question is None:
+        return info(
+            "That question has been retired",
+            "It is no longer part of the course, so it was not counted.",
+            buttons=(Button("Next question", actions.next_quiz(), Style.PRIMARY),),
+        )
+    if not 0 <= choice < len(question.choices):
+        return error("That is not one of the choices", "Pick one of the buttons under the question.")
+    identity = await core.identify(actor)
+    correct = choice == question.answer
+    new = NewAnswer(
+        question_id=question.id,
+        topic_id=question.topic_id,
+        kind="quiz",
+        instance=instance,
+        delivery_key=delivery_key,
+        choice=choice,
+        correct=correct,
+        points=quiz_points(correct, question.difficulty),
+        rating=srs.rating_for_answer(correct),
+    )
+    async with core.unit_of_work() as repo:
+        outcome = await record_once(repo, identity, new, core.clock())
+    earlier = outcome.earlier
+    if earlier is not None and (earlier.choice != choice or earlier.question_id != question.id):
+        return error(
+            "You already answered this question",
+            f"Your answer was **{LETTERS[earlier.choice]}**, and answers can't be changed. "
+            "Ask for `/study quiz` to get a new question.",
+        )
+    return feedback_message(course, question, choice, outcome.stats, scoped, earned=outcome.is_new)
+
+
+def feedback_message(
+    course: Course,
+    question: QuizQuestion,
+    choice: int,
+    stats: UserStats | None,
+    scoped: bool,
+    earned: bool,
+) -> Message:
+    """Right or wrong, the correct choice, the explanation, and points and streak now."""
+    correct = choice == question.answer
+    letter = LETTERS[question.answer]
+    title = "✅ Correct!" if correct else f"❌ Not quite: the answer is {letter}"
+    body = f"**{letter}. {question.correct_choice}**\n\n{question.explanation}"
+    points = quiz_points(correct, question.difficulty)
+    gained = f"+{points}" if earned else "already counted"
+    fields: tuple[Field, ...] = (
+        Field("Points", f"{stats.points if stats else 0} ({gained})"),
+        Field("Streak", plural(stats.current_streak if stats else 0, "day")),
+    )
+    if not correct:
+        fields = (
+            Field("Your answer", f"{LETTERS[choice]}. {question.choices[choice]}", inline=False),
+            *fields,
+        )
+    topic = course.topic_by_id[question.topic_id]
+    return Message(
+        kind=Kind.FEEDBACK,
+        title=title,
+        body=body,
+        fields=tuple(fields),
+        buttons=(
+            Button("Next question", actions.next_quiz(topic.id if scoped else ""), Style.PRIMARY),
+        ),
+        footer=topic_footer(course, topic),
+    )

@@ -1,0 +1,167 @@
+"""Shared fixtures: the real course, a database per backend, a controllable clock, and the core."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.app import StudyBot
+from bot.content.loader import require_course
+from bot.content.models import Course
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.store.models import Base
+from bot.usecases.context import Actor, Core
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE_DIR = ROOT / "content" / "dotnet-architect"
+PG_ENV = "TEST_DATABASE_URL"
+
+
+class Clock:
+    """A settable clock for the use cases."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward."""
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    """The course shipped in content/."""
+    return require_course(COURSE_DIR)
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test session (None when TEST_DATABASE_URL is unset)."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        yield None
+        return
+    name = f"studybot_test_{uuid.uuid4().hex[:8]}"
+
+    async def execute(sql: str) -> None:
+        admin = create_async_engine(
+            make_url(base).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
+        )
+        async with admin.connect() as conn:
+            await conn.execute(text(sql))
+        await admin.dispose()
+
+    asyncio.run(execute(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+
+    async def prepare() -> None:
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(prepare())
+    yield url
+
+    async def drop() -> None:
+        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    asyncio.run(drop())
+
+
+def backend_params() -> list[object]:
+    """sqlite always; postgresql only when TEST_DATABASE_URL is set (CI fails on any skip)."""
+    return [
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgresql",
+            id="postgresql",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"),
+            ],
+        ),
+    ]
+
+
+@pytest.fixture(params=backend_params())
+async def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None
+) -> AsyncIterator[str]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'studybot.db'}"
+        engine = create_engine(url)
+        await migrate.upgrade(engine)
+        await engine.dispose()
+        yield url
+        return
+    assert pg_database is not None
+    engine = create_engine(pg_database)
+    async with engine.begin() as conn:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    yield pg_database
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database."""
+    eng = create_engine(db_url, pool_size=20)
+    yield eng
+    await eng.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock set to a fixed Wednesday noon UTC."""
+    return Clock(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def core(course: Course, engine: AsyncEngine, clock: Clock) -> Core:
+    """The core wired to the test database and clock."""
+    return Core(
+        course=course, sessions=session_factory(engine), default_timezone="UTC", clock=clock
+    )
+
+
+@pytest.fixture
+def studybot(core: Core) -> StudyBot:
+    """The entry point adapters use."""
+    return StudyBot(core)
+
+
+def make_actor(
+    user: str = "u1",
+    workspace: str = "w1",
+    *,
+    platform: str = "console",
+    admin: bool = False,
+    tz: str | None = None,
+    channel: str = "c1",
+) -> Actor:
+    """An actor for tests."""
+    return Actor(
+        platform=platform,
+        workspace_id=workspace,
+        user_id=user,
+        channel_id=channel,
+        user_name=user.capitalize(),
+        workspace_name=workspace,
+        is_admin=admin,
+        user_timezone=tz,
+    )

@@ -1,0 +1,64 @@
+"""The text entry point: commands, help and friendly errors."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.app import StudyBot
+from bot.content.models import Course
+from bot.messages import Kind
+from bot.store.db import create_engine
+from bot.usecases.context import Core
+from tests.conftest import make_actor
+
+
+@pytest.mark.parametrize("text", ["/study", "/study help", "help"])
+async def test_blank_and_help_show_help(studybot: StudyBot, text: str) -> None:
+    """No subcommand, or help, lists the commands."""
+    message = await studybot.dispatch(make_actor(), text)
+    assert message.kind is Kind.HELP
+    assert "/study quiz [topic]" in message.body
+
+
+async def test_unknown_subcommand_shows_help_naming_it(studybot: StudyBot) -> None:
+    """An unknown subcommand is named and help follows."""
+    message = await studybot.dispatch(make_actor(), "/study dance")
+    assert message.title == "“dance” is not a StudyBot command"
+
+
+async def test_unclosed_quote_is_a_friendly_error(studybot: StudyBot) -> None:
+    """Text that cannot be split is reported, not raised."""
+    message = await studybot.dispatch(make_actor(), '/study lesson "span')
+    assert message.kind is Kind.ERROR
+
+
+@pytest.mark.parametrize("query", ["6", "valuetask-vs-task", "ValueTask vs Task: Avoiding allocation in hot paths"])
+async def test_lesson_by_number_id_or_title(studybot: StudyBot, course: Course, query: str) -> None:
+    """A lesson can be asked for by syllabus number, id or exact title."""
+    message = await studybot.dispatch(make_actor(), f'/study lesson "{query}"')
+    assert message.title == course.topic_by_id["valuetask-vs-task"].title
+    assert message.footer.startswith("Topic 6/30")
+
+
+async def test_today_is_the_first_topic_before_any_drop(studybot: StudyBot, course: Course) -> None:
+    """A channel that has had no drop yet starts at topic 1."""
+    message = await studybot.dispatch(make_actor(), "/study today")
+    assert message.title == course.topics[0].title
+    assert message.body.startswith("**Today's topic**")
+
+
+async def test_damaged_button_is_a_friendly_error(studybot: StudyBot) -> None:
+    """A click with an id StudyBot did not make is answered politely."""
+    message = await studybot.click(make_actor(), "not-ours", "d1")
+    assert message.title == "That button is not one of mine"
+
+
+async def test_database_gone_gives_a_friendly_message(course: Course) -> None:
+    """With the database unreachable, the user gets a clear message instead of a traceback."""
+    engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
+    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    message = await bot.dispatch(make_actor(), "/study quiz")
+    await engine.dispose()
+    assert message.title == "StudyBot can't reach its database right now"
+    assert "Nothing you did was lost" in message.body

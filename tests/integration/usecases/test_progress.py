@@ -1,0 +1,151 @@
+"""Streaks in local time, stats and leaderboards against a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.content.models import Course
+from bot.messages import Kind
+from bot.usecases import progress, quiz
+from bot.usecases.context import Actor, Core
+from tests.conftest import Clock, make_actor
+
+
+async def answer_right(core: Core, course: Course, actor: Actor, n: int, topic: int = 0) -> None:
+    q = course.topics[topic].quiz[n % 6]
+    await quiz.answer(core, actor, q.id, f"{actor.user_id}-{topic}-{n}", q.answer, f"{actor.user_id}-d{topic}-{n}")
+
+
+async def answer_wrong(core: Core, course: Course, actor: Actor, n: int) -> None:
+    q = course.topics[1].quiz[n]
+    await quiz.answer(core, actor, q.id, f"{actor.user_id}-w{n}", (q.answer + 1) % 4, f"{actor.user_id}-wd{n}")
+
+
+async def test_streak_counts_days_in_the_learners_timezone(core: Core, course: Course, clock: Clock) -> None:
+    """Answers at 23:30 and 00:30 Tokyo time are two days, although both fall on one UTC day."""
+    actor = make_actor(tz="Asia/Tokyo")
+    clock.now = dt.datetime(2026, 11, 25, 14, 30, tzinfo=dt.UTC)  # 23:30 in Tokyo
+    await answer_right(core, course, actor, 0)
+    clock.now = dt.datetime(2026, 11, 25, 15, 30, tzinfo=dt.UTC)  # 00:30 next day in Tokyo
+    await answer_right(core, course, actor, 1)
+    message = await progress.streak(core, actor)
+    assert message.title == "🔥 2 days streak"
+
+
+async def test_streak_in_utc_would_be_one_day(core: Core, course: Course, clock: Clock) -> None:
+    """The same two answers for a learner on UTC are one day."""
+    actor = make_actor()
+    clock.now = dt.datetime(2026, 11, 25, 14, 30, tzinfo=dt.UTC)
+    await answer_right(core, course, actor, 0)
+    clock.now = dt.datetime(2026, 11, 25, 15, 30, tzinfo=dt.UTC)
+    await answer_right(core, course, actor, 1)
+    assert (await progress.streak(core, actor)).title == "🔥 1 day streak"
+
+
+async def test_streak_over_the_dst_change(core: Core, course: Course, clock: Clock) -> None:
+    """Daily answers at 08:00 New York time across the autumn change make a 3-day streak."""
+    actor = make_actor(tz="America/New_York")
+    for n, moment in enumerate(
+        (
+            dt.datetime(2026, 10, 31, 12, 0, tzinfo=dt.UTC),  # 08:00 EDT
+            dt.datetime(2026, 11, 1, 13, 0, tzinfo=dt.UTC),  # 08:00 EST, the change day
+            dt.datetime(2026, 11, 2, 13, 0, tzinfo=dt.UTC),
+        )
+    ):
+        clock.now = moment
+        await answer_right(core, course, actor, n)
+    assert (await progress.streak(core, actor)).title == "🔥 3 days streak"
+
+
+async def test_streak_ends_after_two_missed_days(core: Core, course: Course, clock: Clock) -> None:
+    """Seen three days after the last answer, the streak is over but the best is kept."""
+    actor = make_actor()
+    await answer_right(core, course, actor, 0)
+    clock.advance(days=1)
+    await answer_right(core, course, actor, 1)
+    clock.advance(days=3)
+    message = await progress.streak(core, actor)
+    assert message.title == "🔥 0 days streak"
+    assert message.fields[0].value == "2 days"
+
+
+async def test_user_changing_timezone_keeps_streak(core: Core, course: Course, clock: Clock) -> None:
+    """A learner who flies west and answers on the same local date again keeps the streak."""
+    clock.now = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+    await answer_right(core, course, make_actor(tz="Europe/Berlin"), 0)
+    clock.now = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
+    await answer_right(core, course, make_actor(tz="Europe/Berlin"), 1)
+    clock.now = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # still the 26th in Los Angeles
+    await answer_right(core, course, make_actor(tz="America/Los_Angeles"), 2)
+    assert (await progress.streak(core, make_actor(tz="America/Los_Angeles"))).title == "🔥 2 days streak"
+
+
+async def test_stats_show_accuracy_per_section_and_topics_practised(core: Core, course: Course) -> None:
+    """Two right in section 1 and one wrong: accuracy 67%, per-section lines, 2 topics practised."""
+    actor = make_actor()
+    await answer_right(core, course, actor, 0)
+    await answer_right(core, course, actor, 1)
+    await answer_wrong(core, course, actor, 0)
+    message = await progress.stats(core, actor)
+    assert "Memory Management & Performance: 67% (2/3)" in message.body
+    fields = {f.name: f.value for f in message.fields}
+    assert fields["Accuracy"] == "67% of 3 answers"
+    assert fields["Topics practised"].endswith("2/30")
+
+
+async def test_leaderboard_orders_by_points_and_marks_you(core: Core, course: Course) -> None:
+    """More points rank higher; the asking user is marked."""
+    alice, bob = make_actor("alice"), make_actor("bob")
+    await answer_right(core, course, alice, 0)
+    for n in range(3):
+        await answer_right(core, course, bob, n)
+    message = await progress.leaderboard(core, alice, "week")
+    lines = message.body.splitlines()
+    assert "Bob" in lines[0]
+    assert "Alice" in lines[1]
+    assert lines[1].endswith("← you")
+
+
+async def test_leaderboard_ties_are_broken_by_who_got_there_first(core: Core, course: Course, clock: Clock) -> None:
+    """Equal points and equal right answers: the earlier learner ranks first, every time."""
+    for name in ("zed", "amy"):
+        await answer_right(core, course, make_actor(name), 0)
+        clock.advance(minutes=1)
+    body = (await progress.leaderboard(core, make_actor("amy"), "all")).body
+    assert body.index("Zed") < body.index("Amy")
+
+
+async def test_leaderboard_never_mixes_workspaces(core: Core, course: Course) -> None:
+    """A learner from another workspace does not appear."""
+    await answer_right(core, course, make_actor("alice", "w1"), 0)
+    await answer_right(core, course, make_actor("mallory", "w2"), 0)
+    body = (await progress.leaderboard(core, make_actor("alice", "w1"), "all")).body
+    assert "Alice" in body
+    assert "Mallory" not in body
+
+
+async def test_weekly_board_excludes_last_week(core: Core, course: Course, clock: Clock) -> None:
+    """Points from before Monday count for the month and all time, not this week."""
+    actor = make_actor()
+    clock.now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)  # Friday of last week
+    await answer_right(core, course, actor, 0)
+    clock.now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+    assert "Nobody has scored" in (await progress.leaderboard(core, actor, "week")).body
+    assert "U1" in (await progress.leaderboard(core, actor, "month")).body
+    assert "U1" in (await progress.leaderboard(core, actor, "all")).body
+
+
+async def test_monthly_board_excludes_last_month(core: Core, course: Course, clock: Clock) -> None:
+    """Points from October are not in November's board."""
+    actor = make_actor()
+    clock.now = dt.datetime(2026, 10, 30, 12, 0, tzinfo=dt.UTC)
+    await answer_right(core, course, actor, 0)
+    clock.now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
+    assert "Nobody has scored" in (await progress.leaderboard(core, actor, "month")).body
+
+
+async def test_bad_leaderboard_period_is_a_friendly_error(core: Core) -> None:
+    """An unknown period names the valid ones."""
+    message = await progress.leaderboard(core, make_actor(), "decade")
+    assert message.kind is Kind.ERROR
+    assert "`week`, `month` or `all`" in message.body

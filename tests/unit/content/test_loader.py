@@ -1,0 +1,178 @@
+"""Loading and validating a course pack: one test per rejection rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content.loader import ContentError, load_course, require_course
+
+LESSON = " ".join(["word"] * 300)
+MODEL = " ".join(["answer"] * 100)
+
+
+def quiz(qid: str, answer: int = 1, choices: list[str] | None = None) -> dict[str, object]:
+    return {
+        "id": qid,
+        "prompt": "Which one?",
+        "choices": choices or ["one", "two", "three", "four"],
+        "answer": answer,
+        "explanation": "Because two.",
+        "difficulty": 2,
+    }
+
+
+def topic(tid: str, **overrides: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": tid,
+        "title": f"Title of {tid}",
+        "summary": "A summary.",
+        "lesson": LESSON,
+        "key_points": ["a", "b", "c"],
+        "references": ["https://learn.microsoft.com/dotnet/"],
+        "quiz": [quiz(f"{tid}.q1")],
+        "interview": [{"id": f"{tid}.i1", "prompt": "Why?", "model_answer": MODEL, "rubric": ["x", "y", "z"]}],
+    }
+    data.update(overrides)
+    return data
+
+
+def write_pack(root: Path, topics: dict[str, dict[str, object] | str], listed: list[str] | None = None) -> Path:
+    pack = root / "course"
+    (pack / "topics").mkdir(parents=True)
+    course = {
+        "id": "demo",
+        "title": "Demo",
+        "description": "A demo course.",
+        "sections": [{"id": "s1", "title": "Section", "topics": listed if listed is not None else list(topics)}],
+    }
+    (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
+    for tid, data in topics.items():
+        text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
+        (pack / "topics" / f"{tid}.yaml").write_text(text)
+    return pack
+
+
+def only_error(pack: Path) -> str:
+    result = load_course(pack)
+    assert result.course is None
+    assert len(result.errors) == 1, [str(e) for e in result.errors]
+    return str(result.errors[0])
+
+
+def test_good_pack_loads(tmp_path: Path) -> None:
+    """A complete pack loads with no issues."""
+    result = load_course(write_pack(tmp_path, {"t1": topic("t1")}))
+    assert result.course is not None
+    assert result.issues == []
+    assert result.course.quiz_by_id["t1.q1"].topic_id == "t1"
+
+
+def test_unknown_field_is_rejected_with_file_field_and_line(tmp_path: Path) -> None:
+    """An unknown field is named with its file and line."""
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1", colour="blue")}))
+    assert message.startswith("course/topics/t1.yaml:")
+    assert "colour: unknown field" in message
+    line = int(message.split(":")[1])
+    text = (tmp_path / "course" / "topics" / "t1.yaml").read_text().splitlines()
+    assert text[line - 1].startswith("colour:")
+
+
+def test_missing_field_is_rejected(tmp_path: Path) -> None:
+    """A question without an explanation is rejected, naming the field."""
+    q = quiz("t1.q1")
+    del q["explanation"]
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1", quiz=[q])}))
+    assert "quiz[0].explanation: missing required field" in message
+
+
+def test_duplicate_question_ids_across_topics_are_rejected(tmp_path: Path) -> None:
+    """The same question id in two topics is rejected, pointing at the first use."""
+    pack = write_pack(tmp_path, {"t1": topic("t1"), "t2": topic("t2", quiz=[quiz("t1.q1")])})
+    message = only_error(pack)
+    assert "duplicate id 't1.q1'" in message
+    assert "t1.yaml" in message
+
+
+def test_answer_out_of_range_is_rejected(tmp_path: Path) -> None:
+    """An answer index beyond the choices is rejected."""
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1", quiz=[quiz("t1.q1", answer=4)])}))
+    assert "quiz[0].answer: answer 4 is out of range 0-3" in message
+
+
+def test_duplicate_choices_are_rejected(tmp_path: Path) -> None:
+    """Two identical choices in one question are rejected."""
+    q = quiz("t1.q1", choices=["one", "two", "One", "four"])
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1", quiz=[q])}))
+    assert "quiz[0].choices[2]: duplicate choice" in message
+
+
+def test_listed_topic_without_file_is_rejected(tmp_path: Path) -> None:
+    """A topic in course.yaml with no file is rejected, pointing at course.yaml."""
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1")}, listed=["t1", "t2"]))
+    assert message.startswith("course/course.yaml:")
+    assert "topic 't2' has no file topics/t2.yaml" in message
+
+
+def test_file_in_no_section_is_rejected(tmp_path: Path) -> None:
+    """A topic file that no section lists is rejected."""
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1"), "t2": topic("t2")}, listed=["t1"]))
+    assert "topic 't2' is in no section" in message
+
+
+def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
+    """Invalid YAML is reported with the line where parsing failed."""
+    message = only_error(write_pack(tmp_path, {"t1": "id: t1\ntitle: [unclosed\nsummary: x\n"}))
+    assert "course/topics/t1.yaml:" in message
+    assert "invalid YAML" in message
+
+
+def test_id_must_match_file_name(tmp_path: Path) -> None:
+    """A topic whose id differs from its file name is rejected."""
+    message = only_error(write_pack(tmp_path, {"t1": topic("t9")}))
+    assert "does not match the file name 't1'" in message
+
+
+def test_wrong_number_of_choices_is_rejected(tmp_path: Path) -> None:
+    """A question needs exactly four choices."""
+    q = quiz("t1.q1", choices=["one", "two", "three"])
+    message = only_error(write_pack(tmp_path, {"t1": topic("t1", quiz=[q])}))
+    assert "quiz[0].choices" in message
+
+
+def test_incomplete_topic_is_a_warning(tmp_path: Path) -> None:
+    """A topic with only title and summary loads, with a warning."""
+    skeleton = {"id": "t2", "title": "Later", "summary": "Coming soon."}
+    result = load_course(write_pack(tmp_path, {"t1": topic("t1"), "t2": skeleton}))
+    assert result.course is not None
+    assert [w.severity for w in result.warnings] == ["warning"]
+    assert "incomplete" in str(result.warnings[0])
+
+
+def test_incomplete_topic_is_an_error_when_strict(tmp_path: Path) -> None:
+    """Under --strict an incomplete topic is an error."""
+    skeleton = {"id": "t2", "title": "Later", "summary": "Coming soon."}
+    result = load_course(write_pack(tmp_path, {"t1": topic("t1"), "t2": skeleton}), strict=True)
+    assert result.course is None
+    assert "incomplete" in str(result.errors[0])
+
+
+def test_short_lesson_is_a_warning(tmp_path: Path) -> None:
+    """A lesson under 250 words is a warning naming the count."""
+    result = load_course(write_pack(tmp_path, {"t1": topic("t1", lesson="Too short.")}))
+    assert "lesson has 2 words" in str(result.warnings[0])
+
+
+def test_require_course_raises_with_every_error(tmp_path: Path) -> None:
+    """Serving a broken pack raises ContentError listing the problems."""
+    with pytest.raises(ContentError, match="out of range"):
+        require_course(write_pack(tmp_path, {"t1": topic("t1", quiz=[quiz("t1.q1", answer=7)])}))
+
+
+def test_missing_course_file_is_reported(tmp_path: Path) -> None:
+    """A folder without course.yaml says so."""
+    result = load_course(tmp_path)
+    assert result.course is None
+    assert "course.yaml: file not found" in str(result.errors[0])
