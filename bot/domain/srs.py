@@ -31,16 +31,17 @@ class Grade(Enum):
         return Rating[self.name.capitalize()]
 
 
-def new_card() -> dict[str, Any]:
-    """A fresh card, serialised."""
-    return dict(Card().to_dict())
+def _new() -> Card:
+    # An explicit id: without one, fsrs derives it from the clock and sleeps 1 ms to keep ids
+    # unique, which would block the event loop. Cards are keyed by (user, question) here.
+    return Card(card_id=1)
 
 
 def review(
     card: dict[str, Any] | None, rating: Rating, when: dt.datetime
 ) -> tuple[dict[str, Any], dt.datetime]:
     """Review a (possibly new) card; returns the new card and its due time (UTC)."""
-    current = Card.from_dict(cast(CardDict, card)) if card else Card()
+    current = Card.from_dict(cast(CardDict, card)) if card else _new()
     updated, _log = _SCHEDULER.review_card(current, rating, review_datetime=when)
     return dict(updated.to_dict()), updated.due
 

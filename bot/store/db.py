@@ -69,7 +69,11 @@ def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:
         database = url.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # SQLite has one writer: queue transactions on one connection in this process, which is far
+        # faster than many connections polling the busy lock; other processes still wait on it.
+        engine = create_async_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=1, max_overflow=0, pool_timeout=60
+        )
         _sqlite_setup(engine)
         return engine
     return create_async_engine(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.streaks import Streak
 from bot.store.models import (
     Answer,
     Channel,
@@ -22,7 +25,35 @@ from bot.store.models import (
     Workspace,
 )
 
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class StatsRow:
+    """A user's running totals."""
+
+    points: int = 0
+    answers: int = 0
+    correct: int = 0
+    current_streak: int = 0
+    best_streak: int = 0
+    last_active_day: dt.date | None = None
+    freeze_used_on: dt.date | None = None
+
+    @property
+    def streak(self) -> Streak:
+        """The streak part of the totals."""
+        return Streak(self.current_streak, self.best_streak, self.last_active_day, self.freeze_used_on)
+
+
+STATS_COLUMNS = tuple(getattr(UserStats, f.name) for f in dataclasses.fields(StatsRow))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """The FSRS card of one question for one user, with its counters."""
+
+    card: dict[str, Any]
+    reviews: int
+    lapses: int
 
 
 @dataclass(frozen=True)
@@ -44,6 +75,54 @@ class TopicTally:
     correct: int
 
 
+@dataclass(frozen=True)
+class _Statements:
+    """The statements of the answer hot path, built once per dialect and reused with parameters."""
+
+    insert_answer: Any
+    read_stats: Any
+    save_stats: Any
+    lock_progress: Any
+    save_review: Any
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    module = postgresql if dialect == "postgresql" else sqlite
+    read_stats = select(*STATS_COLUMNS).where(UserStats.user_id == bindparam("uid"))
+    # A learner's review rows are only written while their stats row is locked, so reading the
+    # card in the same statement that locks the stats row keeps both consistent in one round trip.
+    card_columns = [
+        select(column)
+        .where(ReviewState.user_id == UserStats.user_id, ReviewState.question_id == bindparam("qid"))
+        .scalar_subquery()
+        for column in (ReviewState.card, ReviewState.reviews, ReviewState.lapses)
+    ]
+    lock_progress = select(*STATS_COLUMNS, *card_columns).where(UserStats.user_id == bindparam("uid"))
+    upsert = module.insert(ReviewState)
+    excluded = upsert.excluded
+    save_review = upsert.on_conflict_do_update(
+        index_elements=["user_id", "question_id"],
+        set_={
+            "card": excluded.card,
+            "due": excluded.due,
+            "reviews": excluded.reviews,
+            "lapses": excluded.lapses,
+            "last_correct_at": func.coalesce(excluded.last_correct_at, ReviewState.last_correct_at),
+        },
+    )
+    locking = dialect == "postgresql"  # SQLite write transactions are already exclusive
+    return _Statements(
+        insert_answer=module.insert(Answer).on_conflict_do_nothing().returning(Answer.id),
+        read_stats=read_stats,
+        save_stats=update(UserStats)
+        .where(UserStats.user_id == bindparam("uid"))
+        .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
+        lock_progress=lock_progress.with_for_update(of=UserStats) if locking else lock_progress,
+        save_review=save_review,
+    )
+
+
 class Repository:
     """Data access for the use cases; never commits (the unit of work does)."""
 
@@ -51,13 +130,14 @@ class Repository:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
 
+    async def _execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
+        """Run a Core statement on the session's connection, skipping the ORM layer."""
+        connection = await self.session.connection()
+        return await connection.execute(stmt, params)
+
     def _insert(self, table: Any) -> Any:
         module = postgresql if self.dialect == "postgresql" else sqlite
         return module.insert(table)
-
-    def _locking(self, stmt: Select[T]) -> Select[T]:
-        # SQLite write transactions are already exclusive (BEGIN IMMEDIATE).
-        return stmt.with_for_update() if self.dialect == "postgresql" else stmt
 
     # workspaces, users, channels ------------------------------------------------
     async def ensure_workspace(self, platform: str, external_id: str, name: str) -> Workspace:
@@ -65,7 +145,7 @@ class Repository:
         stmt = self._insert(Workspace).values(
             platform=platform, external_id=external_id, name=name[:200]
         )
-        await self.session.execute(stmt.on_conflict_do_nothing())
+        await self._execute(stmt.on_conflict_do_nothing())
         row = await self.session.scalar(
             select(Workspace).where(
                 Workspace.platform == platform, Workspace.external_id == external_id
@@ -79,12 +159,12 @@ class Repository:
         stmt = self._insert(User).values(
             workspace_id=workspace_id, external_id=external_id, display_name=name[:200]
         )
-        await self.session.execute(stmt.on_conflict_do_nothing())
+        await self._execute(stmt.on_conflict_do_nothing())
         row = await self.session.scalar(
             select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
         )
         assert row is not None
-        await self.session.execute(
+        await self._execute(
             self._insert(UserStats).values(user_id=row.id).on_conflict_do_nothing()
         )
         if name and row.display_name != name[:200]:
@@ -93,7 +173,7 @@ class Repository:
 
     async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
         """Set (or clear) a user's own timezone."""
-        await self.session.execute(update(User).where(User.id == user_id).values(timezone=tz))
+        await self._execute(update(User).where(User.id == user_id).values(timezone=tz))
 
     async def user_by_id(self, user_id: int) -> User | None:
         """A user by primary key."""
@@ -116,7 +196,7 @@ class Repository:
         stmt = self._insert(Channel).values(
             workspace_id=workspace_id, external_id=external_id, name=name[:200]
         )
-        await self.session.execute(stmt.on_conflict_do_nothing())
+        await self._execute(stmt.on_conflict_do_nothing())
         row = await self.channel(workspace_id, external_id)
         assert row is not None
         return row
@@ -150,45 +230,47 @@ class Repository:
 
     async def insert_answer(self, **values: Any) -> int | None:
         """Insert an answer unless its instance or delivery was recorded already; the new id or None."""
-        stmt = self._insert(Answer).values(**values).on_conflict_do_nothing().returning(Answer.id)
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        result = await self._execute(_statements(self.dialect).insert_answer, values)
+        return cast(int | None, result.scalar_one_or_none())
 
-    async def stats_for_update(self, user_id: int) -> UserStats:
-        """The user's stats row, locked for this transaction."""
-        row = await self.session.scalar(
-            self._locking(select(UserStats).where(UserStats.user_id == user_id))
-        )
+    async def stats(self, user_id: int) -> StatsRow:
+        """The user's running totals (zeros for a user with none)."""
+        row = (await self._execute(_statements(self.dialect).read_stats, {"uid": user_id})).first()
+        return StatsRow(*row) if row is not None else StatsRow()
+
+    async def lock_progress(self, user_id: int, question_id: str) -> tuple[StatsRow, ReviewRow | None]:
+        """Lock the user's stats row for this transaction and read it with their card for a question."""
+        params = {"uid": user_id, "qid": question_id}
+        row = (await self._execute(_statements(self.dialect).lock_progress, params)).first()
         if row is None:
-            row = UserStats(
-                user_id=user_id, points=0, answers=0, correct=0, current_streak=0, best_streak=0
-            )
-            self.session.add(row)
-        return row
+            return StatsRow(), None
+        size = len(STATS_COLUMNS)
+        card = ReviewRow(*row[size:]) if row[size] is not None else None
+        return StatsRow(*row[:size]), card
 
-    async def stats(self, user_id: int) -> UserStats | None:
-        """The user's stats row."""
-        return await self.session.get(UserStats, user_id)
+    async def save_stats(self, user_id: int, stats: StatsRow) -> None:
+        """Write the user's running totals."""
+        params = {f"v_{name}": value for name, value in dataclasses.asdict(stats).items()}
+        await self._execute(_statements(self.dialect).save_stats, {"uid": user_id, **params})
 
-    async def review_for_update(self, user_id: int, question_id: str) -> ReviewState | None:
-        """The FSRS state of one question for a user, locked for this transaction."""
-        return await self.session.scalar(
-            self._locking(
-                select(ReviewState).where(
-                    ReviewState.user_id == user_id, ReviewState.question_id == question_id
-                )
-            )
-        )
+    async def save_review(
+        self, user_id: int, question_id: str, review: ReviewRow, due: dt.datetime, correct_at: dt.datetime | None
+    ) -> None:
+        """Insert or update the FSRS state of one question for a user."""
+        values = {"user_id": user_id, "question_id": question_id, "card": review.card, "due": due,
+                  "reviews": review.reviews, "lapses": review.lapses, "last_correct_at": correct_at}
+        await self._execute(_statements(self.dialect).save_review, values)
 
     async def review_dues(self, user_id: int) -> dict[str, dt.datetime]:
         """Due times of every question the user has reviewed."""
-        rows = await self.session.execute(
+        rows = await self._execute(
             select(ReviewState.question_id, ReviewState.due).where(ReviewState.user_id == user_id)
         )
         return {row[0]: row[1] for row in rows}
 
     async def topic_tallies(self, user_id: int) -> list[TopicTally]:
         """Quiz answers and right answers per topic for one user."""
-        rows = await self.session.execute(
+        rows = await self._execute(
             select(
                 Answer.topic_id,
                 func.count(),
@@ -224,14 +306,14 @@ class Repository:
             .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
             .limit(limit)
         )
-        rows = await self.session.execute(stmt)
+        rows = await self._execute(stmt)
         return [
             BoardRow(uid, name or ext, int(p or 0), int(c or 0)) for uid, name, ext, p, c in rows
         ]
 
     async def longest_streaks(self, workspace_id: int, limit: int) -> list[tuple[str, int]]:
         """Current stored streaks of a workspace's users, longest first."""
-        rows = await self.session.execute(
+        rows = await self._execute(
             select(User.display_name, User.external_id, UserStats.current_streak)
             .join(UserStats, UserStats.user_id == User.id)
             .where(User.workspace_id == workspace_id, UserStats.current_streak > 0)
@@ -249,6 +331,6 @@ class Repository:
     async def set_value(self, key: str, value: str) -> None:
         """Store a piece of bot state."""
         stmt = self._insert(KeyValue).values(key=key, value=value)
-        await self.session.execute(
+        await self._execute(
             stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
         )

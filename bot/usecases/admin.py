@@ -39,7 +39,7 @@ def refuse() -> Message:
     """The polite refusal for people who are not admins."""
     return error(
         "Only admins can do that",
-        "Changing the daily drop needs a workspace admin (Manage Server on Discord). Nothing was changed.",
+        "The daily drop is managed by workspace admins (Manage Server on Discord). Nothing was changed.",
     )
 
 
@@ -154,7 +154,9 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
 
 
 async def schedule(core: Core, actor: Actor) -> Message:
-    """Every configured channel of the workspace with its settings and next drop."""
+    """Every configured channel of the workspace with its settings and next drop (admins only)."""
+    if not actor.is_admin:
+        return refuse()
     identity = await core.identify(actor)
     async with core.unit_of_work() as repo:
         channels = list(await repo.scheduled_channels(identity.workspace_pk))

@@ -124,7 +124,7 @@ async def grade(
         )
     stats = outcome.stats
     gained = f"+{interview_points()}" if outcome.is_new else "already counted"
-    points, streak = (stats.points, stats.current_streak) if stats else (0, 0)
+    points, streak = stats.points, stats.current_streak
     topic = core.course.topic_by_id[question.topic_id]
     return Message(
         kind=Kind.GRADED,

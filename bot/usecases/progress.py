@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import actions
 from bot.domain.periods import Period, local_day, period_start
-from bot.domain.streaks import Streak, current_as_of
+from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, error
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import percent, plural, progress_bar
@@ -19,11 +19,7 @@ async def streak(core: Core, actor: Actor) -> Message:
     async with core.unit_of_work() as repo:
         stats = await repo.stats(identity.user_pk)
     today = local_day(core.clock(), identity.timezone)
-    state = (
-        Streak(stats.current_streak, stats.best_streak, stats.last_active_day, stats.freeze_used_on)
-        if stats
-        else Streak()
-    )
+    state = stats.streak
     current = current_as_of(state, today)
     if current == 0:
         body = (
@@ -41,7 +37,7 @@ async def streak(core: Core, actor: Actor) -> Message:
         body=body,
         fields=(
             Field("Best streak", plural(state.best, "day")),
-            Field("Points", str(stats.points if stats else 0)),
+            Field("Points", str(stats.points)),
             Field("Your days end at", f"midnight {identity.timezone}"),
         ),
         buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
@@ -58,11 +54,7 @@ async def stats(core: Core, actor: Actor) -> Message:
         tallies = await repo.topic_tallies(identity.user_pk)
         practised = await repo.practised_topics(identity.user_pk)
     today = local_day(core.clock(), identity.timezone)
-    state = (
-        Streak(row.current_streak, row.best_streak, row.last_active_day, row.freeze_used_on)
-        if row
-        else Streak()
-    )
+    state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
     lines = []
     for section in course.sections:
@@ -79,7 +71,7 @@ async def stats(core: Core, actor: Actor) -> Message:
         body="\n".join(lines) if lines else "No answers yet. Start with `/study quiz`!",
         fields=(
             Field("Streak", f"{plural(current_as_of(state, today), 'day')} (best {state.best})"),
-            Field("Points", str(row.points if row else 0)),
+            Field("Points", str(row.points)),
             Field("Accuracy", f"{percent(right_total, total)} of {plural(total, 'answer')}"),
             Field("Topics practised", progress_bar(seen, len(course.topics)), inline=False),
         ),

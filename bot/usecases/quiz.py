@@ -11,7 +11,7 @@ from bot.domain.periods import zone
 from bot.domain.points import quiz_points
 from bot.domain.selection import pick_next
 from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, error, info
-from bot.store.models import UserStats
+from bot.store.repository import StatsRow
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import difficulty_label, plural, topic_footer
 from bot.usecases.recording import NewAnswer, record_once
@@ -124,7 +124,7 @@ def feedback_message(
     course: Course,
     question: QuizQuestion,
     choice: int,
-    stats: UserStats | None,
+    stats: StatsRow,
     scoped: bool,
     earned: bool,
 ) -> Message:
@@ -136,8 +136,8 @@ def feedback_message(
     points = quiz_points(correct, question.difficulty)
     gained = f"+{points}" if earned else "already counted"
     fields: tuple[Field, ...] = (
-        Field("Points", f"{stats.points if stats else 0} ({gained})"),
-        Field("Streak", plural(stats.current_streak if stats else 0, "day")),
+        Field("Points", f"{stats.points} ({gained})"),
+        Field("Streak", plural(stats.current_streak, "day")),
     )
     if not correct:
         fields = (

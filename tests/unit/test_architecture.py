@@ -39,3 +39,9 @@ def test_adapters_never_touch_sessions_or_models() -> None:
         for module in imported_modules(path):
             assert not module.startswith("sqlalchemy"), f"{path} imports {module}"
             assert not module.startswith("bot.store.models"), f"{path} imports {module}"
+
+
+def test_adapters_never_open_a_unit_of_work() -> None:
+    """Adapters reach the database only through the core's use cases."""
+    for path in (ROOT / "adapters").rglob("*.py"):
+        assert "unit_of_work" not in path.read_text(encoding="utf-8"), path

@@ -95,3 +95,8 @@ async def test_schedule_change_notifies_the_scheduler(core: Core) -> None:
     await bot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
     await bot.dispatch(ADMIN, "/study pause")
     assert changed == [1, 1]
+
+
+async def test_schedule_refused_for_non_admin(studybot: StudyBot) -> None:
+    """The schedule is for admins only."""
+    assert (await studybot.dispatch(make_actor(), "/study schedule")).title == "Only admins can do that"

@@ -1,0 +1,1 @@
+"""The Discord adapter: `/study` slash commands, persistent buttons and embeds over the core."""

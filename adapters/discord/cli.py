@@ -1,0 +1,85 @@
+"""`studybot discord sync [--guild ID]` and `studybot discord invite`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+import discord
+
+from adapters.discord.client import StudyClient
+from adapters.discord.config import REQUIRED_PERMISSIONS, SCOPES, ConfigError, DiscordConfig, intents
+from adapters.discord.sync import sync
+from bot.bootstrap import build
+from bot.settings import Settings
+
+
+def invite_url(application_id: int) -> str:
+    """The OAuth2 URL that adds the bot with exactly the scopes and permissions it needs."""
+    return discord.utils.oauth_url(application_id, permissions=REQUIRED_PERMISSIONS, scopes=SCOPES)
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """Run a `studybot discord` subcommand; the exit code."""
+    try:
+        config = DiscordConfig.from_env(os.environ)
+    except ConfigError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    config.apply()
+    try:
+        if args.discord_command == "invite":
+            return asyncio.run(_invite(settings, config))
+        if args.discord_command == "sync":
+            return asyncio.run(_sync(settings, config, args.guild))
+    except discord.LoginFailure:
+        print("studybot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal",
+              file=sys.stderr)
+        return 1
+    except discord.HTTPException as exc:
+        print(f"studybot: Discord answered HTTP {exc.status}: {exc.text}", file=sys.stderr)
+        return 1
+    print(f"studybot: unknown discord command {args.discord_command!r}", file=sys.stderr)
+    return 2
+
+
+def _token(settings: Settings) -> str | None:
+    if settings.discord_token is None:
+        print("studybot: set DISCORD_TOKEN (the bot token from the Developer Portal)", file=sys.stderr)
+        return None
+    return settings.discord_token.get_secret_value()
+
+
+async def _invite(settings: Settings, config: DiscordConfig) -> int:
+    application_id = config.application_id
+    if application_id is None:
+        token = _token(settings)
+        if token is None:
+            return 2
+        client = discord.Client(intents=intents())
+        async with client:
+            await client.login(token)
+            application_id = client.application_id
+    assert application_id is not None
+    print(invite_url(application_id))
+    return 0
+
+
+async def _sync(settings: Settings, config: DiscordConfig, guild: int | None) -> int:
+    token = _token(settings)
+    if token is None:
+        return 2
+    runtime = await build(settings)
+    try:
+        client = StudyClient(runtime, config)
+        async with client:
+            await client.login(token)
+            count = await sync(client, client.tree, runtime, guild)
+    finally:
+        await runtime.close()
+    where = f"server {guild} (available at once)" if guild is not None else \
+        "every server (global; Discord may take a few minutes to show changes)"
+    print(f"Synced {count} command(s) to {where}.")
+    return 0

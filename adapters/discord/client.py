@@ -1,0 +1,80 @@
+"""The discord.py client: `/study` registered, persistent buttons, errors answered politely."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.buttons import StudyButton
+from adapters.discord.commands import StudyGroup
+from adapters.discord.config import DiscordConfig, intents
+from adapters.discord.interactions import apologise, deliver
+from adapters.discord.poster import DiscordPoster
+from adapters.discord.render import render
+from bot.bootstrap import Runtime
+from bot.messages import error
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.5
+"""Seconds to wait for the core before deferring (Discord wants an answer within 3 s)."""
+
+
+class StudyTree(app_commands.CommandTree[discord.Client]):
+    """The command tree, with failures inside commands turned into a friendly private message."""
+
+    async def on_error(self, interaction: discord.Interaction[discord.Client],
+                       exc: app_commands.AppCommandError, /) -> None:
+        """Log the traceback and answer the user; the bot keeps running."""
+        if isinstance(exc, app_commands.TransformerError):
+            reply = error("I couldn't read one of the options", f"{exc}. Please pick it from the list.")
+        elif isinstance(exc, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+            log.error("Discord's copy of /study is out of date (%s): run `studybot discord sync`", exc)
+            reply = error("This command is out of date", "An admin needs to run `studybot discord sync`.")
+        else:
+            command = interaction.command.qualified_name if interaction.command else "a command"
+            log.error("error in /%s (interaction %s)", command, interaction.id, exc_info=exc)
+            await apologise(interaction)
+            return
+        try:
+            await deliver(interaction, render(reply))
+        except Exception:
+            log.exception("could not answer interaction %s", interaction.id)
+
+
+class StudyClient(discord.AutoShardedClient):
+    """A sharded client serving `/study`; `shard_ids` lets several processes split the guilds."""
+
+    def __init__(self, runtime: Runtime, config: DiscordConfig, *, defer_after: float = DEFER_AFTER,
+                 **options: Any) -> None:
+        if config.shard_ids is not None:
+            options["shard_ids"] = list(config.shard_ids)
+        if config.application_id is not None:
+            options["application_id"] = config.application_id
+        super().__init__(intents=intents(), shard_count=config.shard_count, chunk_guilds_at_startup=False,
+                         member_cache_flags=discord.MemberCacheFlags.none(),
+                         allowed_mentions=discord.AllowedMentions.none(), **options)
+        self.runtime = runtime
+        self.config = config
+        self.defer_after = defer_after
+        self.tree = StudyTree(self)
+        self.tree.add_command(StudyGroup())
+
+    async def setup_hook(self) -> None:
+        """Register the persistent buttons; pick a shard count when a custom gateway is used."""
+        self.add_dynamic_items(StudyButton)
+        if self.shard_count is None and self.config.custom_gateway:
+            # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
+            self.shard_count, _url, _limits = await self.http.get_bot_gateway()
+
+    def poster(self) -> DiscordPoster:
+        """A poster for the scheduler that shares this client's HTTP session and rate limits."""
+        return DiscordPoster(self)
+
+    async def on_ready(self) -> None:
+        """Log which guilds and shards this process serves."""
+        log.info("Discord: logged in as %s, %d guild(s), shards %s of %s", self.user, len(self.guilds),
+                 list(self.shards), self.shard_count)

@@ -1,0 +1,197 @@
+"""The `/study` command group: typed options, autocomplete and choices, each calling the core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.config import REQUIRED_PERMISSIONS
+from adapters.discord.interactions import host, run_subcommand
+from bot.commands import BY_NAME
+from bot.domain.periods import timezone_names
+from bot.messages import Message, error
+from bot.usecases.context import Actor
+from bot.usecases.topics import search_topics
+
+AUTOCOMPLETE_LIMIT = 25
+CHOICE_NAME_LIMIT = 100
+DROP_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
+PERMISSION_NAMES = {"read_messages": "View Channel"}  # as Discord's own settings call them
+
+
+def describe(name: str) -> str:
+    """The subcommand's description from the core, within Discord's 100 characters."""
+    text = BY_NAME[name].description
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    """Topics matching what was typed so far (by title and id, fuzzy), in syllabus order when empty."""
+    course = host(interaction).runtime.core.course
+    choices = []
+    for topic in search_topics(course, current, limit=AUTOCOMPLETE_LIMIT):
+        label = f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})"
+        if len(label) > CHOICE_NAME_LIMIT:
+            label = label[: CHOICE_NAME_LIMIT - 1] + "…"
+        choices.append(app_commands.Choice(name=label, value=topic.id))
+    return choices
+
+
+async def timezone_autocomplete(interaction: discord.Interaction[Any],
+                                current: str) -> list[app_commands.Choice[str]]:
+    """IANA timezones containing what was typed; names that start with it come first."""
+    return [app_commands.Choice(name=name, value=name) for name in matching_timezones(current)]
+
+
+def matching_timezones(current: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:
+    """Up to `limit` IANA names for a partial entry such as `berl` or `America/`."""
+    query = current.strip().lower().replace(" ", "_")
+    names = timezone_names()
+    if not query:
+        popular = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
+                   "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        return [n for n in popular if n in names][:limit]
+    starts = [n for n in names if n.lower().startswith(query) or n.lower().split("/")[-1].startswith(query)]
+    contains = [n for n in names if query in n.lower() and n not in starts]
+    return (starts + contains)[:limit]
+
+
+class TextChannelOption(app_commands.Transformer[discord.Client]):
+    """A channel option that Discord restricts to text and announcement channels."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        """Discord's channel option type."""
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        """Only channels a lesson can be posted in."""
+        return list(DROP_CHANNEL_TYPES)
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Any:
+        """The resolved channel as Discord sent it."""
+        return value
+
+
+def check_drop_channel(interaction: discord.Interaction[Any], channel: Any) -> Message | None:
+    """Why the bot cannot drop lessons in `channel`, or None when it can."""
+    mention = f"<#{channel.id}>"
+    if getattr(channel, "type", None) not in DROP_CHANNEL_TYPES:
+        return error(f"{mention} is not a text channel", "Pick a text or announcement channel for the daily drop.")
+    guild_id = getattr(channel, "guild_id", None) or getattr(getattr(channel, "guild", None), "id", None)
+    if interaction.guild_id is not None and guild_id not in (None, interaction.guild_id):
+        return error(f"{mention} is not in this server", "Pick a channel of this server.")
+    guild = interaction.guild
+    cached = guild.get_channel(channel.id) if guild is not None else None
+    me = guild.me if guild is not None else None
+    if cached is not None and me is not None and isinstance(cached, discord.abc.GuildChannel):
+        have = cached.permissions_for(me)
+        missing = [PERMISSION_NAMES.get(name, name.replace("_", " ").title())
+                   for name, needed in REQUIRED_PERMISSIONS if needed and not getattr(have, name)]
+        if missing:
+            return error(f"I can't post in {mention}",
+                         f"I need {', '.join(missing)} there. Give my role these permissions and try again.")
+    return None
+
+
+@app_commands.guild_only()
+class StudyGroup(app_commands.Group, name="study", description="StudyBot: lessons, quizzes and interview practice"):
+    """`/study` and its subcommands; every one calls the core through `run_subcommand`."""
+
+    @app_commands.command(name="lesson", description=describe("lesson"))
+    @app_commands.describe(topic="Topic title, id or number (blank: today's)")
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def lesson(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        """Read a lesson."""
+        await run_subcommand(interaction, "lesson", [topic] if topic else [])
+
+    @app_commands.command(name="quiz", description=describe("quiz"))
+    @app_commands.describe(topic="Keep to one topic (blank: the best question for you)")
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        """Answer a quiz question."""
+        await run_subcommand(interaction, "quiz", [topic] if topic else [])
+
+    @app_commands.command(name="interview", description=describe("interview"))
+    @app_commands.describe(topic="Keep to one topic (blank: any)")
+    @app_commands.autocomplete(topic=topic_autocomplete)
+    async def interview(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+        """Practise an interview question."""
+        await run_subcommand(interaction, "interview", [topic] if topic else [])
+
+    @app_commands.command(name="today", description=describe("today"))
+    async def today(self, interaction: discord.Interaction[Any]) -> None:
+        """Today's topic for this channel."""
+        await run_subcommand(interaction, "today", [])
+
+    @app_commands.command(name="streak", description=describe("streak"))
+    async def streak(self, interaction: discord.Interaction[Any]) -> None:
+        """The learner's streak."""
+        await run_subcommand(interaction, "streak", [])
+
+    @app_commands.command(name="stats", description=describe("stats"))
+    async def stats(self, interaction: discord.Interaction[Any]) -> None:
+        """The learner's stats."""
+        await run_subcommand(interaction, "stats", [])
+
+    @app_commands.command(name="leaderboard", description=describe("leaderboard"))
+    @app_commands.describe(period="Which period to rank (default: this week)")
+    @app_commands.choices(period=[
+        app_commands.Choice(name="This week", value="week"),
+        app_commands.Choice(name="This month", value="month"),
+        app_commands.Choice(name="All time", value="all"),
+    ])
+    async def leaderboard(self, interaction: discord.Interaction[Any],
+                          period: app_commands.Choice[str] | None = None) -> None:
+        """The server's top learners."""
+        await run_subcommand(interaction, "leaderboard", [period.value] if period else [])
+
+    @app_commands.command(name="help", description=describe("help"))
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        """Every subcommand."""
+        await run_subcommand(interaction, "help", [])
+
+    @app_commands.command(name="setup", description=describe("setup") + " (admins)")
+    @app_commands.describe(
+        channel="The channel lessons drop in",
+        time="Drop time as HH:MM, 24-hour (e.g. 09:00)",
+        timezone="IANA timezone of that time (e.g. Europe/Berlin)",
+        weekdays="Days to drop on (default daily): e.g. mon-fri or mon,wed,fri",
+        weekly_board="Post the weekly leaderboard in the channel too",
+    )
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def setup(self, interaction: discord.Interaction[Any],
+                    channel: app_commands.Transform[Any, TextChannelOption],
+                    time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
+                    weekly_board: bool | None = None) -> None:
+        """Set up the daily drop (admins)."""
+        args = [f"<#{channel.id}>", time, timezone, *(weekdays.split() if weekdays else [])]
+        if weekly_board is not None:
+            args += ["weekly-board", "on" if weekly_board else "off"]
+
+        def check(_actor: Actor) -> Message | None:
+            return check_drop_channel(interaction, channel)
+
+        await run_subcommand(interaction, "setup", args, check)
+
+    @app_commands.command(name="pause", description=describe("pause") + " (admins)")
+    @app_commands.describe(channel="Which channel (default: this one)")
+    async def pause(self, interaction: discord.Interaction[Any],
+                    channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
+        """Pause the daily drop (admins)."""
+        await run_subcommand(interaction, "pause", [f"<#{channel.id}>"] if channel else [])
+
+    @app_commands.command(name="resume", description=describe("resume") + " (admins)")
+    @app_commands.describe(channel="Which channel (default: this one)")
+    async def resume(self, interaction: discord.Interaction[Any],
+                     channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
+        """Resume the daily drop (admins)."""
+        await run_subcommand(interaction, "resume", [f"<#{channel.id}>"] if channel else [])
+
+    @app_commands.command(name="schedule", description=describe("schedule") + " (admins)")
+    async def schedule(self, interaction: discord.Interaction[Any]) -> None:
+        """Show the daily drop schedule (admins)."""
+        await run_subcommand(interaction, "schedule", [])

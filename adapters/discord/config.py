@@ -1,0 +1,98 @@
+"""Connection settings of the Discord adapter that `bot.settings` does not hold (read from os.environ)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+class ConfigError(ValueError):
+    """A Discord setting that cannot be used; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    """Where to connect and which shards this process runs."""
+
+    api_url: str = DEFAULT_API_URL
+    gateway_url: str = DEFAULT_GATEWAY_URL
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+    application_id: int | None = None
+
+    @property
+    def custom_gateway(self) -> bool:
+        """Whether the gateway URL was overridden (a Discord-compatible server or a stand-in)."""
+        return self.gateway_url != DEFAULT_GATEWAY_URL
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> DiscordConfig:
+        """Read DISCORD_API_URL, DISCORD_GATEWAY_URL, DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS and
+        DISCORD_APPLICATION_ID."""
+        env = os.environ if env is None else env
+        api = env.get("DISCORD_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
+        if "/api" not in yarl.URL(api).path:
+            api += "/api/v10"
+        gateway = env.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY_URL
+        if not gateway.startswith(("ws://", "wss://")):
+            raise ConfigError(f"DISCORD_GATEWAY_URL must start with ws:// or wss://, not {gateway!r}")
+        if not api.startswith(("http://", "https://")):
+            raise ConfigError(f"DISCORD_API_URL must start with http:// or https://, not {api!r}")
+        count = _int(env, "DISCORD_SHARD_COUNT")
+        ids = _int_list(env, "DISCORD_SHARD_IDS")
+        if ids is not None:
+            if count is None:
+                raise ConfigError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total across all processes)")
+            bad = [i for i in ids if not 0 <= i < count]
+            if bad:
+                raise ConfigError(f"DISCORD_SHARD_IDS must lie in 0..{count - 1}; got {bad}")
+        if count is not None and count < 1:
+            raise ConfigError("DISCORD_SHARD_COUNT must be at least 1")
+        return cls(api, gateway, count, ids, _int(env, "DISCORD_APPLICATION_ID"))
+
+    def apply(self) -> None:
+        """Point discord.py's REST client and gateway at the configured URLs (process-wide)."""
+        Route.BASE = self.api_url
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+
+
+def _int(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _int_list(env: Mapping[str, str], name: str) -> tuple[int, ...] | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return tuple(sorted({int(part) for part in raw.replace(" ", ",").split(",") if part}))
+    except ValueError:
+        raise ConfigError(f"{name} must be a comma-separated list of shard numbers, not {raw!r}") from None
+
+
+def intents() -> discord.Intents:
+    """Only the `guilds` intent: no privileged intents, no message content."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+REQUIRED_PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+"""What the bot needs in a drop channel: see it, post in it, and show embeds."""
+
+SCOPES = ("bot", "applications.commands")

@@ -1,0 +1,71 @@
+"""Posting to a channel for the daily-drop scheduler, through the same renderer as commands."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+
+from adapters.discord.config import intents
+from adapters.discord.render import render
+from bot.messages import Message
+
+log = logging.getLogger(__name__)
+
+NONCE_LENGTH = 25  # Discord's limit for a message nonce
+PERMANENT_CODES = {10003: "the channel was deleted", 50001: "the bot cannot see the channel",
+                   50013: "the bot lacks permission to post there"}
+
+
+class PermanentPostError(Exception):
+    """Posting can never succeed as things stand (deleted channel, missing access); don't retry."""
+
+
+def nonce_for(idempotency_key: str, part: int) -> str:
+    """A nonce for one message of a post: the same key always gives the same nonce."""
+    return hashlib.sha256(f"{idempotency_key}#{part}".encode()).hexdigest()[:NONCE_LENGTH]
+
+
+class DiscordPoster:
+    """Posts core messages to Discord channels; 429s are waited out by discord.py's HTTP client."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+
+    async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        """Post `message` (several messages when it is long) and return the first message's id.
+
+        Each message carries a nonce derived from `idempotency_key` with `enforce_nonce`, so a
+        retried post within Discord's dedupe window returns the message already created.
+        """
+        try:
+            channel = self.client.get_partial_messageable(int(channel_id))
+        except ValueError:
+            raise PermanentPostError(f"{channel_id!r} is not a Discord channel id") from None
+        first: str | None = None
+        for index, part in enumerate(render(message).parts):
+            try:
+                view = part.make_view()
+                nonce = nonce_for(idempotency_key, index)
+                if view is None:
+                    sent = await channel.send(embeds=list(part.embeds), nonce=nonce)
+                else:
+                    sent = await channel.send(embeds=list(part.embeds), view=view, nonce=nonce)
+            except (discord.NotFound, discord.Forbidden) as exc:
+                reason = PERMANENT_CODES.get(exc.code, exc.text or f"HTTP {exc.status}")
+                raise PermanentPostError(f"cannot post in channel {channel_id}: {reason}") from exc
+            first = first or str(sent.id)
+        assert first is not None
+        return first
+
+
+@asynccontextmanager
+async def open_poster(token: str) -> AsyncIterator[DiscordPoster]:
+    """A poster with its own REST-only login (no gateway), for a scheduler in another process."""
+    client = discord.Client(intents=intents())
+    async with client:
+        await client.login(token)
+        yield DiscordPoster(client)

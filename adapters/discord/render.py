@@ -1,0 +1,262 @@
+"""One renderer for every core message: embeds and buttons within Discord's limits.
+
+Commands, button clicks and the daily-drop poster all go through `render`, so the limits are
+enforced here and only here. A long message becomes several embeds, and several Discord
+messages when it passes 6,000 characters or 10 embeds; buttons go on the last one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import discord
+
+from bot.messages import Kind, Message, Style, Visibility
+
+log = logging.getLogger(__name__)
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELDS_LIMIT = 25
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FOOTER_LIMIT = 2048
+MESSAGE_EMBED_CHARS = 6000
+EMBEDS_PER_MESSAGE = 10
+BUTTONS_PER_ROW = 5
+ROWS = 5
+LABEL_LIMIT = 80
+CUSTOM_ID_LIMIT = 100
+
+COLOURS: dict[Kind, discord.Colour] = {
+    Kind.LESSON: discord.Colour.blurple(),
+    Kind.QUIZ: discord.Colour.purple(),
+    Kind.FEEDBACK: discord.Colour.teal(),
+    Kind.INTERVIEW: discord.Colour.gold(),
+    Kind.REVEAL: discord.Colour.gold(),
+    Kind.GRADED: discord.Colour.green(),
+    Kind.STREAK: discord.Colour.orange(),
+    Kind.STATS: discord.Colour.dark_teal(),
+    Kind.LEADERBOARD: discord.Colour.yellow(),
+    Kind.SCHEDULE: discord.Colour.dark_blue(),
+    Kind.HELP: discord.Colour.light_grey(),
+    Kind.INFO: discord.Colour.light_grey(),
+    Kind.ERROR: discord.Colour.red(),
+}
+
+BUTTON_STYLES: dict[Style, discord.ButtonStyle] = {
+    Style.PRIMARY: discord.ButtonStyle.primary,
+    Style.SECONDARY: discord.ButtonStyle.secondary,
+    Style.SUCCESS: discord.ButtonStyle.success,
+    Style.DANGER: discord.ButtonStyle.danger,
+}
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class ButtonSpec:
+    """A button as Discord will show it: label, custom_id (the core's action id) and style."""
+
+    label: str
+    custom_id: str
+    style: discord.ButtonStyle
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Discord message: its embeds and, on the last part, its buttons."""
+
+    embeds: tuple[discord.Embed, ...]
+    buttons: tuple[ButtonSpec, ...] = ()
+
+    def make_view(self) -> discord.ui.View | None:
+        """A persistent view of StudyBot buttons (None when there are no buttons)."""
+        if not self.buttons:
+            return None
+        from adapters.discord.buttons import StudyButton
+
+        view = discord.ui.View(timeout=None)
+        for index, spec in enumerate(self.buttons):
+            view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style,
+                                      row=index // BUTTONS_PER_ROW))
+        return view
+
+    @property
+    def embed_chars(self) -> int:
+        """Characters Discord counts against the 6,000 a message."""
+        return sum(len(e) for e in self.embeds)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A core message as one or more Discord messages."""
+
+    parts: tuple[Part, ...]
+    ephemeral: bool
+
+
+def render(message: Message) -> Rendered:
+    """Turn a core message into Discord messages that respect every embed and component limit."""
+    colour = COLOURS.get(message.kind, discord.Colour.light_grey())
+    footer = truncate(message.footer, FOOTER_LIMIT)
+    chunks = split_markdown(description_of(message), DESCRIPTION_LIMIT) or [""]
+    embeds: list[discord.Embed] = []
+    for index, chunk in enumerate(chunks):
+        title = truncate(message.title, TITLE_LIMIT) if index == 0 else None
+        embeds.append(discord.Embed(title=title, description=chunk or None, colour=colour))
+    budget = MESSAGE_EMBED_CHARS - len(footer)
+    for name, value, inline in field_rows(message):
+        last = embeds[-1]
+        if len(last.fields) >= FIELDS_LIMIT or len(last) + len(name) + len(value) > budget:
+            last = discord.Embed(colour=colour)
+            embeds.append(last)
+        last.add_field(name=name, value=value, inline=inline)
+    if footer:
+        embeds[-1].set_footer(text=footer)
+    return Rendered(parts=pack(embeds, buttons_of(message)),
+                    ephemeral=message.visibility is Visibility.PRIVATE)
+
+
+def description_of(message: Message) -> str:
+    """The body, followed by the lettered choices of a quiz."""
+    text = message.body.strip()
+    if message.choices:
+        lines = "\n".join(f"**{c.letter}.** {c.text}" for c in message.choices)
+        text = f"{text}\n\n{lines}" if text else lines
+    return text
+
+
+def field_rows(message: Message) -> list[tuple[str, str, bool]]:
+    """Fields as (name, value, inline), long values split over continuation fields."""
+    rows: list[tuple[str, str, bool]] = []
+    for item in message.fields:
+        name = truncate(item.name, FIELD_NAME_LIMIT) or "\u200b"
+        pieces = split_markdown(item.value, FIELD_VALUE_LIMIT) or ["\u200b"]
+        for index, piece in enumerate(pieces):
+            label = name if index == 0 else truncate(f"{item.name} (continued)", FIELD_NAME_LIMIT)
+            rows.append((label, piece, item.inline and len(pieces) == 1))
+    return rows
+
+
+def buttons_of(message: Message) -> tuple[ButtonSpec, ...]:
+    """The message's buttons, at most 25 (5 rows of 5), labels within 80 characters."""
+    specs = []
+    for button in message.buttons:
+        if len(button.action) > CUSTOM_ID_LIMIT:
+            log.warning("dropping a button whose id is longer than %d characters", CUSTOM_ID_LIMIT)
+            continue
+        label = truncate(button.label, LABEL_LIMIT) or "…"
+        specs.append(ButtonSpec(label, button.action, BUTTON_STYLES[button.style]))
+    if len(specs) > BUTTONS_PER_ROW * ROWS:
+        log.warning("a message had %d buttons; Discord shows at most %d", len(specs), BUTTONS_PER_ROW * ROWS)
+    return tuple(specs[: BUTTONS_PER_ROW * ROWS])
+
+
+def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...]) -> tuple[Part, ...]:
+    """Group embeds into messages of at most 10 embeds and 6,000 characters; buttons go last."""
+    groups: list[list[discord.Embed]] = [[]]
+    for embed in embeds:
+        current = groups[-1]
+        if current and (len(current) >= EMBEDS_PER_MESSAGE
+                        or sum(len(e) for e in current) + len(embed) > MESSAGE_EMBED_CHARS):
+            groups.append([])
+        groups[-1].append(embed)
+    parts = [Part(tuple(group)) for group in groups]
+    parts[-1] = Part(parts[-1].embeds, buttons)
+    return tuple(parts)
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending with an ellipsis when cut."""
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def split_markdown(text: str, limit: int) -> list[str]:
+    """Split Markdown into chunks of at most `limit` characters.
+
+    Cuts fall between paragraphs where possible, then between lines, and only then inside a
+    line. A code block that has to be cut is closed and reopened, so every chunk renders.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for block in _blocks(text):
+        for piece in _fit(block, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs and whole fenced code blocks."""
+    blocks: list[str] = []
+    lines: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            if lines:
+                blocks.append("\n".join(lines))
+            lines, fence = [line], match.group(1)
+            continue
+        if fence is not None:
+            lines.append(line)
+            if match and match.group(1) == fence and len(lines) > 1:
+                blocks.append("\n".join(lines))
+                lines, fence = [], None
+            continue
+        if not line.strip():
+            if lines:
+                blocks.append("\n".join(lines))
+            lines = []
+            continue
+        lines.append(line)
+    if lines:
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _fit(block: str, limit: int) -> list[str]:
+    """One block as pieces of at most `limit` characters (code blocks stay valid)."""
+    if len(block) <= limit:
+        return [block]
+    lines = block.split("\n")
+    fence = _FENCE.match(lines[0])
+    opener = lines[0] if fence else ""
+    closer = fence.group(1) if fence else ""
+    body = lines[1:-1] if opener and len(lines) > 1 and _FENCE.match(lines[-1]) else (
+        lines[1:] if opener else lines)
+    wrap = len(opener) + len(closer) + 2 if opener else 0
+    room = limit - wrap
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in body:
+        for segment in [line[i:i + room] for i in range(0, len(line), room)] or [""]:
+            extra = len(segment) + (1 if current else 0)
+            if current and size + extra > room:
+                pieces.append("\n".join(current))
+                current, size = [], 0
+                extra = len(segment)
+            current.append(segment)
+            size += extra
+    if current:
+        pieces.append("\n".join(current))
+    if opener:
+        return [f"{opener}\n{p}\n{closer}" for p in pieces]
+    return pieces

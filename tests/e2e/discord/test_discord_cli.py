@@ -1,0 +1,72 @@
+"""`studybot discord invite` and `studybot discord sync` against the stand-in."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from urllib.parse import parse_qs, urlparse
+
+import discord
+import pytest
+from discord_standin import APP_ID, GUILD_ID, StandIn
+from pydantic import SecretStr
+
+from adapters.discord import cli
+from adapters.discord.sync import hash_key
+from bot.settings import Settings
+from bot.usecases.context import Core
+
+
+def invite(url: str) -> dict[str, list[str]]:
+    """The query of an invite URL."""
+    return parse_qs(urlparse(url).query)
+
+
+async def test_invite_fetches_the_application_id(standin: StandIn, discord_env: dict[str, str], settings: Settings,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Without DISCORD_APPLICATION_ID the invite asks the API for the application id."""
+    code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="invite"), settings)
+    assert code == 0
+    query = invite(capsys.readouterr().out.strip())
+    assert query["client_id"] == [str(APP_ID)]
+    assert query["scope"] == ["bot applications.commands"]
+    expected = discord.Permissions(view_channel=True, send_messages=True, embed_links=True).value
+    assert query["permissions"] == [str(expected)]
+
+
+async def test_invite_uses_the_application_id_setting(discord_env: dict[str, str], settings: Settings,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """DISCORD_APPLICATION_ID is used as is, with no token needed."""
+    monkeypatch.setenv("DISCORD_APPLICATION_ID", "42")
+    settings.discord_token = None
+    code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="invite"), settings)
+    assert code == 0
+    assert invite(capsys.readouterr().out.strip())["client_id"] == ["42"]
+
+
+async def test_sync_to_a_guild_registers_study_and_stores_the_hash(
+        standin: StandIn, discord_env: dict[str, str], settings: Settings, core: Core,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`studybot discord sync --guild ID` syncs /study to that guild only and remembers it."""
+    code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="sync", guild=GUILD_ID), settings)
+    assert code == 0
+    assert "Synced 1 command(s)" in capsys.readouterr().out
+    [synced] = standin.command_syncs
+    assert synced["guild_id"] == GUILD_ID
+    assert synced["payload"][0]["name"] == "study"
+    async with core.unit_of_work() as repo:
+        assert await repo.get_value(hash_key(APP_ID, GUILD_ID)) is not None
+        assert await repo.get_value(hash_key(APP_ID)) is None
+
+
+async def test_sync_with_a_rejected_token_fails_without_echoing_it(
+        standin: StandIn, discord_env: dict[str, str], settings: Settings,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong token exits 1 with a clear line that does not contain the token."""
+    settings.discord_token = SecretStr("wrong-secret-token")
+    code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="sync", guild=None), settings)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "DISCORD_TOKEN" in err
+    assert "wrong-secret-token" not in err

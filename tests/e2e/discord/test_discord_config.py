@@ -1,0 +1,42 @@
+"""Connection settings read from the environment: URLs and shards."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.discord.config import DEFAULT_API_URL, DEFAULT_GATEWAY_URL, ConfigError, DiscordConfig
+
+
+def test_defaults_are_discord() -> None:
+    """With nothing set the adapter talks to Discord itself, with an automatic shard count."""
+    config = DiscordConfig.from_env({})
+    assert (config.api_url, config.gateway_url) == (DEFAULT_API_URL, DEFAULT_GATEWAY_URL)
+    assert config.shard_count is None
+    assert config.shard_ids is None
+    assert not config.custom_gateway
+
+
+def test_api_url_without_a_version_gets_one() -> None:
+    """DISCORD_API_URL may be a bare host; the v10 API path is added."""
+    assert DiscordConfig.from_env({"DISCORD_API_URL": "https://chat.example/"}).api_url == \
+        "https://chat.example/api/v10"
+
+
+def test_shard_ids_are_parsed_and_sorted() -> None:
+    """DISCORD_SHARD_IDS takes a comma-separated list within DISCORD_SHARD_COUNT."""
+    config = DiscordConfig.from_env({"DISCORD_SHARD_COUNT": "4", "DISCORD_SHARD_IDS": "3, 1"})
+    assert config.shard_count == 4
+    assert config.shard_ids == (1, 3)
+
+
+@pytest.mark.parametrize("env", [
+    {"DISCORD_SHARD_IDS": "1"},
+    {"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "2"},
+    {"DISCORD_SHARD_COUNT": "two"},
+    {"DISCORD_SHARD_COUNT": "0"},
+    {"DISCORD_GATEWAY_URL": "http://not-a-websocket"},
+])
+def test_bad_settings_are_refused_with_a_reason(env: dict[str, str]) -> None:
+    """Inconsistent or malformed settings raise ConfigError naming the setting."""
+    with pytest.raises(ConfigError, match="DISCORD_"):
+        DiscordConfig.from_env(env)
