@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dotenv import load_dotenv
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -83,7 +84,12 @@ class SettingsError(Exception):
 
 
 def load_settings() -> Settings:
-    """Read and validate settings, turning pydantic's report into one clear line."""
+    """Read and validate settings, turning pydantic's report into one clear line.
+
+    `.env` is also loaded into the process environment (without overriding it), so the
+    platform-specific variables the adapters read themselves can live there too.
+    """
+    load_dotenv(".env", override=False)
     try:
         return Settings()
     except ValidationError as exc:

@@ -12,16 +12,15 @@ import discord
 from adapters.discord.config import intents
 from adapters.discord.render import render
 from bot.messages import Message
+from bot.posting import PermanentPostError
+
+__all__ = ["DiscordPoster", "PermanentPostError", "nonce_for", "open_poster"]
 
 log = logging.getLogger(__name__)
 
 NONCE_LENGTH = 25  # Discord's limit for a message nonce
 PERMANENT_CODES = {10003: "the channel was deleted", 50001: "the bot cannot see the channel",
                    50013: "the bot lacks permission to post there"}
-
-
-class PermanentPostError(Exception):
-    """Posting can never succeed as things stand (deleted channel, missing access); don't retry."""
 
 
 def nonce_for(idempotency_key: str, part: int) -> str:

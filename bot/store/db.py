@@ -77,7 +77,7 @@ def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:
         _sqlite_setup(engine)
         return engine
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800
+        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
     )
 
 

@@ -1,0 +1,149 @@
+"""Markdown (as the course is written) to Slack mrkdwn, and splitting mrkdwn to fit a block."""
+
+from __future__ import annotations
+
+import re
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
+NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
+QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
+RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+ITALIC = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
+STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+BOLD_MARK = "\x00"
+CODE_MARK = "\x01"
+
+
+def escape(text: str) -> str:
+    """Escape the three characters Slack treats as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _inline_text(text: str) -> str:
+    text = escape(text)
+    text = LINK.sub(lambda m: f"<{m.group(2).replace('&amp;', '&')}|{m.group(1)}>", text)
+    text = BOLD.sub(lambda m: f"{BOLD_MARK}{m.group(1) or m.group(2)}{BOLD_MARK}", text)
+    text = ITALIC.sub(lambda m: f"_{m.group(1)}_", text)
+    text = STRIKE.sub(lambda m: f"~{m.group(1)}~", text)
+    return text.replace(BOLD_MARK, "*")
+
+
+def inline(text: str) -> str:
+    """Convert one line's inline Markdown (bold, italics, links, code spans) to mrkdwn."""
+    spans: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        code = match.group(2).strip() if len(match.group(1)) > 1 else match.group(2)
+        spans.append(f"`{escape(code)}`")
+        return f"{CODE_MARK}{len(spans) - 1}{CODE_MARK}"
+
+    converted = _inline_text(CODE_SPAN.sub(stash, text))
+    return re.sub(f"{CODE_MARK}(\\d+){CODE_MARK}", lambda m: spans[int(m.group(1))], converted)
+
+
+def to_mrkdwn(markdown: str) -> str:
+    """Convert a Markdown document to Slack mrkdwn: no `**`, headings, bullets or raw `<` left."""
+    lines: list[str] = []
+    in_fence = False
+    for line in markdown.splitlines():
+        if FENCE.match(line):
+            in_fence = not in_fence
+            lines.append("```")
+            continue
+        if in_fence:
+            lines.append(escape(line))
+            continue
+        lines.append(_line(line))
+    if in_fence:
+        lines.append("```")
+    return "\n".join(lines).strip("\n")
+
+
+def _line(line: str) -> str:
+    if RULE.match(line):
+        return "──────────"
+    if m := HEADING.match(line):
+        return f"*{inline(m.group(1)).replace('*', '')}*"
+    if m := BULLET.match(line):
+        depth = len(m.group(1).expandtabs(4)) // 2
+        return f"{'    ' * depth}{'◦' if depth else '•'} {inline(m.group(2))}"
+    if m := NUMBERED.match(line):
+        depth = len(m.group(1).expandtabs(4)) // 3
+        return f"{'    ' * depth}{m.group(2)}. {inline(m.group(3))}"
+    if m := QUOTE.match(line):
+        return f">{inline(m.group(1))}"
+    return inline(line)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs; a fenced code block stays one paragraph."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            in_fence = not in_fence
+        if not in_fence and not line.strip() and not line.startswith("```"):
+            if current:
+                paragraphs.append("\n".join(current))
+            current = []
+            continue
+        current.append(line)
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def _split_paragraph(paragraph: str, limit: int) -> list[str]:
+    """Cut a paragraph longer than `limit` at line ends, closing and reopening code fences."""
+    pieces: list[str] = []
+    current = ""
+    in_fence = False
+    for raw in paragraph.split("\n"):
+        for line in _hard_wrap(raw, limit - 8):
+            candidate = f"{current}\n{line}" if current else line
+            if len(candidate) + (4 if in_fence else 0) > limit and current:
+                pieces.append(current + ("\n```" if in_fence else ""))
+                current = ("```\n" if in_fence else "") + line
+            else:
+                current = candidate
+        if raw.startswith("```"):
+            in_fence = not in_fence
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _hard_wrap(line: str, width: int) -> list[str]:
+    if len(line) <= width:
+        return [line]
+    parts: list[str] = []
+    while len(line) > width:
+        cut = line.rfind(" ", 0, width)
+        cut = cut if cut > width // 2 else width
+        parts.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    parts.append(line)
+    return parts
+
+
+def split_mrkdwn(text: str, limit: int) -> list[str]:
+    """Pack mrkdwn into chunks of at most `limit` characters, cutting between paragraphs."""
+    chunks: list[str] = []
+    current = ""
+    for paragraph in _paragraphs(text):
+        for piece in _split_paragraph(paragraph, limit) if len(paragraph) > limit else [paragraph]:
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) > limit:
+                chunks.append(current)
+                current = piece
+            else:
+                current = candidate
+    if current:
+        chunks.append(current)
+    return chunks

@@ -1,0 +1,85 @@
+"""Posting for the daily-drop scheduler: the same Block Kit renderer, 429-aware, idempotent per key."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import render
+from adapters.slack.config import SlackConfig, web_client
+from bot import posting
+from bot.messages import Message
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PERMANENT_ERRORS = frozenset({
+    "channel_not_found", "not_in_channel", "is_archived", "channel_is_archived", "access_denied",
+    "restricted_action", "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel", "team_access_not_granted", "missing_scope",
+    "not_authed", "invalid_auth", "account_inactive", "token_revoked", "no_permission",
+    "ekm_access_denied", "org_login_required",
+})
+HINTS = {
+    "not_in_channel": "invite the bot to the channel (/invite @StudyBot)",
+    "channel_not_found": "the channel was deleted, or it is private and the bot was not invited",
+    "is_archived": "the channel is archived",
+}
+REMEMBERED_KEYS = 1000
+METADATA_EVENT = "studybot_post"
+
+
+class PermanentPostError(posting.PermanentPostError):
+    """Slack will never accept this post as things stand (deleted channel, no access, bad token)."""
+
+    def __init__(self, channel_id: str, error: str) -> None:
+        hint = HINTS.get(error, "")
+        super().__init__(f"cannot post to Slack channel {channel_id}: {error}" + (f" ({hint})" if hint else ""))
+        self.channel_id = channel_id
+        self.error = error
+
+
+class SlackPoster:
+    """Posts core messages to channels with chat.postMessage; returns the message ts.
+
+    A 429 is retried after its `Retry-After` by the client's retry handler; a key already
+    posted by this process returns the first post's ts instead of posting again, and the key
+    rides along in the message metadata.
+    """
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+        self._posted: OrderedDict[str, str] = OrderedDict()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, session: aiohttp.ClientSession | None = None) -> SlackPoster:
+        """A poster with its own client (bot token, `SLACK_API_URL`, 429 retries)."""
+        config = SlackConfig.from_settings(settings)
+        return cls(web_client(config.bot_token, config.api_url, session))
+
+    async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        """Post `message` to the channel once per `idempotency_key`; the Slack message ts."""
+        if idempotency_key in self._posted:
+            return self._posted[idempotency_key]
+        content = render.payload(message)
+        try:
+            response = await self.client.chat_postMessage(
+                channel=channel_id, text=content.text, blocks=content.blocks, unfurl_links=False,
+                unfurl_media=False,
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"idempotency_key": idempotency_key}},
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "")
+            if error in PERMANENT_ERRORS:
+                raise PermanentPostError(channel_id, error) from None
+            raise
+        ts = str(response["ts"])
+        self._posted[idempotency_key] = ts
+        while len(self._posted) > REMEMBERED_KEYS:
+            self._posted.popitem(last=False)
+        log.info("posted %s to %s as %s", message.kind.value, channel_id, ts)
+        return ts

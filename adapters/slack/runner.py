@@ -1,0 +1,84 @@
+"""Run the Slack adapter: Socket Mode with SLACK_APP_TOKEN, else HTTP at /slack/events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from adapters.slack.app import SlackAdapter
+from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
+from bot.bootstrap import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def build_adapter(runtime: Runtime, config: SlackConfig, session: aiohttp.ClientSession) -> SlackAdapter:
+    """The adapter wired to the runtime's bot and a Web API client for `config`."""
+    client = web_client(config.bot_token, config.api_url, session)
+    return SlackAdapter(runtime.bot, client, session, signing_secret=config.signing_secret,
+                        admin_ids=config.admin_ids)
+
+
+async def run(runtime: Runtime) -> None:
+    """Serve Slack until cancelled."""
+    config = SlackConfig.from_settings(runtime.settings)
+    async with aiohttp.ClientSession() as session:
+        adapter = build_adapter(runtime, config, session)
+        try:
+            if config.socket_mode:
+                await serve_socket_mode(adapter.app, config)
+            else:
+                await serve_http(adapter.app, config)
+        finally:
+            await asyncio.shield(adapter.drain())
+
+
+def http_app(app: AsyncApp) -> web.Application:
+    """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures)."""
+
+    async def events(request: web.Request) -> web.Response:
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+
+    async def health(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    return web_app
+
+
+async def serve_http(app: AsyncApp, config: SlackConfig) -> None:
+    """HTTP mode: listen on SLACK_HTTP_HOST:SLACK_HTTP_PORT until cancelled."""
+    runner = web.AppRunner(http_app(app), access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, config.http_host, config.http_port)
+        await site.start()
+        log.info("Slack adapter in HTTP mode on %s:%s%s (Web API %s)", config.http_host, config.http_port,
+                 EVENTS_PATH, config.api_url)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(app: AsyncApp, config: SlackConfig) -> None:
+    """Socket Mode: an outgoing websocket to Slack, no public URL, until cancelled."""
+    assert config.app_token is not None
+    handler = AsyncSocketModeHandler(app, config.app_token, web_client=app.client)
+    # slack-bolt leaves these two unannotated; name their real signatures for mypy.
+    connect: Callable[[], Awaitable[None]] = handler.connect_async
+    close: Callable[[], Awaitable[None]] = handler.close_async
+    try:
+        await connect()
+        log.info("Slack adapter in Socket Mode (Web API %s)", config.api_url)
+        await asyncio.Event().wait()
+    finally:
+        await close()

@@ -1,0 +1,66 @@
+"""Markdown to Slack mrkdwn."""
+
+from __future__ import annotations
+
+from adapters.slack.mrkdwn import split_mrkdwn, to_mrkdwn
+
+
+def test_bold_becomes_single_asterisks() -> None:
+    """`**bold**` and `__bold__` become `*bold*`."""
+    assert to_mrkdwn("a **big** and __bold__ word") == "a *big* and *bold* word"
+
+
+def test_italics_become_underscores() -> None:
+    """`*italic*` becomes `_italic_`, and `_italic_` stays."""
+    assert to_mrkdwn("an *italic* and _also_ word") == "an _italic_ and _also_ word"
+
+
+def test_code_spans_are_left_alone_but_escaped() -> None:
+    """Markdown inside a code span is not converted; `<`, `>` and `&` are escaped."""
+    assert to_mrkdwn("use `**kwargs` and `List<T> && x`") == "use `**kwargs` and `List&lt;T&gt; &amp;&amp; x`"
+
+
+def test_fenced_code_drops_the_language_and_keeps_the_code() -> None:
+    """```csharp fences become plain ``` fences; the code inside is untouched apart from escaping."""
+    text = "Intro\n\n```csharp\nvar x = a ** b; // <T>\n```\nafter"
+    assert to_mrkdwn(text) == "Intro\n\n```\nvar x = a ** b; // &lt;T&gt;\n```\nafter"
+
+
+def test_lists_become_bullets_and_numbers_stay() -> None:
+    """`-`/`*` items become bullets (nested ones hollow); numbered items keep their numbers."""
+    text = "- one\n* two\n  - nested\n1. first\n2) second"
+    assert to_mrkdwn(text) == "• one\n• two\n    ◦ nested\n1. first\n2. second"
+
+
+def test_headings_become_bold_lines() -> None:
+    """`## Heading` becomes a bold line (mrkdwn has no headings)."""
+    assert to_mrkdwn("## The **GC** heaps") == "*The GC heaps*"
+
+
+def test_links_become_slack_links() -> None:
+    """`[text](url)` becomes `<url|text>`."""
+    assert to_mrkdwn("see [the docs](https://learn.microsoft.com/a?b=1&c=2)") == \
+        "see <https://learn.microsoft.com/a?b=1&c=2|the docs>"
+
+
+def test_split_keeps_chunks_under_the_limit_and_fences_balanced() -> None:
+    """A long fenced block is cut into balanced pieces no longer than the limit."""
+    code = "```\n" + "\n".join(f"line {i} " + "x" * 40 for i in range(200)) + "\n```"
+    chunks = split_mrkdwn("Intro paragraph.\n\n" + code, 3000)
+    assert len(chunks) > 1
+    assert all(len(c) <= 3000 for c in chunks)
+    assert all(c.count("```") % 2 == 0 for c in chunks)
+
+
+def test_split_cuts_between_paragraphs() -> None:
+    """Paragraphs are never cut when whole paragraphs fit."""
+    paragraphs = [f"Paragraph {i}. " + "word " * 100 for i in range(20)]
+    chunks = split_mrkdwn("\n\n".join(paragraphs), 3000)
+    assert all(len(c) <= 3000 for c in chunks)
+    assert sum(c.count("Paragraph ") for c in chunks) == 20
+    assert all(c.startswith("Paragraph ") for c in chunks)
+
+
+def test_bold_around_a_code_span() -> None:
+    """`**`code`**` becomes bold code, with no `**` left."""
+    assert to_mrkdwn("**`ConfigureAwait(false)`** tells") == "*`ConfigureAwait(false)`* tells"

@@ -1,0 +1,65 @@
+"""The scheduler's poster: chat.postMessage with the shared renderer, 429 retries, permanent errors."""
+
+from __future__ import annotations
+
+import pytest
+from slack_stand_ins import APP_TOKEN, BOT_TOKEN, CHANNEL, Failure, SlackStandIn, slack_settings
+
+from adapters.slack.poster import PermanentPostError, SlackPoster
+from bot.content.models import Course
+from bot.messages import Message, Visibility
+from bot.usecases.lessons import lesson_message
+
+
+@pytest.fixture
+def poster(slack_env: None) -> SlackPoster:
+    """A poster built from settings, talking to the stand-in through SLACK_API_URL."""
+    return SlackPoster.from_settings(slack_settings(app_token=APP_TOKEN))
+
+
+def drop(course: Course) -> Message:
+    """The longest lesson as a public daily drop."""
+    topic = max(course.topics, key=lambda t: len(t.lesson))
+    return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading="**Today's topic**")
+
+
+async def test_post_renders_the_lesson_and_returns_the_ts(
+        poster: SlackPoster, slack_api: SlackStandIn, course: Course) -> None:
+    """The drop is posted with the bot token as Block Kit with "Quiz me on this"; the ts comes back."""
+    ts = await poster.post(CHANNEL, drop(course), "drop:1:2026-11-25")
+    (call,) = slack_api.calls_of("chat.postMessage")
+    assert ts.startswith("1700000000.")
+    assert call.token == BOT_TOKEN
+    assert call.params["channel"] == CHANNEL
+    labels = [e["text"]["text"] for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "Quiz me on this" in labels
+    assert call.params["metadata"]["event_payload"] == {"idempotency_key": "drop:1:2026-11-25"}
+
+
+async def test_post_waits_for_retry_after_on_429(
+        poster: SlackPoster, slack_api: SlackStandIn, course: Course) -> None:
+    """A 429 is retried after its Retry-After, and the post then succeeds."""
+    slack_api.fail_next("chat.postMessage", Failure(status=429, retry_after=1))
+    ts = await poster.post(CHANNEL, drop(course), "drop:1:2026-11-26")
+    limited, retried = slack_api.calls_of("chat.postMessage")
+    assert (limited.status, retried.status) == (429, 200)
+    assert retried.at - limited.at >= 1.0
+    assert ts
+
+
+async def test_same_key_posts_once(poster: SlackPoster, slack_api: SlackStandIn, course: Course) -> None:
+    """Posting twice with one idempotency key posts once and returns the same ts."""
+    first = await poster.post(CHANNEL, drop(course), "drop:1:2026-11-27")
+    second = await poster.post(CHANNEL, drop(course), "drop:1:2026-11-27")
+    assert first == second
+    assert len(slack_api.calls_of("chat.postMessage")) == 1
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+async def test_deleted_or_inaccessible_channel_is_permanent(
+        poster: SlackPoster, slack_api: SlackStandIn, course: Course, error: str) -> None:
+    """Slack's "this will never work" errors raise PermanentPostError naming the channel."""
+    slack_api.fail_next("chat.postMessage", Failure(error=error))
+    with pytest.raises(PermanentPostError, match=CHANNEL) as raised:
+        await poster.post(CHANNEL, drop(course), "drop:1:2026-11-28")
+    assert raised.value.error == error
