@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import StudyBot
 from bot.content.loader import ContentError, require_course
+from bot.posting import Poster
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -29,6 +30,7 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     bot: StudyBot
+    posters: dict[str, Poster] = field(default_factory=dict)
 
     @property
     def core(self) -> Core:

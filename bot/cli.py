@@ -9,12 +9,14 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.bootstrap import StartupError, build, describe_database
+from bot.bootstrap import Runtime, StartupError, build, describe_database
 from bot.content.loader import load_course
+from bot.health import serve_health
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("studybot")
@@ -170,12 +172,25 @@ async def _db_upgrade(settings: Settings) -> int:
 async def _console(settings: Settings, user: str | None) -> int:
     from adapters.console.runner import run_console
 
-    runtime = await build(settings)
-    try:
-        await run_console(runtime.bot, user or _login_name())
-    finally:
-        await runtime.close()
+    async with _running(settings) as runtime:
+        await run_console(runtime.bot, user or _login_name(), posters=runtime.posters)
     return 0
+
+
+@asynccontextmanager
+async def _running(settings: Settings) -> AsyncIterator[Runtime]:
+    """The wired runtime with the drop scheduler started; both stopped on the way out."""
+    from scheduler.service import DropScheduler
+
+    runtime = await build(settings)
+    scheduler = DropScheduler.for_runtime(runtime)
+    runtime.core.schedule_changed = scheduler.channel_changed
+    try:
+        await scheduler.start()
+        yield runtime
+    finally:
+        scheduler.stop()
+        await runtime.close()
 
 
 def _login_name() -> str:
@@ -217,12 +232,12 @@ async def _run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return await _console(settings, None)
-    runtime = await build(settings)
-    try:
-        runners = [importlib.import_module(ADAPTERS[n][0]) for n in names]
-        await asyncio.gather(*(r.run(runtime) for r in runners))
-    finally:
-        await runtime.close()
+    runners = [importlib.import_module(ADAPTERS[n][0]) for n in names]
+    async with _running(settings) as runtime:
+        services = [r.run(runtime) for r in runners]
+        if settings.health_port:
+            services.append(serve_health(runtime, names, settings.health_host, settings.health_port))
+        await asyncio.gather(*services)
     return 0
 
 

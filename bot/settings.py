@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", validation_alias="STUDYBOT_TIMEZONE")
     admins: str = Field(default="", validation_alias="STUDYBOT_ADMINS")
     log_level: str = Field(default="INFO", validation_alias="STUDYBOT_LOG_LEVEL")
+    health_port: int | None = Field(default=None, validation_alias="STUDYBOT_HEALTH_PORT")
+    health_host: str = Field(default="0.0.0.0", validation_alias="STUDYBOT_HEALTH_HOST")
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

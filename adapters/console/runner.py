@@ -8,9 +8,11 @@ from typing import TextIO
 
 from rich.console import Console
 
+from adapters.console.poster import ConsolePoster
 from adapters.console.render import renderable
 from adapters.console.session import ConsoleSession
 from bot.app import StudyBot
+from bot.posting import Poster
 
 WELCOME = (
     "StudyBot · {title}\n"
@@ -20,12 +22,18 @@ WELCOME = (
 
 
 async def run_console(
-    bot: StudyBot, user: str, stdin: TextIO | None = None, out: Console | None = None
+    bot: StudyBot,
+    user: str,
+    stdin: TextIO | None = None,
+    out: Console | None = None,
+    posters: dict[str, Poster] | None = None,
 ) -> None:
-    """Serve one learner until end of input (or `exit`)."""
+    """Serve one learner until end of input (or `exit`); daily drops print here too."""
     stdin = stdin or sys.stdin
     interactive = stdin.isatty()
     console = out or Console(highlight=False)
+    if posters is not None:
+        posters["console"] = ConsolePoster(console)
     session = ConsoleSession(bot, user)
     if interactive:
         console.print(WELCOME.format(title=bot.course_title, user=user))

@@ -14,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
+from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ async def run(runtime: Runtime) -> None:
     config = SlackConfig.from_settings(runtime.settings)
     async with aiohttp.ClientSession() as session:
         adapter = build_adapter(runtime, config, session)
+        runtime.posters["slack"] = SlackPoster(adapter.app.client)
         try:
             if config.socket_mode:
                 await serve_socket_mode(adapter.app, config)

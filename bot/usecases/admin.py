@@ -96,7 +96,7 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         name = ref.name or (actor.channel_name if ref.id == actor.channel_id else "")
         channel = await repo.ensure_channel(identity.workspace_pk, ref.id, name)
         channel.drop_time, channel.timezone, channel.weekdays = f"{at:%H:%M}", tz, ",".join(days)
-        channel.paused, channel.last_error = False, None
+        channel.paused, channel.last_error, channel.updated_at = False, None, core.clock()
         if weekly is not None:
             channel.weekly_board = weekly
         ws = await repo.workspace_by_id(identity.workspace_pk)
@@ -139,7 +139,7 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
                 f"Which channel should I {verb}?",
                 f"Run `/study {verb}` in the channel, or name it: `/study {verb} #channel`.",
             )
-        target.paused = paused
+        target.paused, target.updated_at = paused, core.clock()
         channel_pk, name, when = (
             target.id,
             target.name or target.external_id,

@@ -30,3 +30,12 @@ def plural(n: int, word: str) -> str:
 def percent(part: int, whole: int) -> str:
     """`83%`, or an en dash when there is nothing to divide."""
     return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+MEDALS = ("🥇", "🥈", "🥉")
+
+
+def board_line(rank: int, name: str, points: int, right: int) -> str:
+    """One leaderboard line: medal or rank, name, points and right answers."""
+    badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
+    return f"{badge} **{name}**: {points} pts ({plural(right, 'right answer')})"

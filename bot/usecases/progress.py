@@ -7,9 +7,8 @@ from bot.domain.periods import Period, local_day, period_start
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, error
 from bot.usecases.context import Actor, Core
-from bot.usecases.format import percent, plural, progress_bar
+from bot.usecases.format import board_line, percent, plural, progress_bar
 
-MEDALS = ("🥇", "🥈", "🥉")
 BOARD_SIZE = 10
 
 
@@ -116,11 +115,8 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         )
     lines = []
     for rank, row in enumerate(rows, 1):
-        badge = MEDALS[rank - 1] if rank <= len(MEDALS) else f"{rank}."
         you = " ← you" if row.user_id == identity.user_pk else ""
-        lines.append(
-            f"{badge} **{row.name}**: {row.points} pts ({plural(row.correct, 'right answer')}){you}"
-        )
+        lines.append(board_line(rank, row.name, row.points, row.correct) + you)
     body = (
         "\n".join(lines)
         if lines

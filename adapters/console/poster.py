@@ -1,0 +1,28 @@
+"""Daily drops in the console: printed in the terminal as they fall due."""
+
+from __future__ import annotations
+
+import itertools
+
+from rich.console import Console
+
+from adapters.console.render import renderable
+from bot.messages import Message
+
+
+class ConsolePoster:
+    """Prints drops for any console channel into this terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._ids = itertools.count(1)
+        self._posted: dict[str, str] = {}
+
+    async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        """Print the drop once per key, labelled with its channel."""
+        if idempotency_key in self._posted:
+            return self._posted[idempotency_key]
+        self.console.print(f"[bold]#{channel_id}[/bold] · daily drop")
+        self.console.print(renderable(message))
+        message_id = self._posted[idempotency_key] = f"console-{next(self._ids)}"
+        return message_id

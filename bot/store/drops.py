@@ -1,0 +1,206 @@
+"""Queries for daily drops: claiming a channel's drop for a local date exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.streaks import Streak
+from bot.store.models import Answer, Channel, DailyDrop, User, UserStats, Workspace
+
+
+@dataclass(frozen=True)
+class ScheduledChannel:
+    """A channel with a daily drop, and the platform and workspace it belongs to."""
+
+    id: int
+    platform: str
+    workspace_id: int
+    workspace_timezone: str | None
+    external_id: str
+    name: str
+    drop_time: str
+    timezone: str
+    weekdays: tuple[str, ...]
+    paused: bool
+    weekly_board: bool
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A drop this process may post: its row id, topic and whether it took over a stale claim."""
+
+    id: int
+    topic_id: str
+    wrapped: bool
+    takeover: bool
+
+
+class DropStore:
+    """Data access for the scheduler; never commits (the caller's unit of work does)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    async def scheduled(self, channel_id: int | None = None) -> list[ScheduledChannel]:
+        """Every channel with a drop time (or one of them), with its platform."""
+        stmt = (
+            select(Channel, Workspace.platform, Workspace.timezone)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(Channel.drop_time.is_not(None), Channel.timezone.is_not(None))
+            .order_by(Channel.id)
+        )
+        if channel_id is not None:
+            stmt = stmt.where(Channel.id == channel_id)
+        rows = (await self.session.execute(stmt)).all()
+        return [
+            ScheduledChannel(
+                id=c.id,
+                platform=platform,
+                workspace_id=c.workspace_id,
+                workspace_timezone=ws_tz,
+                external_id=c.external_id,
+                name=c.name,
+                drop_time=c.drop_time or "",
+                timezone=c.timezone or "UTC",
+                weekdays=tuple(c.weekdays.split(",")),
+                paused=c.paused,
+                weekly_board=c.weekly_board,
+                updated_at=c.updated_at,
+            )
+            for c, platform, ws_tz in rows
+        ]
+
+    async def open_drops(self, local_dates: Sequence[dt.date]) -> dict[tuple[int, str, dt.date], DailyDrop]:
+        """The drops claimed for any of these local dates, by (channel, kind, date)."""
+        rows = await self.session.scalars(select(DailyDrop).where(DailyDrop.local_date.in_(local_dates)))
+        return {(d.channel_id, d.kind, d.local_date): d for d in rows}
+
+    async def existing(self, channel_id: int, kind: str, local_date: dt.date) -> DailyDrop | None:
+        """The drop of a channel for a local date, if claimed."""
+        return await self.session.scalar(
+            select(DailyDrop).where(
+                DailyDrop.channel_id == channel_id, DailyDrop.kind == kind, DailyDrop.local_date == local_date
+            )
+        )
+
+    async def claim(
+        self, channel_id: int, kind: str, local_date: dt.date, topics: Sequence[str], now: dt.datetime, worker: str
+    ) -> Claim | None:
+        """Claim a channel's drop for a local date; None when it was claimed already.
+
+        A lesson takes the channel's next topic and advances it in the same transaction, so each
+        claimed drop uses one topic. The channel row is locked first, so two claimers never read
+        the same position.
+        """
+        lock = select(Channel.next_topic_index).where(Channel.id == channel_id)
+        if self.dialect == "postgresql":
+            lock = lock.with_for_update()
+        position = await self.session.scalar(lock)
+        if position is None:
+            return None
+        lesson = kind == "lesson"
+        topic_id = topics[position % len(topics)] if lesson else ""
+        stmt = (
+            self._insert(DailyDrop)
+            .values(
+                channel_id=channel_id,
+                kind=kind,
+                local_date=local_date,
+                topic_id=topic_id,
+                status="claimed",
+                claimed_at=now,
+                claimed_by=worker,
+                attempts=1,
+            )
+            .on_conflict_do_nothing()
+            .returning(DailyDrop.id)
+        )
+        drop_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        if drop_id is None:
+            return None
+        if lesson:
+            await self.session.execute(
+                update(Channel).where(Channel.id == channel_id).values(next_topic_index=position + 1)
+            )
+        wrapped = lesson and position > 0 and position % len(topics) == 0
+        return Claim(drop_id, topic_id, wrapped, takeover=False)
+
+    async def take_over(self, drop: DailyDrop, now: dt.datetime, worker: str) -> bool:
+        """Take over a claim whose holder stopped (compare-and-set on its claim time)."""
+        result = await self.session.execute(
+            update(DailyDrop)
+            .where(DailyDrop.id == drop.id, DailyDrop.status == "claimed", DailyDrop.claimed_at == drop.claimed_at)
+            .values(claimed_at=now, claimed_by=worker, attempts=DailyDrop.attempts + 1)
+            .returning(DailyDrop.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def renew(self, drop_id: int, now: dt.datetime) -> None:
+        """Keep a claim fresh while its holder is still retrying."""
+        await self.session.execute(update(DailyDrop).where(DailyDrop.id == drop_id).values(claimed_at=now))
+
+    async def finish(self, drop_id: int, status: str, now: dt.datetime, message_id: str | None) -> None:
+        """Mark a drop sent (with the platform's message id) or failed."""
+        await self.session.execute(
+            update(DailyDrop)
+            .where(DailyDrop.id == drop_id)
+            .values(status=status, sent_at=now if status == "sent" else None, message_id=message_id)
+        )
+
+    async def set_channel_error(self, channel_id: int, error: str | None) -> None:
+        """Remember (or clear) the last problem of a channel, for `/study schedule`."""
+        await self.session.execute(
+            update(Channel).where(Channel.id == channel_id).values(last_error=error[:500] if error else None)
+        )
+
+    async def weekly_board(
+        self, workspace_id: int, since: dt.datetime, until: dt.datetime, limit: int
+    ) -> list[tuple[str, int, int]]:
+        """(name, points, right answers) of a workspace's top learners between two moments."""
+        points = func.sum(Answer.points).label("points")
+        correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
+        rows = await self.session.execute(
+            select(User.display_name, User.external_id, points, correct)
+            .join(Answer, Answer.user_id == User.id)
+            .where(
+                Answer.workspace_id == workspace_id,
+                User.workspace_id == workspace_id,
+                Answer.answered_at >= since,
+                Answer.answered_at < until,
+            )
+            .group_by(User.id, User.display_name, User.external_id)
+            .having(func.sum(Answer.points) > 0)
+            .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
+            .limit(limit)
+        )
+        return [(name or ext, int(p or 0), int(c or 0)) for name, ext, p, c in rows]
+
+    async def streaks(self, workspace_id: int, limit: int) -> list[tuple[str, Streak]]:
+        """(name, streak) of a workspace's learners with the longest stored streaks."""
+        rows = await self.session.execute(
+            select(
+                User.display_name,
+                User.external_id,
+                UserStats.current_streak,
+                UserStats.best_streak,
+                UserStats.last_active_day,
+                UserStats.freeze_used_on,
+            )
+            .join(UserStats, UserStats.user_id == User.id)
+            .where(User.workspace_id == workspace_id, UserStats.current_streak > 0)
+            .order_by(UserStats.current_streak.desc(), User.id)
+            .limit(limit)
+        )
+        return [(name or ext, Streak(cur, best, day, freeze)) for name, ext, cur, best, day, freeze in rows]

@@ -1,0 +1,161 @@
+"""Daily drops and weekly boards: what is due, claiming it exactly once, and its message."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot import actions
+from bot.domain.periods import Period, period_start, zone
+from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
+from bot.domain.streaks import current_as_of
+from bot.messages import Button, Field, Kind, Message, Style, Visibility
+from bot.store.drops import Claim, DropStore, ScheduledChannel
+from bot.usecases.context import Core
+from bot.usecases.format import board_line, plural
+from bot.usecases.lessons import lesson_message
+
+LESSON = "lesson"
+WEEKLY = "weekly"
+# A claim not renewed for this long belongs to a process that stopped; another may take it over.
+LEASE = dt.timedelta(minutes=2)
+BOARD_SIZE = 5
+
+
+@dataclass(frozen=True)
+class DueDrop:
+    """A drop that should be out by now: which channel, what kind, for which local date."""
+
+    channel: ScheduledChannel
+    kind: str
+    local_date: dt.date
+    due_at: dt.datetime
+
+    @property
+    def key(self) -> str:
+        """A readable id for logs."""
+        return f"{self.channel.platform}:{self.channel.external_id}:{self.kind}:{self.local_date}"
+
+
+def due_today(channel: ScheduledChannel, now: dt.datetime) -> list[DueDrop]:
+    """The drops of `channel` whose local time today has come (none when paused).
+
+    Only today's, in the channel's timezone: a drop missed while the bot was down goes out when
+    it comes back that same day, never a backlog. A drop whose time had already passed when the
+    channel was set up or resumed waits for the next day.
+    """
+    if channel.paused:
+        return []
+    today = now.astimezone(zone(channel.timezone)).date()
+    moment = local_drop_moment(today, parse_time(channel.drop_time), channel.timezone)
+    if now < moment or moment < channel.updated_at:
+        return []
+    due = []
+    if WEEKDAYS[today.weekday()] in channel.weekdays:
+        due.append(DueDrop(channel, LESSON, today, moment))
+    if channel.weekly_board and today.weekday() == 0:
+        due.append(DueDrop(channel, WEEKLY, today, moment))
+    return due
+
+
+def next_run(channel: ScheduledChannel, after: dt.datetime) -> dt.datetime | None:
+    """When the channel next has something to drop (lesson days, plus Mondays for the board)."""
+    if channel.paused:
+        return None
+    days = set(channel.weekdays) | ({"mon"} if channel.weekly_board else set())
+    return next_drop(after, parse_time(channel.drop_time), channel.timezone, tuple(d for d in WEEKDAYS if d in days))
+
+
+class Drops:
+    """The scheduler's use cases, shared by every process running against one database."""
+
+    def __init__(self, core: Core, worker: str, lease: dt.timedelta = LEASE) -> None:
+        self.core = core
+        self.worker = worker
+        self.lease = lease
+
+    async def channels(self, channel_id: int | None = None) -> list[ScheduledChannel]:
+        """Scheduled channels (or one), as stored now."""
+        async with self.core.unit_of_work() as repo:
+            return await DropStore(repo.session).scheduled(channel_id)
+
+    async def due(self, now: dt.datetime, channel_id: int | None = None) -> list[DueDrop]:
+        """Drops due now that nobody has sent, failed, or is still working on."""
+        candidates = [d for c in await self.channels(channel_id) for d in due_today(c, now)]
+        if not candidates:
+            return []
+        async with self.core.unit_of_work() as repo:
+            claimed = await DropStore(repo.session).open_drops(sorted({d.local_date for d in candidates}))
+        return [
+            d
+            for d in candidates
+            if (existing := claimed.get((d.channel.id, d.kind, d.local_date))) is None
+            or (existing.status == "claimed" and existing.claimed_at <= now - self.lease)
+        ]
+
+    async def claim(self, due: DueDrop, now: dt.datetime) -> Claim | None:
+        """Claim a due drop for this process, or take over a stale claim; None if another has it."""
+        topics = [t.id for t in self.core.course.topics]
+        async with self.core.unit_of_work() as repo:
+            store = DropStore(repo.session)
+            claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, now, self.worker)
+            if claim is not None:
+                return claim
+            existing = await store.existing(due.channel.id, due.kind, due.local_date)
+            if existing is None or existing.status != "claimed" or existing.claimed_at > now - self.lease:
+                return None
+            if not await store.take_over(existing, now, self.worker):
+                return None
+            return Claim(existing.id, existing.topic_id, wrapped=False, takeover=True)
+
+    async def renew(self, claim: Claim, now: dt.datetime) -> None:
+        """Tell other processes this claim is still being worked on."""
+        async with self.core.unit_of_work() as repo:
+            await DropStore(repo.session).renew(claim.id, now)
+
+    async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
+                     error: str | None) -> None:
+        """Record the outcome: sent with its message id, or failed with the reason for admins."""
+        async with self.core.unit_of_work() as repo:
+            store = DropStore(repo.session)
+            # Channel row first, then the drop: the same order as a claim, so no deadlock.
+            if error or due.kind == LESSON:
+                await store.set_channel_error(due.channel.id, error)
+            await store.finish(claim.id, "failed" if error else "sent", now, message_id)
+
+    async def message(self, due: DueDrop, claim: Claim) -> Message:
+        """The message to post: the day's lesson, or last week's board."""
+        if due.kind == WEEKLY:
+            return await self._weekly_board(due)
+        course = self.core.course
+        topic = course.topic_by_id.get(claim.topic_id) or course.topics[0]
+        heading = "📚 **Today's lesson**"
+        if claim.wrapped:
+            heading = "🎉 **That was the whole course! We start again from the first topic.**\n\n" + heading
+        return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading=heading)
+
+    async def _weekly_board(self, due: DueDrop) -> Message:
+        channel = due.channel
+        tz = channel.workspace_timezone or channel.timezone
+        this_week = period_start(Period.WEEK, due.due_at, tz)
+        assert this_week is not None
+        last_week = this_week - dt.timedelta(days=7)
+        async with self.core.unit_of_work() as repo:
+            store = DropStore(repo.session)
+            leaders = await store.weekly_board(channel.workspace_id, last_week, this_week, BOARD_SIZE)
+            streaks = await store.streaks(channel.workspace_id, BOARD_SIZE * 3)
+        alive = [(name, current_as_of(s, due.local_date)) for name, s in streaks]
+        alive = [(name, n) for name, n in alive if n > 0][:BOARD_SIZE]
+        lines = [board_line(rank, *row) for rank, row in enumerate(leaders, 1)]
+        body = "\n".join(lines) if lines else "Nobody scored last week. This week is yours: `/study quiz`!"
+        streak_text = "\n".join(f"🔥 **{name}**: {plural(n, 'day')}" for name, n in alive) or "No streaks yet."
+        return Message(
+            kind=Kind.LEADERBOARD,
+            title="🏆 Last week's top learners",
+            body=body,
+            fields=(Field("Longest streaks", streak_text, inline=False),),
+            buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
+            footer=f"Week of {last_week.astimezone(zone(tz)):%d %b} · {tz}",
+            visibility=Visibility.PUBLIC,
+        )
+

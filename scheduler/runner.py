@@ -1,0 +1,109 @@
+"""Posting due drops: bounded fan-out per platform, retries with backoff, one log line per drop."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.messages import Message
+from bot.posting import PermanentPostError, Poster
+from bot.store.drops import Claim
+from bot.usecases.context import utc_now
+from bot.usecases.drops import Drops, DueDrop
+
+log = logging.getLogger("studybot.drops")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one due drop."""
+
+    key: str
+    outcome: str  # "sent", "failed", "taken" (another process has it) or "skipped" (no poster here)
+    topic_id: str = ""
+    message_id: str | None = None
+    error: str | None = None
+
+
+class DropRunner:
+    """Posts every due drop once: claim in the database, post, record the message id."""
+
+    def __init__(
+        self,
+        drops: Drops,
+        posters: Mapping[str, Poster],
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        concurrency: int = 16,
+        attempts: int = 4,
+        backoff: float = 2.0,
+    ) -> None:
+        self.drops = drops
+        self.posters = posters
+        self.clock = clock
+        self.attempts = attempts
+        self.backoff = backoff
+        self._concurrency = concurrency
+        self._limits: dict[str, asyncio.Semaphore] = {}
+
+    def _limit(self, platform: str) -> asyncio.Semaphore:
+        if platform not in self._limits:
+            self._limits[platform] = asyncio.Semaphore(self._concurrency)
+        return self._limits[platform]
+
+    async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
+        """Post every drop due now (or only one channel's); one failing channel delays no other."""
+        due = await self.drops.due(self.clock(), channel_id)
+        return list(await asyncio.gather(*(self.run_one(d) for d in due)))
+
+    async def run_one(self, due: DueDrop) -> Outcome:
+        """Claim, post and record one drop."""
+        poster = self.posters.get(due.channel.platform)
+        if poster is None:
+            return Outcome(due.key, "skipped")
+        async with self._limit(due.channel.platform):
+            started = time.perf_counter()
+            claim = await self.drops.claim(due, self.clock())
+            if claim is None:
+                return Outcome(due.key, "taken")
+            message = await self.drops.message(due, claim)
+            message_id, error = await self._post(poster, due, claim, message)
+            await self.drops.finish(due, claim, self.clock(), message_id, error)
+            outcome = Outcome(due.key, "failed" if error else "sent", claim.topic_id, message_id, error)
+            log.info(
+                "drop channel=%s platform=%s kind=%s date=%s topic=%s outcome=%s takeover=%s latency_ms=%d%s",
+                due.channel.external_id,
+                due.channel.platform,
+                due.kind,
+                due.local_date,
+                claim.topic_id or "-",
+                outcome.outcome,
+                claim.takeover,
+                (time.perf_counter() - started) * 1000,
+                f" error={error!r}" if error else "",
+            )
+            return outcome
+
+    async def _post(
+        self, poster: Poster, due: DueDrop, claim: Claim, message: Message
+    ) -> tuple[str | None, str | None]:
+        """Post with retries; (message id, None) or (None, why it failed)."""
+        key = f"studybot-drop-{claim.id}"
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await poster.post(due.channel.external_id, message, key), None
+            except PermanentPostError as exc:
+                return None, str(exc)
+            except Exception as exc:  # a platform outage, a timeout: retry with backoff
+                if attempt == self.attempts:
+                    log.exception("giving up on drop %s after %d attempts", due.key, attempt)
+                    return None, f"could not post after {attempt} attempts: {exc.__class__.__name__}: {exc}"
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("drop %s failed (%s); retrying in %.0f s", due.key, exc.__class__.__name__, delay)
+                await asyncio.sleep(delay)
+                await self.drops.renew(claim, self.clock())
+        raise AssertionError("attempts must be at least 1")

@@ -1,0 +1,121 @@
+"""The APScheduler side: one job per channel at its next drop, plus a sweep that catches up."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.bootstrap import Runtime
+from bot.usecases.context import utc_now
+from bot.usecases.drops import Drops, next_run
+from scheduler.runner import DropRunner
+
+log = logging.getLogger(__name__)
+
+SWEEP_JOB = "studybot:sweep"
+SWEEP_EVERY = dt.timedelta(minutes=1)
+
+
+def job_id(channel_id: int) -> str:
+    """The explicit APScheduler job id of a channel's next drop."""
+    return f"studybot:drop:{channel_id}"
+
+
+def worker_name() -> str:
+    """Who claims drops: host and process id, for the daily_drops table and the logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class DropScheduler:
+    """Keeps one job per scheduled channel in step with the database, and sweeps every minute.
+
+    The database is the source of truth: jobs are derived from it at start and whenever
+    `setup`, `pause` or `resume` change a channel. Each process has its own in-memory job store;
+    the claim in the database makes sure only one of them posts a given drop.
+    """
+
+    def __init__(
+        self, drops: Drops, runner: DropRunner, *, clock: Callable[[], dt.datetime] = utc_now,
+        sweep_every: dt.timedelta = SWEEP_EVERY,
+    ) -> None:
+        self.drops = drops
+        self.runner = runner
+        self.clock = clock
+        self.sweep_every = sweep_every
+        self.scheduler = AsyncIOScheduler(
+            timezone=dt.UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        )
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    @classmethod
+    def for_runtime(cls, runtime: Runtime) -> DropScheduler:
+        """A scheduler posting through the runtime's registered platform posters."""
+        drops = Drops(runtime.core, worker_name())
+        return cls(drops, DropRunner(drops, runtime.posters, clock=runtime.core.clock), clock=runtime.core.clock)
+
+    async def start(self, *, catch_up: bool = True) -> None:
+        """Load every channel's next drop, start the sweep, and catch up on today's missed drops."""
+        self.scheduler.start()
+        for channel in await self.drops.channels():
+            self.schedule_at(channel.id, next_run(channel, self.clock()))
+        self.scheduler.add_job(
+            self.sweep, IntervalTrigger(seconds=self.sweep_every.total_seconds()), id=SWEEP_JOB, replace_existing=True
+        )
+        if catch_up:
+            await self.sweep()
+
+    def stop(self) -> None:
+        """Stop firing jobs."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def channel_changed(self, channel_id: int) -> None:
+        """Called by the core after setup, pause or resume: reschedule that channel now."""
+        task = asyncio.get_running_loop().create_task(self.reload(channel_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def reload(self, channel_id: int) -> None:
+        """Re-read one channel and move its job to its next drop (or drop the job when paused)."""
+        channels = await self.drops.channels(channel_id)
+        self.schedule_at(channel_id, next_run(channels[0], self.clock()) if channels else None)
+
+    def next_run_time(self, channel_id: int) -> dt.datetime | None:
+        """When the channel's job fires next (None when there is none)."""
+        job = self.scheduler.get_job(job_id(channel_id))
+        return job.next_run_time if job is not None else None
+
+    async def sweep(self) -> None:
+        """Post whatever is due and not yet out (missed jobs, stale claims of stopped peers)."""
+        try:
+            await self.runner.run_due()
+        except Exception:
+            log.exception("drop sweep failed; the next sweep will try again")
+
+    async def _fire(self, channel_id: int) -> None:
+        try:
+            await self.runner.run_due(channel_id)
+        except Exception:
+            log.exception("drop job for channel %s failed; the sweep will try again", channel_id)
+        channels = await self.drops.channels(channel_id)
+        after = self.clock() + dt.timedelta(seconds=1)
+        self.schedule_at(channel_id, next_run(channels[0], after) if channels else None)
+
+    def schedule_at(self, channel_id: int, when: dt.datetime | None) -> None:
+        """Fire the channel's job at `when` (replacing its current time), or remove it for None."""
+        ident = job_id(channel_id)
+        if when is None:
+            if self.scheduler.get_job(ident) is not None:
+                self.scheduler.remove_job(ident)
+            return
+        self.scheduler.add_job(
+            self._fire, DateTrigger(run_date=when), args=[channel_id], id=ident, replace_existing=True
+        )

@@ -1,0 +1,41 @@
+"""A drop-scheduler process for the crash test: posts the drops due at DROP_NOW through the real
+Discord poster (pointed at the test's stand-in by DISCORD_API_URL), then prints its outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from adapters.discord.config import DiscordConfig  # noqa: E402
+from adapters.discord.poster import open_poster  # noqa: E402
+from bot.content.loader import require_course  # noqa: E402
+from bot.store.db import create_engine, session_factory  # noqa: E402
+from bot.usecases.context import Core  # noqa: E402
+from bot.usecases.drops import Drops  # noqa: E402
+from scheduler.runner import DropRunner  # noqa: E402
+
+
+async def main() -> None:
+    now = dt.datetime.fromisoformat(os.environ["DROP_NOW"])
+    engine = create_engine(os.environ["DATABASE_URL"])
+    core = Core(course=require_course(ROOT / "content" / "dotnet-architect"), sessions=session_factory(engine),
+                clock=lambda: now)
+    DiscordConfig.from_env().apply()
+    drops = Drops(core, f"worker-{os.getpid()}", lease=dt.timedelta(seconds=float(os.environ["DROP_LEASE"])))
+    async with open_poster(os.environ["DISCORD_TOKEN"]) as poster:
+        runner = DropRunner(drops, {"discord": poster}, clock=lambda: now, concurrency=8, backoff=0.05)
+        outcomes = await runner.run_due()
+    await engine.dispose()
+    print(json.dumps(collections.Counter(o.outcome for o in outcomes)))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,91 @@
+"""A scheduler process killed with SIGKILL mid fan-out, then restarted: every drop exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from sqlalchemy import func, select
+
+from bot.app import StudyBot
+from bot.store.models import DailyDrop
+from bot.usecases.context import Core
+from tests.conftest import Clock, make_actor
+from tests.e2e.discord.discord_standin import TOKEN, StandIn
+
+CHANNELS = 500
+WORKER = Path(__file__).with_name("drop_worker.py")
+SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+FIRST_RUN = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+class SlowDiscord(StandIn):
+    """The Discord stand-in, taking a few milliseconds per channel post like the real thing."""
+
+    async def channel_message(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(0.004)
+        return await super().channel_message(request)
+
+
+@pytest.fixture
+async def discord() -> AsyncIterator[SlowDiscord]:
+    standin = SlowDiscord()
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+async def start_worker(db_url: str, discord: StandIn, now: dt.datetime) -> asyncio.subprocess.Process:
+    env = {**os.environ, "DATABASE_URL": db_url, "DISCORD_API_URL": discord.api_url, "DISCORD_TOKEN": TOKEN,
+           "DROP_NOW": now.isoformat(), "DROP_LEASE": "60"}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(WORKER), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
+    core: Core, db_url: str, discord: SlowDiscord
+) -> None:
+    """Kill the scheduler after ~150 of 500 posts; the restarted one finishes: 500 posts, none twice."""
+    admin = make_actor("owner", "guild-1", platform="discord", admin=True)
+    bot = StudyBot(core)
+    core.clock = Clock(SET_UP)
+    for n in range(CHANNELS):
+        reply = await bot.dispatch(admin, f"/study setup <#{1200000000000000000 + n}> 09:00 UTC")
+        assert reply.title == "Daily drop set up ✅"
+
+    worker = await start_worker(db_url, discord, FIRST_RUN)
+    await discord.wait_for(lambda: len(discord.channel_posts) >= 150, within=60)
+    worker.send_signal(signal.SIGKILL)
+    await worker.wait()
+    assert len(discord.channel_posts) < CHANNELS
+    async with core.unit_of_work() as repo:
+        recorded = await repo.session.scalar(
+            select(func.count()).select_from(DailyDrop).where(DailyDrop.status == "sent")
+        )
+
+    later = FIRST_RUN + dt.timedelta(minutes=5)  # past the lease of the dead process's claims
+    restarted = await start_worker(db_url, discord, later)
+    out, err = await asyncio.wait_for(restarted.communicate(), timeout=120)
+    assert restarted.returncode == 0, err.decode()[-2000:]
+    outcomes: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+
+    per_channel = Counter(p["channel_id"] for p in discord.channel_posts)
+    assert len(per_channel) == CHANNELS
+    assert max(per_channel.values()) == 1
+    assert outcomes == {"sent": CHANNELS - recorded}
+    async with core.unit_of_work() as repo:
+        statuses = dict((await repo.session.execute(
+            select(DailyDrop.status, func.count()).group_by(DailyDrop.status)
+        )).all())
+    assert statuses == {"sent": CHANNELS}

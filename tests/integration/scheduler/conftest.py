@@ -1,0 +1,68 @@
+"""Fixtures for drop tests: a recording platform at the outermost edge, channels set up by an admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.app import StudyBot
+from bot.messages import Message
+from bot.posting import PermanentPostError
+from bot.usecases.context import Core
+from bot.usecases.drops import Drops
+from scheduler.runner import DropRunner
+from tests.conftest import Clock, make_actor
+
+ADMIN = make_actor("boss", admin=True)
+
+
+class RecordingPlatform:
+    """The platform edge: records posts, dedupes on the idempotency key, fails on demand."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, Message, str]] = []
+        self.by_key: dict[str, str] = {}
+        self.failures: dict[str, list[Exception]] = {}
+
+    async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        """Record the post (once per key) or raise the next queued failure for the channel."""
+        queued = self.failures.get(channel_id)
+        if queued:
+            raise queued.pop(0)
+        if idempotency_key not in self.by_key:
+            self.posts.append((channel_id, message, idempotency_key))
+            self.by_key[idempotency_key] = f"m{len(self.posts)}"
+        return self.by_key[idempotency_key]
+
+    def titles(self, channel_id: str) -> list[str]:
+        """Titles of the messages posted in a channel, in order."""
+        return [m.title for c, m, _ in self.posts if c == channel_id]
+
+
+@pytest.fixture
+def platform() -> RecordingPlatform:
+    """A fresh recording platform."""
+    return RecordingPlatform()
+
+
+@pytest.fixture
+def runner(core: Core, platform: RecordingPlatform, clock: Clock) -> DropRunner:
+    """A drop runner posting to the recording platform, with no real waiting between retries."""
+    return DropRunner(Drops(core, "worker-a"), {"console": platform}, clock=clock, backoff=0.0)
+
+
+async def set_up(core: Core, clock: Clock, channel: str, args: str) -> None:
+    """Run `/study setup` as an admin at the clock's current time."""
+    message = await StudyBot(core).dispatch(ADMIN, f"/study setup <#{channel}> {args}")
+    assert message.title == "Daily drop set up ✅", message.body
+
+
+def at(clock: Clock, tz: str, *args: int) -> None:
+    """Set the clock to a local time."""
+    from bot.domain.periods import zone
+
+    clock.now = dt.datetime(*args, tzinfo=zone(tz)).astimezone(dt.UTC)
+
+
+__all__ = ["ADMIN", "PermanentPostError", "RecordingPlatform", "at", "set_up"]

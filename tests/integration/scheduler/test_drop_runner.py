@@ -1,0 +1,217 @@
+"""Daily drops against a real database: exactly once, progression, catch-up, failures."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.content.models import Course
+from bot.store.models import Channel, DailyDrop
+from bot.usecases.context import Core
+from bot.usecases.drops import Drops
+from scheduler.runner import DropRunner
+from tests.conftest import Clock
+from tests.integration.scheduler.conftest import PermanentPostError, RecordingPlatform, at, set_up
+
+
+async def drops_in_db(core: Core) -> list[DailyDrop]:
+    async with core.unit_of_work() as repo:
+        return list((await repo.session.scalars(select(DailyDrop).order_by(DailyDrop.id))).all())
+
+
+async def test_drop_goes_out_once_at_its_time(core: Core, clock: Clock, runner: DropRunner,
+                                              platform: RecordingPlatform, course: Course) -> None:
+    """At 09:00 the first topic is posted; running again the same day posts nothing more."""
+    at(clock, "Europe/Berlin", 2026, 11, 24, 18, 0)
+    await set_up(core, clock, "C1", "09:00 Europe/Berlin")
+    at(clock, "Europe/Berlin", 2026, 11, 25, 8, 59)
+    assert await runner.run_due() == []
+    at(clock, "Europe/Berlin", 2026, 11, 25, 9, 0)
+    [outcome] = await runner.run_due()
+    assert outcome.outcome == "sent"
+    assert platform.titles("C1") == [course.topics[0].title]
+    at(clock, "Europe/Berlin", 2026, 11, 25, 17, 0)
+    assert await runner.run_due() == []
+    [drop] = await drops_in_db(core)
+    assert (drop.status, drop.message_id, drop.topic_id) == ("sent", "m1", course.topics[0].id)
+
+
+async def test_each_day_brings_the_next_topic(core: Core, clock: Clock, runner: DropRunner,
+                                              platform: RecordingPlatform, course: Course) -> None:
+    """Three days, three topics in syllabus order."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    for day in (25, 26, 27):
+        at(clock, "UTC", 2026, 11, day, 9, 30)
+        await runner.run_due()
+    assert platform.titles("C1") == [t.title for t in course.topics[:3]]
+
+
+async def test_course_wraps_around_with_an_announcement(core: Core, clock: Clock, runner: DropRunner,
+                                                        platform: RecordingPlatform, course: Course) -> None:
+    """After the last topic the channel starts again at topic 1 and says so."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    async with core.unit_of_work() as repo:
+        channel = (await repo.session.scalars(select(Channel))).one()
+        channel.next_topic_index = len(course.topics)
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    await runner.run_due()
+    [(_, message, _)] = platform.posts
+    assert message.title == course.topics[0].title
+    assert "whole course" in message.body
+
+
+async def test_autumn_fold_posts_once(core: Core, clock: Clock, runner: DropRunner,
+                                      platform: RecordingPlatform) -> None:
+    """Firing at both 01:30s of New York's fold night posts one drop."""
+    at(clock, "UTC", 2026, 10, 30, 12, 0)
+    await set_up(core, clock, "C1", "01:30 America/New_York")
+    for hour in (5, 6):  # 01:30 EDT and 01:30 EST, in UTC
+        clock.now = clock.now.replace(year=2026, month=11, day=1, hour=hour, minute=30)
+        await runner.run_due()
+    assert len(platform.posts) == 1
+
+
+async def test_missed_drop_goes_out_when_the_bot_returns_the_same_day(
+    core: Core, clock: Clock, runner: DropRunner, platform: RecordingPlatform
+) -> None:
+    """Down at 09:00 and back at 15:00 the same day: the drop goes out at 15:00."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 15, 0)
+    await runner.run_due()
+    assert len(platform.posts) == 1
+
+
+async def test_days_missed_entirely_are_not_posted_later(core: Core, clock: Clock, runner: DropRunner,
+                                                         platform: RecordingPlatform, course: Course) -> None:
+    """Down for two whole days: on return only today's drop goes out, with the next topic."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 27, 9, 5)
+    await runner.run_due()
+    assert platform.titles("C1") == [course.topics[0].title]
+    assert [d.local_date.day for d in await drops_in_db(core)] == [27]
+
+
+async def test_paused_channel_gets_nothing(core: Core, clock: Clock, runner: DropRunner,
+                                           platform: RecordingPlatform) -> None:
+    """No drop while paused."""
+    from tests.integration.scheduler.conftest import ADMIN
+    from bot.app import StudyBot
+
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    await StudyBot(core).dispatch(ADMIN, "/study pause")
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    assert await runner.run_due() == []
+    assert platform.posts == []
+
+
+async def test_permanent_error_marks_the_drop_and_tells_admins(core: Core, clock: Clock, runner: DropRunner,
+                                                               platform: RecordingPlatform) -> None:
+    """A deleted channel fails at once, is marked failed, and shows up in /study schedule."""
+    from tests.integration.scheduler.conftest import ADMIN
+    from bot.app import StudyBot
+
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    platform.failures["C1"] = [PermanentPostError("cannot post in channel C1: the channel was deleted")]
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    [outcome] = await runner.run_due()
+    assert outcome.outcome == "failed"
+    [drop] = await drops_in_db(core)
+    assert drop.status == "failed"
+    schedule = await StudyBot(core).dispatch(ADMIN, "/study schedule")
+    assert "the channel was deleted" in schedule.body
+    assert await runner.run_due() == []
+
+
+async def test_transient_errors_are_retried(core: Core, clock: Clock, runner: DropRunner,
+                                            platform: RecordingPlatform) -> None:
+    """Two timeouts, then success: the drop is sent once."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    platform.failures["C1"] = [TimeoutError(), ConnectionResetError()]
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    [outcome] = await runner.run_due()
+    assert outcome.outcome == "sent"
+    assert len(platform.posts) == 1
+
+
+async def test_one_failing_channel_does_not_stop_the_others(core: Core, clock: Clock, runner: DropRunner,
+                                                            platform: RecordingPlatform) -> None:
+    """A channel that keeps failing ends failed; the other channels are posted."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    for name in ("C1", "C2", "C3"):
+        await set_up(core, clock, name, "09:00 UTC")
+    platform.failures["C2"] = [OSError("boom")] * 10
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    outcomes = {o.key.split(":")[1]: o.outcome for o in await runner.run_due()}
+    assert outcomes == {"C1": "sent", "C2": "failed", "C3": "sent"}
+
+
+async def test_stale_claim_of_a_stopped_process_is_taken_over(core: Core, clock: Clock,
+                                                              platform: RecordingPlatform) -> None:
+    """A claim left by a process that died is taken over after the lease and posted with the same key."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 0)
+    dead = Drops(core, "dead-worker")
+    [due] = await dead.due(clock.now)
+    claim = await dead.claim(due, clock.now)
+    assert claim is not None
+    survivor = DropRunner(Drops(core, "survivor"), {"console": platform}, clock=clock)
+    assert await survivor.run_due() == []  # the claim is still fresh
+    clock.advance(minutes=3)
+    [outcome] = await survivor.run_due()
+    assert outcome.outcome == "sent"
+    [(_, _, key)] = platform.posts
+    assert key == f"studybot-drop-{claim.id}"
+
+
+async def test_weekly_board_on_monday(core: Core, clock: Clock, runner: DropRunner,
+                                      platform: RecordingPlatform, course: Course) -> None:
+    """On Monday a board of last week's top learners follows the lesson."""
+    from bot.usecases import quiz
+    from tests.conftest import make_actor
+
+    at(clock, "UTC", 2026, 11, 20, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC mon-fri weekly-board on")
+    q = course.topics[0].quiz[0]
+    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    at(clock, "UTC", 2026, 11, 23, 9, 1)  # Monday
+    await runner.run_due()
+    titles = platform.titles("C1")
+    assert titles == [course.topics[0].title, "🏆 Last week's top learners"]
+    board = platform.posts[1][1]
+    assert "Ada" in board.body
+
+
+async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, clock: Clock, course: Course,
+                                                                  platform: RecordingPlatform) -> None:
+    """Two processes' runners firing together for 200 channels post exactly 200 drops."""
+    from bot.store.db import create_engine, session_factory
+    from tests.integration.scheduler.conftest import ADMIN
+    from bot.app import StudyBot
+
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    bot = StudyBot(core)
+    for n in range(200):
+        await bot.dispatch(ADMIN, f"/study setup <#C{n}> 09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 0)
+    url = core.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    other_engine = create_engine(url)
+    other = Core(course=course, sessions=session_factory(other_engine), clock=clock)
+    first = DropRunner(Drops(core, "a"), {"console": platform}, clock=clock)
+    second = DropRunner(Drops(other, "b"), {"console": platform}, clock=clock)
+    results = await asyncio.gather(first.run_due(), second.run_due())
+    await other_engine.dispose()
+    sent = [o for batch in results for o in batch if o.outcome == "sent"]
+    assert len(sent) == 200
+    assert len(platform.posts) == 200
+    assert len({c for c, _, _ in platform.posts}) == 200
+    async with core.unit_of_work() as repo:
+        assert await repo.session.scalar(select(func.count()).select_from(DailyDrop)) == 200

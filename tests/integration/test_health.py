@@ -1,0 +1,72 @@
+"""The /healthz endpoint: database and adapter status over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from rich.console import Console
+
+from adapters.console.poster import ConsolePoster
+from bot.bootstrap import Runtime, build
+from bot.health import serve_health
+from bot.settings import Settings
+from bot.store.db import create_engine
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def runtime(db_url: str) -> AsyncIterator[Runtime]:
+    runtime = await build(Settings(DATABASE_URL=db_url))
+    yield runtime
+    await runtime.close()
+
+
+async def get_health(runtime: Runtime, platforms: list[str]) -> tuple[int, dict[str, object]]:
+    port = free_port()
+    server = asyncio.create_task(serve_health(runtime, platforms, "127.0.0.1", port))
+    try:
+        async with aiohttp.ClientSession() as session:
+            for _ in range(100):
+                try:
+                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                        return response.status, await response.json()
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.02)
+        raise AssertionError("the health endpoint never answered")
+    finally:
+        server.cancel()
+        await asyncio.gather(server, return_exceptions=True)
+
+
+async def test_healthy_with_database_and_connected_adapters(runtime: Runtime) -> None:
+    """200 when the database answers and every configured platform has connected."""
+    runtime.posters["slack"] = ConsolePoster(Console(file=io.StringIO()))
+    status, report = await get_health(runtime, ["slack"])
+    assert status == 200
+    assert report == {"status": "ok", "database": "ok", "adapters": {"slack": "connected"}}
+
+
+async def test_unhealthy_while_an_adapter_is_still_starting(runtime: Runtime) -> None:
+    """503 until a configured platform has connected."""
+    status, report = await get_health(runtime, ["discord"])
+    assert status == 503
+    assert report["adapters"] == {"discord": "starting"}
+
+
+async def test_unhealthy_when_the_database_is_gone(runtime: Runtime) -> None:
+    """503 naming the database when it cannot be reached."""
+    await runtime.engine.dispose()
+    runtime.engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
+    status, report = await get_health(runtime, [])
+    assert status == 503
+    assert str(report["database"]).startswith("unreachable")
