@@ -8,19 +8,17 @@ import collections
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT))
+from adapters.discord.config import DiscordConfig
+from adapters.discord.poster import open_poster
+from bot.content.loader import require_course
+from bot.store.db import create_engine, session_factory
+from bot.usecases.context import Core
+from bot.usecases.drops import Drops
+from scheduler.runner import DropRunner
 
-from adapters.discord.config import DiscordConfig  # noqa: E402
-from adapters.discord.poster import open_poster  # noqa: E402
-from bot.content.loader import require_course  # noqa: E402
-from bot.store.db import create_engine, session_factory  # noqa: E402
-from bot.usecases.context import Core  # noqa: E402
-from bot.usecases.drops import Drops  # noqa: E402
-from scheduler.runner import DropRunner  # noqa: E402
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def main() -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.app import StudyBot
+from bot.domain.periods import zone
 from bot.messages import Message
 from bot.posting import PermanentPostError
 from bot.usecases.context import Core
@@ -60,8 +61,6 @@ async def set_up(core: Core, clock: Clock, channel: str, args: str) -> None:
 
 def at(clock: Clock, tz: str, *args: int) -> None:
     """Set the clock to a local time."""
-    from bot.domain.periods import zone
-
     clock.now = dt.datetime(*args, tzinfo=zone(tz)).astimezone(dt.UTC)
 
 

@@ -6,13 +6,16 @@ import asyncio
 
 from sqlalchemy import func, select
 
+from bot.app import StudyBot
 from bot.content.models import Course
+from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel, DailyDrop
+from bot.usecases import quiz
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from scheduler.runner import DropRunner
-from tests.conftest import Clock
-from tests.integration.scheduler.conftest import PermanentPostError, RecordingPlatform, at, set_up
+from tests.conftest import Clock, make_actor
+from tests.integration.scheduler.conftest import ADMIN, PermanentPostError, RecordingPlatform, at, set_up
 
 
 async def drops_in_db(core: Core) -> list[DailyDrop]:
@@ -99,9 +102,6 @@ async def test_days_missed_entirely_are_not_posted_later(core: Core, clock: Cloc
 async def test_paused_channel_gets_nothing(core: Core, clock: Clock, runner: DropRunner,
                                            platform: RecordingPlatform) -> None:
     """No drop while paused."""
-    from tests.integration.scheduler.conftest import ADMIN
-    from bot.app import StudyBot
-
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
     await StudyBot(core).dispatch(ADMIN, "/study pause")
@@ -113,9 +113,6 @@ async def test_paused_channel_gets_nothing(core: Core, clock: Clock, runner: Dro
 async def test_permanent_error_marks_the_drop_and_tells_admins(core: Core, clock: Clock, runner: DropRunner,
                                                                platform: RecordingPlatform) -> None:
     """A deleted channel fails at once, is marked failed, and shows up in /study schedule."""
-    from tests.integration.scheduler.conftest import ADMIN
-    from bot.app import StudyBot
-
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
     platform.failures["C1"] = [PermanentPostError("cannot post in channel C1: the channel was deleted")]
@@ -175,9 +172,6 @@ async def test_stale_claim_of_a_stopped_process_is_taken_over(core: Core, clock:
 async def test_weekly_board_on_monday(core: Core, clock: Clock, runner: DropRunner,
                                       platform: RecordingPlatform, course: Course) -> None:
     """On Monday a board of last week's top learners follows the lesson."""
-    from bot.usecases import quiz
-    from tests.conftest import make_actor
-
     at(clock, "UTC", 2026, 11, 20, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC mon-fri weekly-board on")
     q = course.topics[0].quiz[0]
@@ -193,10 +187,6 @@ async def test_weekly_board_on_monday(core: Core, clock: Clock, runner: DropRunn
 async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, clock: Clock, course: Course,
                                                                   platform: RecordingPlatform) -> None:
     """Two processes' runners firing together for 200 channels post exactly 200 drops."""
-    from bot.store.db import create_engine, session_factory
-    from tests.integration.scheduler.conftest import ADMIN
-    from bot.app import StudyBot
-
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     bot = StudyBot(core)
     for n in range(200):
