@@ -8,11 +8,11 @@ messages when it passes 6,000 characters or 10 embeds; buttons go on the last on
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 import discord
 
+from bot.markdown import split_markdown
 from bot.messages import Kind, Message, Style, Visibility
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ BUTTON_STYLES: dict[Style, discord.ButtonStyle] = {
     Style.DANGER: discord.ButtonStyle.danger,
 }
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass(frozen=True)
@@ -174,89 +173,3 @@ def truncate(text: str, limit: int) -> str:
     """`text` cut to `limit` characters, ending with an ellipsis when cut."""
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def split_markdown(text: str, limit: int) -> list[str]:
-    """Split Markdown into chunks of at most `limit` characters.
-
-    Cuts fall between paragraphs where possible, then between lines, and only then inside a
-    line. A code block that has to be cut is closed and reopened, so every chunk renders.
-    """
-    text = text.strip()
-    if not text:
-        return []
-    if len(text) <= limit:
-        return [text]
-    chunks: list[str] = []
-    current = ""
-    for block in _blocks(text):
-        for piece in _fit(block, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def _blocks(text: str) -> list[str]:
-    """Paragraphs and whole fenced code blocks."""
-    blocks: list[str] = []
-    lines: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            if lines:
-                blocks.append("\n".join(lines))
-            lines, fence = [line], match.group(1)
-            continue
-        if fence is not None:
-            lines.append(line)
-            if match and match.group(1) == fence and len(lines) > 1:
-                blocks.append("\n".join(lines))
-                lines, fence = [], None
-            continue
-        if not line.strip():
-            if lines:
-                blocks.append("\n".join(lines))
-            lines = []
-            continue
-        lines.append(line)
-    if lines:
-        blocks.append("\n".join(lines))
-    return blocks
-
-
-def _fit(block: str, limit: int) -> list[str]:
-    """One block as pieces of at most `limit` characters (code blocks stay valid)."""
-    if len(block) <= limit:
-        return [block]
-    lines = block.split("\n")
-    fence = _FENCE.match(lines[0])
-    opener = lines[0] if fence else ""
-    closer = fence.group(1) if fence else ""
-    body = lines[1:-1] if opener and len(lines) > 1 and _FENCE.match(lines[-1]) else (
-        lines[1:] if opener else lines)
-    wrap = len(opener) + len(closer) + 2 if opener else 0
-    room = limit - wrap
-    pieces: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in body:
-        for segment in [line[i:i + room] for i in range(0, len(line), room)] or [""]:
-            extra = len(segment) + (1 if current else 0)
-            if current and size + extra > room:
-                pieces.append("\n".join(current))
-                current, size = [], 0
-                extra = len(segment)
-            current.append(segment)
-            size += extra
-    if current:
-        pieces.append("\n".join(current))
-    if opener:
-        return [f"{opener}\n{p}\n{closer}" for p in pieces]
-    return pieces

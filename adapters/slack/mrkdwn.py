@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.markdown import split_markdown
+
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
@@ -80,70 +82,6 @@ def _line(line: str) -> str:
     return inline(line)
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs; a fenced code block stays one paragraph."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    in_fence = False
-    for line in text.split("\n"):
-        if line.startswith("```"):
-            in_fence = not in_fence
-        if not in_fence and not line.strip() and not line.startswith("```"):
-            if current:
-                paragraphs.append("\n".join(current))
-            current = []
-            continue
-        current.append(line)
-    if current:
-        paragraphs.append("\n".join(current))
-    return paragraphs
-
-
-def _split_paragraph(paragraph: str, limit: int) -> list[str]:
-    """Cut a paragraph longer than `limit` at line ends, closing and reopening code fences."""
-    pieces: list[str] = []
-    current = ""
-    in_fence = False
-    for raw in paragraph.split("\n"):
-        for line in _hard_wrap(raw, limit - 8):
-            candidate = f"{current}\n{line}" if current else line
-            if len(candidate) + (4 if in_fence else 0) > limit and current:
-                pieces.append(current + ("\n```" if in_fence else ""))
-                current = ("```\n" if in_fence else "") + line
-            else:
-                current = candidate
-        if raw.startswith("```"):
-            in_fence = not in_fence
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _hard_wrap(line: str, width: int) -> list[str]:
-    if len(line) <= width:
-        return [line]
-    parts: list[str] = []
-    while len(line) > width:
-        cut = line.rfind(" ", 0, width)
-        cut = cut if cut > width // 2 else width
-        parts.append(line[:cut])
-        line = line[cut:].lstrip(" ")
-    parts.append(line)
-    return parts
-
-
 def split_mrkdwn(text: str, limit: int) -> list[str]:
     """Pack mrkdwn into chunks of at most `limit` characters, cutting between paragraphs."""
-    chunks: list[str] = []
-    current = ""
-    for paragraph in _paragraphs(text):
-        for piece in _split_paragraph(paragraph, limit) if len(paragraph) > limit else [paragraph]:
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) > limit:
-                chunks.append(current)
-                current = piece
-            else:
-                current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
+    return split_markdown(text, limit)

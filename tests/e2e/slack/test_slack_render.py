@@ -120,3 +120,18 @@ def test_check_rejects_an_oversized_section() -> None:
     """The one limit checker refuses a section over 3,000 characters."""
     with pytest.raises(limits.BlockLimitError):
         limits.check([SectionBlock(text="x" * 3001)], limits.MESSAGE_BLOCKS)
+
+
+def test_every_question_of_the_course_renders_within_limits(course: Course) -> None:
+    """Every quiz question, interview question and model answer of the course passes the Block Kit checks."""
+    for question in course.quiz_by_id.values():
+        assert render.payload(question_message(course, question, "inst000004", scoped=True)).blocks
+    for interview in course.interview_by_id.values():
+        assert render.payload(interview_message(course, interview, "inst000005")).blocks
+        assert render.payload(reveal_message(course, interview, "inst000005")).blocks
+
+
+def test_every_lesson_of_the_course_renders_within_limits(course: Course) -> None:
+    """Every lesson of the course, as a daily drop, passes the Block Kit checks."""
+    for topic in course.topics:
+        assert render.payload(lesson_message(course, topic)).blocks
