@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.messages import Kind, Message
+from bot.messages import Field, Kind, Message
 
 BORDERS = {
     Kind.ERROR: "red",
@@ -43,9 +43,17 @@ def renderable(message: Message) -> RenderableType:
         for choice in message.choices:
             table.add_row(Text(f"{choice.letter}.", style="bold"), Markdown(choice.text))
         parts.append(table)
-    for field in message.fields:
-        parts.append(Text(field.name, style="bold"))
-        parts.append(Markdown(field.value))
+    row: list[Field] = []
+    for field in (*message.fields, None):
+        if field is not None and field.inline:
+            row.append(field)
+            continue
+        if row:  # consecutive inline fields share one line
+            parts.append(Text("   ").join(Text.assemble((f"{f.name}: ", "bold"), f.value) for f in row))
+            row = []
+        if field is not None:
+            parts.append(Text(field.name, style="bold"))
+            parts.append(Markdown(field.value))
     hints = button_hints(message)
     if hints:
         parts.append(Text(hints, style="dim italic"))
