@@ -1,4 +1,4 @@
-"""Posting due drops: bounded fan-out per platform, retries with backoff, one log line per drop."""
+"""Posting due drops: bounded, paced fan-out per platform, retries with backoff, one log line per drop."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -17,6 +18,19 @@ from bot.usecases.drops import Drops, DueDrop
 
 log = logging.getLogger("studybot.drops")
 
+# Posts per period each platform accepts from one bot, paced before sending. Discord's global
+# limit is 50 requests per second per bot token; without pacing, a fan-out of thousands of
+# channels bursts into it, and discord.py gives a post up after five 429s in a row, which
+# costs the runner a retry with backoff and puts that drop seconds behind. Slack publishes only
+# per-channel limits (1 message per second per channel, never reached by one drop per channel)
+# and an unnumbered workspace-wide one, so it is not paced: its 429s are waited out by
+# `Retry-After`. The pace is per process: with several scheduler processes on one bot token,
+# pass a share of it (or rely on the 429 handling).
+DEFAULT_PACING: Mapping[str, tuple[int, float]] = {"discord": (50, 1.0)}
+# Room for the gap between our clock and the platform's: the sliding window we keep is this
+# much longer than the platform's, so posts sent together still arrive inside the limit.
+PACING_MARGIN = 0.03
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -27,6 +41,29 @@ class Outcome:
     topic_id: str = ""
     message_id: str | None = None
     error: str | None = None
+
+
+class Pace:
+    """At most `limit` posts in any `period` seconds (a sliding window, first come first served)."""
+
+    def __init__(self, limit: int, period: float, margin: float = PACING_MARGIN) -> None:
+        self.limit = limit
+        self.period = period * (1 + margin)
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when one more post fits; it is counted from then."""
+        loop = asyncio.get_running_loop()
+        async with self._lock:
+            while True:
+                now = loop.time()
+                while self._sent and self._sent[0] <= now - self.period:
+                    self._sent.popleft()
+                if len(self._sent) < self.limit:
+                    self._sent.append(now)
+                    return
+                await asyncio.sleep(self._sent[0] + self.period - now)
 
 
 class DropRunner:
@@ -41,6 +78,7 @@ class DropRunner:
         concurrency: int = 16,
         attempts: int = 4,
         backoff: float = 2.0,
+        pacing: Mapping[str, tuple[int, float]] = DEFAULT_PACING,
     ) -> None:
         self.drops = drops
         self.posters = posters
@@ -49,6 +87,7 @@ class DropRunner:
         self.backoff = backoff
         self._concurrency = concurrency
         self._limits: dict[str, asyncio.Semaphore] = {}
+        self._paces = {platform: Pace(limit, period) for platform, (limit, period) in pacing.items()}
 
     def _limit(self, platform: str) -> asyncio.Semaphore:
         if platform not in self._limits:
@@ -93,8 +132,11 @@ class DropRunner:
     ) -> tuple[str | None, str | None]:
         """Post with retries; (message id, None) or (None, why it failed)."""
         key = f"studybot-drop-{claim.id}"
+        pace = self._paces.get(due.channel.platform)
         for attempt in range(1, self.attempts + 1):
             try:
+                if pace is not None:
+                    await pace.wait()
                 return await poster.post(due.channel.external_id, message, key), None
             except PermanentPostError as exc:
                 return None, str(exc)

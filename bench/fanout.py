@@ -1,0 +1,297 @@
+"""Benchmark: the daily-drop fan-out of N channels due at the same moment, against rate limits.
+
+    .venv/bin/python bench/fanout.py [--channels 5000] [--discord-share 0.5]
+                                     [--slack-workspace-rate 0] [--pace-slack 0] [--concurrency N]
+                                     [--pool 10] [--postgres URL]
+
+Sets up a scratch PostgreSQL database with N scheduled channels (a share on Discord, spread over
+guilds of 50 channels; the rest in one Slack workspace, since a Slack bot token belongs to one
+workspace), all due at 09:00 UTC, and runs the real `DropRunner` once with the real
+`DiscordPoster` (discord.py, REST only) and `SlackPoster` (slack_sdk) against local stand-ins
+that enforce the platforms' published rate limits (bench/fanout_standins.py, in its own
+process). The clock of the core, the drops and the runner is fixed at the due moment.
+
+It prints the time from the start of the fan-out to the last post the stand-ins accepted, next
+to the minimum those rate limits allow for the same posts, their ratio, duplicates (a channel
+given more messages than one drop has) and missing channels (fewer), the outcomes recorded in
+the database, the 429s the stand-ins answered, and the peak RSS of this process
+(resource.getrusage), which holds the scheduler but not the stand-ins.
+
+Minimum: every drop is one message per channel (each lesson renders as one Discord message and
+one Slack message; checked at start). A sliding-window limit of L requests per P seconds lets R
+requests out no sooner than (ceil(R / L) - 1) * P seconds after the first, so the minimum is
+the largest of: Discord's global limit over all Discord posts, the per-channel limits over the
+messages of one channel, and the Slack workspace limit (when one is set) over all Slack posts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import logging
+import math
+import resource
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from adapters.discord.config import DiscordConfig  # noqa: E402
+from adapters.discord.poster import open_poster  # noqa: E402
+from adapters.discord.render import render as discord_render  # noqa: E402
+from adapters.slack.config import web_client  # noqa: E402
+from adapters.slack.poster import SlackPoster  # noqa: E402
+from bot.content.loader import require_course  # noqa: E402
+from bot.messages import Visibility  # noqa: E402
+from bot.store import migrate  # noqa: E402
+from bot.store.db import create_engine, session_factory  # noqa: E402
+from bot.store.models import Channel, DailyDrop, Workspace  # noqa: E402
+from bot.usecases.context import Core  # noqa: E402
+from bot.usecases.drops import Drops  # noqa: E402
+from bot.usecases.lessons import lesson_message  # noqa: E402
+from scheduler.runner import DEFAULT_PACING, DropRunner  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fanout_standins import (  # noqa: E402
+    DISCORD_GLOBAL_LIMIT,
+    DISCORD_ROUTE_LIMIT,
+    DISCORD_ROUTE_PERIOD,
+    SLACK_CHANNEL_LIMIT,
+    SLACK_CHANNEL_PERIOD,
+)
+
+from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN  # noqa: E402
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+SLACK_TOKEN = "xoxb-bench-token"
+SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+DUE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)  # a Wednesday: lessons only, no weekly boards
+CHANNELS_PER_GUILD = 50
+
+
+def drain_time(requests: int, limit: int, period: float) -> float:
+    """The least time from the first to the last of `requests` under `limit` per `period` seconds."""
+    return (math.ceil(requests / limit) - 1) * period if requests > 0 else 0.0
+
+
+def minimum_seconds(discord_channels: int, slack_channels: int, discord_parts: int, slack_parts: int,
+                    slack_workspace_rate: float) -> float:
+    """The least time to the last post that the stand-ins' limits allow."""
+    bounds = [0.0]
+    if discord_channels:
+        bounds.append(drain_time(discord_channels * discord_parts, DISCORD_GLOBAL_LIMIT, 1.0))
+        bounds.append(drain_time(discord_parts, DISCORD_ROUTE_LIMIT, DISCORD_ROUTE_PERIOD))
+    if slack_channels:
+        bounds.append(drain_time(slack_parts, SLACK_CHANNEL_LIMIT, SLACK_CHANNEL_PERIOD))
+        if slack_workspace_rate > 0:
+            bounds.append(drain_time(slack_channels * slack_parts, max(1, round(slack_workspace_rate)), 1.0))
+    return max(bounds)
+
+
+def parts_per_drop(course: Any) -> tuple[int, int]:
+    """Messages one lesson drop takes on Discord and on Slack (checked to be the same for every topic)."""
+    discord_parts = set()
+    for topic in course.topics:
+        message = lesson_message(course, topic, visibility=Visibility.PUBLIC, heading="📚 **Today's lesson**")
+        discord_parts.add(len(discord_render(message).parts))
+    if len(discord_parts) != 1:
+        raise SystemExit(f"lessons render as {sorted(discord_parts)} Discord messages; the minimum assumes one count")
+    return discord_parts.pop(), 1  # SlackPoster makes one chat.postMessage per drop
+
+
+async def fresh_postgres(base: str) -> tuple[str, Callable[[], Awaitable[None]]]:
+    """A throw-away database next to `base`, and a function that drops it."""
+    name = f"studybot_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(make_url(base).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    async def drop() -> None:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
+
+
+def channel_ids(discord: int, slack: int) -> tuple[list[str], list[str]]:
+    """External ids: Discord snowflakes and Slack C-ids."""
+    return [str(1300000000000000000 + n) for n in range(discord)], [f"C{n:09d}" for n in range(slack)]
+
+
+async def seed(core: Core, discord_ids: list[str], slack_ids: list[str]) -> None:
+    """Workspaces and scheduled channels in bulk (09:00 UTC every day, set up the day before)."""
+    guilds = math.ceil(len(discord_ids) / CHANNELS_PER_GUILD)
+    async with core.unit_of_work() as repo:
+        session = repo.session
+        workspaces = [{"platform": "discord", "external_id": str(1140000000000000000 + g), "name": f"Guild {g}"}
+                      for g in range(guilds)]
+        if slack_ids:
+            workspaces.append({"platform": "slack", "external_id": "T0BENCH", "name": "Bench"})
+        ids = list((await session.scalars(insert(Workspace).returning(Workspace.id), workspaces)).all())
+        rows = [{"workspace_id": ids[n // CHANNELS_PER_GUILD], "external_id": cid} for n, cid in enumerate(discord_ids)]
+        rows += [{"workspace_id": ids[-1], "external_id": cid} for cid in slack_ids]
+        for row in rows:
+            row.update(name=f"study-{row['external_id'][-6:]}", drop_time="09:00", timezone="UTC",
+                       weekdays="mon,tue,wed,thu,fri,sat,sun", paused=False, weekly_board=False,
+                       next_topic_index=0, updated_at=SET_UP)
+        for start in range(0, len(rows), 1000):
+            await session.execute(insert(Channel), rows[start:start + 1000])
+
+
+class CountingHandler(logging.Handler):
+    """Counts warnings and errors per logger instead of printing thousands of 429 lines."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[f"{record.name} {record.levelname.lower()}"] += 1
+
+
+def rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
+    async with session.get(url) as response:
+        result: dict[str, Any] = await response.json()
+        return result
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    course = require_course(ROOT / "content" / "dotnet-architect")
+    discord_parts, slack_parts = parts_per_drop(course)
+    n_discord = round(args.channels * args.discord_share)
+    n_slack = args.channels - n_discord
+    discord_ids, slack_ids = channel_ids(n_discord, n_slack)
+    least = minimum_seconds(n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
+
+    standins = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "bench" / "fanout_standins.py"),
+        "--slack-workspace-rate", str(args.slack_workspace_rate),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )
+    assert standins.stdout is not None
+    assert standins.stdin is not None
+    urls = json.loads(await standins.stdout.readline())
+    url, drop = await fresh_postgres(args.postgres)
+    engine = create_engine(url, pool_size=args.pool)
+    counting = CountingHandler()
+    logging.basicConfig(level=logging.WARNING, handlers=[counting])
+    try:
+        await migrate.upgrade(engine)
+        core = Core(course=course, sessions=session_factory(engine), clock=lambda: SET_UP)
+        await seed(core, discord_ids, slack_ids)
+
+        def clock() -> dt.datetime:
+            return DUE
+
+        core.clock = clock
+        DiscordConfig.from_env({"DISCORD_API_URL": urls["discord"]}).apply()
+        runner_options: dict[str, Any] = {"concurrency": args.concurrency} if args.concurrency else {}
+        if args.pace_slack > 0:
+            runner_options["pacing"] = {**DEFAULT_PACING, "slack": (round(args.pace_slack), 1.0)}
+        async with aiohttp.ClientSession() as session, open_poster(DISCORD_TOKEN) as discord_poster:
+            slack_poster = SlackPoster(web_client(SLACK_TOKEN, urls["slack"], session))
+            runner = DropRunner(Drops(core, "bench"), {"discord": discord_poster, "slack": slack_poster},
+                                clock=clock, **runner_options)
+            rss_before = rss_mib()
+            started = time.monotonic()
+            outcomes = Counter(o.outcome for o in await runner.run_due())
+            finished = time.monotonic()
+            discord_stats = await get_json(session, urls["discord_stats"])
+            slack_stats = await get_json(session, urls["slack_stats"])
+        rss_peak = rss_mib()
+        async with core.unit_of_work() as repo:
+            statuses = dict((await repo.session.execute(
+                select(DailyDrop.status, func.count()).group_by(DailyDrop.status))).all())
+    finally:
+        await engine.dispose()
+        await drop()
+        standins.stdin.close()
+        await standins.wait()
+
+    def tally(stats: dict[str, Any], ids: list[str], parts: int) -> tuple[int, int]:
+        posts = stats["posts"]
+        return sum(1 for c in ids if posts.get(c, 0) > parts), sum(1 for c in ids if posts.get(c, 0) < parts)
+
+    d_dup, d_miss = tally(discord_stats, discord_ids, discord_parts)
+    s_dup, s_miss = tally(slack_stats, slack_ids, slack_parts)
+    lasts = [s["last"] for s in (discord_stats, slack_stats) if s["last"] is not None]
+    last_post = max(lasts) - started if lasts else float("nan")
+    return {
+        "channels": args.channels, "discord": n_discord, "slack": n_slack, "last_post": last_post,
+        "discord_last": (discord_stats["last"] or started) - started,
+        "first_post": min((s["first"] for s in (discord_stats, slack_stats) if s["first"] is not None),
+                          default=started) - started,
+        "slack_last": (slack_stats["last"] or started) - started,
+        "returned": finished - started, "minimum": least,
+        "ratio": last_post / least if least > 0 else float("nan"),
+        "duplicates": d_dup + s_dup, "missing": d_miss + s_miss, "outcomes": dict(outcomes), "db": statuses,
+        "rejected_discord": discord_stats["rejected"], "rejected_slack": slack_stats["rejected"],
+        "requests": discord_stats["requests"] + slack_stats["requests"],
+        "rss_before": rss_before, "rss_peak": rss_peak, "logs": dict(counting.counts),
+        "rate": (n_discord + n_slack) / last_post if last_post > 0 else float("nan"),
+    }
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    workspace = f"{args.slack_workspace_rate:g}/s" if args.slack_workspace_rate > 0 else "not enforced"
+    print(f"{r['channels']} channels due at once: {r['discord']} Discord (global 50 req/s, 5 msgs/5 s per channel), "
+          f"{r['slack']} Slack (1 msg/s per channel, workspace limit {workspace})")
+    rows = [
+        ("time to last post", f"{r['last_post']:.2f} s  (Discord {r['discord_last']:.2f} s, "
+                              f"Slack {r['slack_last']:.2f} s; run_due returned at {r['returned']:.2f} s)"),
+        ("first post", f"{r['first_post']:.2f} s after the fan-out started"),
+        ("minimum the limits allow", f"{r['minimum']:.2f} s"),
+        ("ratio", f"{r['ratio']:.3f}x  (target <= 1.1x: {'PASS' if r['ratio'] <= 1.1 else 'FAIL'})"
+                  if r["minimum"] > 0 else "n/a (no rate limit binds: one post per channel, no global limit)"),
+        ("duplicates", str(r["duplicates"])),
+        ("missing", str(r["missing"])),
+        ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(r["outcomes"].items()))),
+        ("drops in database", ", ".join(f"{k} {v}" for k, v in sorted(r["db"].items()))),
+        ("429s answered", f"Discord {r['rejected_discord'] or 0}, Slack {r['rejected_slack'] or 0} "
+                          f"({r['requests']} post requests)"),
+        ("sustained rate", f"{r['rate']:.0f} drops/s"),
+        ("peak RSS", f"{r['rss_peak']:.0f} MiB  ({r['rss_before']:.0f} MiB before the fan-out)"),
+    ]
+    for name, value in rows:
+        print(f"  {name:<26} {value}")
+    if r["logs"]:
+        print("  warnings/errors logged     " + ", ".join(f"{k}: {v}" for k, v in sorted(r["logs"].items())))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--channels", type=int, default=5000)
+    parser.add_argument("--discord-share", type=float, default=0.5, help="share of the channels on Discord")
+    parser.add_argument("--slack-workspace-rate", type=float, default=0.0,
+                        help="enforce a Slack workspace-wide limit of this many messages/s (0: none)")
+    parser.add_argument("--pace-slack", type=float, default=0.0,
+                        help="also pace Slack posts in the DropRunner at this many per second (0: not paced)")
+    parser.add_argument("--concurrency", type=int, default=0, help="DropRunner concurrency (0: its default)")
+    parser.add_argument("--pool", type=int, default=10, help="database pool size (as in production)")
+    parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create a scratch database next to")
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    report(result, args)
+
+
+if __name__ == "__main__":
+    main()
