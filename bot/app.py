@@ -11,7 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import actions
 from bot.actions import BadAction, Verb
-from bot.commands import BY_NAME, CommandSyntaxError, help_message, parse
+from bot.commands import BY_NAME, help_message, parse
 from bot.messages import Message, error
 from bot.usecases import admin, interview, lessons, progress, quiz
 from bot.usecases.context import Actor, Core
@@ -38,10 +38,7 @@ class StudyBot:
 
     async def dispatch(self, actor: Actor, text: str) -> Message:
         """Handle `/study <subcommand> [args]` as typed on Slack or the console."""
-        try:
-            command = parse(text)
-        except CommandSyntaxError as exc:
-            return error("I couldn't read that command", f"{exc}. Check your quotes and try again.")
+        command = parse(text)
         return await self._guard(self._route(actor, command.name, list(command.args)))
 
     async def run(self, actor: Actor, name: str, args: list[str]) -> Message:

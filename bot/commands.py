@@ -29,7 +29,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("help", "", "Show this help"),
     Subcommand(
         "setup",
-        "<channel> <HH:MM> <timezone> [weekdays]",
+        "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]",
         "Set up the daily lesson drop",
         admin=True,
     ),
@@ -53,16 +53,12 @@ class ParsedCommand:
         return " ".join(self.args) or None
 
 
-class CommandSyntaxError(ValueError):
-    """Text that cannot be split into words (an unclosed quote, say)."""
-
-
 def parse(text: str) -> ParsedCommand:
     """Split `/study quiz span` (or just `quiz span`) into the subcommand and its arguments."""
     try:
         words = shlex.split(text.strip())
-    except ValueError as exc:
-        raise CommandSyntaxError(str(exc)) from exc
+    except ValueError:  # a lone apostrophe ("what's") is not a quote: fall back to plain words
+        words = text.split()
     if words and words[0].lower() in ("/study", "study"):
         words = words[1:]
     if not words:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.messages import Message
 
@@ -21,4 +21,17 @@ class Poster(Protocol):
         it (a Discord nonce, say). Rate limits are honoured inside; `PermanentPostError` means
         there is no point retrying.
         """
+        ...
+
+
+@runtime_checkable
+class PostFinder(Protocol):
+    """A poster that can tell whether a post with a given key is already in a channel.
+
+    Used before re-posting a drop whose previous claimant stopped: on a platform with no
+    idempotent post (Slack), this is how a second copy is avoided.
+    """
+
+    async def find(self, channel_id: str, idempotency_key: str) -> str | None:
+        """The message id of an earlier post with this key, or None."""
         ...

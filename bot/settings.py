@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     )
     slack_http_port: int | None = Field(default=None, validation_alias="SLACK_HTTP_PORT")
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError(f"{value!r} is not one of DEBUG, INFO, WARNING, ERROR")
+        return value.upper()
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.messages import Message
-from bot.posting import PermanentPostError, Poster
+from bot.posting import PermanentPostError, Poster, PostFinder
 from bot.store.drops import Claim
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Drops, DueDrop
@@ -41,6 +41,11 @@ class Outcome:
     topic_id: str = ""
     message_id: str | None = None
     error: str | None = None
+
+
+def idempotency_key(claim: Claim) -> str:
+    """The key a drop is posted with: the same for every attempt and every claimant."""
+    return f"studybot-drop-{claim.id}"
 
 
 class Pace:
@@ -87,6 +92,7 @@ class DropRunner:
         self.backoff = backoff
         self._concurrency = concurrency
         self._limits: dict[str, asyncio.Semaphore] = {}
+        self._active: set[str] = set()
         self._paces = {platform: Pace(limit, period) for platform, (limit, period) in pacing.items()}
 
     def _limit(self, platform: str) -> asyncio.Semaphore:
@@ -96,7 +102,7 @@ class DropRunner:
 
     async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
         """Post every drop due now (or only one channel's); one failing channel delays no other."""
-        due = await self.drops.due(self.clock(), channel_id)
+        due = [d for d in await self.drops.due(self.clock(), channel_id) if d.key not in self._active]
         return list(await asyncio.gather(*(self.run_one(d) for d in due)))
 
     async def run_one(self, due: DueDrop) -> Outcome:
@@ -109,8 +115,13 @@ class DropRunner:
             claim = await self.drops.claim(due, self.clock())
             if claim is None:
                 return Outcome(due.key, "taken")
-            message = await self.drops.message(due, claim)
-            message_id, error = await self._post(poster, due, claim, message)
+            self._active.add(due.key)  # this process's own sweeps leave it alone meanwhile
+            heartbeat = asyncio.create_task(self._keep_claimed(claim))
+            try:
+                message_id, error = await self._deliver(poster, due, claim)
+            finally:
+                heartbeat.cancel()
+                self._active.discard(due.key)
             await self.drops.finish(due, claim, self.clock(), message_id, error)
             outcome = Outcome(due.key, "failed" if error else "sent", claim.topic_id, message_id, error)
             log.info(
@@ -127,11 +138,33 @@ class DropRunner:
             )
             return outcome
 
+    async def _keep_claimed(self, claim: Claim) -> None:
+        """Renew the claim while its post is under way (slow APIs, long Retry-After waits)."""
+        interval = self.drops.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.drops.renew(claim, self.clock())
+            except Exception:
+                log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
+
+    async def _deliver(self, poster: Poster, due: DueDrop, claim: Claim) -> tuple[str | None, str | None]:
+        """Post the drop, unless a stopped claimant's post is found already in the channel."""
+        if claim.takeover and isinstance(poster, PostFinder):
+            try:
+                found = await poster.find(due.channel.external_id, idempotency_key(claim))
+            except Exception:
+                log.warning("could not look for an earlier post of drop %s", claim.id, exc_info=True)
+                found = None
+            if found is not None:
+                return found, None
+        return await self._post(poster, due, claim, await self.drops.message(due, claim))
+
     async def _post(
         self, poster: Poster, due: DueDrop, claim: Claim, message: Message
     ) -> tuple[str | None, str | None]:
         """Post with retries; (message id, None) or (None, why it failed)."""
-        key = f"studybot-drop-{claim.id}"
+        key = idempotency_key(claim)
         pace = self._paces.get(due.channel.platform)
         for attempt in range(1, self.attempts + 1):
             try:

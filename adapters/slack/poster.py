@@ -31,6 +31,7 @@ HINTS = {
 }
 REMEMBERED_KEYS = 1000
 METADATA_EVENT = "studybot_post"
+HISTORY_LOOKBACK = 100  # messages; a drop is looked for among the channel's latest ones
 
 
 class PermanentPostError(posting.PermanentPostError):
@@ -60,6 +61,28 @@ class SlackPoster:
         """A poster with its own client (bot token, `SLACK_API_URL`, 429 retries)."""
         config = SlackConfig.from_settings(settings)
         return cls(web_client(config.bot_token, config.api_url, session))
+
+    async def find(self, channel_id: str, idempotency_key: str) -> str | None:
+        """The ts of a recent message of this app carrying `idempotency_key`, if there is one.
+
+        Slack has no idempotent post, so a drop taken over from a stopped process is looked for
+        in the channel's recent history (its key rides in the message metadata) before it is
+        posted again. Without the history scopes, or outside the channel, nothing can be found.
+        """
+        try:
+            response = await self.client.conversations_history(
+                channel=channel_id, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            log.warning("cannot read the history of %s to avoid a double post: %s", channel_id,
+                        exc.response.get("error"))
+            return None
+        for item in response.get("messages") or []:
+            metadata = item.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == METADATA_EVENT and payload.get("idempotency_key") == idempotency_key:
+                return str(item["ts"])
+        return None
 
     async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
         """Post `message` to the channel once per `idempotency_key`; the Slack message ts."""

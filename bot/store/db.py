@@ -28,7 +28,9 @@ def async_url(raw: str) -> URL:
     try:
         url = make_url(raw)
     except ArgumentError as exc:
-        raise DatabaseURLError(f"DATABASE_URL {raw!r} is not a valid database URL") from exc
+        raise DatabaseURLError(
+            "DATABASE_URL is not a valid database URL (expected sqlite:///path or postgresql://user@host/db)"
+        ) from exc
     backend = url.get_backend_name()
     if backend == "postgres":
         backend = "postgresql"

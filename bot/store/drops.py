@@ -100,9 +100,8 @@ class DropStore:
     ) -> Claim | None:
         """Claim a channel's drop for a local date; None when it was claimed already.
 
-        A lesson takes the channel's next topic and advances it in the same transaction, so each
-        claimed drop uses one topic. The channel row is locked first, so two claimers never read
-        the same position.
+        A lesson takes the channel's next topic; the position advances only when the drop is
+        sent (`finish`), so a failed drop never skips a topic. The channel row is locked first.
         """
         lock = select(Channel.next_topic_index).where(Channel.id == channel_id)
         if self.dialect == "postgresql":
@@ -130,10 +129,6 @@ class DropStore:
         drop_id = (await self.session.execute(stmt)).scalar_one_or_none()
         if drop_id is None:
             return None
-        if lesson:
-            await self.session.execute(
-                update(Channel).where(Channel.id == channel_id).values(next_topic_index=position + 1)
-            )
         wrapped = lesson and position > 0 and position % len(topics) == 0
         return Claim(drop_id, topic_id, wrapped, takeover=False)
 
@@ -150,6 +145,12 @@ class DropStore:
     async def renew(self, drop_id: int, now: dt.datetime) -> None:
         """Keep a claim fresh while its holder is still retrying."""
         await self.session.execute(update(DailyDrop).where(DailyDrop.id == drop_id).values(claimed_at=now))
+
+    async def advance(self, channel_id: int) -> None:
+        """Move the channel to its next topic (after a lesson went out)."""
+        await self.session.execute(
+            update(Channel).where(Channel.id == channel_id).values(next_topic_index=Channel.next_topic_index + 1)
+        )
 
     async def finish(self, drop_id: int, status: str, now: dt.datetime, message_id: str | None) -> None:
         """Mark a drop sent (with the platform's message id) or failed."""
@@ -187,20 +188,27 @@ class DropStore:
         )
         return [(name or ext, int(p or 0), int(c or 0)) for name, ext, p, c in rows]
 
-    async def streaks(self, workspace_id: int, limit: int) -> list[tuple[str, Streak]]:
-        """(name, streak) of a workspace's learners with the longest stored streaks."""
+    async def streaks(self, workspace_id: int, since: dt.date, limit: int) -> list[tuple[str, str | None, Streak]]:
+        """(name, own timezone, streak) of a workspace's learners active since `since`, longest first."""
         rows = await self.session.execute(
             select(
                 User.display_name,
                 User.external_id,
+                User.timezone,
                 UserStats.current_streak,
                 UserStats.best_streak,
                 UserStats.last_active_day,
                 UserStats.freeze_used_on,
             )
             .join(UserStats, UserStats.user_id == User.id)
-            .where(User.workspace_id == workspace_id, UserStats.current_streak > 0)
+            .where(
+                User.workspace_id == workspace_id,
+                UserStats.current_streak > 0,
+                UserStats.last_active_day >= since,
+            )
             .order_by(UserStats.current_streak.desc(), User.id)
             .limit(limit)
         )
-        return [(name or ext, Streak(cur, best, day, freeze)) for name, ext, cur, best, day, freeze in rows]
+        return [
+            (name or ext, tz, Streak(cur, best, day, freeze)) for name, ext, tz, cur, best, day, freeze in rows
+        ]

@@ -209,10 +209,10 @@ class Repository:
         return (await self.session.scalars(stmt)).all()
 
     async def last_drop(self, channel_id: int, kind: str = "lesson") -> DailyDrop | None:
-        """The most recent drop of a channel."""
+        """The most recent drop of a channel that went out."""
         return await self.session.scalar(
             select(DailyDrop)
-            .where(DailyDrop.channel_id == channel_id, DailyDrop.kind == kind)
+            .where(DailyDrop.channel_id == channel_id, DailyDrop.kind == kind, DailyDrop.status == "sent")
             .order_by(DailyDrop.local_date.desc())
             .limit(1)
         )

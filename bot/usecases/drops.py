@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot import actions
-from bot.domain.periods import Period, period_start, zone
+from bot.domain.periods import zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
@@ -56,6 +56,11 @@ def due_today(channel: ScheduledChannel, now: dt.datetime) -> list[DueDrop]:
     if channel.weekly_board and today.weekday() == 0:
         due.append(DueDrop(channel, WEEKLY, today, moment))
     return due
+
+
+def _local_midnight(day: dt.date, tz: str) -> dt.datetime:
+    """The UTC moment a local date begins."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone(tz)).astimezone(dt.UTC)
 
 
 def next_run(channel: ScheduledChannel, after: dt.datetime) -> dt.datetime | None:
@@ -121,6 +126,8 @@ class Drops:
             # Channel row first, then the drop: the same order as a claim, so no deadlock.
             if error or due.kind == LESSON:
                 await store.set_channel_error(due.channel.id, error)
+            if not error and due.kind == LESSON:
+                await store.advance(due.channel.id)
             await store.finish(claim.id, "failed" if error else "sent", now, message_id)
 
     async def message(self, due: DueDrop, claim: Claim) -> Message:
@@ -136,16 +143,20 @@ class Drops:
 
     async def _weekly_board(self, due: DueDrop) -> Message:
         channel = due.channel
-        tz = channel.workspace_timezone or channel.timezone
-        this_week = period_start(Period.WEEK, due.due_at, tz)
-        assert this_week is not None
-        last_week = this_week - dt.timedelta(days=7)
+        monday = due.local_date - dt.timedelta(days=due.local_date.weekday())
+        this_week = _local_midnight(monday, channel.timezone)
+        last_week = _local_midnight(monday - dt.timedelta(days=7), channel.timezone)
         async with self.core.unit_of_work() as repo:
             store = DropStore(repo.session)
             leaders = await store.weekly_board(channel.workspace_id, last_week, this_week, BOARD_SIZE)
-            streaks = await store.streaks(channel.workspace_id, BOARD_SIZE * 3)
-        alive = [(name, current_as_of(s, due.local_date)) for name, s in streaks]
-        alive = [(name, n) for name, n in alive if n > 0][:BOARD_SIZE]
+            # A streak whose last day is more than two days back is over in every timezone.
+            streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
+        default_tz = channel.workspace_timezone or channel.timezone
+        alive = [
+            (name, current_as_of(streak, due.due_at.astimezone(zone(user_tz or default_tz)).date()))
+            for name, user_tz, streak in streaks
+        ]
+        alive = sorted(((n, c) for n, c in alive if c > 0), key=lambda item: -item[1])[:BOARD_SIZE]
         lines = [board_line(rank, *row) for rank, row in enumerate(leaders, 1)]
         body = "\n".join(lines) if lines else "Nobody scored last week. This week is yours: `/study quiz`!"
         streak_text = "\n".join(f"🔥 **{name}**: {plural(n, 'day')}" for name, n in alive) or "No streaks yet."
@@ -155,7 +166,7 @@ class Drops:
             body=body,
             fields=(Field("Longest streaks", streak_text, inline=False),),
             buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
-            footer=f"Week of {last_week.astimezone(zone(tz)):%d %b} · {tz}",
+            footer=f"Week of {monday - dt.timedelta(days=7):%d %b} · {channel.timezone}",
             visibility=Visibility.PUBLIC,
         )
 

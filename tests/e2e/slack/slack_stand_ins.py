@@ -204,8 +204,15 @@ class SlackStandIn:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postMessage":
             self._ts += 1
-            return {"ok": True, "channel": params.get("channel"), "ts": f"1700000000.{self._ts:06d}",
+            params["_ts"] = f"1700000000.{self._ts:06d}"  # remembered for conversations.history
+            return {"ok": True, "channel": params.get("channel"), "ts": params["_ts"],
                     "message": {"text": params.get("text", "")}}
+        if method == "conversations.history":
+            posted = [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200
+                      and c.params.get("channel") == params.get("channel")]
+            messages = [{"type": "message", "ts": c.params["_ts"], "metadata": c.params.get("metadata")}
+                        for c in reversed(posted) if "_ts" in c.params]
+            return {"ok": True, "messages": messages}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}

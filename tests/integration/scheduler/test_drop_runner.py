@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from sqlalchemy import func, select
 
 from bot.app import StudyBot
 from bot.content.models import Course
+from bot.messages import Message
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel, DailyDrop
 from bot.usecases import quiz
@@ -205,3 +207,78 @@ async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, cl
     assert len({c for c, _, _ in platform.posts}) == 200
     async with core.unit_of_work() as repo:
         assert await repo.session.scalar(select(func.count()).select_from(DailyDrop)) == 200
+
+
+async def test_failed_drop_does_not_skip_a_topic(core: Core, clock: Clock, runner: DropRunner,
+                                                 platform: RecordingPlatform, course: Course) -> None:
+    """A drop that failed today is retried with the same topic tomorrow."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    platform.failures["C1"] = [PermanentPostError("cannot post: the bot was removed")]
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    await runner.run_due()
+    at(clock, "UTC", 2026, 11, 26, 9, 30)
+    await runner.run_due()
+    assert platform.titles("C1") == [course.topics[0].title]
+
+
+async def test_today_shows_the_last_topic_that_went_out(core: Core, clock: Clock, runner: DropRunner,
+                                                        platform: RecordingPlatform, course: Course) -> None:
+    """`/study today` in the channel shows the topic posted there, not one that failed."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    await runner.run_due()
+    platform.failures["C1"] = [PermanentPostError("cannot post: missing permission")]
+    at(clock, "UTC", 2026, 11, 26, 9, 30)
+    await runner.run_due()
+    today = await StudyBot(core).dispatch(make_actor(channel="C1"), "/study today")
+    assert today.title == course.topics[0].title
+
+
+async def test_weekly_board_covers_the_channels_last_week(core: Core, clock: Clock, runner: DropRunner,
+                                                          platform: RecordingPlatform, course: Course) -> None:
+    """In Auckland, Monday's board counts Monday-to-Sunday Auckland time, even with a London workspace."""
+    at(clock, "Europe/London", 2026, 11, 10, 10, 0)
+    await set_up(core, clock, "CL", "09:00 Europe/London")  # the workspace's day is London's
+    await set_up(core, clock, "C1", "09:00 Pacific/Auckland weekly-board on")
+    q = course.topics[0].quiz[0]
+    at(clock, "Pacific/Auckland", 2026, 11, 12, 12, 0)  # Thursday of the week before the board
+    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    at(clock, "Pacific/Auckland", 2026, 11, 4, 12, 0)  # two weeks before: not on this board
+    await quiz.answer(core, make_actor("bob"), q.id, "i2", q.answer, "d2")
+    at(clock, "Pacific/Auckland", 2026, 11, 16, 9, 1)  # Monday 09:01 in Auckland, Sunday in London
+    await runner.run_due()
+    board = next(m for c, m, _ in platform.posts if c == "C1" and m.title.startswith("🏆"))
+    assert "Ada" in board.body
+    assert "Bob" not in board.body
+    assert board.footer.startswith("Week of 09 Nov")
+
+
+class SlowPlatform(RecordingPlatform):
+    """A platform that takes longer to accept a post than the claim lease lasts."""
+
+    async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        await asyncio.sleep(0.6)
+        return await super().post(channel_id, message, idempotency_key)
+
+
+async def test_slow_post_keeps_its_claim(core: Core, course: Course) -> None:
+    """A post slower than the lease is renewed meanwhile, so a second runner never takes it over."""
+    await set_up(core, Clock(dt.datetime.now(dt.UTC) - dt.timedelta(days=1)), "C1", "00:00 UTC")
+    platform = SlowPlatform()
+    lease = dt.timedelta(seconds=0.3)
+    first = DropRunner(Drops(core, "a", lease=lease), {"console": platform})
+    second = DropRunner(Drops(core, "b", lease=lease), {"console": platform})
+
+    async def keep_sweeping() -> list[str]:
+        seen = []
+        for _ in range(8):
+            await asyncio.sleep(0.1)
+            seen += [o.outcome for o in await second.run_due()]
+        return seen
+
+    results, second_outcomes = await asyncio.gather(first.run_due(), keep_sweeping())
+    assert [o.outcome for o in results] == ["sent"]
+    assert second_outcomes == []
+    assert len(platform.posts) == 1

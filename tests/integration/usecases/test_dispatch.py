@@ -27,10 +27,10 @@ async def test_unknown_subcommand_shows_help_naming_it(studybot: StudyBot) -> No
     assert message.title == "“dance” is not a StudyBot command"
 
 
-async def test_unclosed_quote_is_a_friendly_error(studybot: StudyBot) -> None:
-    """Text that cannot be split is reported, not raised."""
-    message = await studybot.dispatch(make_actor(), '/study lesson "span')
-    assert message.kind is Kind.ERROR
+async def test_apostrophe_is_not_taken_for_a_quote(studybot: StudyBot) -> None:
+    """`what's new` is read as two words, so the reply is about the topic, not about quotes."""
+    message = await studybot.dispatch(make_actor(), "/study lesson what's new")
+    assert message.title == "No topic called “what's new”"
 
 
 @pytest.mark.parametrize("query", ["6", "valuetask-vs-task", "ValueTask vs Task: Avoiding allocation in hot paths"])
