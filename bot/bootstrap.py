@@ -31,6 +31,7 @@ class Runtime:
     engine: AsyncEngine
     bot: StudyBot
     posters: dict[str, Poster] = field(default_factory=dict)
+    connected: dict[str, bool] = field(default_factory=dict)
 
     @property
     def core(self) -> Core:

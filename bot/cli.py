@@ -9,7 +9,8 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     disc = discord.add_subparsers(dest="discord_command", required=True)
     sync = disc.add_parser("sync", help="register the /study command with Discord")
     sync.add_argument("--guild", type=int, default=None, help="sync to one server only (instant)")
+    sync.add_argument("--clear", action="store_true", help="with --guild: remove that server's own copy again")
     disc.add_parser("invite", help="print the invite URL for this bot")
     return parser
 
@@ -211,15 +213,46 @@ ADAPTERS = {
 
 
 def configured_adapters(settings: Settings) -> list[str]:
-    """Platforms whose credentials are set."""
+    """Platforms whose credentials are set; a half-configured Slack stops start-up, naming what is missing."""
     names = []
     if settings.discord_token:
         names.append("discord")
-    if settings.slack_bot_token and (
-        settings.slack_app_token or (settings.slack_signing_secret and settings.slack_http_port)
-    ):
+    slack = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
+    if any(value is not None for value in slack) or settings.slack_http_port is not None:
+        if not settings.slack_bot_token:
+            raise StartupError("Slack is half configured: set SLACK_BOT_TOKEN (the xoxb- bot token) as well")
+        if not settings.slack_app_token and not (settings.slack_signing_secret and settings.slack_http_port):
+            raise StartupError(
+                "Slack is half configured: set SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET "
+                "and SLACK_HTTP_PORT for HTTP mode"
+            )
         names.append("slack")
     return names
+
+
+RESTART_FIRST_S = 5.0
+RESTART_MAX_S = 300.0
+
+
+async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtime: Runtime) -> None:
+    """Keep one platform running: a crash or lost connection restarts it with backoff, leaving the
+    other platforms and the scheduler alone. Configuration errors (StartupError) still stop the bot."""
+    delay = RESTART_FIRST_S
+    while True:
+        started = time.monotonic()
+        try:
+            await run(runtime)
+            return
+        except StartupError:
+            raise
+        except Exception as exc:
+            runtime.connected[name] = False
+            if time.monotonic() - started > RESTART_MAX_S:
+                delay = RESTART_FIRST_S  # it ran fine for a while: start the backoff again
+            log.error("%s stopped (%s: %s); restarting in %.0f s", name.capitalize(), exc.__class__.__name__,
+                      exc, delay, exc_info=True)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RESTART_MAX_S)
 
 
 async def _run(settings: Settings) -> int:
@@ -234,7 +267,7 @@ async def _run(settings: Settings) -> int:
         return await _console(settings, None)
     runners = [importlib.import_module(ADAPTERS[n][0]) for n in names]
     async with _running(settings) as runtime:
-        services = [r.run(runtime) for r in runners]
+        services = [supervise(n, r.run, runtime) for n, r in zip(names, runners, strict=True)]
         if settings.health_port:
             services.append(serve_health(runtime, names, settings.health_host, settings.health_port))
         await asyncio.gather(*services)

@@ -23,9 +23,13 @@ async def health_report(runtime: Runtime, platforms: list[str]) -> tuple[bool, d
         database = "ok"
     except Exception as exc:  # any failure means unhealthy; say which kind
         database = f"unreachable ({exc.__class__.__name__})"
-    adapters = {name: "connected" if name in runtime.posters else "starting" for name in platforms}
+    adapters = {name: _state(runtime.connected.get(name)) for name in platforms}
     healthy = database == "ok" and all(state == "connected" for state in adapters.values())
     return healthy, {"status": "ok" if healthy else "unhealthy", "database": database, "adapters": adapters}
+
+
+def _state(connected: bool | None) -> str:
+    return {None: "starting", True: "connected", False: "disconnected"}[connected]
 
 
 async def serve_health(runtime: Runtime, platforms: list[str], host: str, port: int) -> None:

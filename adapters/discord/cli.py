@@ -33,7 +33,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         if args.discord_command == "invite":
             return asyncio.run(_invite(settings, config))
         if args.discord_command == "sync":
-            return asyncio.run(_sync(settings, config, args.guild))
+            return asyncio.run(_sync(settings, config, args.guild, clear=getattr(args, "clear", False)))
     except discord.LoginFailure:
         print("studybot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal",
               file=sys.stderr)
@@ -67,18 +67,24 @@ async def _invite(settings: Settings, config: DiscordConfig) -> int:
     return 0
 
 
-async def _sync(settings: Settings, config: DiscordConfig, guild: int | None) -> int:
+async def _sync(settings: Settings, config: DiscordConfig, guild: int | None, *, clear: bool = False) -> int:
     token = _token(settings)
     if token is None:
+        return 2
+    if clear and guild is None:
+        print("studybot: --clear needs --guild ID (it removes that server's own copy of /study)", file=sys.stderr)
         return 2
     runtime = await build(settings)
     try:
         client = StudyClient(runtime, config)
         async with client:
             await client.login(token)
-            count = await sync(client, client.tree, runtime, guild)
+            count = await sync(client, client.tree, runtime, guild, clear=clear)
     finally:
         await runtime.close()
+    if clear:
+        print(f"Removed server {guild}'s own copy of /study; the global commands remain.")
+        return 0
     where = f"server {guild} (available at once)" if guild is not None else \
         "every server (global; Discord may take a few minutes to show changes)"
     print(f"Synced {count} command(s) to {where}.")

@@ -75,6 +75,15 @@ class StudyClient(discord.AutoShardedClient):
         return DiscordPoster(self)
 
     async def on_ready(self) -> None:
-        """Log which guilds and shards this process serves."""
+        """Log which guilds and shards this process serves, and report the connection for /healthz."""
+        self.runtime.connected["discord"] = True
         log.info("Discord: logged in as %s, %d guild(s), shards %s of %s", self.user, len(self.guilds),
                  list(self.shards), self.shard_count)
+
+    async def on_resumed(self) -> None:
+        """The gateway session came back."""
+        self.runtime.connected["discord"] = True
+
+    async def on_disconnect(self) -> None:
+        """The gateway connection dropped; discord.py reconnects by itself."""
+        self.runtime.connected["discord"] = False

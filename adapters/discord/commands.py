@@ -168,7 +168,8 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
                     time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
                     weekly_board: bool | None = None) -> None:
         """Set up the daily drop (admins)."""
-        args = [f"<#{channel.id}>", time, timezone, *(weekdays.split() if weekdays else [])]
+        args = [f"<#{channel.id}|{getattr(channel, 'name', '')}>", time, timezone,
+                *(weekdays.split() if weekdays else [])]
         if weekly_board is not None:
             args += ["weekly-board", "on" if weekly_board else "off"]
 

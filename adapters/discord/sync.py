@@ -37,10 +37,16 @@ def hash_key(application_id: int | None, guild_id: int | None = None) -> str:
 
 
 async def sync(client: discord.Client, tree: app_commands.CommandTree[Any], runtime: Runtime,
-               guild_id: int | None = None) -> int:
-    """Sync the tree (globally, or to one guild) and remember its hash; the number of commands."""
+               guild_id: int | None = None, *, clear: bool = False) -> int:
+    """Sync the tree (globally, or to one guild) and remember its hash; the number of commands.
+
+    With `clear`, the guild's own copy is removed instead (after testing with a guild sync, so the
+    guild does not show every command twice once the global commands arrive).
+    """
     guild = discord.Object(id=guild_id) if guild_id is not None else None
-    if guild is not None:
+    if guild is not None and clear:
+        tree.clear_commands(guild=guild)
+    elif guild is not None:
         tree.copy_global_to(guild=guild)
     payload = tree_payload(tree, guild)
     synced = await tree.sync(guild=guild)

@@ -17,6 +17,7 @@ LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 ITALIC = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
 STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+MENTION = re.compile(r"&lt;([#@][A-Z0-9]+(?:\|[^&<>]*)?)&gt;")
 BOLD_MARK = "\x00"
 CODE_MARK = "\x01"
 
@@ -27,7 +28,7 @@ def escape(text: str) -> str:
 
 
 def _inline_text(text: str) -> str:
-    text = escape(text)
+    text = MENTION.sub(r"<\1>", escape(text))  # channel and user mentions stay live
     text = LINK.sub(lambda m: f"<{m.group(2).replace('&amp;', '&')}|{m.group(1)}>", text)
     text = BOLD.sub(lambda m: f"{BOLD_MARK}{m.group(1) or m.group(2)}{BOLD_MARK}", text)
     text = ITALIC.sub(lambda m: f"_{m.group(1)}_", text)

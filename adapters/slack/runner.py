@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -18,6 +19,7 @@ from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
 
 log = logging.getLogger(__name__)
+SOCKET_CHECK_S = 10.0
 
 
 def build_adapter(runtime: Runtime, config: SlackConfig, session: aiohttp.ClientSession) -> SlackAdapter:
@@ -34,10 +36,11 @@ async def run(runtime: Runtime) -> None:
         adapter = build_adapter(runtime, config, session)
         runtime.posters["slack"] = SlackPoster(adapter.app.client)
         try:
+            report = functools.partial(runtime.connected.__setitem__, "slack")
             if config.socket_mode:
-                await serve_socket_mode(adapter.app, config)
+                await serve_socket_mode(adapter.app, config, report)
             else:
-                await serve_http(adapter.app, config)
+                await serve_http(adapter.app, config, report)
         finally:
             await asyncio.shield(adapter.drain())
 
@@ -57,7 +60,7 @@ def http_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
-async def serve_http(app: AsyncApp, config: SlackConfig) -> None:
+async def serve_http(app: AsyncApp, config: SlackConfig, report: Callable[[bool], None] = lambda _up: None) -> None:
     """HTTP mode: listen on SLACK_HTTP_HOST:SLACK_HTTP_PORT until cancelled."""
     runner = web.AppRunner(http_app(app), access_log=None)
     await runner.setup()
@@ -66,12 +69,15 @@ async def serve_http(app: AsyncApp, config: SlackConfig) -> None:
         await site.start()
         log.info("Slack adapter in HTTP mode on %s:%s%s (Web API %s)", config.http_host, config.http_port,
                  EVENTS_PATH, config.api_url)
+        report(True)
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
 
 
-async def serve_socket_mode(app: AsyncApp, config: SlackConfig) -> None:
+async def serve_socket_mode(
+    app: AsyncApp, config: SlackConfig, report: Callable[[bool], None] = lambda _up: None
+) -> None:
     """Socket Mode: an outgoing websocket to Slack, no public URL, until cancelled."""
     assert config.app_token is not None
     handler = AsyncSocketModeHandler(app, config.app_token, web_client=app.client)
@@ -81,6 +87,8 @@ async def serve_socket_mode(app: AsyncApp, config: SlackConfig) -> None:
     try:
         await connect()
         log.info("Slack adapter in Socket Mode (Web API %s)", config.api_url)
-        await asyncio.Event().wait()
+        while True:  # the client reconnects by itself; keep /healthz told
+            report(await handler.client.is_connected())
+            await asyncio.sleep(SOCKET_CHECK_S)
     finally:
         await close()

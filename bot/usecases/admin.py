@@ -35,6 +35,11 @@ def parse_channel(token: str) -> ChannelRef | None:
     return None
 
 
+def channel_label(actor: Actor, channel_id: str, name: str) -> str:
+    """A channel as the platform shows it: a live mention on Discord and Slack, `#name` in the console."""
+    return f"#{name or channel_id}" if actor.platform == "console" else f"<#{channel_id}>"
+
+
 def refuse() -> Message:
     """The polite refusal for people who are not admins."""
     return error(
@@ -107,7 +112,7 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
     _notify(core, channel_pk)
-    label = f"<#{ref.id}>" if actor.platform != "console" else f"#{ref.name or ref.id}"
+    label = channel_label(actor, ref.id, ref.name)
     return Message(
         kind=Kind.SCHEDULE,
         title="Daily drop set up ✅",
@@ -148,9 +153,9 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
     _notify(core, channel_pk)
     if paused:
         return info(
-            f"Daily drops paused in #{name} ⏸️", "Nothing will be posted until `/study resume`."
+            f"Daily drops paused in {name} ⏸️", "Nothing will be posted until `/study resume`."
         )
-    return info(f"Daily drops resumed in #{name} ▶️", f"Next drop: {when}.")
+    return info(f"Daily drops resumed in {name} ▶️", f"Next drop: {when}.")
 
 
 async def schedule(core: Core, actor: Actor) -> Message:
@@ -166,8 +171,8 @@ async def schedule(core: Core, actor: Actor) -> Message:
             days = describe_weekdays(tuple(c.weekdays.split(",")))
             state = "⏸️ paused" if c.paused else f"next {next_drop_text(c, now)}"
             topic = core.course.topics[c.next_topic_index % len(core.course.topics)]
-            name = c.name or c.external_id
-            line = f"- **#{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"
+            name = channel_label(actor, c.external_id, c.name)
+            line = f"- **{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"
             if c.weekly_board:
                 line += "; weekly board on"
             if c.last_error:

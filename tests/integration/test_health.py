@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from rich.console import Console
 
-from adapters.console.poster import ConsolePoster
 from bot.bootstrap import Runtime, build
 from bot.health import serve_health
 from bot.settings import Settings
@@ -50,7 +47,7 @@ async def get_health(runtime: Runtime, platforms: list[str]) -> tuple[int, dict[
 
 async def test_healthy_with_database_and_connected_adapters(runtime: Runtime) -> None:
     """200 when the database answers and every configured platform has connected."""
-    runtime.posters["slack"] = ConsolePoster(Console(file=io.StringIO()))
+    runtime.connected["slack"] = True
     status, report = await get_health(runtime, ["slack"])
     assert status == 200
     assert report == {"status": "ok", "database": "ok", "adapters": {"slack": "connected"}}
@@ -61,6 +58,14 @@ async def test_unhealthy_while_an_adapter_is_still_starting(runtime: Runtime) ->
     status, report = await get_health(runtime, ["discord"])
     assert status == 503
     assert report["adapters"] == {"discord": "starting"}
+
+
+async def test_unhealthy_when_an_adapter_lost_its_connection(runtime: Runtime) -> None:
+    """503 naming the platform whose connection dropped."""
+    runtime.connected["slack"] = False
+    status, report = await get_health(runtime, ["slack"])
+    assert status == 503
+    assert report["adapters"] == {"slack": "disconnected"}
 
 
 async def test_unhealthy_when_the_database_is_gone(runtime: Runtime) -> None:

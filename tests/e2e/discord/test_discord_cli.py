@@ -70,3 +70,15 @@ async def test_sync_with_a_rejected_token_fails_without_echoing_it(
     assert code == 1
     assert "DISCORD_TOKEN" in err
     assert "wrong-secret-token" not in err
+
+
+async def test_sync_clear_removes_the_guild_copy(
+        standin: StandIn, discord_env: dict[str, str], settings: Settings,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`sync --guild ID --clear` sends that guild an empty command list."""
+    args = argparse.Namespace(discord_command="sync", guild=GUILD_ID, clear=True)
+    code = await asyncio.to_thread(cli.main, args, settings)
+    assert code == 0
+    assert "Removed server" in capsys.readouterr().out
+    [synced] = standin.command_syncs
+    assert (synced["guild_id"], synced["payload"]) == (GUILD_ID, [])

@@ -64,3 +64,9 @@ def test_split_cuts_between_paragraphs() -> None:
 def test_bold_around_a_code_span() -> None:
     """`**`code`**` becomes bold code, with no `**` left."""
     assert to_mrkdwn("**`ConfigureAwait(false)`** tells") == "*`ConfigureAwait(false)`* tells"
+
+
+def test_channel_and_user_mentions_stay_live() -> None:
+    """`<#C123>` and `<@U1|ada>` are Slack mentions, not text to escape."""
+    text = "Drops go to <#C0123ABC> for <@U1|ada> & co"
+    assert to_mrkdwn(text) == "Drops go to <#C0123ABC> for <@U1|ada> &amp; co"

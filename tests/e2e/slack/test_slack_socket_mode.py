@@ -34,9 +34,11 @@ from bot.usecases.context import Core
 async def socket_mode(slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine,
                       studybot: StudyBot) -> AsyncIterator[SlackStandIn]:
     """The bot's real runner in Socket Mode (SLACK_APP_TOKEN set), connected to the stand-in."""
-    task = await serve(Runtime(slack_settings(app_token=APP_TOKEN), engine, studybot))
+    runtime = Runtime(slack_settings(app_token=APP_TOKEN), engine, studybot)
+    task = await serve(runtime)
     try:
         await slack_api.wait_until(lambda: bool(slack_api.calls_of("apps.connections.open")))
+        await slack_api.wait_until(lambda: runtime.connected.get("slack") is True)
         yield slack_api
     finally:
         with contextlib.suppress(Exception):

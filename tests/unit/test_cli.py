@@ -1,0 +1,72 @@
+"""The run command's wiring: which platforms run, and how a failing one is kept alive."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot import cli
+from bot.bootstrap import Runtime, StartupError
+from bot.settings import Settings
+
+PLATFORM_SETTINGS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_http_port")
+
+
+def settings(**values: Any) -> Settings:
+    """Settings with only the given platform credentials, whatever the environment holds."""
+    return Settings.model_construct(**{**dict.fromkeys(PLATFORM_SETTINGS), **values})
+
+
+def test_no_tokens_means_no_platform() -> None:
+    """Without tokens nothing runs but the console."""
+    assert cli.configured_adapters(settings()) == []
+
+
+def test_discord_and_socket_mode_slack() -> None:
+    """A Discord token and a Slack bot + app token run both."""
+    chosen = settings(discord_token=SecretStr("d"), slack_bot_token=SecretStr("b"), slack_app_token=SecretStr("a"))
+    assert cli.configured_adapters(chosen) == ["discord", "slack"]
+
+
+def test_half_configured_slack_names_what_is_missing() -> None:
+    """A Slack bot token without a connection mode stops start-up, naming both ways to finish it."""
+    with pytest.raises(StartupError, match="SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET"):
+        cli.configured_adapters(settings(slack_bot_token=SecretStr("b"), slack_signing_secret=SecretStr("s")))
+
+
+def test_slack_without_bot_token_is_refused() -> None:
+    """An app token alone is not enough."""
+    with pytest.raises(StartupError, match="SLACK_BOT_TOKEN"):
+        cli.configured_adapters(settings(slack_app_token=SecretStr("a")))
+
+
+async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform that fails (say, unreachable at login) is restarted instead of stopping the bot."""
+    monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
+    runtime = Runtime.__new__(Runtime)
+    runtime.connected = {}
+    calls = 0
+
+    async def flaky(_runtime: Runtime) -> None:
+        nonlocal calls
+        calls += 1
+        if calls < 3:
+            raise ConnectionError("Discord is unreachable")
+
+    await asyncio.wait_for(cli.supervise("discord", flaky, runtime), timeout=5)
+    assert calls == 3
+
+
+async def test_supervise_lets_configuration_errors_stop_the_bot() -> None:
+    """A StartupError (a rejected token) is not retried."""
+    runtime = Runtime.__new__(Runtime)
+    runtime.connected = {}
+
+    async def rejected(_runtime: Runtime) -> None:
+        raise StartupError("Discord rejected DISCORD_TOKEN")
+
+    with pytest.raises(StartupError):
+        await cli.supervise("discord", rejected, runtime)
