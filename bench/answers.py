@@ -1,11 +1,22 @@
 """Benchmark: answers recorded through the use case by many concurrent users, against bare SQL.
 
-    .venv/bin/python bench/answers.py [--users 50] [--answers 40] [--postgres URL] [--skip-sqlite]
+    .venv/bin/python bench/answers.py [--users 50] [--answers 40] [--rate 1500] [--seconds 5]
+                                      [--postgres URL] [--skip-sqlite] [--skip-postgres]
 
-Prints throughput and p50/p99 latency for the use case (`quiz.answer`: idempotency check,
-insert, streak/points update with a row lock, FSRS card update, one transaction) and, as the
-floor, the same number of single-row INSERTs into the answers table through a bare driver
-connection pool at the same concurrency.
+Each system is measured twice, after a short warm-up:
+
+* closed loop (maximum throughput): `--users` workers each record `--answers` answers back to
+  back, the next as soon as the previous returns. Latency here is bound by Little's law
+  (users in flight / throughput), so it says little on its own.
+* open loop (latency at a fixed load): answers arrive at `--rate` per second (Poisson arrivals,
+  fixed seed) from `--users` users for `--seconds` seconds, whether or not earlier ones have
+  finished. Latency is timed from each answer's scheduled arrival, so a system that falls behind
+  shows it in its latency; "kept up" means it completed at least 97% of the offered rate.
+
+The use case is `quiz.answer` (idempotency, insert, streak/points update under a row lock, FSRS
+card update, commit). The floor is a single-row INSERT into the answers table per answer
+through a bare driver (an asyncpg pool; one aiosqlite connection for SQLite, which has one
+writer), measured the same two ways.
 """
 
 from __future__ import annotations
@@ -13,12 +24,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import random
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
@@ -30,6 +43,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.bootstrap import settle_heap  # noqa: E402
 from bot.content.loader import require_course  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store.db import create_engine, session_factory  # noqa: E402
@@ -37,26 +51,32 @@ from bot.usecases import quiz  # noqa: E402
 from bot.usecases.context import Actor, Core  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
+KEPT_UP = 0.97
+WARM_UP_PER_USER = 2
+
+Work = Callable[[int, int], Awaitable[None]]
+Target = Callable[[str, int], AbstractAsyncContextManager[Work]]
 
 
-def report(name: str, latencies: list[float], elapsed: float) -> dict[str, float]:
-    """Print and return throughput and latency percentiles."""
+def report(name: str, latencies: list[float], elapsed: float, offered: float | None = None) -> dict[str, float]:
+    """Print and return throughput and latency percentiles (and, open loop, whether it kept up)."""
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
-    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
+    p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
     rate = len(ordered) / elapsed
-    print(f"  {name:<28} {rate:>8.0f} answers/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   ({len(ordered)} answers)")
+    line = f"  {name:<40} {rate:>6.0f} answers/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   ({len(ordered)} answers)"
+    if offered is not None:
+        line += "   kept up" if rate >= KEPT_UP * offered else "   FELL BEHIND"
+    print(line)
     return {"rate": rate, "p50": p50, "p99": p99}
 
 
-async def run_workers(
-    users: int, per_user: int, work: Callable[[int, int], Awaitable[None]]
-) -> tuple[list[float], float]:
-    """Run `users` concurrent workers, each doing `per_user` sequential operations."""
+async def closed_loop(users: int, per_user: int, work: Work, first: int = 0) -> tuple[list[float], float]:
+    """`users` concurrent workers, each doing `per_user` sequential operations back to back."""
     latencies: list[float] = []
 
     async def worker(u: int) -> None:
-        for n in range(per_user):
+        for n in range(first, first + per_user):
             start = time.perf_counter()
             await work(u, n)
             latencies.append(time.perf_counter() - start)
@@ -66,7 +86,54 @@ async def run_workers(
     return latencies, time.perf_counter() - start
 
 
-async def use_case(url: str, users: int, per_user: int) -> dict[str, float]:
+async def open_loop(users: int, rate: float, seconds: float, work: Work, first: int) -> tuple[list[float], float]:
+    """Operations arriving at `rate`/s (Poisson) for `seconds`, round-robin over users; latency from arrival."""
+    rng = random.Random(20261125)
+    arrivals: list[float] = []
+    t = 0.0
+    while True:
+        t += rng.expovariate(rate)
+        if t >= seconds:
+            break
+        arrivals.append(t)
+    latencies: list[float] = []
+    done: list[float] = []
+
+    async def one(k: int, due: float) -> None:
+        await work(k % users, first + k // users)
+        finished = time.perf_counter()
+        latencies.append(finished - due)
+        done.append(finished)
+
+    tasks = []
+    start = time.perf_counter()
+    for k, offset in enumerate(arrivals):
+        due = start + offset
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(k, due)))
+    await asyncio.gather(*tasks)
+    # Throughput over the offered window, or longer if the last answers finished late.
+    return latencies, max(max(done) - start, seconds)
+
+
+async def measure(name: str, target: Target, url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    """Warm up, then run `target` closed loop and open loop."""
+    async with target(url, args.users) as work:
+        await closed_loop(args.users, WARM_UP_PER_USER, work)
+        closed = await closed_loop(args.users, args.answers, work, first=WARM_UP_PER_USER)
+        opened = await open_loop(
+            args.users, args.rate, args.seconds, work, first=WARM_UP_PER_USER + args.answers
+        )
+    return {
+        "closed": report(f"{name}, closed loop", *closed),
+        "open": report(f"{name}, open loop", *opened, offered=args.rate),
+    }
+
+
+@asynccontextmanager
+async def use_case(url: str, users: int) -> AsyncIterator[Work]:
     """Answers through the real use case."""
     course = require_course(ROOT / "content" / "dotnet-architect")
     questions = list(course.quiz_by_id.values())
@@ -76,18 +143,21 @@ async def use_case(url: str, users: int, per_user: int) -> dict[str, float]:
     actors = [Actor(platform="bench", workspace_id="w", user_id=f"u{u}", user_name=f"U{u}") for u in range(users)]
     for actor in actors:  # first sight of each user is not what we measure
         await core.identify(actor)
+    settle_heap()  # as `bot.bootstrap.build` does once the bot is wired
     run = uuid.uuid4().hex[:6]
 
     async def answer(u: int, n: int) -> None:
         q = questions[n % len(questions)]
         await quiz.answer(core, actors[u], q.id, f"{run}{u}-{n}", q.answer, f"{run}:{u}:{n}")
 
-    latencies, elapsed = await run_workers(users, per_user, answer)
-    await engine.dispose()
-    return report("use case (quiz.answer)", latencies, elapsed)
+    try:
+        yield answer
+    finally:
+        await engine.dispose()
 
 
-async def bare_postgres(url: str, users: int, per_user: int) -> dict[str, float]:
+@asynccontextmanager
+async def bare_postgres(url: str, users: int) -> AsyncIterator[Work]:
     """The floor: one INSERT per answer through an asyncpg pool."""
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     pool = await asyncpg.create_pool(dsn, min_size=users, max_size=users)
@@ -108,16 +178,18 @@ async def bare_postgres(url: str, users: int, per_user: int) -> dict[str, float]
             now,
         )
 
-    latencies, elapsed = await run_workers(users, per_user, insert)
-    await pool.close()
-    return report("bare SQL INSERT (asyncpg)", latencies, elapsed)
+    try:
+        yield insert
+    finally:
+        await pool.close()
 
 
-async def bare_sqlite(path: str, users: int, per_user: int) -> dict[str, float]:
+@asynccontextmanager
+async def bare_sqlite(url: str, users: int) -> AsyncIterator[Work]:
     """The floor on SQLite: one INSERT per answer on one aiosqlite connection (SQLite has one writer)."""
     now = dt.datetime.now(dt.UTC)
     run = uuid.uuid4().hex[:6]
-    async with aiosqlite.connect(path) as db:
+    async with aiosqlite.connect(make_url(url).database or "") as db:
         await db.execute("PRAGMA journal_mode=WAL")
         await db.execute("PRAGMA synchronous=NORMAL")
         row = await (await db.execute("SELECT id, workspace_id FROM users LIMIT 1")).fetchone()
@@ -133,8 +205,7 @@ async def bare_sqlite(path: str, users: int, per_user: int) -> dict[str, float]:
                 )
                 await db.commit()
 
-        latencies, elapsed = await run_workers(users, per_user, insert)
-    return report("bare SQL INSERT (aiosqlite)", latencies, elapsed)
+        yield insert
 
 
 async def fresh_postgres(base: str) -> tuple[str, Callable[[], Awaitable[None]]]:
@@ -152,29 +223,36 @@ async def fresh_postgres(base: str) -> tuple[str, Callable[[], Awaitable[None]]]
     return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
+async def compare(backend: str, url: str, floor: Target, args: argparse.Namespace) -> None:
+    """Use case and floor on one backend, and their ratio."""
+    print(backend)
+    ours = await measure("use case (quiz.answer)", use_case, url, args)
+    bare = await measure(f"bare SQL INSERT ({'asyncpg' if floor is bare_postgres else 'aiosqlite'})", floor, url, args)
+    ratio = bare["closed"]["rate"] / ours["closed"]["rate"]
+    print(f"  closed-loop throughput, floor / use case: {ratio:.2f}x")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--answers", type=int, default=40, help="answers per user")
+    parser.add_argument("--answers", type=int, default=40, help="answers per user, closed loop")
+    parser.add_argument("--rate", type=float, default=1500, help="offered answers per second, open loop")
+    parser.add_argument("--seconds", type=float, default=5, help="length of the open-loop run")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create a scratch database next to")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
-    print(f"{args.users} concurrent users x {args.answers} answers each")
+    print(
+        f"{args.users} users; closed loop: {args.answers} answers each, back to back; "
+        f"open loop: {args.rate:.0f} answers/s offered for {args.seconds:g} s"
+    )
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            path = f"{tmp}/bench.db"
-            print("SQLite (WAL, one file)")
-            ours = await use_case(f"sqlite:///{path}", args.users, args.answers)
-            floor = await bare_sqlite(path, args.users, args.answers)
-            print(f"  use case / floor throughput: {floor['rate'] / ours['rate']:.2f}x slower")
+            await compare("SQLite (WAL, one file)", f"sqlite:///{tmp}/bench.db", bare_sqlite, args)
     if not args.skip_postgres:
         url, drop = await fresh_postgres(args.postgres)
         try:
-            print("PostgreSQL")
-            ours = await use_case(url, args.users, args.answers)
-            floor = await bare_postgres(url, args.users, args.answers)
-            print(f"  use case / floor throughput: {floor['rate'] / ours['rate']:.2f}x slower")
+            await compare("PostgreSQL", url, bare_postgres, args)
         finally:
             await drop()
 

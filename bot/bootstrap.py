@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -43,6 +44,16 @@ class Runtime:
         await self.engine.dispose()
 
 
+def settle_heap() -> None:
+    """Move what start-up built (the course, modules, ORM mappings) out of the garbage collector's reach.
+
+    Those objects live as long as the process. Frozen, they are no longer scanned by every full
+    collection, which would otherwise pause the event loop for tens of milliseconds now and then.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def describe_database(url: str) -> str:
     """The database URL without its password, for messages and logs."""
     from sqlalchemy.engine import make_url
@@ -73,6 +84,7 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
             f"cannot use the database {describe_database(settings.db_url)}: {reason}"
         ) from None
     core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
+    settle_heap()
     log.info(
         "serving %s (%d topics) from %s",
         course.title,

@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, case, func, select, update
+from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.streaks import Streak
+from bot.store import bulk
 from bot.store.models import (
     Answer,
     Channel,
@@ -57,6 +60,36 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What `claim_answers` found: the answers it inserted, the locked stats, and the existing cards."""
+
+    inserted: set[tuple[int, str, str]]
+    stats: dict[int, StatsRow]
+    cards: dict[tuple[int, str], ReviewRow]
+
+
+@dataclass(frozen=True)
+class SavedReview:
+    """A card to write: whose, for which question, its new state and due time, and when it was last right."""
+
+    user_id: int
+    question_id: str
+    review: ReviewRow
+    due: dt.datetime
+    last_correct_at: dt.datetime | None
+
+    @property
+    def reviews(self) -> int:
+        """How many times the card was reviewed."""
+        return self.review.reviews
+
+    @property
+    def lapses(self) -> int:
+        """How many reviews were wrong."""
+        return self.review.lapses
+
+
+@dataclass(frozen=True)
 class BoardRow:
     """One line of a leaderboard."""
 
@@ -84,6 +117,9 @@ class _Statements:
     save_stats: Any
     lock_progress: Any
     save_review: Any
+    insert_answers: Any
+    lock_stats: Any
+    read_reviews: Any
 
 
 @functools.cache
@@ -112,6 +148,32 @@ def _statements(dialect: str) -> _Statements:
         },
     )
     locking = dialect == "postgresql"  # SQLite write transactions are already exclusive
+    # Batches vary in size: PostgreSQL gets arrays, so each statement has one text and is prepared
+    # once per connection; SQLite (in process, no round trips) gets an IN list per size.
+    # Batches of answers: PostgreSQL runs the statements of `bot.store.bulk` (arrays, so one text
+    # per statement whatever the size); SQLite, in process with no round trips, these ones.
+    review_columns = (
+        ReviewState.user_id, ReviewState.question_id, ReviewState.card, ReviewState.reviews, ReviewState.lapses
+    )
+    if locking:
+        pairs = func.unnest(
+            bindparam("uids", type_=ARRAY(BigInteger)), bindparam("qids", type_=ARRAY(String))
+        ).table_valued("uid", "qid").render_derived(name="pairs")
+        read_reviews = select(*review_columns).join(
+            pairs, and_(ReviewState.user_id == pairs.c.uid, ReviewState.question_id == pairs.c.qid)
+        )
+    else:
+        read_reviews = select(*review_columns).where(
+            tuple_(ReviewState.user_id, ReviewState.question_id).in_(bindparam("pairs", expanding=True))
+        )
+    lock_stats = (
+        select(UserStats.user_id, *STATS_COLUMNS)
+        .where(UserStats.user_id.in_(bindparam("uids", expanding=True)))
+        .order_by(UserStats.user_id)
+    )
+    insert_answers = module.insert(Answer).on_conflict_do_nothing().returning(
+        Answer.user_id, Answer.instance, Answer.delivery_key
+    )
     return _Statements(
         insert_answer=module.insert(Answer).on_conflict_do_nothing().returning(Answer.id),
         read_stats=read_stats,
@@ -120,7 +182,22 @@ def _statements(dialect: str) -> _Statements:
         .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
         lock_progress=lock_progress.with_for_update(of=UserStats) if locking else lock_progress,
         save_review=save_review,
+        insert_answers=insert_answers,
+        lock_stats=lock_stats,
+        read_reviews=read_reviews,
     )
+
+
+def _stats_params(stats: StatsRow) -> dict[str, Any]:
+    """The `save_stats` parameters of a stats row."""
+    return {f"v_{f.name}": getattr(stats, f.name) for f in dataclasses.fields(StatsRow)}
+
+
+def _review_params(saved: SavedReview) -> dict[str, Any]:
+    """The `save_review` parameters of a card."""
+    return {"user_id": saved.user_id, "question_id": saved.question_id, "card": saved.review.card,
+            "due": saved.due, "reviews": saved.review.reviews, "lapses": saved.review.lapses,
+            "last_correct_at": saved.last_correct_at}
 
 
 class Repository:
@@ -130,7 +207,7 @@ class Repository:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
 
-    async def _execute(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
+    async def _execute(self, stmt: Any, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None) -> Any:
         """Run a Core statement on the session's connection, skipping the ORM layer."""
         connection = await self.session.connection()
         return await connection.execute(stmt, params)
@@ -250,8 +327,7 @@ class Repository:
 
     async def save_stats(self, user_id: int, stats: StatsRow) -> None:
         """Write the user's running totals."""
-        params = {f"v_{name}": value for name, value in dataclasses.asdict(stats).items()}
-        await self._execute(_statements(self.dialect).save_stats, {"uid": user_id, **params})
+        await self._execute(_statements(self.dialect).save_stats, {"uid": user_id, **_stats_params(stats)})
 
     async def save_review(
         self, user_id: int, question_id: str, review: ReviewRow, due: dt.datetime, correct_at: dt.datetime | None
@@ -260,6 +336,91 @@ class Repository:
         values = {"user_id": user_id, "question_id": question_id, "card": review.card, "due": due,
                   "reviews": review.reviews, "lapses": review.lapses, "last_correct_at": correct_at}
         await self._execute(_statements(self.dialect).save_review, values)
+
+    # answers in batches (group commit) ------------------------------------------------
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
+        """Insert answers in order, each unless its instance or delivery is already recorded (also by an
+        earlier row), lock the stats rows of their users in user-id order for this transaction, and
+        read the existing cards among `cards` (user id, question id) as they are under that lock."""
+        user_ids = sorted({row["user_id"] for row in rows})
+        if self.dialect != "postgresql":
+            statements = _statements(self.dialect)
+            result = await self._execute(statements.insert_answers, list(rows))
+            inserted = {(row[0], row[1], row[2]) for row in result}
+            locked = await self._execute(statements.lock_stats, {"uids": user_ids})
+            stats = {row[0]: StatsRow(*row[1:]) for row in locked}
+            return Claim(inserted, stats, await self.reviews(cards))
+        keys = sorted(set(cards))
+        params: dict[str, Any] = {name: [row[name] for row in rows] for name in bulk.ANSWER_ARRAYS}
+        params.update(uids=user_ids, card_uids=[u for u, _ in keys], card_qids=[q for _, q in keys])
+        claim = Claim(set(), {}, {})
+        moved: set[int] = set()
+        for kind, user_id, key, delivery_key, card, reviews, lapses, changed, *totals in await self._execute(
+            bulk.CLAIM, params
+        ):
+            if kind == "answer":
+                claim.inserted.add((user_id, key, delivery_key))
+            elif kind == "stats":
+                claim.stats[user_id] = StatsRow(*totals)
+                if changed:
+                    moved.add(user_id)
+            else:
+                claim.cards[(user_id, key)] = ReviewRow(card, reviews, lapses)
+        if moved:  # another transaction recorded answers of these learners after the snapshot
+            stale = [k for k in keys if k[0] in moved]
+            for k in stale:
+                claim.cards.pop(k, None)
+            claim.cards.update(await self.reviews(stale))
+        return claim
+
+    async def reviews(self, cards: Sequence[tuple[int, str]]) -> dict[tuple[int, str], ReviewRow]:
+        """The FSRS cards with these (user id, question id) keys that exist (read them after `lock_stats`)."""
+        keys = sorted(set(cards))
+        params: dict[str, Any] = (
+            {"uids": [user for user, _ in keys], "qids": [question for _, question in keys]}
+            if self.dialect == "postgresql"
+            else {"pairs": keys}
+        )
+        rows = await self._execute(_statements(self.dialect).read_reviews, params)
+        return {(row[0], row[1]): ReviewRow(row[2], row[3], row[4]) for row in rows}
+
+    async def answers_matching(
+        self, instances: Sequence[tuple[int, str]], delivery_keys: Sequence[str]
+    ) -> list[Answer]:
+        """Answers recorded for any of these (user id, instance) pairs or delivery keys."""
+        stmt = select(Answer).where(
+            or_(
+                and_(
+                    Answer.user_id.in_(sorted({user for user, _ in instances})),
+                    Answer.instance.in_(sorted({instance for _, instance in instances})),
+                ),
+                Answer.delivery_key.in_(sorted(set(delivery_keys))),
+            )
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def save_progress(self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview]) -> None:
+        """Write several users' running totals and several FSRS cards (at most one per user and question)."""
+        if not stats and not reviews:
+            return
+        if self.dialect == "postgresql":
+            params: dict[str, Any] = {"s_user_id": list(stats)}
+            for name in bulk.STATS_ARRAYS:
+                params[f"s_{name}"] = [getattr(row, name) for row in stats.values()]
+            for name in bulk.REVIEW_ARRAYS:
+                params[f"r_{name}"] = [
+                    json.dumps(r.review.card) if name == "card" else getattr(r, name) for r in reviews
+                ]
+            await self._execute(bulk.SAVE, params)
+            return
+        statements = _statements(self.dialect)
+        if stats:
+            await self._execute(
+                statements.save_stats,
+                [{"uid": user_id, **_stats_params(row)} for user_id, row in stats.items()],
+            )
+        if reviews:
+            await self._execute(statements.save_review, [_review_params(r) for r in reviews])
 
     async def review_dues(self, user_id: int) -> dict[str, dt.datetime]:
         """Due times of every question the user has reviewed."""

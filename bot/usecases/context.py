@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
 from bot.store.repository import Repository
+from bot.usecases.batching import AnswerBatcher
 
 
 def utc_now() -> dt.datetime:
@@ -55,6 +56,11 @@ class Core:
     _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None]] = field(
         default_factory=dict, repr=False
     )
+    answers: AnswerBatcher = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Answers are recorded through one group-commit batcher per core."""
+        self.answers = AnswerBatcher(self.unit_of_work)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[Repository]:

@@ -10,7 +10,7 @@ from bot.domain.srs import Grade
 from bot.messages import Button, Field, Kind, Message, Style, error, info
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import plural, topic_footer
-from bot.usecases.recording import NewAnswer, record_once
+from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
 
 GRADES = tuple(Grade)
@@ -114,8 +114,7 @@ async def grade(
         points=interview_points(),
         rating=chosen.rating,
     )
-    async with core.unit_of_work() as repo:
-        outcome = await record_once(repo, identity, new, core.clock())
+    outcome = await core.answers.record(Submission(identity, new, core.clock()))
     earlier = outcome.earlier
     if earlier is not None and (earlier.choice != index or earlier.question_id != question.id):
         return error(

@@ -14,7 +14,7 @@ from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, e
 from bot.store.repository import StatsRow
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import difficulty_label, plural, topic_footer
-from bot.usecases.recording import NewAnswer, record_once
+from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
 
 
@@ -108,8 +108,7 @@ async def answer(
         points=quiz_points(correct, question.difficulty),
         rating=srs.rating_for_answer(correct),
     )
-    async with core.unit_of_work() as repo:
-        outcome = await record_once(repo, identity, new, core.clock())
+    outcome = await core.answers.record(Submission(identity, new, core.clock()))
     earlier = outcome.earlier
     if earlier is not None and (earlier.choice != choice or earlier.question_id != question.id):
         return error(

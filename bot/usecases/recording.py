@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fsrs import Rating
 
@@ -11,8 +13,10 @@ from bot.domain import srs
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.models import Answer
-from bot.store.repository import Repository, ReviewRow, StatsRow
-from bot.usecases.context import Identity
+from bot.store.repository import Repository, ReviewRow, SavedReview, StatsRow
+
+if TYPE_CHECKING:
+    from bot.usecases.context import Identity
 
 
 @dataclass(frozen=True)
@@ -43,22 +47,36 @@ class Recorded:
         return self.earlier is None
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One answer to record: who gave it, what it was, and when."""
+
+    identity: Identity
+    answer: NewAnswer
+    now: dt.datetime
+
+
+def _row(identity: Identity, answer: NewAnswer, now: dt.datetime) -> dict[str, object]:
+    """The answers-table values of a new answer."""
+    return {
+        "user_id": identity.user_pk,
+        "workspace_id": identity.workspace_pk,
+        "question_id": answer.question_id,
+        "topic_id": answer.topic_id,
+        "kind": answer.kind,
+        "instance": answer.instance,
+        "delivery_key": answer.delivery_key,
+        "choice": answer.choice,
+        "correct": answer.correct,
+        "points": answer.points,
+        "local_day": local_day(now, identity.timezone),
+        "answered_at": now,
+    }
+
+
 async def record_once(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> Recorded:
     """Insert the answer unless this instance or delivery was recorded already (idempotent)."""
-    new_id = await repo.insert_answer(
-        user_id=identity.user_pk,
-        workspace_id=identity.workspace_pk,
-        question_id=answer.question_id,
-        topic_id=answer.topic_id,
-        kind=answer.kind,
-        instance=answer.instance,
-        delivery_key=answer.delivery_key,
-        choice=answer.choice,
-        correct=answer.correct,
-        points=answer.points,
-        local_day=local_day(now, identity.timezone),
-        answered_at=now,
-    )
+    new_id = await repo.insert_answer(**_row(identity, answer, now))
     if new_id is not None:
         return Recorded(await _apply(repo, identity, answer, now), None)
     earlier = await repo.answer_for(identity.user_pk, answer.instance) or await repo.answer_by_delivery(
@@ -71,6 +89,16 @@ async def record_once(repo: Repository, identity: Identity, answer: NewAnswer, n
 async def _apply(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> StatsRow:
     """Update streak, points, counts and the FSRS card after a newly recorded answer."""
     stats, earlier = await repo.lock_progress(identity.user_pk, answer.question_id)
+    stats, review, due = progress_after(stats, earlier, identity, answer, now)
+    await repo.save_stats(identity.user_pk, stats)
+    await repo.save_review(identity.user_pk, answer.question_id, review, due, now if answer.correct else None)
+    return stats
+
+
+def progress_after(
+    stats: StatsRow, card: ReviewRow | None, identity: Identity, answer: NewAnswer, now: dt.datetime
+) -> tuple[StatsRow, ReviewRow, dt.datetime]:
+    """Streak, points, counts and the FSRS card (with its due time) after a new answer."""
     streak = record_activity(stats.streak, local_day(now, identity.timezone))
     quiz = answer.kind == "quiz"
     stats = StatsRow(
@@ -82,12 +110,69 @@ async def _apply(repo: Repository, identity: Identity, answer: NewAnswer, now: d
         last_active_day=streak.last_day,
         freeze_used_on=streak.freeze_used_on,
     )
-    await repo.save_stats(identity.user_pk, stats)
-    card, due = srs.review(earlier.card if earlier else None, answer.rating, now)
+    state, due = srs.review(card.card if card else None, answer.rating, now)
     review = ReviewRow(
-        card,
-        (earlier.reviews if earlier else 0) + 1,
-        (earlier.lapses if earlier else 0) + int(not answer.correct),
+        state,
+        (card.reviews if card else 0) + 1,
+        (card.lapses if card else 0) + int(not answer.correct),
     )
-    await repo.save_review(identity.user_pk, answer.question_id, review, due, now if answer.correct else None)
-    return stats
+    return stats, review, due
+
+
+async def record_many(repo: Repository, submissions: Sequence[Submission]) -> list[Recorded]:
+    """Record several answers in one transaction, with the outcome `record_once` gives each in turn.
+
+    The answers are inserted in order in one statement, so a later duplicate of an earlier one
+    (same instance or delivery) is refused as if it came after it; the stats rows of all the
+    learners are locked in user-id order and their cards read as they are under the lock. Every
+    new answer is then applied in order in memory, and the final stats and cards written back.
+    """
+    claim = await repo.claim_answers(
+        [_row(s.identity, s.answer, s.now) for s in submissions],
+        [(s.identity.user_pk, s.answer.question_id) for s in submissions],
+    )
+    inserted, locked = claim.inserted, claim.stats
+    cards: dict[tuple[int, str], ReviewRow | None] = dict(claim.cards)
+    fresh: list[bool] = []
+    for s in submissions:
+        row = (s.identity.user_pk, s.answer.instance, s.answer.delivery_key)
+        fresh.append(row in inserted)
+        inserted.discard(row)  # an identical later submission is a duplicate of this one
+    repeated = [i for i, is_new in enumerate(fresh) if not is_new]
+    earlier = await _earlier_answers(repo, [submissions[i] for i in repeated]) if repeated else []
+    refused = dict(zip(repeated, earlier, strict=True))
+    running = dict(locked)
+    saved: dict[tuple[int, str], SavedReview] = {}
+    outcomes: list[Recorded] = []
+    for i, s in enumerate(submissions):
+        user = s.identity.user_pk
+        current = running.get(user, StatsRow())
+        if i in refused:
+            outcomes.append(Recorded(current, refused[i]))
+            continue
+        key = (user, s.answer.question_id)
+        current, review, due = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
+        previous = saved.get(key)
+        correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
+        running[user] = current
+        cards[key] = review
+        saved[key] = SavedReview(user, s.answer.question_id, review, due, correct_at)
+        outcomes.append(Recorded(current, None))
+    changed = {user: running[user] for user in locked if running[user] is not locked[user]}
+    await repo.save_progress(changed, list(saved.values()))
+    return outcomes
+
+
+async def _earlier_answers(repo: Repository, repeated: Sequence[Submission]) -> list[Answer]:
+    """For each refused submission, the answer that counted: the same instance first, else the same delivery."""
+    found = await repo.answers_matching(
+        [(s.identity.user_pk, s.answer.instance) for s in repeated], [s.answer.delivery_key for s in repeated]
+    )
+    by_instance = {(a.user_id, a.instance): a for a in found}
+    by_delivery = {a.delivery_key: a for a in found}
+    earlier: list[Answer] = []
+    for s in repeated:
+        answer = by_instance.get((s.identity.user_pk, s.answer.instance)) or by_delivery.get(s.answer.delivery_key)
+        assert answer is not None
+        earlier.append(answer)
+    return earlier

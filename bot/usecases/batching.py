@@ -1,0 +1,117 @@
+"""Group commit: answers that arrive while a transaction is running are recorded together in the next.
+
+One batch is in flight at a time. While it runs, new answers queue; when it commits, everything
+queued (up to `max_batch`) goes into the next transaction. Under light load a batch holds one
+answer and nothing waits; under heavy load one transaction carries many answers, so the per-answer
+cost of round trips, BEGIN and COMMIT shrinks. Each caller still gets its own outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from bot.store.repository import Repository
+from bot.usecases.recording import Recorded, Submission, record_many, record_once
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 100
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    """A queued submission and the future its caller awaits."""
+
+    submission: Submission
+    future: asyncio.Future[Recorded]
+
+
+class AnswerBatcher:
+    """Records answers in shared transactions, one transaction at a time, in arrival order.
+
+    A batch that fails as a whole (a deadlock with another process, one bad answer) is retried
+    answer by answer, each in its own transaction, so one answer's error reaches only its caller;
+    a lost connection fails the whole batch at once.
+    """
+
+    def __init__(
+        self,
+        unit_of_work: Callable[[], AbstractAsyncContextManager[Repository]],
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._unit_of_work = unit_of_work
+        self._max_batch = max_batch
+        self._queue: list[_Waiting] = []
+        self._runner: asyncio.Task[None] | None = None
+
+    async def record(self, submission: Submission) -> Recorded:
+        """Record one answer (exactly once, like `record_once`) in the next batch; its outcome."""
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Waiting(submission, future))
+        runner = self._runner
+        if runner is None or runner.done() or runner.get_loop() is not future.get_loop():
+            self._runner = asyncio.create_task(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        """Commit batches until the queue is empty."""
+        batch: list[_Waiting] = []
+        try:
+            while self._queue:
+                # Let callers that are already runnable enqueue first, so they share this batch.
+                await asyncio.sleep(0)
+                batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+                await self._commit(batch)
+                batch = []
+        except BaseException:
+            for waiting in (*batch, *self._queue):
+                waiting.future.cancel()
+            self._queue = []
+            raise
+
+    async def _commit(self, batch: list[_Waiting]) -> None:
+        """One transaction for the whole batch; on failure, one transaction per answer."""
+        try:
+            async with self._unit_of_work() as repo:
+                outcomes = await record_many(repo, [w.submission for w in batch])
+        except Exception as exc:
+            if len(batch) == 1 or _lost_connection(exc):  # nothing to isolate, or every retry would fail too
+                for waiting in batch:
+                    _settle(waiting.future, exc)
+                return
+            log.warning("A batch of %d answers failed (%r); recording them one by one", len(batch), exc)
+            for waiting in batch:
+                await self._commit_alone(waiting)
+            return
+        for waiting, outcome in zip(batch, outcomes, strict=True):
+            _settle(waiting.future, outcome)
+
+    async def _commit_alone(self, waiting: _Waiting) -> None:
+        """Record one answer in its own transaction, handing any error to its caller only."""
+        s = waiting.submission
+        try:
+            async with self._unit_of_work() as repo:
+                outcome = await record_once(repo, s.identity, s.answer, s.now)
+        except Exception as exc:
+            _settle(waiting.future, exc)
+        else:
+            _settle(waiting.future, outcome)
+
+
+def _lost_connection(exc: Exception) -> bool:
+    """Whether the error is the database going away rather than something about these answers."""
+    return isinstance(exc, OSError | TimeoutError) or bool(getattr(exc, "connection_invalidated", False))
+
+
+def _settle(future: asyncio.Future[Recorded], result: Recorded | Exception) -> None:
+    """Hand the outcome (or error) to a caller that is still waiting."""
+    if future.done():  # the caller was cancelled; its answer is recorded all the same
+        return
+    if isinstance(result, Exception):
+        future.set_exception(result)
+    else:
+        future.set_result(result)

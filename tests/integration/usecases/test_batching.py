@@ -1,0 +1,266 @@
+"""Group commit of answers: shared transactions, arrival order, idempotency, error isolation, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.content.models import Course, QuizQuestion
+from bot.domain import srs
+from bot.domain.points import quiz_points
+from bot.messages import Kind
+from bot.store.db import create_engine, session_factory
+from bot.store.models import Answer, ReviewState
+from bot.store.repository import Repository
+from bot.usecases import batching, quiz, recording
+from bot.usecases.batching import AnswerBatcher
+from bot.usecases.context import Core, Identity
+from bot.usecases.recording import NewAnswer, Recorded, Submission, record_once
+from tests.conftest import Clock, make_actor
+
+
+def _new(question: QuizQuestion, instance: str, delivery: str, choice: int | None = None) -> NewAnswer:
+    chosen = question.answer if choice is None else choice
+    correct = chosen == question.answer
+    return NewAnswer(
+        question_id=question.id,
+        topic_id=question.topic_id,
+        kind="quiz",
+        instance=instance,
+        delivery_key=delivery,
+        choice=chosen,
+        correct=correct,
+        points=quiz_points(correct, question.difficulty),
+        rating=srs.rating_for_answer(correct),
+    )
+
+
+@pytest.fixture
+def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The size of every batch the batchers commit in this test."""
+    sizes: list[int] = []
+    original = recording.record_many
+
+    async def counting(repo: Repository, submissions: Sequence[Submission]) -> list[Recorded]:
+        sizes.append(len(submissions))
+        return await original(repo, submissions)
+
+    monkeypatch.setattr(batching, "record_many", counting)
+    return sizes
+
+
+async def _count(core: Core, model: type) -> int:
+    async with core.unit_of_work() as repo:
+        return int(await repo.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_answers_arriving_together_share_a_transaction(
+    core: Core, course: Course, batch_sizes: list[int]
+) -> None:
+    """Twenty users answering at the same moment are recorded in fewer than twenty transactions."""
+    q = course.topics[0].quiz[0]
+    replies = await asyncio.gather(
+        *(quiz.answer(core, make_actor(f"u{n}"), q.id, f"i{n}", q.answer, f"d{n}") for n in range(20))
+    )
+    assert all(r.title == "✅ Correct!" for r in replies)
+    assert sum(batch_sizes) == 20
+    assert len(batch_sizes) < 20
+    assert await _count(core, Answer) == 20
+
+
+async def test_one_learners_answers_in_a_batch_apply_in_arrival_order(core: Core, course: Course) -> None:
+    """Each caller gets the totals right after its own answer, in the order the answers arrived."""
+    identity = await core.identify(make_actor())
+    questions = course.topics[0].quiz[:4]
+    outcomes = await asyncio.gather(
+        *(
+            core.answers.record(Submission(identity, _new(q, f"i{n}", f"d{n}"), core.clock()))
+            for n, q in enumerate(questions)
+        )
+    )
+    running = 0
+    for q, outcome in zip(questions, outcomes, strict=True):
+        running += quiz_points(True, q.difficulty)
+        assert outcome.is_new
+        assert outcome.stats.points == running
+        assert outcome.stats.answers == questions.index(q) + 1
+
+
+async def test_repeated_answers_to_one_question_in_a_batch_chain_the_card(core: Core, course: Course) -> None:
+    """Three instances of one question in one batch leave one card reviewed three times."""
+    identity = await core.identify(make_actor())
+    q = course.topics[0].quiz[0]
+    wrong = (q.answer + 1) % 4
+    await asyncio.gather(
+        core.answers.record(Submission(identity, _new(q, "i1", "d1", wrong), core.clock())),
+        core.answers.record(Submission(identity, _new(q, "i2", "d2"), core.clock())),
+        core.answers.record(Submission(identity, _new(q, "i3", "d3", wrong), core.clock())),
+    )
+    async with core.unit_of_work() as repo:
+        card = await repo.session.scalar(select(ReviewState))
+    assert card is not None
+    assert (card.reviews, card.lapses) == (3, 2)
+    assert card.last_correct_at == core.clock()
+
+
+async def test_same_delivery_twice_in_a_batch_counts_once(core: Core, course: Course) -> None:
+    """A delivery repeated within one batch is recorded once; the repeat gets the first answer back."""
+    identity = await core.identify(make_actor())
+    q = course.topics[0].quiz[0]
+    first, second = await asyncio.gather(
+        *(core.answers.record(Submission(identity, _new(q, "inst", "same"), core.clock())) for _ in range(2))
+    )
+    assert first.is_new
+    assert second.earlier is not None
+    assert second.earlier.delivery_key == "same"
+    assert second.stats.points == first.stats.points == quiz_points(True, q.difficulty)
+    assert await _count(core, Answer) == 1
+
+
+async def test_different_second_answer_in_a_batch_is_refused(core: Core, course: Course) -> None:
+    """Two different answers to one instance in one batch: the first counts, the second is refused."""
+    q = course.topics[0].quiz[0]
+    actor = make_actor()
+    await core.identify(actor)  # known already, so both answers reach the batcher in call order
+    wrong = (q.answer + 1) % 4
+    right, refused = await asyncio.gather(
+        quiz.answer(core, actor, q.id, "inst", q.answer, "d1"), quiz.answer(core, actor, q.id, "inst", wrong, "d2")
+    )
+    assert right.title == "✅ Correct!"
+    assert refused.kind is Kind.ERROR
+    assert await _count(core, Answer) == 1
+
+
+async def test_a_failing_answer_fails_alone(core: Core, course: Course, batch_sizes: list[int]) -> None:
+    """An answer of an unknown user fails for its caller only; the rest of its batch is recorded."""
+    good = await core.identify(make_actor())
+    ghost = Identity(workspace_pk=good.workspace_pk, user_pk=9999, timezone="UTC")
+    q = course.topics[0].quiz[0]
+    outcomes = await asyncio.gather(
+        core.answers.record(Submission(good, _new(q, "i1", "d1"), core.clock())),
+        core.answers.record(Submission(ghost, _new(q, "i2", "d2"), core.clock())),
+        core.answers.record(Submission(good, _new(q, "i3", "d3"), core.clock())),
+        return_exceptions=True,
+    )
+    assert batch_sizes == [3]
+    assert isinstance(outcomes[1], IntegrityError)
+    assert isinstance(outcomes[0], Recorded)
+    assert isinstance(outcomes[2], Recorded)
+    assert outcomes[2].stats.points == 2 * quiz_points(True, q.difficulty)
+    assert await _count(core, Answer) == 2
+
+
+async def test_a_full_queue_is_split_into_batches_of_the_maximum_size(
+    core: Core, course: Course, batch_sizes: list[int]
+) -> None:
+    """Ten answers queued together through a batcher of at most three go in batches of three or fewer."""
+    batcher = AnswerBatcher(core.unit_of_work, max_batch=3)
+    identity = await core.identify(make_actor())
+    q = course.topics[0].quiz[0]
+    await asyncio.gather(
+        *(batcher.record(Submission(identity, _new(q, f"i{n}", f"d{n}"), core.clock())) for n in range(10))
+    )
+    assert sum(batch_sizes) == 10
+    assert max(batch_sizes) <= 3
+    assert await _count(core, Answer) == 10
+
+
+async def test_a_cancelled_caller_does_not_disturb_its_batch(core: Core, course: Course) -> None:
+    """A caller cancelled while waiting leaves the other answers of its batch recorded."""
+    identity = await core.identify(make_actor())
+    q = course.topics[0].quiz[0]
+    waiting = asyncio.ensure_future(core.answers.record(Submission(identity, _new(q, "i1", "d1"), core.clock())))
+    other = asyncio.ensure_future(core.answers.record(Submission(identity, _new(q, "i2", "d2"), core.clock())))
+    await asyncio.sleep(0)
+    waiting.cancel()
+    outcome = await other
+    assert outcome.is_new
+    assert waiting.cancelled()
+
+
+async def test_batches_match_one_by_one_recording(
+    core: Core, course: Course, clock: Clock, batch_sizes: list[int]
+) -> None:
+    """The same answers give the same totals and cards whether batched or recorded one at a time."""
+    alone = await core.identify(make_actor("alone"))
+    batched = await core.identify(make_actor("batched"))
+    questions = course.topics[0].quiz[:3]
+    plan = [(questions[n % 3], n % 4 == 1, clock.now + dt.timedelta(hours=20 * n)) for n in range(8)]
+
+    def answer(n: int, q: QuizQuestion, wrong: bool, who: str) -> NewAnswer:
+        return _new(q, f"{who}{n}", f"{who}-d{n}", (q.answer + 1) % 4 if wrong else None)
+
+    for n, (q, wrong, when) in enumerate(plan):
+        async with core.unit_of_work() as repo:
+            await record_once(repo, alone, answer(n, q, wrong, "a"), when)
+    await asyncio.gather(
+        *(
+            core.answers.record(Submission(batched, answer(n, q, wrong, "b"), when))
+            for n, (q, wrong, when) in enumerate(plan)
+        )
+    )
+    assert batch_sizes == [8]
+    async with core.unit_of_work() as repo:
+        assert await repo.stats(alone.user_pk) == await repo.stats(batched.user_pk)
+        cards = (await repo.session.scalars(select(ReviewState).order_by(ReviewState.question_id))).all()
+    by_user = {
+        u: [(c.question_id, c.card, c.due, c.reviews, c.lapses, c.last_correct_at) for c in cards if c.user_id == u]
+        for u in (alone.user_pk, batched.user_pk)
+    }
+    assert by_user[alone.user_pk] == by_user[batched.user_pk]
+
+
+async def test_two_processes_batching_the_same_learners_lose_nothing(
+    core: Core, course: Course, db_url: str, clock: Clock
+) -> None:
+    """Two cores (as two processes) recording answers of the same learners at once never deadlock."""
+    engine = create_engine(db_url, pool_size=5)
+    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    try:
+        actors = [make_actor(f"u{n}") for n in range(6)]
+        q = course.topics[0].quiz[0]
+
+        async def answer(c: Core, name: str, n: int, actor_index: int) -> None:
+            actor = actors[actor_index]
+            await quiz.answer(c, actor, q.id, f"{name}{n}", q.answer, f"{name}:{actor.user_id}:{n}")
+
+        await asyncio.gather(
+            *(answer(core, "a", n, n % 6) for n in range(30)),
+            *(answer(other, "b", n, 5 - n % 6) for n in range(30)),
+        )
+        async with core.unit_of_work() as repo:
+            totals = [await repo.stats((await core.identify(a)).user_pk) for a in actors]
+    finally:
+        await engine.dispose()
+    assert [t.answers for t in totals] == [10] * 6
+    assert [t.points for t in totals] == [10 * quiz_points(True, q.difficulty)] * 6
+    assert await _count(core, Answer) == 60
+
+
+async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
+    core: Core, course: Course, db_url: str, clock: Clock
+) -> None:
+    """An answer another process commits while a batch waits for the learner's lock counts on the card."""
+    engine = create_engine(db_url, pool_size=2)
+    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    q = course.topics[0].quiz[0]
+    identity = await core.identify(make_actor())
+    try:
+        async with other.unit_of_work() as repo:
+            await record_once(repo, identity, _new(q, "i1", "d1"), clock.now)
+            batched = asyncio.ensure_future(core.answers.record(Submission(identity, _new(q, "i2", "d2"), clock.now)))
+            await asyncio.sleep(0.3)
+            assert not batched.done()
+        outcome = await batched
+    finally:
+        await engine.dispose()
+    assert outcome.stats.answers == 2
+    async with core.unit_of_work() as repo:
+        card = await repo.session.scalar(select(ReviewState))
+    assert card is not None
+    assert card.reviews == 2

@@ -1,0 +1,62 @@
+"""The group-commit batcher's failure handling, with a stand-in unit of work (no database)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from fsrs import Rating
+
+from bot.store.repository import Repository
+from bot.usecases.batching import AnswerBatcher
+from bot.usecases.context import Identity
+from bot.usecases.recording import NewAnswer, Submission
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+
+
+def _submission(n: int) -> Submission:
+    answer = NewAnswer("q", "t", "quiz", f"i{n}", f"d{n}", 0, True, 10, Rating.Good)
+    return Submission(Identity(1, n, "UTC"), answer, NOW)
+
+
+async def test_a_lost_connection_fails_the_whole_batch_without_retries() -> None:
+    """When the database is unreachable every caller gets the error, after a single attempt."""
+    attempts: list[int] = []
+
+    @asynccontextmanager
+    async def unreachable() -> AsyncIterator[Repository]:
+        attempts.append(1)
+        raise ConnectionRefusedError("database down")
+        yield  # pragma: no cover
+
+    batcher = AnswerBatcher(unreachable)
+    outcomes = await asyncio.gather(*(batcher.record(_submission(n)) for n in range(5)), return_exceptions=True)
+    assert all(isinstance(o, ConnectionRefusedError) for o in outcomes)
+    assert len(attempts) == 1
+
+
+async def test_callers_waiting_when_the_batcher_is_cancelled_are_cancelled() -> None:
+    """Cancelling the batcher's task mid-transaction cancels its callers instead of leaving them hanging."""
+    entered = asyncio.Event()
+
+    @asynccontextmanager
+    async def stuck() -> AsyncIterator[Repository]:
+        entered.set()
+        await asyncio.sleep(3600)
+        raise AssertionError("never reached")
+        yield  # pragma: no cover
+
+    batcher = AnswerBatcher(stuck)
+    callers = [asyncio.ensure_future(batcher.record(_submission(n))) for n in range(3)]
+    await entered.wait()
+    late = asyncio.ensure_future(batcher.record(_submission(9)))
+    await asyncio.sleep(0)
+    assert batcher._runner is not None
+    batcher._runner.cancel()
+    for caller in (*callers, late):
+        with pytest.raises(asyncio.CancelledError):
+            await caller
