@@ -46,6 +46,11 @@ def review(
     return dict(updated.to_dict()), updated.due
 
 
+def due_of(card: dict[str, Any]) -> dt.datetime:
+    """When a stored card is next due (UTC)."""
+    return Card.from_dict(cast(CardDict, card)).due
+
+
 def rating_for_answer(correct: bool) -> Rating:
     """A right quiz answer is Good, a wrong one Again."""
     return Rating.Good if correct else Rating.Again

@@ -399,6 +399,15 @@ class Repository:
         )
         return list((await self.session.scalars(stmt)).all())
 
+    async def void_points(self, answers: Sequence[tuple[int, str]]) -> None:
+        """Set the points of these (user, instance) answers to zero: they earned none."""
+        await self._execute(
+            update(Answer)
+            .where(Answer.user_id == bindparam("uid"), Answer.instance == bindparam("inst"))
+            .values(points=0),
+            [{"uid": user_id, "inst": instance} for user_id, instance in answers],
+        )
+
     async def save_progress(self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview]) -> None:
         """Write several users' running totals and several FSRS cards (at most one per user and question)."""
         if not stats and not reviews:

@@ -122,7 +122,9 @@ async def grade(
             f"You chose **{GRADES[earlier.choice].value.capitalize()}**; grades can't be changed.",
         )
     stats = outcome.stats
-    gained = f"+{interview_points()}" if outcome.is_new else "already counted"
+    gained = f"+{outcome.points}" if outcome.is_new else "already counted"
+    if outcome.is_new and outcome.points == 0:
+        gained += ", practised again before it was due"
     points, streak = stats.points, stats.current_streak
     topic = core.course.topic_by_id[question.topic_id]
     return Message(

@@ -116,7 +116,8 @@ async def answer(
             f"Your answer was **{LETTERS[earlier.choice]}**, and answers can't be changed. "
             "Ask for `/study quiz` to get a new question.",
         )
-    return feedback_message(course, question, choice, outcome.stats, scoped, earned=outcome.is_new)
+    earned = outcome.points if outcome.is_new else None
+    return feedback_message(course, question, choice, outcome.stats, scoped, earned=earned)
 
 
 def feedback_message(
@@ -125,15 +126,16 @@ def feedback_message(
     choice: int,
     stats: StatsRow,
     scoped: bool,
-    earned: bool,
+    earned: int | None,
 ) -> Message:
     """Right or wrong, the correct choice, the explanation, and points and streak now."""
     correct = choice == question.answer
     letter = LETTERS[question.answer]
     title = "✅ Correct!" if correct else f"❌ Not quite: the answer is {letter}"
     body = f"**{letter}. {question.correct_choice}**\n\n{question.explanation}"
-    points = quiz_points(correct, question.difficulty)
-    gained = f"+{points}" if earned else "already counted"
+    gained = "already counted" if earned is None else f"+{earned}"
+    if earned == 0 and correct:
+        gained += ", answered again before it was due"
     fields: tuple[Field, ...] = (
         Field("Points", f"{stats.points} ({gained})"),
         Field("Streak", plural(stats.current_streak, "day")),

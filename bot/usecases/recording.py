@@ -36,10 +36,11 @@ class NewAnswer:
 
 @dataclass(frozen=True)
 class Recorded:
-    """The outcome: the stats after a new answer, or the earlier answer that already counted."""
+    """The outcome: the stats after a new answer (and the points it earned), or the earlier answer."""
 
     stats: StatsRow
     earlier: Answer | None
+    points: int = 0
 
     @property
     def is_new(self) -> bool:
@@ -78,7 +79,8 @@ async def record_once(repo: Repository, identity: Identity, answer: NewAnswer, n
     """Insert the answer unless this instance or delivery was recorded already (idempotent)."""
     new_id = await repo.insert_answer(**_row(identity, answer, now))
     if new_id is not None:
-        return Recorded(await _apply(repo, identity, answer, now), None)
+        stats, earned = await _apply(repo, identity, answer, now)
+        return Recorded(stats, None, earned)
     earlier = await repo.answer_for(identity.user_pk, answer.instance) or await repo.answer_by_delivery(
         answer.delivery_key
     )
@@ -86,23 +88,33 @@ async def record_once(repo: Repository, identity: Identity, answer: NewAnswer, n
     return Recorded(await repo.stats(identity.user_pk), earlier)
 
 
-async def _apply(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> StatsRow:
-    """Update streak, points, counts and the FSRS card after a newly recorded answer."""
+async def _apply(
+    repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime
+) -> tuple[StatsRow, int]:
+    """Update streak, points, counts and the FSRS card after a newly recorded answer; the points earned."""
     stats, earlier = await repo.lock_progress(identity.user_pk, answer.question_id)
-    stats, review, due = progress_after(stats, earlier, identity, answer, now)
+    stats, review, due, earned = progress_after(stats, earlier, identity, answer, now)
     await repo.save_stats(identity.user_pk, stats)
     await repo.save_review(identity.user_pk, answer.question_id, review, due, now if answer.correct else None)
-    return stats
+    if earned != answer.points:
+        await repo.void_points([(identity.user_pk, answer.instance)])
+    return stats, earned
 
 
 def progress_after(
     stats: StatsRow, card: ReviewRow | None, identity: Identity, answer: NewAnswer, now: dt.datetime
-) -> tuple[StatsRow, ReviewRow, dt.datetime]:
-    """Streak, points, counts and the FSRS card (with its due time) after a new answer."""
+) -> tuple[StatsRow, ReviewRow, dt.datetime, int]:
+    """Streak, points, counts and the FSRS card (with its due time) after a new answer; the points earned.
+
+    A question answered again before its card is due (the same question opened twice, say) counts
+    for the streak and accuracy but earns no points and leaves its review schedule alone.
+    """
     streak = record_activity(stats.streak, local_day(now, identity.timezone))
     quiz = answer.kind == "quiz"
+    early = card is not None and srs.due_of(card.card) > now
+    earned = 0 if early else answer.points
     stats = StatsRow(
-        points=stats.points + answer.points,
+        points=stats.points + earned,
         answers=stats.answers + int(quiz),
         correct=stats.correct + int(quiz and answer.correct),
         current_streak=streak.current,
@@ -110,13 +122,16 @@ def progress_after(
         last_active_day=streak.last_day,
         freeze_used_on=streak.freeze_used_on,
     )
+    if early:
+        assert card is not None
+        return stats, card, srs.due_of(card.card), earned
     state, due = srs.review(card.card if card else None, answer.rating, now)
     review = ReviewRow(
         state,
         (card.reviews if card else 0) + 1,
         (card.lapses if card else 0) + int(not answer.correct),
     )
-    return stats, review, due
+    return stats, review, due, earned
 
 
 async def record_many(repo: Repository, submissions: Sequence[Submission]) -> list[Recorded]:
@@ -143,6 +158,7 @@ async def record_many(repo: Repository, submissions: Sequence[Submission]) -> li
     refused = dict(zip(repeated, earlier, strict=True))
     running = dict(locked)
     saved: dict[tuple[int, str], SavedReview] = {}
+    voided: list[tuple[int, str]] = []
     outcomes: list[Recorded] = []
     for i, s in enumerate(submissions):
         user = s.identity.user_pk
@@ -151,15 +167,19 @@ async def record_many(repo: Repository, submissions: Sequence[Submission]) -> li
             outcomes.append(Recorded(current, refused[i]))
             continue
         key = (user, s.answer.question_id)
-        current, review, due = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
+        current, review, due, earned = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
+        if earned != s.answer.points:
+            voided.append((user, s.answer.instance))
         previous = saved.get(key)
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
         running[user] = current
         cards[key] = review
         saved[key] = SavedReview(user, s.answer.question_id, review, due, correct_at)
-        outcomes.append(Recorded(current, None))
+        outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
     await repo.save_progress(changed, list(saved.values()))
+    if voided:
+        await repo.void_points(voided)
     return outcomes
 
 

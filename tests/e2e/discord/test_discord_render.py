@@ -35,7 +35,7 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     explained = max(quiz, key=lambda q: len(q.explanation))
     wrong = (explained.answer + 1) % len(explained.choices)
     stats = UserStats(user_id=1, points=1234, answers=50, correct=40, current_streak=12, best_streak=30)
-    yield "feedback", feedback_message(course, explained, wrong, stats, scoped=False, earned=True)
+    yield "feedback", feedback_message(course, explained, wrong, stats, scoped=False, earned=0)
     interviews = [q for t in course.topics for q in t.interview]
     yield "interview", interview_message(course, max(interviews, key=lambda q: len(q.prompt)), "abcdefghij")
     answer = max(interviews, key=lambda q: len(q.model_answer) + sum(len(x) for x in q.rubric))

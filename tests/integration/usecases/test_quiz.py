@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func, select
 
 from bot import actions
@@ -180,3 +182,34 @@ async def test_button_click_routes_to_answer(studybot: StudyBot, course: Course)
     q = course.topics[0].quiz[0]
     feedback = await studybot.click(actor, question.buttons[q.answer].action, "click-1")
     assert feedback.title == "✅ Correct!"
+
+
+async def test_same_question_opened_twice_scores_once(core: Core, course: Course) -> None:
+    """Two open copies of one question both answered right: points once, both answers kept."""
+    actor = make_actor()
+    first = await quiz.next_question(core, actor)
+    second = await quiz.next_question(core, actor)
+    assert first.body == second.body
+    q = course.topics[0].quiz[0]
+    one = await quiz.answer(core, actor, *_answer_args(first.buttons[q.answer].action), "d1")
+    two = await quiz.answer(core, actor, *_answer_args(second.buttons[q.answer].action), "d2")
+    assert f"+{10 * q.difficulty}" in one.fields[0].value
+    assert "+0, answered again before it was due" in two.fields[0].value
+    async with core.unit_of_work() as repo:
+        stats = await repo.stats(1)
+        points = (await repo.session.scalars(select(Answer.points).order_by(Answer.id))).all()
+    assert stats.points == 10 * q.difficulty
+    assert list(points) == [10 * q.difficulty, 0]
+
+
+async def test_same_question_opened_twice_scores_once_when_answered_together(core: Core, course: Course) -> None:
+    """The same, with both answers arriving at once (one batch): points once."""
+    actor = make_actor()
+    q = course.topics[0].quiz[0]
+    await asyncio.gather(
+        quiz.answer(core, actor, q.id, "copy-1", q.answer, "d1"),
+        quiz.answer(core, actor, q.id, "copy-2", q.answer, "d2"),
+    )
+    async with core.unit_of_work() as repo:
+        stats = await repo.stats(1)
+    assert stats.points == 10 * q.difficulty
