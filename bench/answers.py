@@ -36,12 +36,12 @@ from pathlib import Path
 
 import aiosqlite
 import asyncpg
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
 
 from bot.bootstrap import settle_heap  # noqa: E402
 from bot.content.loader import require_course  # noqa: E402
@@ -206,21 +206,6 @@ async def bare_sqlite(url: str, users: int) -> AsyncIterator[Work]:
                 await db.commit()
 
         yield insert
-
-
-async def fresh_postgres(base: str) -> tuple[str, Callable[[], Awaitable[None]]]:
-    """A throw-away database next to `base`, and a function that drops it."""
-    name = f"studybot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(make_url(base).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    async def drop() -> None:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
 async def compare(backend: str, url: str, floor: Target, args: argparse.Namespace) -> None:

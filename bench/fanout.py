@@ -35,19 +35,17 @@ import math
 import resource
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import func, insert, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
 
 from adapters.discord.config import DiscordConfig  # noqa: E402
 from adapters.discord.poster import open_poster  # noqa: E402
@@ -110,21 +108,6 @@ def parts_per_drop(course: Any) -> tuple[int, int]:
     if len(discord_parts) != 1:
         raise SystemExit(f"lessons render as {sorted(discord_parts)} Discord messages; the minimum assumes one count")
     return discord_parts.pop(), 1  # SlackPoster makes one chat.postMessage per drop
-
-
-async def fresh_postgres(base: str) -> tuple[str, Callable[[], Awaitable[None]]]:
-    """A throw-away database next to `base`, and a function that drops it."""
-    name = f"studybot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(make_url(base).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as conn:
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    async def drop() -> None:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
-
-    return make_url(base).set(database=name).render_as_string(hide_password=False), drop
 
 
 def channel_ids(discord: int, slack: int) -> tuple[list[str], list[str]]:

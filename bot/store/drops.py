@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.streaks import Streak
-from bot.store.models import Answer, Channel, DailyDrop, User, UserStats, Workspace
+from bot.store.models import Channel, DailyDrop, User, UserStats, Workspace
 
 
 @dataclass(frozen=True)
@@ -165,28 +165,6 @@ class DropStore:
         await self.session.execute(
             update(Channel).where(Channel.id == channel_id).values(last_error=error[:500] if error else None)
         )
-
-    async def weekly_board(
-        self, workspace_id: int, since: dt.datetime, until: dt.datetime, limit: int
-    ) -> list[tuple[str, int, int]]:
-        """(name, points, right answers) of a workspace's top learners between two moments."""
-        points = func.sum(Answer.points).label("points")
-        correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
-        rows = await self.session.execute(
-            select(User.display_name, User.external_id, points, correct)
-            .join(Answer, Answer.user_id == User.id)
-            .where(
-                Answer.workspace_id == workspace_id,
-                User.workspace_id == workspace_id,
-                Answer.answered_at >= since,
-                Answer.answered_at < until,
-            )
-            .group_by(User.id, User.display_name, User.external_id)
-            .having(func.sum(Answer.points) > 0)
-            .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
-            .limit(limit)
-        )
-        return [(name or ext, int(p or 0), int(c or 0)) for name, ext, p, c in rows]
 
     async def streaks(self, workspace_id: int, since: dt.date, limit: int) -> list[tuple[str, str | None, Streak]]:
         """(name, own timezone, streak) of a workspace's learners active since `since`, longest first."""

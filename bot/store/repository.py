@@ -459,14 +459,16 @@ class Repository:
         return set(rows.all())
 
     async def leaderboard(
-        self, workspace_id: int, since: dt.datetime | None, limit: int
+        self, workspace_id: int, since: dt.datetime | None, limit: int, until: dt.datetime | None = None
     ) -> list[BoardRow]:
-        """Users of one workspace by points earned since `since`; ties broken deterministically."""
+        """Users of one workspace by points earned in [since, until); ties broken deterministically."""
         points = func.sum(Answer.points).label("points")
         correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
         conditions = [Answer.workspace_id == workspace_id, User.workspace_id == workspace_id]
         if since is not None:
             conditions.append(Answer.answered_at >= since)
+        if until is not None:
+            conditions.append(Answer.answered_at < until)
         stmt = (
             select(User.id, User.display_name, User.external_id, points, correct)
             .join(Answer, Answer.user_id == User.id)
@@ -481,18 +483,6 @@ class Repository:
             BoardRow(uid, name or ext, int(p or 0), int(c or 0)) for uid, name, ext, p, c in rows
         ]
 
-    async def longest_streaks(self, workspace_id: int, limit: int) -> list[tuple[str, int]]:
-        """Current stored streaks of a workspace's users, longest first."""
-        rows = await self._execute(
-            select(User.display_name, User.external_id, UserStats.current_streak)
-            .join(UserStats, UserStats.user_id == User.id)
-            .where(User.workspace_id == workspace_id, UserStats.current_streak > 0)
-            .order_by(UserStats.current_streak.desc(), User.id)
-            .limit(limit)
-        )
-        return [(name or ext, int(s)) for name, ext, s in rows]
-
-    # small key/value state ---------------------------------------------------------
     async def get_value(self, key: str) -> str | None:
         """A stored piece of bot state."""
         row = await self.session.get(KeyValue, key)

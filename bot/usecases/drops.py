@@ -148,7 +148,7 @@ class Drops:
         last_week = _local_midnight(monday - dt.timedelta(days=7), channel.timezone)
         async with self.core.unit_of_work() as repo:
             store = DropStore(repo.session)
-            leaders = await store.weekly_board(channel.workspace_id, last_week, this_week, BOARD_SIZE)
+            leaders = await repo.leaderboard(channel.workspace_id, last_week, BOARD_SIZE, until=this_week)
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
         default_tz = channel.workspace_timezone or channel.timezone
@@ -157,7 +157,7 @@ class Drops:
             for name, user_tz, streak in streaks
         ]
         alive = sorted(((n, c) for n, c in alive if c > 0), key=lambda item: -item[1])[:BOARD_SIZE]
-        lines = [board_line(rank, *row) for rank, row in enumerate(leaders, 1)]
+        lines = [board_line(rank, row.name, row.points, row.correct) for rank, row in enumerate(leaders, 1)]
         body = "\n".join(lines) if lines else "Nobody scored last week. This week is yours: `/study quiz`!"
         streak_text = "\n".join(f"🔥 **{name}**: {plural(n, 'day')}" for name, n in alive) or "No streaks yet."
         return Message(

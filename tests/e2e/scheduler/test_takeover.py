@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import AsyncIterator
-
 import aiohttp
-import pytest
 from sqlalchemy import select
 
 from adapters.slack.config import web_client
 from adapters.slack.poster import SlackPoster
-from bot.app import StudyBot
 from bot.store.models import DailyDrop
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from scheduler.runner import DropRunner, idempotency_key
-from tests.conftest import Clock, make_actor
+from tests.e2e.scheduler.conftest import set_up_channels
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, SlackStandIn
-
-SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-DUE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[SlackStandIn]:
-    api = SlackStandIn()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def test_slack_drop_posted_before_a_crash_is_not_posted_again(core: Core, slack_api: SlackStandIn) -> None:
     """The dead process posted but never recorded it; the survivor finds the post by its key."""
-    core.clock = Clock(SET_UP)
-    admin = make_actor("owner", "T1", platform="slack", admin=True)
-    assert (await StudyBot(core).dispatch(admin, "/study setup <#C0001> 09:00 UTC")).title == "Daily drop set up ✅"
-    core.clock = clock = Clock(DUE)
+    clock = await set_up_channels(core, "slack", ["C0001"])
     async with aiohttp.ClientSession() as session:
         dead = Drops(core, "dead")
         [due] = await dead.due(clock.now)
@@ -60,10 +41,7 @@ async def test_slack_drop_posted_before_a_crash_is_not_posted_again(core: Core, 
 
 async def test_slack_drop_not_posted_before_a_crash_is_posted_once(core: Core, slack_api: SlackStandIn) -> None:
     """The dead process claimed but never posted; the survivor posts it once."""
-    core.clock = Clock(SET_UP)
-    admin = make_actor("owner", "T1", platform="slack", admin=True)
-    await StudyBot(core).dispatch(admin, "/study setup <#C0001> 09:00 UTC")
-    core.clock = clock = Clock(DUE)
+    clock = await set_up_channels(core, "slack", ["C0001"])
     dead = Drops(core, "dead")
     [due] = await dead.due(clock.now)
     assert await dead.claim(due, clock.now) is not None
