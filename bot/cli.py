@@ -8,9 +8,10 @@ import getpass
 import importlib
 import json
 import logging
+import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_console(settings, args.user))
         if args.command == "discord":
             return _adapter_tool("adapters.discord.cli", args, settings)
-        return asyncio.run(_run(settings))
+        return asyncio.run(_until_stopped(_run(settings)))
     except StartupError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
@@ -272,6 +273,20 @@ async def _run(settings: Settings) -> int:
             services.append(serve_health(runtime, names, settings.health_host, settings.health_port))
         await asyncio.gather(*services)
     return 0
+
+
+async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or
+    Ctrl-C): then cancel it, so the platforms, the scheduler and the database close cleanly."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        log.info("stopped")
+        return 0
 
 
 def _adapter_tool(module: str, args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.messages import Message
 from bot.posting import PermanentPostError, Poster, PostFinder
@@ -116,14 +117,23 @@ class DropRunner:
             if claim is None:
                 return Outcome(due.key, "taken")
             self._active.add(due.key)  # this process's own sweeps leave it alone meanwhile
-            heartbeat = asyncio.create_task(self._keep_claimed(claim))
+            delivery = asyncio.create_task(self._deliver(poster, due, claim))
+            lost = asyncio.Event()
+            heartbeat = asyncio.create_task(self._keep_claimed(claim, delivery, lost))
             try:
-                message_id, error = await self._deliver(poster, due, claim)
+                try:
+                    message_id, error = await delivery
+                except asyncio.CancelledError:
+                    if not lost.is_set():  # this runner itself is being cancelled
+                        delivery.cancel()
+                        raise
+                    message_id, error = None, "the claim was taken over by another process"
+                recorded = not lost.is_set() and await self._finish(due, claim, message_id, error)
             finally:
                 heartbeat.cancel()
                 self._active.discard(due.key)
-            await self.drops.finish(due, claim, self.clock(), message_id, error)
-            outcome = Outcome(due.key, "failed" if error else "sent", claim.topic_id, message_id, error)
+            status = "failed" if error else "sent"
+            outcome = Outcome(due.key, status if recorded else "taken", claim.topic_id, message_id, error)
             log.info(
                 "drop channel=%s platform=%s kind=%s date=%s topic=%s outcome=%s takeover=%s latency_ms=%d%s",
                 due.channel.external_id,
@@ -138,15 +148,34 @@ class DropRunner:
             )
             return outcome
 
-    async def _keep_claimed(self, claim: Claim) -> None:
-        """Renew the claim while its post is under way (slow APIs, long Retry-After waits)."""
+    async def _keep_claimed(self, claim: Claim, delivery: asyncio.Task[Any], lost: asyncio.Event) -> None:
+        """Renew the claim while the drop is being posted and recorded (slow APIs, long Retry-After
+        waits); if another process took it over meanwhile, stop posting."""
         interval = self.drops.lease.total_seconds() / 3
         while True:
             await asyncio.sleep(interval)
             try:
-                await self.drops.renew(claim, self.clock())
+                renewed = await self.drops.renew(claim, self.clock())
             except Exception:
                 log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
+                continue
+            if not renewed:
+                log.warning("drop %s was taken over by another process; stopping this attempt", claim.id)
+                lost.set()
+                delivery.cancel()
+                return
+
+    async def _finish(self, due: DueDrop, claim: Claim, message_id: str | None, error: str | None) -> bool:
+        """Record the outcome, retrying through a database blip (the claim is kept alive meanwhile)."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await self.drops.finish(due, claim, self.clock(), message_id, error)
+            except Exception:
+                if attempt == self.attempts:
+                    log.exception("could not record drop %s (message %s)", claim.id, message_id)
+                    return False
+                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+        return False
 
     async def _deliver(self, poster: Poster, due: DueDrop, claim: Claim) -> tuple[str | None, str | None]:
         """Post the drop, unless a stopped claimant's post is found already in the channel."""

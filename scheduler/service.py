@@ -83,10 +83,18 @@ class DropScheduler:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def reload(self, channel_id: int) -> None:
-        """Re-read one channel and move its job to its next drop (or drop the job when paused)."""
-        channels = await self.drops.channels(channel_id)
-        self.schedule_at(channel_id, next_run(channels[0], self.clock()) if channels else None)
+    async def reload(self, channel_id: int, after: dt.datetime | None = None) -> None:
+        """Re-read one channel and move its job to its next drop (or drop the job when paused).
+
+        If the database cannot be read, the job is retried in a minute (the sweep covers the gap).
+        """
+        try:
+            channels = await self.drops.channels(channel_id)
+        except Exception:
+            log.exception("could not reschedule channel %s; trying again in a minute", channel_id)
+            self.schedule_at(channel_id, self.clock() + SWEEP_EVERY)
+            return
+        self.schedule_at(channel_id, next_run(channels[0], after or self.clock()) if channels else None)
 
     def next_run_time(self, channel_id: int) -> dt.datetime | None:
         """When the channel's job fires next (None when there is none)."""
@@ -105,9 +113,7 @@ class DropScheduler:
             await self.runner.run_due(channel_id)
         except Exception:
             log.exception("drop job for channel %s failed; the sweep will try again", channel_id)
-        channels = await self.drops.channels(channel_id)
-        after = self.clock() + dt.timedelta(seconds=1)
-        self.schedule_at(channel_id, next_run(channels[0], after) if channels else None)
+        await self.reload(channel_id, after=self.clock() + dt.timedelta(seconds=1))
 
     def schedule_at(self, channel_id: int, when: dt.datetime | None) -> None:
         """Fire the channel's job at `when` (replacing its current time), or remove it for None."""

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+LOCK_TIMEOUT_MS = 10_000
 
 
 class DatabaseURLError(ValueError):
@@ -78,8 +79,14 @@ def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:
         )
         _sqlite_setup(engine)
         return engine
+    # A row lock that does not come within LOCK_TIMEOUT fails the statement instead of stalling
+    # every answer queued behind it (a stuck transaction of another replica, say).
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=1800,
+        connect_args={"server_settings": {"lock_timeout": str(LOCK_TIMEOUT_MS)}},
     )
 
 

@@ -35,12 +35,14 @@ class ScheduledChannel:
 
 @dataclass(frozen=True)
 class Claim:
-    """A drop this process may post: its row id, topic and whether it took over a stale claim."""
+    """A drop this process may post: its row id, topic, whether it took over a stale claim, and
+    which attempt it is (the fencing token: a later takeover makes this claim's writes void)."""
 
     id: int
     topic_id: str
     wrapped: bool
     takeover: bool
+    attempt: int = 1
 
 
 class DropStore:
@@ -103,10 +105,7 @@ class DropStore:
         A lesson takes the channel's next topic; the position advances only when the drop is
         sent (`finish`), so a failed drop never skips a topic. The channel row is locked first.
         """
-        lock = select(Channel.next_topic_index).where(Channel.id == channel_id)
-        if self.dialect == "postgresql":
-            lock = lock.with_for_update()
-        position = await self.session.scalar(lock)
+        position = await self.lock_channel(channel_id)
         if position is None:
             return None
         lesson = kind == "lesson"
@@ -132,19 +131,35 @@ class DropStore:
         wrapped = lesson and position > 0 and position % len(topics) == 0
         return Claim(drop_id, topic_id, wrapped, takeover=False)
 
-    async def take_over(self, drop: DailyDrop, now: dt.datetime, worker: str) -> bool:
-        """Take over a claim whose holder stopped (compare-and-set on its claim time)."""
+    async def lock_channel(self, channel_id: int) -> int | None:
+        """Lock the channel row for this transaction; its topic position (None if it is gone).
+
+        Every drop transaction locks the channel before touching its drops, so they never deadlock.
+        """
+        stmt = select(Channel.next_topic_index).where(Channel.id == channel_id)
+        if self.dialect == "postgresql":
+            stmt = stmt.with_for_update()
+        return await self.session.scalar(stmt)
+
+    async def take_over(self, drop: DailyDrop, now: dt.datetime, worker: str) -> int | None:
+        """Take over a claim whose holder stopped (compare-and-set on its attempt); the new attempt."""
         result = await self.session.execute(
             update(DailyDrop)
-            .where(DailyDrop.id == drop.id, DailyDrop.status == "claimed", DailyDrop.claimed_at == drop.claimed_at)
+            .where(DailyDrop.id == drop.id, DailyDrop.status == "claimed", DailyDrop.attempts == drop.attempts)
             .values(claimed_at=now, claimed_by=worker, attempts=DailyDrop.attempts + 1)
+            .returning(DailyDrop.attempts)
+        )
+        return result.scalar_one_or_none()
+
+    async def renew(self, drop_id: int, attempt: int, now: dt.datetime) -> bool:
+        """Keep a claim fresh while its holder works on it; False once another process took it over."""
+        result = await self.session.execute(
+            update(DailyDrop)
+            .where(DailyDrop.id == drop_id, DailyDrop.status == "claimed", DailyDrop.attempts == attempt)
+            .values(claimed_at=now)
             .returning(DailyDrop.id)
         )
         return result.scalar_one_or_none() is not None
-
-    async def renew(self, drop_id: int, now: dt.datetime) -> None:
-        """Keep a claim fresh while its holder is still retrying."""
-        await self.session.execute(update(DailyDrop).where(DailyDrop.id == drop_id).values(claimed_at=now))
 
     async def advance(self, channel_id: int) -> None:
         """Move the channel to its next topic (after a lesson went out)."""
@@ -152,13 +167,15 @@ class DropStore:
             update(Channel).where(Channel.id == channel_id).values(next_topic_index=Channel.next_topic_index + 1)
         )
 
-    async def finish(self, drop_id: int, status: str, now: dt.datetime, message_id: str | None) -> None:
-        """Mark a drop sent (with the platform's message id) or failed."""
-        await self.session.execute(
+    async def finish(self, drop_id: int, attempt: int, status: str, now: dt.datetime, message_id: str | None) -> bool:
+        """Mark a drop sent (with the platform's message id) or failed; False if the claim was lost."""
+        result = await self.session.execute(
             update(DailyDrop)
-            .where(DailyDrop.id == drop_id)
+            .where(DailyDrop.id == drop_id, DailyDrop.status == "claimed", DailyDrop.attempts == attempt)
             .values(status=status, sent_at=now if status == "sent" else None, message_id=message_id)
+            .returning(DailyDrop.id)
         )
+        return result.scalar_one_or_none() is not None
 
     async def set_channel_error(self, channel_id: int, error: str | None) -> None:
         """Remember (or clear) the last problem of a channel, for `/study schedule`."""

@@ -126,15 +126,6 @@ class _Statements:
 def _statements(dialect: str) -> _Statements:
     module = postgresql if dialect == "postgresql" else sqlite
     read_stats = select(*STATS_COLUMNS).where(UserStats.user_id == bindparam("uid"))
-    # A learner's review rows are only written while their stats row is locked, so reading the
-    # card in the same statement that locks the stats row keeps both consistent in one round trip.
-    card_columns = [
-        select(column)
-        .where(ReviewState.user_id == UserStats.user_id, ReviewState.question_id == bindparam("qid"))
-        .scalar_subquery()
-        for column in (ReviewState.card, ReviewState.reviews, ReviewState.lapses)
-    ]
-    lock_progress = select(*STATS_COLUMNS, *card_columns).where(UserStats.user_id == bindparam("uid"))
     upsert = module.insert(ReviewState)
     excluded = upsert.excluded
     save_review = upsert.on_conflict_do_update(
@@ -180,7 +171,7 @@ def _statements(dialect: str) -> _Statements:
         save_stats=update(UserStats)
         .where(UserStats.user_id == bindparam("uid"))
         .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
-        lock_progress=lock_progress.with_for_update(of=UserStats) if locking else lock_progress,
+        lock_progress=read_stats.with_for_update() if locking else read_stats,
         save_review=save_review,
         insert_answers=insert_answers,
         lock_stats=lock_stats,
@@ -316,14 +307,14 @@ class Repository:
         return StatsRow(*row) if row is not None else StatsRow()
 
     async def lock_progress(self, user_id: int, question_id: str) -> tuple[StatsRow, ReviewRow | None]:
-        """Lock the user's stats row for this transaction and read it with their card for a question."""
-        params = {"uid": user_id, "qid": question_id}
-        row = (await self._execute(_statements(self.dialect).lock_progress, params)).first()
-        if row is None:
-            return StatsRow(), None
-        size = len(STATS_COLUMNS)
-        card = ReviewRow(*row[size:]) if row[size] is not None else None
-        return StatsRow(*row[:size]), card
+        """Lock the user's stats row for this transaction, then read their card for a question.
+
+        A learner's cards are only written under that lock, and the card is read once the lock is
+        held (a new statement, so a new snapshot): it includes any answer committed meanwhile.
+        """
+        row = (await self._execute(_statements(self.dialect).lock_progress, {"uid": user_id})).first()
+        stats = StatsRow(*row) if row is not None else StatsRow()
+        return stats, (await self.reviews([(user_id, question_id)])).get((user_id, question_id))
 
     async def save_stats(self, user_id: int, stats: StatsRow) -> None:
         """Write the user's running totals."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from bot.content.models import Course
 from bot.domain.periods import is_timezone
 from bot.store.repository import Repository
 from bot.usecases.batching import AnswerBatcher
+
+IDENTITY_TTL_S = 300.0
 
 
 def utc_now() -> dt.datetime:
@@ -53,7 +56,7 @@ class Core:
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
     schedule_changed: Callable[[int], None] | None = None
-    _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None]] = field(
+    _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None, float]] = field(
         default_factory=dict, repr=False
     )
     answers: AnswerBatcher = field(init=False, repr=False)
@@ -72,10 +75,13 @@ class Core:
         """The workspace and user behind `actor`, created on first sight and then cached.
 
         Creation commits in its own short transaction, so a later failure of the caller's
-        transaction cannot leave a cached id that points at nothing.
+        transaction cannot leave a cached id that points at nothing. The cache is refreshed every
+        IDENTITY_TTL_S, so a timezone set through another process is picked up here too.
         """
         key = (actor.platform, actor.workspace_id, actor.user_id)
         cached = self._identities.get(key)
+        if cached is not None and time.monotonic() - cached[4] > IDENTITY_TTL_S:
+            cached = None
         user_tz = (
             actor.user_timezone
             if actor.user_timezone and is_timezone(actor.user_timezone)
@@ -89,9 +95,9 @@ class Core:
                 user = await repo.ensure_user(ws.id, actor.user_id, actor.user_name)
                 if user_tz and user_tz != user.timezone:
                     await repo.set_user_timezone(user.id, user_tz)
-                cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone)
+                cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone, time.monotonic())
             self._identities[key] = cached
-        ws_pk, user_pk, ws_tz, stored_user_tz = cached
+        ws_pk, user_pk, ws_tz, stored_user_tz, _cached_at = cached
         return Identity(ws_pk, user_pk, stored_user_tz or ws_tz or self.default_timezone)
 
     def forget_identities(self, workspace_pk: int | None = None) -> None:

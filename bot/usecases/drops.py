@@ -109,26 +109,33 @@ class Drops:
             existing = await store.existing(due.channel.id, due.kind, due.local_date)
             if existing is None or existing.status != "claimed" or existing.claimed_at > now - self.lease:
                 return None
-            if not await store.take_over(existing, now, self.worker):
+            attempt = await store.take_over(existing, now, self.worker)
+            if attempt is None:
                 return None
-            return Claim(existing.id, existing.topic_id, wrapped=False, takeover=True)
+            # The position only moves once a lesson is sent, so it still says whether this one wraps.
+            position = await store.lock_channel(due.channel.id) or 0
+            wrapped = due.kind == LESSON and position > 0 and position % len(topics) == 0
+            return Claim(existing.id, existing.topic_id, wrapped=wrapped, takeover=True, attempt=attempt)
 
-    async def renew(self, claim: Claim, now: dt.datetime) -> None:
-        """Tell other processes this claim is still being worked on."""
+    async def renew(self, claim: Claim, now: dt.datetime) -> bool:
+        """Tell other processes this claim is still being worked on; False once it was taken over."""
         async with self.core.unit_of_work() as repo:
-            await DropStore(repo.session).renew(claim.id, now)
+            return await DropStore(repo.session).renew(claim.id, claim.attempt, now)
 
     async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
-                     error: str | None) -> None:
-        """Record the outcome: sent with its message id, or failed with the reason for admins."""
+                     error: str | None) -> bool:
+        """Record the outcome (sent with its message id, or failed with the reason for admins) and move
+        the channel to its next topic; False, with nothing changed, if the claim was taken over."""
         async with self.core.unit_of_work() as repo:
             store = DropStore(repo.session)
-            # Channel row first, then the drop: the same order as a claim, so no deadlock.
+            await store.lock_channel(due.channel.id)  # the channel row first, then the drop, as a claim does
+            if not await store.finish(claim.id, claim.attempt, "failed" if error else "sent", now, message_id):
+                return False
             if error or due.kind == LESSON:
                 await store.set_channel_error(due.channel.id, error)
             if not error and due.kind == LESSON:
                 await store.advance(due.channel.id)
-            await store.finish(claim.id, "failed" if error else "sent", now, message_id)
+            return True
 
     async def message(self, due: DueDrop, claim: Claim) -> Message:
         """The message to post: the day's lesson, or last week's board."""

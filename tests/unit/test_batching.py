@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 
 import pytest
 from fsrs import Rating
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.store.repository import Repository
 from bot.usecases.batching import AnswerBatcher
@@ -60,3 +62,28 @@ async def test_callers_waiting_when_the_batcher_is_cancelled_are_cancelled() -> 
     for caller in (*callers, late):
         with pytest.raises(asyncio.CancelledError):
             await caller
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("INSERT ...", {}, Exception("database is locked")),
+        DBAPIError("UPDATE ...", {}, Exception("canceling statement due to lock timeout")),
+        PoolTimeout("QueuePool limit of size 10 overflow 10 reached"),
+    ],
+    ids=["sqlite-busy", "postgres-lock-timeout", "pool-exhausted"],
+)
+async def test_a_busy_database_fails_the_batch_once(error: Exception) -> None:
+    """A locked database or an exhausted pool is not retried answer by answer (each would wait again)."""
+    attempts: list[int] = []
+
+    @asynccontextmanager
+    async def busy() -> AsyncIterator[Repository]:
+        attempts.append(1)
+        raise error
+        yield  # pragma: no cover
+
+    batcher = AnswerBatcher(busy)
+    outcomes = await asyncio.gather(*(batcher.record(_submission(n)) for n in range(5)), return_exceptions=True)
+    assert all(o is error for o in outcomes)
+    assert len(attempts) == 1

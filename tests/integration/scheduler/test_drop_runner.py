@@ -282,3 +282,29 @@ async def test_slow_post_keeps_its_claim(core: Core, course: Course) -> None:
     assert [o.outcome for o in results] == ["sent"]
     assert second_outcomes == []
     assert len(platform.posts) == 1
+
+
+async def test_a_claim_taken_over_mid_post_is_not_recorded_twice(core: Core, clock: Clock) -> None:
+    """If a stalled process's claim is taken over, only the new claimant records the drop and moves
+    the channel on; the stalled one's late writes are void (the attempt number fences them)."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 0)
+    platform = SlowPlatform()
+    ahead = Clock(clock.now + dt.timedelta(minutes=3))  # B sees A's claim as stale (A stalled)
+    stalled = DropRunner(Drops(core, "A"), {"console": platform}, clock=clock)
+    taker = DropRunner(Drops(core, "B"), {"console": platform}, clock=ahead)
+
+    async def later() -> list[str]:
+        await asyncio.sleep(0.1)
+        return [o.outcome for o in await taker.run_due()]
+
+    first, second = await asyncio.gather(stalled.run_due(), later())
+    assert ([o.outcome for o in first], second) == (["taken"], ["sent"])
+    async with core.unit_of_work() as repo:
+        channel = await repo.session.scalar(select(Channel))
+        drop = await repo.session.scalar(select(DailyDrop))
+    assert channel is not None
+    assert drop is not None
+    assert channel.next_topic_index == 1
+    assert (drop.status, drop.claimed_by, drop.attempts) == ("sent", "B", 2)

@@ -271,3 +271,33 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
         card = await repo.session.scalar(select(ReviewState))
     assert card is not None
     assert card.reviews == 1
+
+
+async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card(
+    core: Core, course: Course, db_url: str, clock: Clock
+) -> None:
+    """The one-by-one path reads the card only once it holds the learner's lock, so an answer
+    another process committed meanwhile counts: the repeat earns nothing and is not reviewed."""
+    engine = create_engine(db_url, pool_size=2)
+    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    q = course.topics[0].quiz[0]
+    identity = await core.identify(make_actor())
+
+    async def second() -> Recorded:
+        async with core.unit_of_work() as repo:
+            return await record_once(repo, identity, _new(q, "i2", "d2"), clock.now)
+
+    try:
+        async with other.unit_of_work() as repo:
+            await record_once(repo, identity, _new(q, "i1", "d1"), clock.now)
+            waiting = asyncio.ensure_future(second())
+            await asyncio.sleep(0.3)
+            assert not waiting.done()
+        outcome = await waiting
+    finally:
+        await engine.dispose()
+    async with core.unit_of_work() as repo:
+        card = await repo.session.scalar(select(ReviewState))
+    assert outcome.stats.points == quiz_points(True, q.difficulty)
+    assert card is not None
+    assert card.reviews == 1
