@@ -248,6 +248,7 @@ async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtim
             raise
         except Exception as exc:
             runtime.connected[name] = False
+            runtime.posters.pop(name, None)  # drops wait (unclaimed) for the restarted platform
             if time.monotonic() - started > RESTART_MAX_S:
                 delay = RESTART_FIRST_S  # it ran fine for a while: start the backoff again
             log.error("%s stopped (%s: %s); restarting in %.0f s", name.capitalize(), exc.__class__.__name__,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from rich.console import Console
 
+from adapters.console.poster import ConsolePoster
 from bot import cli
 from bot.bootstrap import Runtime, StartupError
 from bot.settings import Settings
@@ -47,7 +50,7 @@ async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyP
     """A platform that fails (say, unreachable at login) is restarted instead of stopping the bot."""
     monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
     runtime = Runtime.__new__(Runtime)
-    runtime.connected = {}
+    runtime.connected, runtime.posters = {}, {}
     calls = 0
 
     async def flaky(_runtime: Runtime) -> None:
@@ -58,6 +61,23 @@ async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyP
 
     await asyncio.wait_for(cli.supervise("discord", flaky, runtime), timeout=5)
     assert calls == 3
+
+
+async def test_a_crashed_platform_posts_no_drops_until_it_is_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a platform restarts, its poster is withdrawn, so due drops wait instead of failing."""
+    monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
+    runtime = Runtime.__new__(Runtime)
+    runtime.connected, runtime.posters = {}, {}
+    seen: list[bool] = []
+
+    async def crashes_once(rt: Runtime) -> None:
+        seen.append("discord" in rt.posters)
+        if len(seen) == 1:
+            rt.posters["discord"] = ConsolePoster(Console(file=io.StringIO()))
+            raise ConnectionError("gateway closed")
+
+    await asyncio.wait_for(cli.supervise("discord", crashes_once, runtime), timeout=5)
+    assert seen == [False, False]
 
 
 async def test_supervise_lets_configuration_errors_stop_the_bot() -> None:
