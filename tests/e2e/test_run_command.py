@@ -5,29 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
+from tests.conftest import free_port
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, SIGNING_SECRET, SlackStandIn
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[SlackStandIn]:
-    api = SlackStandIn()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def test_serves_reports_health_and_stops_on_sigterm(tmp_path: Path, slack_api: SlackStandIn) -> None:

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.app import StudyBot
 from bot.usecases.context import Core
 from tests.conftest import Clock, make_actor
-from tests.e2e.discord.discord_standin import StandIn
-from tests.e2e.slack.slack_stand_ins import SlackStandIn
 
 SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 DUE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[SlackStandIn]:
-    """The Slack Web API stand-in."""
-    api = SlackStandIn()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
-async def discord_api() -> AsyncIterator[StandIn]:
-    """The Discord stand-in."""
-    api = StandIn()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def set_up_channels(core: Core, platform: str, channel_ids: list[str]) -> Clock:
