@@ -266,6 +266,8 @@ async def _run(settings: Settings) -> int:
             + "\n",
             file=sys.stderr,
         )
+        if settings.log_level != "DEBUG":  # keep the terminal for the conversation
+            logging.getLogger().setLevel(logging.WARNING)
         return await _console(settings, None)
     runners = [importlib.import_module(ADAPTERS[n][0]) for n in names]
     async with _running(settings) as runtime:
