@@ -406,25 +406,19 @@ class StandIn:
 
     async def followup(self, request: web.Request) -> web.Response:
         """Record a follow-up message of an interaction."""
-        token = request.match_info["token"]
-        iid = self._tokens.get(token)
-        if iid is None:
-            return json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
-        data = await request.json()
-        message = self._message(CHANNEL_ID, data)
-        self.replies.append(Reply(iid, "followup", None, {**data, "id": message["id"]}))
-        self._touch()
-        return json_response(message)
+        return await self._webhook(request, "followup")
 
     async def edit(self, request: web.Request) -> web.Response:
         """Record an edit of the original response."""
-        token = request.match_info["token"]
-        iid = self._tokens.get(token)
+        return await self._webhook(request, "edit")
+
+    async def _webhook(self, request: web.Request, kind: str) -> web.Response:
+        iid = self._tokens.get(request.match_info["token"])
         if iid is None:
             return json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
         data = await request.json()
         message = self._message(CHANNEL_ID, data)
-        self.replies.append(Reply(iid, "edit", None, {**data, "id": message["id"]}))
+        self.replies.append(Reply(iid, kind, None, {**data, "id": message["id"]}))
         self._touch()
         return json_response(message)
 
