@@ -110,12 +110,24 @@ async def db_url(
         yield url
         return
     assert pg_database is not None
-    engine = create_engine(pg_database)
+    yield await _emptied(pg_database)
+
+
+@pytest.fixture(params=backend_params()[1:])
+async def pg_url(pg_database: str | None) -> str:
+    """The migrated, empty PostgreSQL database, for what only PostgreSQL has (runs when TEST_DATABASE_URL is set)."""
+    assert pg_database is not None
+    return await _emptied(pg_database)
+
+
+async def _emptied(url: str) -> str:
+    """`url` after emptying every table."""
+    engine = create_engine(url)
     async with engine.begin() as conn:
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
-    yield pg_database
+    return url
 
 
 @pytest.fixture

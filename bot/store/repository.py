@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -16,7 +15,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.streaks import Streak
-from bot.store import bulk
 from bot.store.models import (
     Answer,
     Channel,
@@ -139,8 +137,6 @@ def _statements(dialect: str) -> _Statements:
         },
     )
     locking = dialect == "postgresql"  # SQLite write transactions are already exclusive
-    # Batches vary in size: PostgreSQL gets arrays, so each statement has one text and is prepared
-    # once per connection; SQLite (in process, no round trips) gets an IN list per size.
     # Batches of answers: PostgreSQL runs the statements of `bot.store.bulk` (arrays, so one text
     # per statement whatever the size); SQLite, in process with no round trips, these ones.
     review_columns = (
@@ -161,6 +157,7 @@ def _statements(dialect: str) -> _Statements:
         select(UserStats.user_id, *STATS_COLUMNS)
         .where(UserStats.user_id.in_(bindparam("uids", expanding=True)))
         .order_by(UserStats.user_id)
+        .with_for_update()
     )
     insert_answers = module.insert(Answer).on_conflict_do_nothing().returning(
         Answer.user_id, Answer.instance, Answer.delivery_key
@@ -332,37 +329,15 @@ class Repository:
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
         """Insert answers in order, each unless its instance or delivery is already recorded (also by an
         earlier row), lock the stats rows of their users in user-id order for this transaction, and
-        read the existing cards among `cards` (user id, question id) as they are under that lock."""
-        user_ids = sorted({row["user_id"] for row in rows})
-        if self.dialect != "postgresql":
-            statements = _statements(self.dialect)
-            result = await self._execute(statements.insert_answers, list(rows))
-            inserted = {(row[0], row[1], row[2]) for row in result}
-            locked = await self._execute(statements.lock_stats, {"uids": user_ids})
-            stats = {row[0]: StatsRow(*row[1:]) for row in locked}
-            return Claim(inserted, stats, await self.reviews(cards))
-        keys = sorted(set(cards))
-        params: dict[str, Any] = {name: [row[name] for row in rows] for name in bulk.ANSWER_ARRAYS}
-        params.update(uids=user_ids, card_uids=[u for u, _ in keys], card_qids=[q for _, q in keys])
-        claim = Claim(set(), {}, {})
-        moved: set[int] = set()
-        for kind, user_id, key, delivery_key, card, reviews, lapses, changed, *totals in await self._execute(
-            bulk.CLAIM, params
-        ):
-            if kind == "answer":
-                claim.inserted.add((user_id, key, delivery_key))
-            elif kind == "stats":
-                claim.stats[user_id] = StatsRow(*totals)
-                if changed:
-                    moved.add(user_id)
-            else:
-                claim.cards[(user_id, key)] = ReviewRow(card, reviews, lapses)
-        if moved:  # another transaction recorded answers of these learners after the snapshot
-            stale = [k for k in keys if k[0] in moved]
-            for k in stale:
-                claim.cards.pop(k, None)
-            claim.cards.update(await self.reviews(stale))
-        return claim
+        read the existing cards among `cards` (user id, question id) as they are under that lock.
+
+        PostgreSQL records batches through `bot.store.bulk` instead; this is the SQLite path."""
+        statements = _statements(self.dialect)
+        result = await self._execute(statements.insert_answers, list(rows))
+        inserted = {(row[0], row[1], row[2]) for row in result}
+        locked = await self._execute(statements.lock_stats, {"uids": sorted({row["user_id"] for row in rows})})
+        stats = {row[0]: StatsRow(*row[1:]) for row in locked}
+        return Claim(inserted, stats, await self.reviews(cards))
 
     async def reviews(self, cards: Sequence[tuple[int, str]]) -> dict[tuple[int, str], ReviewRow]:
         """The FSRS cards with these (user id, question id) keys that exist (read them after `lock_stats`)."""
@@ -399,20 +374,11 @@ class Repository:
             [{"uid": user_id, "inst": instance} for user_id, instance in answers],
         )
 
-    async def save_progress(self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview]) -> None:
-        """Write several users' running totals and several FSRS cards (at most one per user and question)."""
-        if not stats and not reviews:
-            return
-        if self.dialect == "postgresql":
-            params: dict[str, Any] = {"s_user_id": list(stats)}
-            for name in bulk.STATS_ARRAYS:
-                params[f"s_{name}"] = [getattr(row, name) for row in stats.values()]
-            for name in bulk.REVIEW_ARRAYS:
-                params[f"r_{name}"] = [
-                    json.dumps(r.review.card) if name == "card" else getattr(r, name) for r in reviews
-                ]
-            await self._execute(bulk.SAVE, params)
-            return
+    async def save_progress(
+        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
+    ) -> None:
+        """Write several users' totals and cards (at most one per user and question), and set the
+        points of the `voided` (user id, instance) answers to zero."""
         statements = _statements(self.dialect)
         if stats:
             await self._execute(
@@ -421,6 +387,8 @@ class Repository:
             )
         if reviews:
             await self._execute(statements.save_review, [_review_params(r) for r in reviews])
+        if voided:
+            await self.void_points(voided)
 
     async def review_dues(self, user_id: int) -> dict[str, dt.datetime]:
         """Due times of every question the user has reviewed."""

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.store.repository import Repository
-from bot.usecases.recording import Recorded, Submission, record_many, record_once
+from bot.usecases.recording import AnswerStore, Recorded, Submission, record_many, record_once
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,20 @@ class _Waiting:
 class AnswerBatcher:
     """Records answers in shared transactions, one transaction at a time, in arrival order.
 
-    A batch that fails as a whole (a deadlock with another process, one bad answer) is retried
-    answer by answer, each in its own transaction, so one answer's error reaches only its caller;
-    a lost connection fails the whole batch at once.
+    Batches run in transactions of `batch_store` (the unit of work unless given). A batch that fails
+    as a whole (a deadlock with another process, one bad answer) is retried answer by answer, each
+    in its own unit of work, so one answer's error reaches only its caller; a lost connection fails
+    the whole batch at once.
     """
 
     def __init__(
         self,
         unit_of_work: Callable[[], AbstractAsyncContextManager[Repository]],
+        batch_store: Callable[[], AbstractAsyncContextManager[AnswerStore]] | None = None,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._unit_of_work = unit_of_work
+        self._batch_store = batch_store or unit_of_work
         self._max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._runner: asyncio.Task[None] | None = None
@@ -79,8 +82,8 @@ class AnswerBatcher:
     async def _commit(self, batch: list[_Waiting]) -> None:
         """One transaction for the whole batch; on failure, one transaction per answer."""
         try:
-            async with self._unit_of_work() as repo:
-                outcomes = await record_many(repo, [w.submission for w in batch])
+            async with self._batch_store() as store:
+                outcomes = await record_many(store, [w.submission for w in batch])
         except Exception as exc:
             if len(batch) == 1 or _lost_connection(exc):  # nothing to isolate, or every retry would fail too
                 for waiting in batch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fsrs import Rating
 
@@ -13,7 +13,7 @@ from bot.domain import srs
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.models import Answer
-from bot.store.repository import Repository, ReviewRow, SavedReview, StatsRow
+from bot.store.repository import Claim, Repository, ReviewRow, SavedReview, StatsRow
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -134,7 +134,25 @@ def progress_after(
     return stats, review, due, earned
 
 
-async def record_many(repo: Repository, submissions: Sequence[Submission]) -> list[Recorded]:
+class AnswerStore(Protocol):
+    """What recording a batch needs of the store, inside one transaction: `Repository` on SQLite,
+    `bot.store.bulk.PgAnswerStore` on PostgreSQL."""
+
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
+        """Insert the new answers, lock their learners' stats, read the cards."""
+
+    async def save_progress(
+        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
+    ) -> None:
+        """Write the totals and cards, and zero the points of answers that earned none."""
+
+    async def answers_matching(
+        self, instances: Sequence[tuple[int, str]], delivery_keys: Sequence[str]
+    ) -> list[Answer]:
+        """The answers recorded for these instances or deliveries."""
+
+
+async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> list[Recorded]:
     """Record several answers in one transaction, with the outcome `record_once` gives each in turn.
 
     The answers are inserted in order in one statement, so a later duplicate of an earlier one
@@ -142,7 +160,7 @@ async def record_many(repo: Repository, submissions: Sequence[Submission]) -> li
     learners are locked in user-id order and their cards read as they are under the lock. Every
     new answer is then applied in order in memory, and the final stats and cards written back.
     """
-    claim = await repo.claim_answers(
+    claim = await store.claim_answers(
         [_row(s.identity, s.answer, s.now) for s in submissions],
         [(s.identity.user_pk, s.answer.question_id) for s in submissions],
     )
@@ -154,7 +172,7 @@ async def record_many(repo: Repository, submissions: Sequence[Submission]) -> li
         fresh.append(row in inserted)
         inserted.discard(row)  # an identical later submission is a duplicate of this one
     repeated = [i for i, is_new in enumerate(fresh) if not is_new]
-    earlier = await _earlier_answers(repo, [submissions[i] for i in repeated]) if repeated else []
+    earlier = await _earlier_answers(store, [submissions[i] for i in repeated]) if repeated else []
     refused = dict(zip(repeated, earlier, strict=True))
     running = dict(locked)
     saved: dict[tuple[int, str], SavedReview] = {}
@@ -177,15 +195,13 @@ async def record_many(repo: Repository, submissions: Sequence[Submission]) -> li
         saved[key] = SavedReview(user, s.answer.question_id, review, due, correct_at)
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
-    await repo.save_progress(changed, list(saved.values()))
-    if voided:
-        await repo.void_points(voided)
+    await store.save_progress(changed, list(saved.values()), voided)
     return outcomes
 
 
-async def _earlier_answers(repo: Repository, repeated: Sequence[Submission]) -> list[Answer]:
+async def _earlier_answers(store: AnswerStore, repeated: Sequence[Submission]) -> list[Answer]:
     """For each refused submission, the answer that counted: the same instance first, else the same delivery."""
-    found = await repo.answers_matching(
+    found = await store.answers_matching(
         [(s.identity.user_pk, s.answer.instance) for s in repeated], [s.answer.delivery_key for s in repeated]
     )
     by_instance = {(a.user_id, a.instance): a for a in found}

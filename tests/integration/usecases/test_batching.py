@@ -161,7 +161,7 @@ async def test_a_full_queue_is_split_into_batches_of_the_maximum_size(
     core: Core, course: Course, batch_sizes: list[int]
 ) -> None:
     """Ten answers queued together through a batcher of at most three go in batches of three or fewer."""
-    batcher = AnswerBatcher(core.unit_of_work, max_batch=3)
+    batcher = AnswerBatcher(core.unit_of_work, core.batch_store, max_batch=3)
     identity = await core.identify(make_actor())
     q = course.topics[0].quiz[0]
     await asyncio.gather(
