@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/answers.py [--users 50] [--answers 40] [--rate 1500] [--seconds 5]
                                       [--postgres URL] [--skip-sqlite] [--skip-postgres]
+                                      [--disk-probe DIR | --no-disk-probe]
 
 Each system is measured twice, after a short warm-up:
 
@@ -17,6 +18,10 @@ The use case is `quiz.answer` (idempotency, insert, streak/points update under a
 card update, commit). The floor is a single-row INSERT into the answers table per answer
 through a bare driver (an asyncpg pool; one aiosqlite connection for SQLite, which has one
 writer), measured the same two ways.
+
+During each open loop a thread times `fdatasync` of a small file on the disk of `--disk-probe`
+(see `bench/disk.py`): every durable commit waits for such a flush, so a stall of the disk shows
+up there as well as in the latencies.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 import aiosqlite
@@ -41,7 +46,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
+from disk import DiskProbe  # noqa: E402  (bench/ is the script's folder)
+from scratch import fresh_postgres  # noqa: E402
 
 from bot.bootstrap import settle_heap  # noqa: E402
 from bot.content.loader import require_course  # noqa: E402
@@ -105,31 +111,49 @@ async def open_loop(users: int, rate: float, seconds: float, work: Work, first: 
         latencies.append(finished - due)
         done.append(finished)
 
-    tasks = []
+    # Only the operations in flight are kept: gathering thousands of finished tasks at the end would
+    # stall the event loop while the last arrivals are still being timed.
+    in_flight: set[asyncio.Task[None]] = set()
+    failures: list[BaseException] = []
+
+    def finished(task: asyncio.Task[None]) -> None:
+        in_flight.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            failures.append(task.exception())
+
     start = time.perf_counter()
     for k, offset in enumerate(arrivals):
         due = start + offset
         delay = due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(k, due)))
-    await asyncio.gather(*tasks)
+        task = asyncio.create_task(one(k, due))
+        in_flight.add(task)
+        task.add_done_callback(finished)
+    if in_flight:
+        await asyncio.wait(in_flight)
+    if failures:
+        raise failures[0]
     # Throughput over the offered window, or longer if the last answers finished late.
     return latencies, max(max(done) - start, seconds)
 
 
 async def measure(name: str, target: Target, url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    """Warm up, then run `target` closed loop and open loop."""
+    """Warm up, then run `target` closed loop and open loop (with the disk probe beside the latter)."""
     async with target(url, args.users) as work:
         await closed_loop(args.users, WARM_UP_PER_USER, work)
         closed = await closed_loop(args.users, args.answers, work, first=WARM_UP_PER_USER)
-        opened = await open_loop(
-            args.users, args.rate, args.seconds, work, first=WARM_UP_PER_USER + args.answers
-        )
-    return {
+        with DiskProbe(args.disk_probe) if args.disk_probe else nullcontext() as probe:
+            opened = await open_loop(
+                args.users, args.rate, args.seconds, work, first=WARM_UP_PER_USER + args.answers
+            )
+    results = {
         "closed": report(f"{name}, closed loop", *closed),
         "open": report(f"{name}, open loop", *opened, offered=args.rate),
     }
+    if probe is not None:
+        print(f"    disk meanwhile: {probe.summary()}")
+    return results
 
 
 @asynccontextmanager
@@ -224,6 +248,13 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=1500, help="offered answers per second, open loop")
     parser.add_argument("--seconds", type=float, default=5, help="length of the open-loop run")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create a scratch database next to")
+    parser.add_argument(
+        "--disk-probe",
+        type=Path,
+        default=Path(tempfile.gettempdir()),
+        help="a folder on the disk the database writes to, timed during the open loop (default: the temp folder)",
+    )
+    parser.add_argument("--no-disk-probe", dest="disk_probe", action="store_const", const=None)
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()

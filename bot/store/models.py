@@ -140,7 +140,6 @@ class Answer(Base):
         UniqueConstraint("user_id", "instance", name="uq_answers_user_instance"),
         UniqueConstraint("delivery_key", name="uq_answers_delivery_key"),
         Index("ix_answers_workspace_time", "workspace_id", "answered_at"),
-        Index("ix_answers_user_question", "user_id", "question_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -1,6 +1,6 @@
 """Group commit: answers that arrive while a transaction is running are recorded together in the next.
 
-One batch is in flight at a time. While it runs, new answers queue; when it commits, everything
+While a batch runs its statements, new answers queue; once it is down to its COMMIT, everything
 queued (up to `max_batch`) goes into the next transaction. Under light load a batch holds one
 answer and nothing waits; under heavy load one transaction carries many answers, so the per-answer
 cost of round trips, BEGIN and COMMIT shrinks. Each caller still gets its own outcome.
@@ -34,7 +34,7 @@ class _Waiting:
 
 
 class AnswerBatcher:
-    """Records answers in shared transactions, one transaction at a time, in arrival order.
+    """Records answers in shared transactions, in arrival order.
 
     Batches run in transactions of `batch_store` (the unit of work unless given). A batch that fails
     as a whole (a deadlock with another process, one bad answer) is retried answer by answer, each
@@ -53,37 +53,59 @@ class AnswerBatcher:
         self._max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._runner: asyncio.Task[None] | None = None
+        self._committing: asyncio.Task[None] | None = None  # the last batch started, maybe still committing
 
     async def record(self, submission: Submission) -> Recorded:
         """Record one answer (exactly once, like `record_once`) in the next batch; its outcome."""
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.append(_Waiting(submission, future))
-        runner = self._runner
-        if runner is None or runner.done() or runner.get_loop() is not future.get_loop():
+        runner, loop = self._runner, future.get_loop()
+        if runner is None or runner.done() or runner.get_loop() is not loop:
+            if self._committing is not None and self._committing.get_loop() is not loop:
+                self._committing = None  # a batch of a loop that has ended
             self._runner = asyncio.create_task(self._run())
         return await future
 
     async def _run(self) -> None:
-        """Commit batches until the queue is empty."""
-        batch: list[_Waiting] = []
+        """Commit batches until the queue is empty, overlapping each batch's COMMIT with the next.
+
+        A batch starts once the one before has written everything but its COMMIT, so the disk flush
+        of one overlaps the statements of the next; at most two are in flight. Order is kept by the
+        database: a learner's stats row stays locked until its batch commits, so a later batch with
+        the same learner waits for it there and then reads what it wrote.
+        """
+        running: asyncio.Task[None] | None = None
         try:
             while self._queue:
                 # Let callers that are already runnable enqueue first, so they share this batch.
                 await asyncio.sleep(0)
                 batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
-                await self._commit(batch)
-                batch = []
+                written = asyncio.Event()
+                running = asyncio.create_task(self._commit(batch, written))
+                await written.wait()  # set however the batch ends
+                if self._committing is not None:
+                    await self._committing
+                self._committing, running = running, None
         except BaseException:
-            for waiting in (*batch, *self._queue):
+            for task in (running, self._committing):
+                if task is not None:
+                    task.cancel()  # which cancels its callers
+            for waiting in self._queue:
                 waiting.future.cancel()
             self._queue = []
             raise
 
-    async def _commit(self, batch: list[_Waiting]) -> None:
-        """One transaction for the whole batch; on failure, one transaction per answer."""
+    async def _commit(self, batch: list[_Waiting], written: asyncio.Event) -> None:
+        """One transaction for the whole batch; on failure, one transaction per answer.
+
+        `written` is set once only the batch's COMMIT is left to do, or when every answer of a failed
+        batch has been retried alone, so that retries don't overtake a later batch. (A COMMIT that
+        fails after that, which a lost connection aside is very rare, is retried beside the next batch.)
+        """
         try:
             async with self._batch_store() as store:
                 outcomes = await record_many(store, [w.submission for w in batch])
+                written.set()
         except Exception as exc:
             if len(batch) == 1 or _lost_connection(exc):  # nothing to isolate, or every retry would fail too
                 for waiting in batch:
@@ -93,6 +115,12 @@ class AnswerBatcher:
             for waiting in batch:
                 await self._commit_alone(waiting)
             return
+        except BaseException:
+            for waiting in batch:
+                waiting.future.cancel()
+            raise
+        finally:
+            written.set()
         for waiting, outcome in zip(batch, outcomes, strict=True):
             _settle(waiting.future, outcome)
 

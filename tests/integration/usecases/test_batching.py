@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from bot.store.repository import Repository
 from bot.usecases import batching, quiz, recording
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.context import Core, Identity
-from bot.usecases.recording import NewAnswer, Recorded, Submission, record_once
+from bot.usecases.recording import AnswerStore, NewAnswer, Recorded, Submission, record_once
 from tests.conftest import Clock, make_actor
 
 
@@ -301,3 +302,70 @@ async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card
     assert outcome.stats.points == quiz_points(True, q.difficulty)
     assert card is not None
     assert card.reviews == 1
+
+
+class HeldFirstCommit:
+    """A batch store whose first batch, once written, waits for `release` before it commits."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.written = asyncio.Event()
+        self.release = asyncio.Event()
+        self.batches = 0
+
+    @asynccontextmanager
+    async def _store(self) -> AsyncIterator[AnswerStore]:
+        self.batches += 1
+        first = self.batches == 1
+        async with self.core.batch_store() as store:
+            yield store
+            if first:
+                self.written.set()
+                await self.release.wait()
+
+    def __call__(self) -> AbstractAsyncContextManager[AnswerStore]:
+        return self._store()
+
+
+@pytest.fixture
+async def pg_core(course: Course, pg_url: str, clock: Clock) -> AsyncIterator[Core]:
+    """A core on PostgreSQL, where batches of different learners can run side by side."""
+    engine = create_engine(pg_url, pool_size=5)
+    yield Core(course=course, sessions=session_factory(engine), clock=clock)
+    await engine.dispose()
+
+
+async def test_the_next_batch_runs_while_the_previous_one_commits(pg_core: Core, course: Course) -> None:
+    """A batch held just before its COMMIT doesn't hold up the next one, of another learner."""
+    held = HeldFirstCommit(pg_core)
+    batcher = AnswerBatcher(pg_core.unit_of_work, held)
+    first = await pg_core.identify(make_actor("first"))
+    second = await pg_core.identify(make_actor("second"))
+    q = course.topics[0].quiz[0]
+    waiting = asyncio.ensure_future(batcher.record(Submission(first, _new(q, "i1", "d1"), pg_core.clock())))
+    await held.written.wait()
+    other = await asyncio.wait_for(batcher.record(Submission(second, _new(q, "i2", "d2"), pg_core.clock())), 5)
+    assert other.is_new
+    assert not waiting.done()
+    held.release.set()
+    assert (await waiting).is_new
+
+
+async def test_a_later_batch_of_the_same_learner_waits_for_the_earlier_commit(
+    pg_core: Core, course: Course
+) -> None:
+    """The learner's next answer, in the next batch, waits for the held one and counts after it."""
+    held = HeldFirstCommit(pg_core)
+    batcher = AnswerBatcher(pg_core.unit_of_work, held)
+    identity = await pg_core.identify(make_actor())
+    q1, q2 = course.topics[0].quiz[:2]
+    earlier = asyncio.ensure_future(batcher.record(Submission(identity, _new(q1, "i1", "d1"), pg_core.clock())))
+    await held.written.wait()
+    later = asyncio.ensure_future(batcher.record(Submission(identity, _new(q2, "i2", "d2"), pg_core.clock())))
+    await asyncio.sleep(0.3)
+    assert not later.done()
+    held.release.set()
+    assert (await earlier).stats.answers == 1
+    outcome = await later
+    assert outcome.stats.answers == 2
+    assert outcome.stats.points == quiz_points(True, q1.difficulty) + quiz_points(True, q2.difficulty)
