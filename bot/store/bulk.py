@@ -80,6 +80,14 @@ _STATS_COLUMNS = ", ".join(STATS_ARRAYS)
 _NULL_STATS = ", ".join(f"CAST(NULL AS {kind})" for kind in STATS_ARRAYS.values())
 
 
+def _cards(user_ids: str, question_ids: str) -> str:
+    """The existing cards among the (user id, question id) pairs of two array parameters."""
+    return f"""SELECT review_states.user_id, review_states.question_id, card, reviews, lapses
+    FROM review_states
+    JOIN unnest({user_ids}, {question_ids}) AS wanted(user_id, question_id)
+    ON review_states.user_id = wanted.user_id AND review_states.question_id = wanted.question_id"""
+
+
 def _claim() -> tuple[str, tuple[str, ...]]:
     # One row per answer inserted now ('answer': user, instance, delivery key), per locked stats row
     # ('stats': user, the totals, and whether the row changed after this statement's snapshot), and
@@ -92,7 +100,7 @@ def _claim() -> tuple[str, tuple[str, ...]]:
     p = _Parameters()
     answers = p.unnest(ANSWER_ARRAYS)
     uids = p.array("uids", "BIGINT")
-    wanted = f"unnest({p.array('card_uids', 'BIGINT')}, {p.array('card_qids', 'VARCHAR')})"
+    cards = _cards(p.array("card_uids", "BIGINT"), p.array("card_qids", "VARCHAR"))
     sql = f"""
 WITH inserted AS (
     INSERT INTO answers ({_ANSWER_COLUMNS})
@@ -109,10 +117,7 @@ WITH inserted AS (
     ORDER BY user_id
     FOR UPDATE
 ), cards AS (
-    SELECT review_states.user_id, review_states.question_id, card, reviews, lapses
-    FROM review_states
-    JOIN {wanted} AS wanted(user_id, question_id)
-    ON review_states.user_id = wanted.user_id AND review_states.question_id = wanted.question_id
+    {cards}
 )
 SELECT 'answer' AS kind, user_id, instance AS key, delivery_key, CAST(NULL AS JSON) AS card,
        CAST(NULL AS INTEGER) AS reviews, CAST(NULL AS INTEGER) AS lapses, CAST(NULL AS BOOLEAN) AS moved,
@@ -159,12 +164,7 @@ ON CONFLICT (user_id, question_id) DO UPDATE SET
 
 CLAIM, CLAIM_PARAMETERS = _claim()
 SAVE, SAVE_PARAMETERS = _save()
-READ_CARDS = """
-SELECT review_states.user_id, review_states.question_id, card, reviews, lapses
-FROM review_states
-JOIN unnest(CAST($1 AS BIGINT[]), CAST($2 AS VARCHAR[])) AS wanted(user_id, question_id)
-ON review_states.user_id = wanted.user_id AND review_states.question_id = wanted.question_id
-"""
+READ_CARDS = _cards("CAST($1 AS BIGINT[])", "CAST($2 AS VARCHAR[])")
 _ANSWER_FIELDS = ("id", *ANSWER_ARRAYS)
 READ_ANSWERS = f"""
 SELECT {", ".join(_ANSWER_FIELDS)} FROM answers
