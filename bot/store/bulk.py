@@ -250,7 +250,7 @@ class PgAnswerStore:
 @asynccontextmanager
 async def pg_answer_store(engine: AsyncEngine) -> AsyncIterator[PgAnswerStore]:
     """A transaction on a pooled connection's driver: commits when the block ends, rolls back on an
-    exception. A connection that broke, or was left inside a transaction, is not reused."""
+    exception. A connection whose state is in doubt afterwards is dropped instead of reused."""
     async with engine.connect() as connection:
         pooled = await connection.get_raw_connection()
         driver = pooled.driver_connection
@@ -258,14 +258,20 @@ async def pg_answer_store(engine: AsyncEngine) -> AsyncIterator[PgAnswerStore]:
         try:
             async with driver.transaction():
                 yield PgAnswerStore(driver)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-            lost = driver.is_closed() or driver.is_in_transaction()
+        except (asyncpg.PostgresError, asyncpg.InternalClientError) as exc:
+            # The server (or the driver's cache) refused a statement and the transaction was rolled
+            # back; the connection is fine unless the server closed it.
+            lost = driver.is_closed()
             if lost:
                 await connection.invalidate(exc)
             raise _translated(exc, lost) from exc
-        except BaseException as exc:  # cancelled, say: don't hand a connection in an unknown state on
-            if driver.is_closed() or driver.is_in_transaction():
-                await connection.invalidate(exc)
+        except (asyncpg.InterfaceError, OSError) as exc:
+            await connection.invalidate(exc)
+            raise _translated(exc, lost=True) from exc
+        except BaseException as exc:
+            # Cancelled, say, perhaps between sending BEGIN or COMMIT and its answer: the driver may
+            # still believe a transaction is open, and would nest the next one inside it.
+            await connection.invalidate(exc)
             raise
 
 
@@ -273,6 +279,6 @@ def _translated(exc: Exception, lost: bool) -> DBAPIError:
     """The SQLAlchemy exception the same driver error raises through a session."""
     if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
         return IntegrityError(None, None, exc)
-    if lost or isinstance(exc, OSError | asyncpg.LockNotAvailableError | asyncpg.PostgresConnectionError):
+    if lost or isinstance(exc, asyncpg.LockNotAvailableError | asyncpg.PostgresConnectionError):
         return OperationalError(None, None, exc, connection_invalidated=lost)
     return DBAPIError(None, None, exc)

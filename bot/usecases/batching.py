@@ -34,7 +34,7 @@ class _Waiting:
 
 
 class AnswerBatcher:
-    """Records answers in shared transactions, in arrival order.
+    """Records answers in shared transactions, in arrival order (but see `_commit` for one exception).
 
     Batches run in transactions of `batch_store` (the unit of work unless given). A batch that fails
     as a whole (a deadlock with another process, one bad answer) is retried answer by answer, each
@@ -84,12 +84,13 @@ class AnswerBatcher:
                 running = asyncio.create_task(self._commit(batch, written))
                 await written.wait()  # set however the batch ends
                 if self._committing is not None:
-                    await self._committing
+                    await asyncio.wait((self._committing,))  # its outcome went to its own callers
                 self._committing, running = running, None
         except BaseException:
             for task in (running, self._committing):
                 if task is not None:
                     task.cancel()  # which cancels its callers
+            self._committing = None
             for waiting in self._queue:
                 waiting.future.cancel()
             self._queue = []

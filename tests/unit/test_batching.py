@@ -6,16 +6,18 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 import pytest
 from fsrs import Rating
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.store.repository import Repository
+from bot.store.repository import Repository, StatsRow
+from bot.usecases import batching
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.context import Identity
-from bot.usecases.recording import NewAnswer, Submission
+from bot.usecases.recording import NewAnswer, Recorded, Submission
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
@@ -87,3 +89,43 @@ async def test_a_busy_database_fails_the_batch_once(error: Exception) -> None:
     outcomes = await asyncio.gather(*(batcher.record(_submission(n)) for n in range(5)), return_exceptions=True)
     assert all(o is error for o in outcomes)
     assert len(attempts) == 1
+
+
+async def test_a_batcher_whose_runner_was_cancelled_mid_commit_records_later_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cancelling the runner while one batch commits and the next is written cancels those callers,
+    and the next answer is recorded as usual."""
+
+    async def recorded(store: object, submissions: list[Submission]) -> list[Recorded]:
+        return [Recorded(StatsRow(), None, 10) for _ in submissions]
+
+    monkeypatch.setattr(batching, "record_many", recorded)
+    commits = asyncio.Event()
+    both_written = asyncio.Event()
+    written_batches = 0
+
+    @asynccontextmanager
+    async def slow_commits() -> AsyncIterator[Repository]:
+        nonlocal written_batches
+        yield cast(Repository, object())
+        written_batches += 1
+        if written_batches == 2:
+            both_written.set()
+        await commits.wait()
+        await asyncio.sleep(0.001)  # the flush itself
+
+    batcher = AnswerBatcher(slow_commits)
+    committing = asyncio.ensure_future(batcher.record(_submission(1)))
+    await asyncio.sleep(0.01)  # the first batch is written and committing
+    written = asyncio.ensure_future(batcher.record(_submission(2)))
+    await both_written.wait()
+    await asyncio.sleep(0)  # the runner now waits for the first batch to commit
+    assert batcher._runner is not None
+    batcher._runner.cancel()
+    for caller in (committing, written):
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+    commits.set()
+    later = await asyncio.wait_for(batcher.record(_submission(3)), 1)
+    assert later.points == 10

@@ -6,17 +6,19 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from fsrs import Rating
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot import actions
 from bot.app import DATABASE_DOWN, StudyBot
 from bot.content.models import Course
-from bot.store.bulk import PgAnswerStore
+from bot.store.bulk import PgAnswerStore, pg_answer_store
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Answer
 from bot.store.repository import Repository
 from bot.usecases.context import Core
+from bot.usecases.recording import NewAnswer, Submission
 from tests.conftest import Clock, make_actor
 
 
@@ -29,7 +31,7 @@ async def test_batches_run_on_the_driver_connection_on_postgresql(core: Core, en
 
 @pytest.fixture
 async def pg_engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
-    """An engine whose pool holds a single connection, so every batch runs on the same one."""
+    """An engine whose pool keeps a single connection, which every batch here reuses."""
     engine = create_engine(pg_url, pool_size=1)
     yield engine
     await engine.dispose()
@@ -113,3 +115,28 @@ async def test_a_lock_held_past_the_lock_timeout_fails_the_batch_and_keeps_the_c
     assert again.title == "✅ Correct!"
     async with pg_engine.connect() as conn:
         assert await conn.scalar(text("SELECT pg_backend_pid()")) == before
+
+
+async def test_a_batch_cancelled_at_any_moment_leaves_no_transaction_open(
+    course: Course, pg_engine: AsyncEngine, clock: Clock
+) -> None:
+    """Batches cancelled after 0, 1, 2, ... steps (so also between sending BEGIN or COMMIT and its
+    answer) never hand on a connection that would swallow the next batch: every answer recorded
+    afterwards is committed, seen from another connection."""
+    core = Core(course=course, sessions=session_factory(pg_engine), clock=clock)
+    identity = await core.identify(make_actor())
+    q = course.topics[0].quiz[0]
+
+    async def cancelled_batch() -> None:
+        async with pg_answer_store(pg_engine) as store:
+            await store.reviews([(identity.user_pk, q.id)])
+
+    for steps in range(20):
+        batch = asyncio.ensure_future(cancelled_batch())
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        batch.cancel()
+        await asyncio.gather(batch, return_exceptions=True)
+        new = NewAnswer(q.id, q.topic_id, "quiz", f"i{steps}", f"d{steps}", q.answer, True, 10, Rating.Good)
+        assert (await core.answers.record(Submission(identity, new, clock.now))).is_new
+        assert await _answers(pg_engine) == steps + 1
