@@ -96,18 +96,7 @@ async def answer(
     if not 0 <= choice < len(question.choices):
         return error("That is not one of the choices", "Pick one of the buttons under the question.")
     identity = await core.identify(actor)
-    correct = choice == question.answer
-    new = NewAnswer(
-        question_id=question.id,
-        topic_id=question.topic_id,
-        kind="quiz",
-        instance=instance,
-        delivery_key=delivery_key,
-        choice=choice,
-        correct=correct,
-        points=quiz_points(correct, question.difficulty),
-        rating=srs.rating_for_answer(correct),
-    )
+    new = quiz_answer(question, instance, delivery_key, choice)
     outcome = await core.answers.record(Submission(identity, new, core.clock()))
     earlier = outcome.earlier
     if earlier is not None and (earlier.choice != choice or earlier.question_id != question.id):
@@ -118,6 +107,22 @@ async def answer(
         )
     earned = outcome.points if outcome.is_new else None
     return feedback_message(course, question, choice, outcome.stats, scoped, earned=earned)
+
+
+def quiz_answer(question: QuizQuestion, instance: str, delivery_key: str, choice: int) -> NewAnswer:
+    """What a choice for a quiz question records: right or wrong, its points and its FSRS rating."""
+    correct = choice == question.answer
+    return NewAnswer(
+        question_id=question.id,
+        topic_id=question.topic_id,
+        kind="quiz",
+        instance=instance,
+        delivery_key=delivery_key,
+        choice=choice,
+        correct=correct,
+        points=quiz_points(correct, question.difficulty),
+        rating=srs.rating_for_answer(correct),
+    )
 
 
 def feedback_message(

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from fsrs import Rating
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -18,7 +17,8 @@ from bot.store.db import create_engine, session_factory
 from bot.store.models import Answer
 from bot.store.repository import Repository
 from bot.usecases.context import Core
-from bot.usecases.recording import NewAnswer, Submission
+from bot.usecases.quiz import quiz_answer
+from bot.usecases.recording import Submission
 from tests.conftest import Clock, make_actor
 
 
@@ -137,6 +137,6 @@ async def test_a_batch_cancelled_at_any_moment_leaves_no_transaction_open(
             await asyncio.sleep(0)
         batch.cancel()
         await asyncio.gather(batch, return_exceptions=True)
-        new = NewAnswer(q.id, q.topic_id, "quiz", f"i{steps}", f"d{steps}", q.answer, True, 10, Rating.Good)
+        new = quiz_answer(q, f"i{steps}", f"d{steps}", q.answer)
         assert (await core.answers.record(Submission(identity, new, clock.now))).is_new
         assert await _answers(pg_engine) == steps + 1

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.content.models import Course, QuizQuestion
-from bot.domain import srs
 from bot.domain.points import quiz_points
 from bot.messages import Kind
 from bot.store.db import create_engine, session_factory
@@ -26,19 +25,7 @@ from tests.conftest import Clock, make_actor
 
 
 def _new(question: QuizQuestion, instance: str, delivery: str, choice: int | None = None) -> NewAnswer:
-    chosen = question.answer if choice is None else choice
-    correct = chosen == question.answer
-    return NewAnswer(
-        question_id=question.id,
-        topic_id=question.topic_id,
-        kind="quiz",
-        instance=instance,
-        delivery_key=delivery,
-        choice=chosen,
-        correct=correct,
-        points=quiz_points(correct, question.difficulty),
-        rating=srs.rating_for_answer(correct),
-    )
+    return quiz.quiz_answer(question, instance, delivery, question.answer if choice is None else choice)
 
 
 @pytest.fixture
