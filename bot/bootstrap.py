@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import StudyBot
 from bot.content.loader import ContentError, require_course
-from bot.posting import Poster
+from bot.posting import Posters
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -31,7 +31,7 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     bot: StudyBot
-    posters: dict[str, Poster] = field(default_factory=dict)
+    posters: Posters = field(default_factory=Posters)
     connected: dict[str, bool] = field(default_factory=dict)
 
     @property

@@ -8,8 +8,10 @@ import getpass
 import importlib
 import json
 import logging
+import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -76,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
-            return asyncio.run(_console(settings, args.user))
+            return asyncio.run(_until_stopped(_console(settings, args.user)))
         if args.command == "discord":
             return _adapter_tool("adapters.discord.cli", args, settings)
         return asyncio.run(_until_stopped(_run(settings)))
@@ -192,7 +194,8 @@ async def _running(settings: Settings) -> AsyncIterator[Runtime]:
         await scheduler.start()
         yield runtime
     finally:
-        scheduler.stop()
+        leave_by(STOP_GRACE_S)
+        await scheduler.stop()
         await runtime.close()
 
 
@@ -248,7 +251,7 @@ async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtim
             raise
         except Exception as exc:
             runtime.connected[name] = False
-            runtime.posters.pop(name, None)  # drops wait (unclaimed) for the restarted platform
+            runtime.posters.withdraw(name)  # drops wait (unclaimed) for the restarted platform
             if time.monotonic() - started > RESTART_MAX_S:
                 delay = RESTART_FIRST_S  # it ran fine for a while: start the backoff again
             log.error("%s stopped (%s: %s); restarting in %.0f s", name.capitalize(), exc.__class__.__name__,
@@ -278,18 +281,46 @@ async def _run(settings: Settings) -> int:
     return 0
 
 
+STOP_GRACE_S = 0.8
+
+
 async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
     """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or
     Ctrl-C): then cancel it, so the platforms, the scheduler and the database close cleanly."""
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        leave_by(STOP_GRACE_S)
+        task.cancel()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, task.cancel)
+        loop.add_signal_handler(sig, stop)
     try:
         return await task
     except asyncio.CancelledError:
         log.info("stopped")
         return 0
+
+
+def leave_by(seconds: float) -> None:
+    """Make sure the process has ended `seconds` from now, however far closing has got.
+
+    Closing normally takes milliseconds. What can hold it up is a SQLite write waiting for another
+    process's lock, which nothing can interrupt: then the process leaves anyway, and the database
+    rolls back what was not committed (nothing that was acknowledged depends on it).
+    """
+    timer = threading.Timer(seconds, _leave_now)
+    timer.daemon = True
+    timer.start()
+
+
+def _leave_now() -> None:
+    log.warning("stopping took longer than %.1f s; leaving without waiting for the database", STOP_GRACE_S)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _adapter_tool(module: str, args: argparse.Namespace, settings: Settings) -> int:

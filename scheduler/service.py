@@ -59,7 +59,9 @@ class DropScheduler:
     def for_runtime(cls, runtime: Runtime) -> DropScheduler:
         """A scheduler posting through the runtime's registered platform posters."""
         drops = Drops(runtime.core, worker_name())
-        return cls(drops, DropRunner(drops, runtime.posters, clock=runtime.core.clock), clock=runtime.core.clock)
+        scheduler = cls(drops, DropRunner(drops, runtime.posters, clock=runtime.core.clock), clock=runtime.core.clock)
+        runtime.posters.watch(scheduler.platform_connected)
+        return scheduler
 
     async def start(self, *, catch_up: bool = True) -> None:
         """Load every channel's next drop, start the sweep, and catch up on today's missed drops."""
@@ -67,19 +69,38 @@ class DropScheduler:
         for channel in await self.drops.channels():
             self.schedule_at(channel.id, next_run(channel, self.clock()))
         self.scheduler.add_job(
-            self.sweep, IntervalTrigger(seconds=self.sweep_every.total_seconds()), id=SWEEP_JOB, replace_existing=True
+            self._sweep_job, IntervalTrigger(seconds=self.sweep_every.total_seconds()), id=SWEEP_JOB,
+            replace_existing=True,
         )
         if catch_up:
             await self.sweep()
 
-    def stop(self) -> None:
-        """Stop firing jobs."""
+    async def stop(self) -> None:
+        """Stop firing jobs, then cancel the drops and reschedules still running and wait for them.
+
+        Waiting matters: a task cancelled while it holds a database connection closes that
+        connection on its way out, and must finish doing so before the engine is disposed.
+        A drop cut short this way is still claimed; the claim's lease lets a later run finish it.
+        """
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        while self._tasks:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks)
 
     def channel_changed(self, channel_id: int) -> None:
         """Called by the core after setup, pause or resume: reschedule that channel now."""
-        task = asyncio.get_running_loop().create_task(self.reload(channel_id))
+        self._track(asyncio.get_running_loop().create_task(self.reload(channel_id)))
+
+    def platform_connected(self, platform: str) -> None:
+        """A platform (re)connected: post at once what waited for it, rather than at the next sweep."""
+        if self.scheduler.running:
+            self._track(asyncio.get_running_loop().create_task(self.sweep()))
+
+    def _track(self, task: asyncio.Task[None]) -> None:
+        """Remember a running task until it ends, so that `stop` can wait for it."""
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -108,12 +129,23 @@ class DropScheduler:
         except Exception:
             log.exception("drop sweep failed; the next sweep will try again")
 
+    async def _sweep_job(self) -> None:
+        self._track_current()
+        await self.sweep()
+
     async def _fire(self, channel_id: int) -> None:
+        self._track_current()
         try:
             await self.runner.run_due(channel_id)
         except Exception:
             log.exception("drop job for channel %s failed; the sweep will try again", channel_id)
         await self.reload(channel_id, after=self.clock() + dt.timedelta(seconds=1))
+
+    def _track_current(self) -> None:
+        """Track the job APScheduler is running in this task (its executor does not wait for it)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._track(task)
 
     def schedule_at(self, channel_id: int, when: dt.datetime | None) -> None:
         """Fire the channel's job at `when` (replacing its current time), or remove it for None."""

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import os
 import socket
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -26,6 +27,8 @@ from bot.usecases.context import Actor, Core
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_DIR = ROOT / "content" / "dotnet-architect"
 PG_ENV = "TEST_DATABASE_URL"
+
+pytest_plugins = ["pytester", "tests.timeouts"]
 
 
 class Clock:
@@ -185,3 +188,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _sqlite_workers() -> list[threading.Thread]:
+    """aiosqlite's per-connection worker threads still alive (a connection nobody closed)."""
+    return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
+
+
+@pytest.fixture(autouse=True)
+async def _nothing_left_running() -> AsyncIterator[None]:
+    """After every test and its fixtures: no task still pending on the loop, no SQLite connection open.
+
+    Whatever a test leaves behind is cancelled by the loop's teardown instead, which is where a
+    connection cancelled mid-close can hang the run; so a leak fails the test that made it.
+    """
+    before = set(_sqlite_workers())
+    yield
+    current = asyncio.current_task()
+    leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        await asyncio.wait(leftover, timeout=5)
+    threads = [t for t in _sqlite_workers() if t not in before]
+    for thread in threads:  # a closed connection's worker ends a moment after close() returns
+        await asyncio.to_thread(thread.join, 2)
+    threads = [t for t in threads if t.is_alive()]
+    assert not leftover, f"tasks left running: {[t.get_coro() for t in leftover]}"
+    assert not threads, f"{len(threads)} SQLite connection(s) left open (an engine not disposed?)"
+

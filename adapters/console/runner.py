@@ -12,7 +12,7 @@ from adapters.console.poster import ConsolePoster
 from adapters.console.render import renderable
 from adapters.console.session import ConsoleSession
 from bot.app import StudyBot
-from bot.posting import Poster
+from bot.posting import Posters
 
 WELCOME = (
     "StudyBot · {title}\n"
@@ -26,14 +26,14 @@ async def run_console(
     user: str,
     stdin: TextIO | None = None,
     out: Console | None = None,
-    posters: dict[str, Poster] | None = None,
+    posters: Posters | None = None,
 ) -> None:
     """Serve one learner until end of input (or `exit`); daily drops print here too."""
     stdin = stdin or sys.stdin
     interactive = stdin.isatty()
     console = out or Console(highlight=False)
     if posters is not None:
-        posters["console"] = ConsolePoster(console)
+        posters.register("console", ConsolePoster(console))
     session = ConsoleSession(bot, user)
     if interactive:
         console.print(WELCOME.format(title=bot.course_title, user=user))

@@ -113,16 +113,14 @@ async def deliver(interaction: discord.Interaction[Any], rendered: Rendered) -> 
     """Send every part of a rendered message: the first as the response, the rest as follow-ups."""
     for part in rendered.parts:
         view = part.make_view()
-        embeds = list(part.embeds)
-        if not interaction.response.is_done():
-            if view is None:
-                await interaction.response.send_message(embeds=embeds, ephemeral=rendered.ephemeral)
-            else:
-                await interaction.response.send_message(embeds=embeds, view=view, ephemeral=rendered.ephemeral)
-        elif view is None:
-            await interaction.followup.send(embeds=embeds, ephemeral=rendered.ephemeral)
+        send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+        if view is None:
+            await send(embeds=list(part.embeds), ephemeral=rendered.ephemeral)
         else:
-            await interaction.followup.send(embeds=embeds, view=view, ephemeral=rendered.ephemeral)
+            await send(embeds=list(part.embeds), view=view, ephemeral=rendered.ephemeral)
+            # StudyButtons are dynamic items, answered by their custom_id after any restart; the view
+            # discord.py keeps for a sent message (with a 15-minute timer on ephemeral ones) is not needed.
+            view.stop()
 
 
 async def apologise(interaction: discord.Interaction[Any]) -> None:

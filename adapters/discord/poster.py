@@ -53,6 +53,7 @@ class DiscordPoster:
                     sent = await channel.send(embeds=list(part.embeds), nonce=nonce)
                 else:
                     sent = await channel.send(embeds=list(part.embeds), view=view, nonce=nonce)
+                    view.stop()  # dynamic items answer by custom_id; discord.py need not keep the view
             except (discord.NotFound, discord.Forbidden) as exc:
                 reason = PERMANENT_CODES.get(exc.code, exc.text or f"HTTP {exc.status}")
                 raise PermanentPostError(f"cannot post in channel {channel_id}: {reason}") from exc

@@ -32,7 +32,7 @@ async def serve(client: StudyClient, token: str, *, sync_on_start: bool = True) 
         except discord.LoginFailure:
             raise StartupError("Discord rejected DISCORD_TOKEN; copy the bot token again from the "
                                "Developer Portal (Bot > Reset Token)") from None
-        client.runtime.posters["discord"] = client.poster()
+        client.runtime.posters.register("discord", client.poster())
         if sync_on_start:
             try:
                 await sync_if_changed(client, client.tree, client.runtime)

@@ -34,7 +34,7 @@ async def run(runtime: Runtime) -> None:
     config = SlackConfig.from_settings(runtime.settings)
     async with aiohttp.ClientSession() as session:
         adapter = build_adapter(runtime, config, session)
-        runtime.posters["slack"] = SlackPoster(adapter.app.client)
+        runtime.posters.register("slack", SlackPoster(adapter.app.client))
         try:
             report = functools.partial(runtime.connected.__setitem__, "slack")
             if config.socket_mode:

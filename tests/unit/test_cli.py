@@ -13,6 +13,7 @@ from rich.console import Console
 from adapters.console.poster import ConsolePoster
 from bot import cli
 from bot.bootstrap import Runtime, StartupError
+from bot.posting import Posters
 from bot.settings import Settings
 
 PLATFORM_SETTINGS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_http_port")
@@ -50,7 +51,7 @@ async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyP
     """A platform that fails (say, unreachable at login) is restarted instead of stopping the bot."""
     monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
     runtime = Runtime.__new__(Runtime)
-    runtime.connected, runtime.posters = {}, {}
+    runtime.connected, runtime.posters = {}, Posters()
     calls = 0
 
     async def flaky(_runtime: Runtime) -> None:
@@ -67,13 +68,13 @@ async def test_a_crashed_platform_posts_no_drops_until_it_is_back(monkeypatch: p
     """While a platform restarts, its poster is withdrawn, so due drops wait instead of failing."""
     monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
     runtime = Runtime.__new__(Runtime)
-    runtime.connected, runtime.posters = {}, {}
+    runtime.connected, runtime.posters = {}, Posters()
     seen: list[bool] = []
 
     async def crashes_once(rt: Runtime) -> None:
         seen.append("discord" in rt.posters)
         if len(seen) == 1:
-            rt.posters["discord"] = ConsolePoster(Console(file=io.StringIO()))
+            rt.posters.register("discord", ConsolePoster(Console(file=io.StringIO())))
             raise ConnectionError("gateway closed")
 
     await asyncio.wait_for(cli.supervise("discord", crashes_once, runtime), timeout=5)

@@ -116,10 +116,12 @@ class SlackStandIn:
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    stalled: set[str] = field(default_factory=set)  # methods whose calls get no answer until stop()
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
     _ts: int = 0
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def base(self) -> str:
@@ -150,6 +152,7 @@ class SlackStandIn:
 
     async def stop(self) -> None:
         """Close everything."""
+        self._released.set()
         if self._socket is not None:
             await self._socket.close()
         if self._runner is not None:
@@ -189,6 +192,8 @@ class SlackStandIn:
         failure = scripted.pop(0) if scripted else None
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, params, time.monotonic(), failure.status if failure else 200, token))
+        if method in self.stalled:
+            await self._released.wait()
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             body = {"ok": False, "error": failure.error or "ratelimited"}

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.app import StudyBot
+from bot.posting import Posters
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
@@ -25,7 +26,7 @@ async def service(core: Core, clock: Clock, platform: RecordingPlatform) -> Asyn
     scheduler = DropScheduler(drops, DropRunner(drops, {"console": platform}, clock=clock), clock=clock)
     core.schedule_changed = scheduler.channel_changed
     yield scheduler
-    scheduler.stop()
+    await scheduler.stop()
 
 
 async def settle(scheduler: DropScheduler) -> None:
@@ -76,9 +77,9 @@ async def test_pause_removes_the_job_and_resume_restores_it(core: Core, clock: C
 async def test_start_catches_up_on_a_drop_missed_today(core: Core, clock: Clock, service: DropScheduler,
                                                        platform: RecordingPlatform) -> None:
     """Started after today's drop time, the scheduler posts the missed drop at once."""
-    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    at(clock, "UTC", 2030, 11, 26, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
-    at(clock, "UTC", 2026, 11, 25, 12, 0)
+    at(clock, "UTC", 2030, 11, 27, 12, 0)
     await service.start()
     assert len(platform.posts) == 1
 
@@ -98,8 +99,28 @@ async def test_job_fires_for_real_and_moves_to_the_next_day(core: Core, platform
             break
         await asyncio.sleep(0.05)
     await settle(service)
-    service.stop()
+    await service.stop()
     assert len(platform.posts) == 1
     next_time = service.next_run_time(1)
     assert next_time is not None
     assert next_time.date() > now.date() or next_time.date() == (now + dt.timedelta(days=1)).date()
+
+
+async def test_a_platform_connecting_gets_its_waiting_drop_at_once(core: Core, clock: Clock) -> None:
+    """A drop that waited for its platform is posted as soon as the platform registers its poster."""
+    at(clock, "UTC", 2030, 11, 26, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2030, 11, 27, 12, 0)
+    posters = Posters()
+    drops = Drops(core, "w")
+    service = DropScheduler(drops, DropRunner(drops, posters, clock=clock), clock=clock)
+    posters.watch(service.platform_connected)
+    await service.start()  # no console poster yet: the drop waits
+    platform = RecordingPlatform()
+    posters.register("console", platform)
+    for _ in range(100):
+        if platform.posts:
+            break
+        await asyncio.sleep(0.02)
+    await service.stop()
+    assert len(platform.posts) == 1
