@@ -97,6 +97,14 @@ def test_taskcontext_lesson_opens_by_saying_no_such_type_exists(course: Course) 
         "ExecutionContext always flows",  # ExecutionContext.SuppressFlow() stops it
         "It always flows across awaits",  # the same claim in the interview answer
         "avoid allocating on every receive",  # sockets reuse one cached operation object, usually
+        "every newly produced result is a heap object",  # async methods cache true, false, small ints
+        "deadlocks on single-threaded contexts and starves",  # only if it must resume there; under load
+        "Allocation in .NET is a pointer bump",  # large objects go to the LOH, not gen 0
+        "every call shares one cache entry and one database plan",  # plans can still differ per value
+        "a cache check, boxing and",  # only value types are boxed
+        "boxes arguments",  # Invoke boxes only value-type arguments
+        "gives value semantics with no heap allocation",  # a boxed struct is still allocated
+        "burn CPU on every core",  # depends on the GC mode
     ],
 )
 def test_corrected_overstatements_do_not_return(course: Course, overstatement: str) -> None:
