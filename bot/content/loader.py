@@ -65,19 +65,35 @@ class ContentError(Exception):
 Path_ = tuple[str | int, ...]
 
 
-def _positions(node: yaml.Node, path: Path_ = ()) -> Iterator[tuple[Path_, int]]:
-    """Yield (path, 1-based line) for every node of a composed YAML document."""
+MAX_FILE_BYTES = 1_000_000  # a topic file is about 20 KB
+MAX_NODES = 100_000  # after aliases are expanded; a topic has about 1,000
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+
+
+class _TooLarge(Exception):
+    """A file, or what its aliases expand to, is beyond what a course pack needs."""
+
+
+def _positions(node: yaml.Node, path: Path_, budget: list[int]) -> Iterator[tuple[Path_, int]]:
+    """Yield (path, 1-based line) for every node of a composed YAML document.
+
+    `budget` counts the nodes left to visit: an alias is visited again wherever it is used, so
+    nested aliases (a "billion laughs") run out of budget instead of memory.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} values")
     yield path, node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             name = str(key.value)
             yield (*path, name), key.start_mark.line + 1
-            for sub in _positions(value, (*path, name)):
+            for sub in _positions(value, (*path, name), budget):
                 if sub[0] != (*path, name):
                     yield sub
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            yield from _positions(item, (*path, index))
+            yield from _positions(item, (*path, index), budget)
 
 
 class _Document:
@@ -85,10 +101,15 @@ class _Document:
 
     def __init__(self, file: Path, display: str) -> None:
         self.display = display
-        text = file.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        self.lines: dict[Path_, int] = dict(_positions(node)) if node is not None else {}
-        self.data: Any = yaml.safe_load(text)
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise _TooLarge(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+        loader = SafeLoader(file.read_text(encoding="utf-8"))
+        try:
+            node = loader.get_single_node()
+            self.lines: dict[Path_, int] = dict(_positions(node, (), [MAX_NODES])) if node is not None else {}
+            self.data: Any = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
 
     def line(self, path: Path_) -> int | None:
         """The line of the deepest known node on `path`."""
@@ -191,6 +212,8 @@ def load_course(root: Path, *, strict: bool = False) -> LoadResult:
             issues.append(ContentIssue(display(p), line, "", f"invalid YAML: {exc.problem}"))
         except (OSError, UnicodeDecodeError) as exc:
             issues.append(ContentIssue(display(p), None, "", f"cannot read the file: {exc}"))
+        except _TooLarge as exc:
+            issues.append(ContentIssue(display(p), None, "", f"too large for a course pack: {exc}"))
         return None
 
     course_path = root / "course.yaml"
