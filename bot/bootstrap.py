@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -54,11 +55,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def describe_database(url: str) -> str:
-    """The database URL without its password, for messages and logs."""
-    from sqlalchemy.engine import make_url
+_USERINFO_PASSWORD = re.compile(r"(?P<head>^[^:/?#]+://[^:@/?#]*:).*@")  # up to the last @: unescaped @s too
+_QUERY_SECRET = re.compile(r"(?P<head>[?&](?:password|passwd|pwd|sslpassword|sslkey)=)[^&#]*", re.IGNORECASE)
 
-    return make_url(url).render_as_string(hide_password=True)
+
+def describe_database(url: str) -> str:
+    """The database URL with every password masked, for messages, logs and /healthz.
+
+    Masks the password of `user:password@` (an unescaped `@` in it included) and password
+    parameters of the query string (`?password=...`), without needing the URL to parse.
+    """
+    masked = _USERINFO_PASSWORD.sub(r"\g<head>***@", url, count=1)
+    return _QUERY_SECRET.sub(r"\g<head>***", masked)
 
 
 async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
