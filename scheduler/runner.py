@@ -113,7 +113,7 @@ class DropRunner:
             return Outcome(due.key, "skipped")
         async with self._limit(due.channel.platform):
             started = time.perf_counter()
-            claim = await self.drops.claim(due, self.clock())
+            claim = await self.drops.claim(due)
             if claim is None:
                 return Outcome(due.key, "taken")
             self._active.add(due.key)  # this process's own sweeps leave it alone meanwhile
@@ -155,7 +155,7 @@ class DropRunner:
         while True:
             await asyncio.sleep(interval)
             try:
-                renewed = await self.drops.renew(claim, self.clock())
+                renewed = await self.drops.renew(claim)
             except Exception:
                 log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
                 continue
@@ -209,5 +209,5 @@ class DropRunner:
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.warning("drop %s failed (%s); retrying in %.0f s", due.key, exc.__class__.__name__, delay)
                 await asyncio.sleep(delay)
-                await self.drops.renew(claim, self.clock())
+                await self.drops.renew(claim)
         raise AssertionError("attempts must be at least 1")

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.streaks import Streak
+from bot.store.clock import DatabaseNow
 from bot.store.models import Channel, DailyDrop, User, UserStats, Workspace
 
 
@@ -43,6 +44,11 @@ class Claim:
     wrapped: bool
     takeover: bool
     attempt: int = 1
+
+
+def _stale(lease: dt.timedelta) -> ColumnElement[bool]:
+    """A claim whose holder has not renewed it within `lease`, by the database's clock."""
+    return and_(DailyDrop.status == "claimed", DailyDrop.claimed_at <= DatabaseNow(-lease))
 
 
 class DropStore:
@@ -84,10 +90,15 @@ class DropStore:
             for c, platform, ws_tz in rows
         ]
 
-    async def open_drops(self, local_dates: Sequence[dt.date]) -> dict[tuple[int, str, dt.date], DailyDrop]:
-        """The drops claimed for any of these local dates, by (channel, kind, date)."""
-        rows = await self.session.scalars(select(DailyDrop).where(DailyDrop.local_date.in_(local_dates)))
-        return {(d.channel_id, d.kind, d.local_date): d for d in rows}
+    async def settled(self, local_dates: Sequence[dt.date], lease: dt.timedelta) -> set[tuple[int, str, dt.date]]:
+        """(channel, kind, date) of the drops of these dates that are sent, failed, or claimed within
+        the lease by the database's clock: every drop not listed is free to claim or take over."""
+        rows = await self.session.execute(
+            select(DailyDrop.channel_id, DailyDrop.kind, DailyDrop.local_date).where(
+                DailyDrop.local_date.in_(local_dates), ~_stale(lease)
+            )
+        )
+        return {(channel_id, kind, local_date) for channel_id, kind, local_date in rows}
 
     async def existing(self, channel_id: int, kind: str, local_date: dt.date) -> DailyDrop | None:
         """The drop of a channel for a local date, if claimed."""
@@ -98,7 +109,7 @@ class DropStore:
         )
 
     async def claim(
-        self, channel_id: int, kind: str, local_date: dt.date, topics: Sequence[str], now: dt.datetime, worker: str
+        self, channel_id: int, kind: str, local_date: dt.date, topics: Sequence[str], worker: str
     ) -> Claim | None:
         """Claim a channel's drop for a local date; None when it was claimed already.
 
@@ -118,7 +129,7 @@ class DropStore:
                 local_date=local_date,
                 topic_id=topic_id,
                 status="claimed",
-                claimed_at=now,
+                claimed_at=DatabaseNow(),
                 claimed_by=worker,
                 attempts=1,
             )
@@ -141,22 +152,23 @@ class DropStore:
             stmt = stmt.with_for_update()
         return await self.session.scalar(stmt)
 
-    async def take_over(self, drop: DailyDrop, now: dt.datetime, worker: str) -> int | None:
-        """Take over a claim whose holder stopped (compare-and-set on its attempt); the new attempt."""
+    async def take_over(self, drop: DailyDrop, lease: dt.timedelta, worker: str) -> int | None:
+        """Take over a claim not renewed within `lease` by the database's clock (compare-and-set on its
+        attempt); the new attempt, or None when the claim is still alive or was taken already."""
         result = await self.session.execute(
             update(DailyDrop)
-            .where(DailyDrop.id == drop.id, DailyDrop.status == "claimed", DailyDrop.attempts == drop.attempts)
-            .values(claimed_at=now, claimed_by=worker, attempts=DailyDrop.attempts + 1)
+            .where(DailyDrop.id == drop.id, DailyDrop.attempts == drop.attempts, _stale(lease))
+            .values(claimed_at=DatabaseNow(), claimed_by=worker, attempts=DailyDrop.attempts + 1)
             .returning(DailyDrop.attempts)
         )
         return result.scalar_one_or_none()
 
-    async def renew(self, drop_id: int, attempt: int, now: dt.datetime) -> bool:
+    async def renew(self, drop_id: int, attempt: int) -> bool:
         """Keep a claim fresh while its holder works on it; False once another process took it over."""
         result = await self.session.execute(
             update(DailyDrop)
             .where(DailyDrop.id == drop_id, DailyDrop.status == "claimed", DailyDrop.attempts == attempt)
-            .values(claimed_at=now)
+            .values(claimed_at=DatabaseNow())
             .returning(DailyDrop.id)
         )
         return result.scalar_one_or_none() is not None

@@ -90,26 +90,25 @@ class Drops:
         if not candidates:
             return []
         async with self.core.unit_of_work() as repo:
-            claimed = await DropStore(repo.session).open_drops(sorted({d.local_date for d in candidates}))
-        return [
-            d
-            for d in candidates
-            if (existing := claimed.get((d.channel.id, d.kind, d.local_date))) is None
-            or (existing.status == "claimed" and existing.claimed_at <= now - self.lease)
-        ]
+            settled = await DropStore(repo.session).settled(sorted({d.local_date for d in candidates}), self.lease)
+        return [d for d in candidates if (d.channel.id, d.kind, d.local_date) not in settled]
 
-    async def claim(self, due: DueDrop, now: dt.datetime) -> Claim | None:
-        """Claim a due drop for this process, or take over a stale claim; None if another has it."""
+    async def claim(self, due: DueDrop) -> Claim | None:
+        """Claim a due drop for this process, or take over a stale claim; None if another has it.
+
+        Whether a claim is stale is judged by the database's clock, so replicas whose own clocks
+        disagree still agree on who holds a drop.
+        """
         topics = [t.id for t in self.core.course.topics]
         async with self.core.unit_of_work() as repo:
             store = DropStore(repo.session)
-            claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, now, self.worker)
+            claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, self.worker)
             if claim is not None:
                 return claim
             existing = await store.existing(due.channel.id, due.kind, due.local_date)
-            if existing is None or existing.status != "claimed" or existing.claimed_at > now - self.lease:
+            if existing is None:
                 return None
-            attempt = await store.take_over(existing, now, self.worker)
+            attempt = await store.take_over(existing, self.lease, self.worker)
             if attempt is None:
                 return None
             # The position only moves once a lesson is sent, so it still says whether this one wraps.
@@ -117,10 +116,10 @@ class Drops:
             wrapped = due.kind == LESSON and position > 0 and position % len(topics) == 0
             return Claim(existing.id, existing.topic_id, wrapped=wrapped, takeover=True, attempt=attempt)
 
-    async def renew(self, claim: Claim, now: dt.datetime) -> bool:
+    async def renew(self, claim: Claim) -> bool:
         """Tell other processes this claim is still being worked on; False once it was taken over."""
         async with self.core.unit_of_work() as repo:
-            return await DropStore(repo.session).renew(claim.id, claim.attempt, now)
+            return await DropStore(repo.session).renew(claim.id, claim.attempt)
 
     async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
                      error: str | None) -> bool:

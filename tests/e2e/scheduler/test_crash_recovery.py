@@ -45,9 +45,9 @@ async def discord() -> AsyncIterator[SlowDiscord]:
     await standin.stop()
 
 
-async def start_worker(db_url: str, discord: StandIn, now: dt.datetime) -> asyncio.subprocess.Process:
+async def start_worker(db_url: str, discord: StandIn, now: dt.datetime, lease_s: float) -> asyncio.subprocess.Process:
     env = {**os.environ, "DATABASE_URL": db_url, "DISCORD_API_URL": discord.api_url, "DISCORD_TOKEN": TOKEN,
-           "DROP_NOW": now.isoformat(), "DROP_LEASE": "60"}
+           "DROP_NOW": now.isoformat(), "DROP_LEASE": str(lease_s)}
     return await asyncio.create_subprocess_exec(
         sys.executable, str(WORKER), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
@@ -64,7 +64,7 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
         reply = await bot.dispatch(admin, f"/study setup <#{1200000000000000000 + n}> 09:00 UTC")
         assert reply.title == "Daily drop set up ✅"
 
-    worker = await start_worker(db_url, discord, FIRST_RUN)
+    worker = await start_worker(db_url, discord, FIRST_RUN, lease_s=60)
     await discord.wait_for(lambda: len(discord.channel_posts) >= 150, within=60)
     worker.send_signal(signal.SIGKILL)
     await worker.wait()
@@ -74,8 +74,9 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
             select(func.count()).select_from(DailyDrop).where(DailyDrop.status == "sent")
         )
 
-    later = FIRST_RUN + dt.timedelta(minutes=5)  # past the lease of the dead process's claims
-    restarted = await start_worker(db_url, discord, later)
+    later = FIRST_RUN + dt.timedelta(minutes=5)
+    await asyncio.sleep(1.2)  # the restarted process's lease of 1 s is over for the dead one's claims
+    restarted = await start_worker(db_url, discord, later, lease_s=1)
     out, err = await asyncio.wait_for(restarted.communicate(), timeout=120)
     assert restarted.returncode == 0, err.decode()[-2000:]
     outcomes: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])

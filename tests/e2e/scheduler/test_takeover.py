@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+
 import aiohttp
 from sqlalchemy import select
 
@@ -14,6 +17,8 @@ from scheduler.runner import DropRunner, idempotency_key
 from tests.e2e.scheduler.conftest import set_up_channels
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, SlackStandIn
 
+LEASE = dt.timedelta(seconds=0.5)
+
 
 async def test_slack_drop_posted_before_a_crash_is_not_posted_again(core: Core, slack_api: SlackStandIn) -> None:
     """The dead process posted but never recorded it; the survivor finds the post by its key."""
@@ -21,13 +26,13 @@ async def test_slack_drop_posted_before_a_crash_is_not_posted_again(core: Core, 
     async with aiohttp.ClientSession() as session:
         dead = Drops(core, "dead")
         [due] = await dead.due(clock.now)
-        claim = await dead.claim(due, clock.now)
+        claim = await dead.claim(due)
         assert claim is not None
         first = await SlackPoster(web_client(BOT_TOKEN, slack_api.api_url, session)).post(
             "C0001", await dead.message(due, claim), idempotency_key(claim)
         )  # ...and the process dies before recording it
-        clock.advance(minutes=5)
-        survivor = DropRunner(Drops(core, "survivor"), {"slack": SlackPoster(web_client(
+        await asyncio.sleep(LEASE.total_seconds() + 0.1)  # the lease runs on the database's clock
+        survivor = DropRunner(Drops(core, "survivor", lease=LEASE), {"slack": SlackPoster(web_client(
             BOT_TOKEN, slack_api.api_url, session))}, clock=clock)
         [outcome] = await survivor.run_due()
     assert outcome.outcome == "sent"
@@ -44,10 +49,10 @@ async def test_slack_drop_not_posted_before_a_crash_is_posted_once(core: Core, s
     clock = await set_up_channels(core, "slack", ["C0001"])
     dead = Drops(core, "dead")
     [due] = await dead.due(clock.now)
-    assert await dead.claim(due, clock.now) is not None
-    clock.advance(minutes=5)
+    assert await dead.claim(due) is not None
+    await asyncio.sleep(LEASE.total_seconds() + 0.1)  # the lease runs on the database's clock
     async with aiohttp.ClientSession() as session:
-        survivor = DropRunner(Drops(core, "survivor"), {"slack": SlackPoster(web_client(
+        survivor = DropRunner(Drops(core, "survivor", lease=LEASE), {"slack": SlackPoster(web_client(
             BOT_TOKEN, slack_api.api_url, session))}, clock=clock)
         [outcome] = await survivor.run_due()
     assert outcome.outcome == "sent"

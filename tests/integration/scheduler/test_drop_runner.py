@@ -160,11 +160,12 @@ async def test_stale_claim_of_a_stopped_process_is_taken_over(core: Core, clock:
     at(clock, "UTC", 2026, 11, 25, 9, 0)
     dead = Drops(core, "dead-worker")
     [due] = await dead.due(clock.now)
-    claim = await dead.claim(due, clock.now)
+    claim = await dead.claim(due)
     assert claim is not None
-    survivor = DropRunner(Drops(core, "survivor"), {"console": platform}, clock=clock)
+    lease = dt.timedelta(seconds=0.5)
+    survivor = DropRunner(Drops(core, "survivor", lease=lease), {"console": platform}, clock=clock)
     assert await survivor.run_due() == []  # the claim is still fresh
-    clock.advance(minutes=3)
+    await asyncio.sleep(lease.total_seconds() + 0.1)  # by the database's clock, which no test can set
     [outcome] = await survivor.run_due()
     assert outcome.outcome == "sent"
     [(_, _, key)] = platform.posts
@@ -291,12 +292,11 @@ async def test_a_claim_taken_over_mid_post_is_not_recorded_twice(core: Core, clo
     await set_up(core, clock, "C1", "09:00 UTC")
     at(clock, "UTC", 2026, 11, 25, 9, 0)
     platform = SlowPlatform()
-    ahead = Clock(clock.now + dt.timedelta(minutes=3))  # B sees A's claim as stale (A stalled)
-    stalled = DropRunner(Drops(core, "A"), {"console": platform}, clock=clock)
-    taker = DropRunner(Drops(core, "B"), {"console": platform}, clock=ahead)
+    stalled = DropRunner(Drops(core, "A"), {"console": platform}, clock=clock)  # renews only every 40 s
+    taker = DropRunner(Drops(core, "B", lease=dt.timedelta(seconds=0.2)), {"console": platform}, clock=clock)
 
     async def later() -> list[str]:
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)  # A has not renewed within B's lease: to B, A looks stalled
         return [o.outcome for o in await taker.run_due()]
 
     first, second = await asyncio.gather(stalled.run_due(), later())
@@ -308,3 +308,23 @@ async def test_a_claim_taken_over_mid_post_is_not_recorded_twice(core: Core, clo
     assert drop is not None
     assert channel.next_topic_index == 1
     assert (drop.status, drop.claimed_by, drop.attempts) == ("sent", "B", 2)
+
+
+async def test_a_replica_whose_clock_runs_ahead_leaves_a_live_claim_alone(core: Core, clock: Clock) -> None:
+    """Leases are judged by the database's clock: a replica an hour ahead does not take over a fresh claim."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 0)
+    platform = SlowPlatform()
+    posting = DropRunner(Drops(core, "A"), {"console": platform}, clock=clock)
+    ahead = DropRunner(Drops(core, "B"), {"console": platform}, clock=Clock(clock.now + dt.timedelta(hours=1)))
+    behind = DropRunner(Drops(core, "C"), {"console": platform}, clock=Clock(clock.now - dt.timedelta(minutes=30)))
+
+    async def meanwhile() -> list[str]:
+        await asyncio.sleep(0.2)  # A's claim is in the database and its post under way
+        return [o.outcome for runner in (ahead, behind) for o in await runner.run_due()]
+
+    first, others = await asyncio.gather(posting.run_due(), meanwhile())
+    assert [o.outcome for o in first] == ["sent"]
+    assert others == []
+    assert len(platform.posts) == 1
