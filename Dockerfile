@@ -14,3 +14,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)"]
 ENTRYPOINT ["studybot"]
+# `run` serves the configured platforms; with none configured it says what to set and exits 0 (no
+# console: a container has no terminal). `docker compose run --rm bot discord invite` replaces it.
+CMD ["run"]

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,40 +27,84 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("studybot")
 
 
+def _version() -> str:
+    try:
+        return metadata.version("studybot")
+    except metadata.PackageNotFoundError:  # a source checkout that was never installed
+        return "(not installed)"
+
+
+def _command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, *examples: str
+) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with examples of its use."""
+    lines = "\n".join(f"  {example}" for example in examples)
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=f"example{'s' if len(examples) > 1 else ''}:\n{lines}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="studybot", description="A study bot for Discord, Slack and the console."
+        prog="studybot",
+        description="A study bot for Discord, Slack and the console.\n"
+        "Without a command it runs every configured platform, or the console when none is.",
+        epilog="examples:\n  studybot                   # the bot, or the console without tokens\n"
+        "  studybot console --user ada\n  studybot content validate --strict",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run every configured adapter and the scheduler (the default)")
-    console = sub.add_parser("console", help="study in this terminal, no accounts needed")
+    _command(
+        sub, "run", "run every configured platform and the scheduler (with none: say what to set, and exit)",
+        "studybot run", "DISCORD_TOKEN=... studybot run",
+    )
+    console = _command(sub, "console", "study in this terminal, no accounts needed", "studybot console --user ada")
     console.add_argument("--user", default=None, help="who you are (default: your login name)")
 
-    content = sub.add_parser("content", help="check and describe course packs")
+    content = _command(sub, "content", "check and describe course packs", "studybot content validate --strict")
     csub = content.add_subparsers(dest="content_command", required=True)
-    validate = csub.add_parser("validate", help="check a pack and report every problem")
+    validate = _command(
+        csub, "validate", "check a pack and report every problem",
+        "studybot content validate", "studybot content validate --strict content/dotnet-architect",
+    )
     validate.add_argument(
         "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
     )
     validate.add_argument(
         "--strict", action="store_true", help="treat warnings (incomplete topics) as errors"
     )
-    stats = csub.add_parser("stats", help="sections, topics and questions per topic")
+    stats = _command(
+        csub, "stats", "sections, topics and questions per topic", "studybot content stats",
+        "studybot content stats --json content/dotnet-architect",
+    )
     stats.add_argument(
         "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
 
-    db = sub.add_parser("db", help="database tools")
+    db = _command(sub, "db", "database tools", "studybot db upgrade")
     dsub = db.add_subparsers(dest="db_command", required=True)
-    dsub.add_parser("upgrade", help="apply database migrations")
+    _command(
+        dsub, "upgrade", "apply database migrations", "studybot db upgrade",
+        "DATABASE_URL=postgresql://user:password@localhost:5432/studybot studybot db upgrade",
+    )
 
-    discord = sub.add_parser("discord", help="Discord tools")
+    discord = _command(sub, "discord", "Discord tools", "studybot discord invite", "studybot discord sync")
     disc = discord.add_subparsers(dest="discord_command", required=True)
-    sync = disc.add_parser("sync", help="register the /study command with Discord")
+    sync = _command(
+        disc, "sync", "register the /study command with Discord",
+        "studybot discord sync                      # every server (global)",
+        "studybot discord sync --guild 123456789012345678",
+        "studybot discord sync --guild 123456789012345678 --clear",
+    )
     sync.add_argument("--guild", type=int, default=None, help="sync to one server only (instant)")
     sync.add_argument("--clear", action="store_true", help="with --guild: remove that server's own copy again")
-    disc.add_parser("invite", help="print the invite URL for this bot")
+    _command(disc, "invite", "print the invite URL for this bot", "studybot discord invite")
     return parser
 
 
@@ -71,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
-    _configure_logging(settings, quiet=args.command in ("console", "content"))
+    _configure_logging(settings, quiet=args.command in ("console", "content", "discord"))
     try:
         if args.command == "content":
             return _content(args, settings)
@@ -81,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_until_stopped(_console(settings, args.user)))
         if args.command == "discord":
             return _adapter_tool("adapters.discord.cli", args, settings)
-        return asyncio.run(_until_stopped(_run(settings)))
+        return asyncio.run(_until_stopped(_run(settings, console_fallback=args.command is None)))
     except StartupError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
@@ -260,12 +305,30 @@ async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtim
             delay = min(delay * 2, RESTART_MAX_S)
 
 
-async def _run(settings: Settings) -> int:
+NOTHING_TO_RUN = 0
+"""`studybot run`'s exit code when no platform is configured: not a failure, so a container with
+`restart: on-failure` stays down instead of restarting forever (see docker-compose.yml)."""
+
+
+def _platform_settings() -> str:
+    return "\n".join(f"  {name.capitalize()}: set {env}" for name, (_m, env) in ADAPTERS.items())
+
+
+async def _run(settings: Settings, *, console_fallback: bool) -> int:
     names = configured_adapters(settings)
+    if not names and not console_fallback:
+        print(
+            "No chat platform is configured, so there is nothing to run. Set one of these in .env "
+            "or the environment, then start StudyBot again:\n"
+            + _platform_settings()
+            + "\nTo study without a platform, run `studybot console`.",
+            file=sys.stderr,
+        )
+        return NOTHING_TO_RUN
     if not names:
         print(
             "No chat platform is configured, so StudyBot starts in the console.\n"
-            + "\n".join(f"  {name.capitalize()}: set {env}" for name, (_m, env) in ADAPTERS.items())
+            + _platform_settings()
             + "\n",
             file=sys.stderr,
         )

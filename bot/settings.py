@@ -23,7 +23,10 @@ def default_content_dir() -> Path:
 class Settings(BaseSettings):
     """Every setting of StudyBot; see the README's settings table."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`SLACK_HTTP_PORT=` in a copy of .env.example) means unset, for every setting.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default=Path("data"), validation_alias="STUDYBOT_DATA_DIR")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.app import StudyBot
@@ -51,52 +52,89 @@ def course() -> Course:
     return require_course(COURSE_DIR)
 
 
+PG_NOT_RUN = pytest.StashKey[int]()
+MAINTENANCE_DB = "postgres"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without TEST_DATABASE_URL, deselect the PostgreSQL tests: one summary line instead of a skip each."""
+    if os.environ.get(PG_ENV):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        config.stash[PG_NOT_RUN] = len(items) - len(kept)
+        items[:] = kept
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say once that the PostgreSQL tests did not run, and how to run them."""
+    count = config.stash.get(PG_NOT_RUN, 0)
+    if count:
+        terminalreporter.write_line(
+            f"PostgreSQL tests not run ({count} deselected): set {PG_ENV}=postgresql://user@host:5432/name to run them"
+        )
+
+
+async def admin_execute(server_url: str, sql: str) -> None:
+    """Run `sql` outside a transaction on the server of `server_url`: connected to the database it
+    names or, when that database does not exist, to the server's `postgres` maintenance database."""
+    url = make_url(server_url).set(drivername="postgresql+asyncpg")
+    for candidate in (url, url.set(database=MAINTENANCE_DB)):
+        admin = create_async_engine(candidate, isolation_level="AUTOCOMMIT")
+        try:
+            async with admin.connect() as conn:
+                await conn.execute(text(sql))
+            return
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "3D000" or candidate.database == MAINTENANCE_DB:
+                raise
+        finally:
+            await admin.dispose()
+
+
+async def create_test_database(server_url: str) -> str:
+    """A new, migrated database on the server of `server_url` (which need not exist); its URL."""
+    name = f"studybot_test_{uuid.uuid4().hex[:8]}"
+    await admin_execute(server_url, f'CREATE DATABASE "{name}"')
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+    return url
+
+
+async def drop_test_database(server_url: str, url: str) -> None:
+    """Drop the database `create_test_database` made."""
+    await admin_execute(server_url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[str | None]:
-    """A fresh PostgreSQL database for this test session (None when TEST_DATABASE_URL is unset)."""
+    """A fresh PostgreSQL database for this test session (None when TEST_DATABASE_URL is unset).
+
+    A server that cannot be used stops the whole run with one line, instead of an error per test."""
     base = os.environ.get(PG_ENV)
     if not base:
         yield None
         return
-    name = f"studybot_test_{uuid.uuid4().hex[:8]}"
-
-    async def execute(sql: str) -> None:
-        admin = create_async_engine(
-            make_url(base).set(drivername="postgresql+asyncpg"), isolation_level="AUTOCOMMIT"
-        )
-        async with admin.connect() as conn:
-            await conn.execute(text(sql))
-        await admin.dispose()
-
-    asyncio.run(execute(f'CREATE DATABASE "{name}"'))
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-
-    async def prepare() -> None:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        await engine.dispose()
-
-    asyncio.run(prepare())
+    try:
+        url = asyncio.run(create_test_database(base))
+    except (OSError, DBAPIError) as exc:
+        where = make_url(base).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        pytest.exit(f"{PG_ENV}={where}: cannot create a test database ({reason})", returncode=1)
     yield url
-
-    async def drop() -> None:
-        await execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    asyncio.run(drop())
+    asyncio.run(drop_test_database(base, url))
 
 
 def backend_params() -> list[object]:
-    """sqlite always; postgresql only when TEST_DATABASE_URL is set (CI fails on any skip)."""
+    """sqlite always; postgresql too, deselected at collection when TEST_DATABASE_URL is unset."""
     return [
         pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgresql",
-            id="postgresql",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not os.environ.get(PG_ENV), reason=f"{PG_ENV} is not set"),
-            ],
-        ),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
     ]
 
 

@@ -7,6 +7,7 @@ import asyncio
 import os
 import sys
 
+import aiohttp
 import discord
 
 from adapters.discord.client import StudyClient
@@ -40,6 +41,11 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except discord.HTTPException as exc:
         print(f"studybot: Discord answered HTTP {exc.status}: {exc.text}", file=sys.stderr)
+        return 1
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        reason = str(exc) or exc.__class__.__name__
+        print(f"studybot: cannot reach Discord at {config.api_url} ({reason}); check the network connection "
+              "and DISCORD_API_URL", file=sys.stderr)
         return 1
     print(f"studybot: unknown discord command {args.discord_command!r}", file=sys.stderr)
     return 2

@@ -10,6 +10,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from discord.voice_client import VoiceClient
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -45,6 +46,8 @@ class DiscordConfig:
         gateway = env.get("DISCORD_GATEWAY_URL", "").strip() or DEFAULT_GATEWAY_URL
         if not gateway.startswith(("ws://", "wss://")):
             raise ConfigError(f"DISCORD_GATEWAY_URL must start with ws:// or wss://, not {gateway!r}")
+        if yarl.URL(api).user is not None:
+            raise ConfigError("DISCORD_API_URL must not hold a user name or password (the bot token is the login)")
         if not api.startswith(("http://", "https://")):
             raise ConfigError(f"DISCORD_API_URL must start with http:// or https://, not {api!r}")
         count = _int(env, "DISCORD_SHARD_COUNT")
@@ -60,9 +63,13 @@ class DiscordConfig:
         return cls(api, gateway, count, ids, _int(env, "DISCORD_APPLICATION_ID"))
 
     def apply(self) -> None:
-        """Point discord.py's REST client and gateway at the configured URLs (process-wide)."""
+        """Point discord.py's REST client and gateway at the configured URLs (process-wide), and
+        turn off its warnings about missing voice libraries: StudyBot never uses voice."""
         Route.BASE = self.api_url
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
+        for flag in ("warn_nacl", "warn_dave"):  # the flags discord.py checks once, in Client()
+            if hasattr(VoiceClient, flag):
+                setattr(VoiceClient, flag, False)
 
 
 def _int(env: Mapping[str, str], name: str) -> int | None:

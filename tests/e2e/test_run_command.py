@@ -54,3 +54,26 @@ async def test_serves_reports_health_and_stops_on_sigterm(tmp_path: Path, slack_
     assert process.returncode == 0, err.decode()[-2000:]
     assert "stopped" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+async def test_run_without_a_platform_names_the_settings_and_exits_cleanly(tmp_path: Path) -> None:
+    """`studybot run` (the container's command) with no platform configured says what to set and exits 0 at once,
+    without starting the console, so a container with `restart: on-failure` stays down."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
+    env.pop("DATABASE_URL", None)
+    env["STUDYBOT_DATA_DIR"] = str(tmp_path / "data")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=tmp_path, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+    assert out.decode() == ""
+    assert err.decode().splitlines() == [
+        "No chat platform is configured, so there is nothing to run. Set one of these in .env or the environment, "
+        "then start StudyBot again:",
+        "  Discord: set DISCORD_TOKEN",
+        "  Slack: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET and SLACK_HTTP_PORT "
+        "(HTTP mode)",
+        "To study without a platform, run `studybot console`.",
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import io
+from collections.abc import Iterator
+from importlib import metadata
 from typing import Any
 
 import pytest
@@ -22,6 +25,33 @@ PLATFORM_SETTINGS = ("discord_token", "slack_bot_token", "slack_app_token", "sla
 def settings(**values: Any) -> Settings:
     """Settings with only the given platform credentials, whatever the environment holds."""
     return Settings.model_construct(**{**dict.fromkeys(PLATFORM_SETTINGS), **values})
+
+
+def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every subcommand of `parser`, as the words that name it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*prefix, name)
+                yield from command_paths(sub, (*prefix, name))
+
+
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    """`studybot --version` prints the installed version and exits 0."""
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"studybot {metadata.version('studybot')}\n"
+
+
+@pytest.mark.parametrize("path", [" ".join(p) for p in command_paths(cli._parser())])
+def test_every_subcommand_help_ends_with_an_example(path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`studybot SUBCOMMAND --help` shows at least one example of that very subcommand."""
+    with pytest.raises(SystemExit):
+        cli._parser().parse_args([*path.split(), "--help"])
+    out = capsys.readouterr().out
+    examples = out.split("example")[-1]
+    assert f"\n  studybot {path}" in examples, out
 
 
 def test_no_tokens_means_no_platform() -> None:

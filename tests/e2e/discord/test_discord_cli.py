@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import discord
@@ -15,6 +18,7 @@ from adapters.discord import cli
 from adapters.discord.sync import hash_key
 from bot.settings import Settings
 from bot.usecases.context import Core
+from tests.conftest import free_port
 
 
 def invite(url: str) -> dict[str, list[str]]:
@@ -82,3 +86,40 @@ async def test_sync_clear_removes_the_guild_copy(
     assert "Removed server" in capsys.readouterr().out
     [synced] = standin.command_syncs
     assert (synced["guild_id"], synced["payload"]) == (GUILD_ID, [])
+
+
+async def studybot_discord(command: str, tmp_path: Path, **env: str) -> tuple[int, str]:
+    """Run `studybot discord COMMAND` as an operator would; its exit code and everything it printed."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
+    environment.pop("DATABASE_URL", None)
+    environment.update({"STUDYBOT_DATA_DIR": str(tmp_path / "data"), **env})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "discord", command, cwd=tmp_path, env=environment,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode()
+
+
+@pytest.mark.parametrize("command", ["invite", "sync"])
+async def test_unreachable_discord_is_one_line(command: str, tmp_path: Path) -> None:
+    """Without a reachable Discord, invite and sync say so in one line and exit 1."""
+    api = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    code, out = await studybot_discord(command, tmp_path, DISCORD_TOKEN="a-token", DISCORD_API_URL=api)
+    assert code == 1
+    [line] = out.strip().splitlines()
+    assert line.startswith(f"studybot: cannot reach Discord at {api}/api/v10 (Cannot connect to host")
+    assert line.endswith("); check the network connection and DISCORD_API_URL")
+
+
+@pytest.mark.parametrize("command", ["invite", "sync"])
+async def test_rejected_token_is_one_line_without_voice_warnings(command: str, tmp_path: Path,
+                                                                 standin: StandIn) -> None:
+    """A token Discord answers 401 to gives one line naming DISCORD_TOKEN: no traceback, no voice warnings."""
+    code, out = await studybot_discord(command, tmp_path, DISCORD_TOKEN="wrong-secret-token",
+                                       DISCORD_API_URL=standin.api_url, DISCORD_GATEWAY_URL=standin.gateway_url)
+    assert code == 1
+    assert out.strip().splitlines() == [
+        "studybot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal"
+    ]

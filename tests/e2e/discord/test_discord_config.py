@@ -40,3 +40,10 @@ def test_bad_settings_are_refused_with_a_reason(env: dict[str, str]) -> None:
     """Inconsistent or malformed settings raise ConfigError naming the setting."""
     with pytest.raises(ConfigError, match="DISCORD_"):
         DiscordConfig.from_env(env)
+
+
+def test_api_url_with_credentials_is_refused_without_echoing_them() -> None:
+    """A user name or password in DISCORD_API_URL is refused, and the message does not repeat it."""
+    with pytest.raises(ConfigError, match="DISCORD_API_URL must not hold a user name or password") as caught:
+        DiscordConfig.from_env({"DISCORD_API_URL": "https://ann:S3cretPw@chat.example/api/v10"})
+    assert "S3cretPw" not in str(caught.value)
