@@ -223,7 +223,9 @@ async def _console(settings: Settings, user: str | None) -> int:
     from adapters.console.runner import run_console
 
     async with _running(settings) as runtime:
-        await run_console(runtime.bot, user or _login_name(), posters=runtime.posters)
+        await run_console(
+            runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history"
+        )
     return 0
 
 

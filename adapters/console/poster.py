@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 
 from rich.console import Console
+from rich.text import Text
 
-from adapters.console.render import renderable
+from adapters.console.render import renderable, visible
 from bot.messages import Message
 
 
@@ -22,7 +23,7 @@ class ConsolePoster:
         """Print the drop once per key, labelled with its channel."""
         if idempotency_key in self._posted:
             return self._posted[idempotency_key]
-        self.console.print(f"[bold]#{channel_id}[/bold] · daily drop")
+        self.console.print(Text.assemble((f"#{visible(channel_id)}", "bold"), " · daily drop"))
         self.console.print(renderable(message))
         message_id = self._posted[idempotency_key] = f"console-{next(self._ids)}"
         return message_id

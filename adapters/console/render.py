@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import ClassVar
 
-from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
+from rich.cells import cell_len, set_cell_size
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.markdown import CodeBlock, Markdown, MarkdownElement
 from rich.panel import Panel
+from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from bot.messages import Field, Kind, Message
+from bot.messages import Button, Field, Kind, Message
 
 BORDERS = {
     Kind.ERROR: "red",
@@ -22,6 +26,29 @@ BORDERS = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with terminal control characters (ESC, BEL, CR...) replaced by visible stand-ins,
+    so typed text and names are shown as text and never drive the terminal."""
+    return _CONTROL.sub(_stand_in, text)
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␛ for ESC
+    return "␡" if code == 0x7F else f"\\x{code:02x}"
+
+
+def enter_button(message: Message) -> Button | None:
+    """The button a bare Enter presses: none while a question waits for an answer or a grade."""
+    if not message.buttons or message.kind in (Kind.QUIZ, Kind.REVEAL):
+        return None
+    return message.buttons[0]
+
+
 def button_hints(message: Message) -> str:
     """How to press this message's buttons in the console."""
     if message.kind is Kind.QUIZ:
@@ -29,19 +56,50 @@ def button_hints(message: Message) -> str:
         return f"Answer with {letters} (or 1-{len(message.choices)})."
     if not message.buttons:
         return ""
-    hints = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(message.buttons, 1))
-    return f"{hints}   (type the number, or press Enter for “{message.buttons[0].label}”)"
+    hints = "  ".join(f"[{i}] {visible(b.label)}" for i, b in enumerate(message.buttons, 1))
+    default = enter_button(message)
+    if default is None:
+        return f"{hints}   (type the number)"
+    return f"{hints}   (type the number, or press Enter for “{visible(default.label)}”)"
+
+
+class _UnwrappedCode(CodeBlock):
+    """A code block whose lines are never wrapped: a line too wide is cut, ending in "…"."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - 2, 2)  # one column of padding each side
+        lines = [_crop(line.expandtabs(4), width) for line in str(self.text).rstrip().splitlines()]
+        yield Syntax("\n".join(lines), self.lexer_name, theme=self.theme, word_wrap=False, padding=1)
+
+
+def _crop(line: str, width: int) -> str:
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, width - 1) + "…"
+
+
+class _Markdown(Markdown):
+    """Markdown as the console shows it: control characters made visible, code never wrapped."""
+
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+        **Markdown.elements,
+        "fence": _UnwrappedCode,
+        "code_block": _UnwrappedCode,
+    }
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(visible(markup))
 
 
 def renderable(message: Message) -> RenderableType:
     """A rich panel for one message."""
     parts: list[RenderableType] = []
     if message.body:
-        parts.append(Markdown(message.body))
+        parts.append(_Markdown(message.body))
     if message.choices:
         table = Table.grid(padding=(0, 1))
         for choice in message.choices:
-            table.add_row(Text(f"{choice.letter}.", style="bold"), Markdown(choice.text))
+            table.add_row(Text(f"{choice.letter}.", style="bold"), _Markdown(choice.text))
         parts.append(table)
     row: list[Field] = []
     for field in (*message.fields, None):
@@ -49,19 +107,23 @@ def renderable(message: Message) -> RenderableType:
             row.append(field)
             continue
         if row:  # consecutive inline fields share one line
-            parts.append(Text("   ").join(Text.assemble((f"{f.name}: ", "bold"), f.value) for f in row))
+            parts.append(
+                Text("   ").join(
+                    Text.assemble((f"{visible(f.name)}: ", "bold"), visible(f.value)) for f in row
+                )
+            )
             row = []
         if field is not None:
-            parts.append(Text(field.name, style="bold"))
-            parts.append(Markdown(field.value))
+            parts.append(Text(visible(field.name), style="bold"))
+            parts.append(_Markdown(field.value))
     hints = button_hints(message)
     if hints:
         parts.append(Text(hints, style="dim italic"))
     return Panel(
         Group(*parts),
-        title=Text(message.title, style="bold"),
+        title=Text(visible(message.title), style="bold"),
         title_align="left",
-        subtitle=message.footer or None,
+        subtitle=Text(visible(message.footer)) if message.footer else None,
         subtitle_align="right",
         border_style=BORDERS.get(message.kind, "white"),
     )

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
+from rich.segment import Segments
+from rich.text import Text
 
 from adapters.console.poster import ConsolePoster
-from adapters.console.render import renderable
+from adapters.console.render import renderable, visible
 from adapters.console.session import ConsoleSession
+from adapters.console.terminal import LineReader
 from bot.app import StudyBot
+from bot.messages import Message
 from bot.posting import Posters
 
 WELCOME = (
     "StudyBot · {title}\n"
-    "You are [bold]{user}[/bold] in a local channel. Try [bold]/study quiz[/bold], "
-    "[bold]/study lesson[/bold] or [bold]/study help[/bold]; Ctrl-D or [bold]exit[/bold] quits."
+    "You are [bold]{user}[/bold] in a local channel.\n"
+    "Try [bold]/study quiz[/bold], [bold]/study lesson[/bold] or [bold]/study help[/bold]; "
+    "Ctrl-D or [bold]exit[/bold] quits."
 )
+PROMPT = "study> "
+MORE = "-- more (Enter), or type a command -- "
+EXITS = ("exit", "quit", "/exit", "/quit")
+LEAVE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 async def run_console(
@@ -27,32 +41,96 @@ async def run_console(
     stdin: TextIO | None = None,
     out: Console | None = None,
     posters: Posters | None = None,
+    history: Path | None = None,
 ) -> None:
-    """Serve one learner until end of input (or `exit`); daily drops print here too."""
-    stdin = stdin or sys.stdin
-    interactive = stdin.isatty()
+    """Serve one learner until end of input, `exit`, Ctrl-D or Ctrl-C; daily drops print here too.
+    In a terminal the prompt edits lines and keeps a history in `history`; long messages are paged."""
+    reader = LineReader(stdin or sys.stdin, history)
     console = out or Console(highlight=False)
     if posters is not None:
         posters.register("console", ConsolePoster(console))
     session = ConsoleSession(bot, user)
-    if interactive:
-        console.print(WELCOME.format(title=bot.course_title, user=user))
-    while True:
-        line = await asyncio.to_thread(_read_line, stdin, interactive)
-        if line is None or line.strip().lower() in ("exit", "quit", "/exit", "/quit"):
-            break
-        if not interactive and line.strip():
-            console.print(f"> {line.strip()}", highlight=False, markup=False)
-        message = await session.handle(line)
-        if message is not None:
-            console.print(renderable(message))
+    task = asyncio.current_task()
+    interrupted = False
 
+    def leave() -> None:
+        nonlocal interrupted
+        interrupted = True
+        if task is not None:
+            task.cancel()
 
-def _read_line(stdin: TextIO, interactive: bool) -> str | None:
-    if interactive:
+    with _leaving_on_signals(leave):
         try:
-            return input("study> ")
-        except EOFError:
+            await _converse(session, reader, console)
+        except asyncio.CancelledError:
+            if not interrupted or task is None:
+                raise
+            task.uncancel()
+            if reader.interactive:
+                console.print()  # the shell's prompt starts on a line of its own
+        finally:
+            reader.close()
+
+
+async def _converse(session: ConsoleSession, reader: LineReader, console: Console) -> None:
+    if reader.interactive:
+        title, name = escape(visible(session.bot.course_title)), escape(session.actor.user_name)
+        console.print(WELCOME.format(title=title, user=name))
+    pending: str | None = None
+    while True:
+        line = pending if pending is not None else await reader.read(PROMPT)
+        pending = None
+        if line is None or line.strip().lower() in EXITS:
+            return
+        if not reader.interactive and line.strip():
+            console.print(f"> {visible(line.strip())}", highlight=False, markup=False)
+        if session.is_command(line):
+            reader.remember(line.strip())
+        reply = await session.handle(line)
+        if isinstance(reply, str):
+            console.print(Text(visible(reply), style="dim italic"))
+        elif reply is not None:
+            pending = await _show(reply, console, reader)
+
+
+async def _show(message: Message, console: Console, reader: LineReader) -> str | None:
+    """Print a message; in a terminal, one screen at a time so its title does not scroll away.
+    Returns a line typed at a "more" prompt instead of Enter (the next command), if any."""
+    if not reader.interactive:
+        console.print(renderable(message))
+        return None
+    lines = console.render_lines(renderable(message), console.options, new_lines=True)
+    page = max(console.height - 2, 3)
+    if len(lines) <= console.height - 1:
+        console.print(Segments(segment for line in lines for segment in line))
+        return None
+    for start in range(0, len(lines), page):
+        console.print(Segments(segment for line in lines[start : start + page] for segment in line))
+        if start + page >= len(lines):
             return None
-    line = stdin.readline()
-    return line if line else None
+        answer = await reader.read(MORE)
+        if answer is None:
+            return EXITS[0]  # Ctrl-D at the "more" prompt leaves, as it does at the prompt
+        if answer.strip():
+            return answer
+        if console.is_terminal:
+            console.file.write("\x1b[1A\x1b[2K")  # erase the "more" line: the text reads on
+    return None
+
+
+@contextlib.contextmanager
+def _leaving_on_signals(leave: Callable[[], None]) -> Iterator[None]:
+    """Ctrl-C (and a closed terminal or `kill`) end the conversation at once, whatever it is doing."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in LEAVE_SIGNALS:
+        try:
+            loop.add_signal_handler(sig, leave)
+        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or Windows
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)

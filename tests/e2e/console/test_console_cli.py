@@ -119,3 +119,46 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     result = studybot(["db", "upgrade"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "is up to date" in result.stdout
+
+
+def test_piped_typo_keeps_the_quiz_open(tmp_path: Path) -> None:
+    """Over a pipe, `E` with a quiz open prints the one-line hint and `C` still answers it."""
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study quiz\nE\nC\n")
+    assert result.returncode == 0, result.stderr
+    after_typo = result.stdout.split("> E\n")[1]
+    assert after_typo.startswith("Answer with A-D, or type a /study command.\n> C\n")
+    assert "✅ Correct!" in after_typo
+    assert "is not a StudyBot command" not in result.stdout
+
+
+def test_piped_enter_does_not_grade_an_interview(tmp_path: Path) -> None:
+    """Enter reveals the model answer; a second Enter only repeats the grades, and `3` grades Good."""
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study interview\n\n\n3\n")
+    assert result.returncode == 0, result.stderr
+    assert "Graded: Again" not in result.stdout
+    assert "Grade yourself with 1-4 (Again, Hard, Good, Easy), or type a /study command." in result.stdout
+    assert "Graded: Good" in result.stdout
+
+
+def test_piped_escapes_and_markup_in_names_and_text_are_shown_as_text(tmp_path: Path) -> None:
+    """ANSI escapes and rich markup in the user name or typed text reach the output as visible text."""
+    result = studybot(
+        ["console", "--user", "\x1b[31m[/bogus]"],
+        tmp_path,
+        "/study quiz\nC\n/study leaderboard\n/study \x1b[2J[bold]x\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "␛[31m[/bogus]" in result.stdout.split("Leaderboard")[1]
+    assert "“␛[2j[bold]x” is not a StudyBot command" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_piped_long_lesson_is_printed_whole_with_code_unwrapped(tmp_path: Path) -> None:
+    """Over a pipe at 80 columns a lesson is printed at once, and a long code line is cut, not wrapped."""
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study lesson 1\n", COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    assert "-- more" not in result.stdout
+    assert "int local = count * 2;" in result.stdout
+    assert "│  a register)" not in result.stdout
+    assert "[1] Quiz me" in result.stdout

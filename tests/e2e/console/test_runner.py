@@ -1,0 +1,53 @@
+"""`run_console` in-process: Ctrl-C while a command is being handled ends it at once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+
+from rich.console import Console
+
+from adapters.console.runner import run_console
+from bot.app import StudyBot
+from bot.messages import Message
+from bot.usecases.context import Actor
+
+
+class StuckBot(StudyBot):
+    """The real StudyBot, except that every command takes a minute (a database that hangs)."""
+
+    def __init__(self, bot: StudyBot) -> None:
+        super().__init__(bot.core)
+        self.started = asyncio.Event()
+        self.cancelled = False
+
+    async def dispatch(self, actor: Actor, text: str) -> Message:
+        """Hang after the command started."""
+        self.started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        return await super().dispatch(actor, text)
+
+
+async def test_ctrl_c_while_a_command_runs_leaves_at_once(studybot: StudyBot) -> None:
+    """SIGINT during a command cancels that command and `run_console` returns normally within seconds."""
+    bot = StuckBot(studybot)
+    read_end, write_end = os.pipe()
+    previous = signal.signal(signal.SIGINT, lambda *_: None)  # without the console's own handler: ignored
+    stdin = os.fdopen(read_end)
+    try:
+        task = asyncio.create_task(run_console(bot, "ada", stdin=stdin, out=Console(file=io.StringIO())))
+        os.write(write_end, b"/study quiz\n")
+        await asyncio.wait_for(bot.started.wait(), 10)
+        os.kill(os.getpid(), signal.SIGINT)
+        await asyncio.wait_for(task, 5)
+    finally:
+        os.close(write_end)  # the reader sees the end of input
+        stdin.close()
+        signal.signal(signal.SIGINT, previous)
+    assert bot.cancelled

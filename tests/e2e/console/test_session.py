@@ -1,0 +1,86 @@
+"""The console conversation driven in-process: typos, open questions and the Enter key."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.console.driver import ConsoleDriver
+
+QUIZ_HINT = "Answer with A-D, or type a /study command."
+GRADE_HINT = "Grade yourself with 1-4 (Again, Hard, Good, Easy), or type a /study command."
+
+
+@pytest.mark.parametrize("typo", ["E", "5", "banana", "quiz me"])
+async def test_a_typo_with_a_quiz_open_gets_a_one_line_hint(console: ConsoleDriver, typo: str) -> None:
+    """A letter, number or word that is no answer gets the one-line hint, not the help."""
+    await console.push("/study quiz")
+    assert await console.push(typo) == QUIZ_HINT
+
+
+async def test_the_question_stays_open_after_a_typo(console: ConsoleDriver) -> None:
+    """After a typo the next valid letter still answers the question."""
+    await console.push("/study quiz")
+    await console.push("E")
+    assert "✅ Correct!" in await console.push("C")
+
+
+async def test_an_unknown_subcommand_shows_the_help_and_keeps_the_question(console: ConsoleDriver) -> None:
+    """`/study frobnicate` gets the full help; the quiz can still be answered afterwards."""
+    await console.push("/study quiz")
+    help_text = await console.push("/study frobnicate")
+    assert "“frobnicate” is not a StudyBot command" in help_text
+    assert "/study quiz [topic]" in help_text
+    assert "✅ Correct!" in await console.push("C")
+
+
+async def test_enter_on_a_quiz_reminds_how_to_answer(console: ConsoleDriver) -> None:
+    """A bare Enter with a question open answers nothing and repeats how to answer."""
+    await console.push("/study quiz")
+    assert await console.push("") == QUIZ_HINT
+    assert "✅ Correct!" in await console.push("C")
+
+
+async def test_enter_never_grades_an_interview(console: ConsoleDriver) -> None:
+    """Enter reveals the model answer, but on the grades it only re-shows them; a number grades."""
+    await console.push("/study interview")
+    assert "Model answer" in await console.push("")
+    assert await console.push("") == GRADE_HINT
+    assert "Graded: Good" in await console.push("3")
+
+
+async def test_a_stray_word_while_grading_keeps_the_grades(console: ConsoleDriver) -> None:
+    """A word typed at the self-grade gets the hint and the grade buttons still work."""
+    await console.push("/study interview")
+    await console.push("1")
+    assert await console.push("good enough") == GRADE_HINT
+    assert "Graded: Easy" in await console.push("4")
+
+
+async def test_enter_presses_the_next_question_after_feedback(console: ConsoleDriver) -> None:
+    """After an answer, Enter still presses the primary button (the next question)."""
+    await console.push("/study quiz")
+    await console.push("C")
+    assert "Quiz · " in await console.push("")
+
+
+async def test_enter_after_another_command_presses_nothing(console: ConsoleDriver) -> None:
+    """Enter only presses a button of the message just shown, not one scrolled away."""
+    await console.push("/study quiz")
+    await console.push("C")
+    await console.push("/study help")
+    assert await console.push("") == ""
+
+
+async def test_a_bare_word_is_a_command_when_no_question_is_open(console: ConsoleDriver) -> None:
+    """Without an open question, `streak` means `/study streak`."""
+    assert "streak" in await console.push("streak")
+
+
+async def test_button_presses_and_typos_are_not_history(console: ConsoleDriver) -> None:
+    """Only commands are worth recalling with the up arrow: not answers or typos."""
+    session = console.session
+    assert session.is_command("/study quiz")
+    await console.push("/study quiz")
+    assert not session.is_command("B")
+    assert not session.is_command("banana")
+    assert session.is_command("/study streak")

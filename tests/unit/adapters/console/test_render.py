@@ -1,0 +1,94 @@
+"""The console renderer at 80 columns: code never wrapped, user text never interpreted."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from adapters.console.render import enter_button, renderable, to_text, visible
+from bot.messages import Button, Kind, Message
+
+LONG_LINE = "        int local = count * 2;                  // in the stack frame (or in a register) END"
+LESSON = Message(
+    kind=Kind.LESSON,
+    title="Stack and heap",
+    body=f"Some prose.\n\n```csharp\npublic static int Total(int count)\n{{\n{LONG_LINE}\n}}\n```\n",
+)
+
+
+def printed(message: Message, width: int = 80) -> str:
+    """The message as a recording rich console of `width` columns prints it."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable(message))
+    return console.export_text()
+
+
+def test_a_long_code_line_is_cut_with_a_marker_not_wrapped() -> None:
+    """At 80 columns a code line too wide ends in "…" on its own row; its tail is not wrapped below."""
+    rows = printed(LESSON).splitlines()
+    code_rows = [row for row in rows if "int local" in row]
+    assert len(code_rows) == 1
+    assert code_rows[0].rstrip(" │").endswith("…")
+    assert all(len(row) == 80 for row in rows)
+    assert not any("END" in row or "register)" in row for row in rows)
+
+
+def test_code_lines_that_fit_are_shown_whole() -> None:
+    """Lines that fit keep every character, indentation included."""
+    text = printed(LESSON)
+    assert "public static int Total(int count)" in text
+    assert "│  {" in text
+
+
+def test_prose_still_wraps_at_the_width() -> None:
+    """Only code is exempt from wrapping: a long paragraph stays inside the panel."""
+    message = Message(kind=Kind.LESSON, title="T", body="word " * 60)
+    rows = printed(message).splitlines()
+    assert len(rows) > 5
+    assert all(len(row) == 80 for row in rows)
+
+
+def test_terminal_escapes_in_any_text_are_shown_as_text() -> None:
+    """ESC and other control characters in title, body, footer or buttons are made visible."""
+    evil = "\x1b[31mred\x1b[0m\x07"
+    message = Message(
+        kind=Kind.INFO,
+        title=evil,
+        body=f"**{evil}**",
+        footer=evil,
+        buttons=(Button(evil, "x"),),
+    )
+    terminal = io.StringIO()
+    Console(width=80, file=terminal, force_terminal=True, color_system="standard").print(renderable(message))
+    output = terminal.getvalue()
+    assert "\x1b[31mred" not in output
+    assert "\x07" not in output
+    assert output.count("␛[31mred␛[0m␇") == 5  # title, body, footer, and the button named twice
+
+
+def test_rich_markup_in_footer_and_title_is_shown_literally() -> None:
+    """A footer or title like `[/bogus]` prints as typed (it crashed as markup before)."""
+    message = Message(kind=Kind.INFO, title="[bold]me[/bold]", footer="[/bogus] [red]x[/red]")
+    text = to_text(message, 80)
+    assert "[bold]me[/bold]" in text
+    assert "[/bogus] [red]x[/red]" in text
+
+
+def test_visible_keeps_newlines_and_tabs() -> None:
+    """Line breaks and tabs are layout, not escapes: they are kept."""
+    assert visible("a\tb\nc\x1b\x00\x7f\x9b") == "a\tb\nc␛␀␡\\x9b"
+
+
+def test_enter_never_grades_a_self_graded_answer() -> None:
+    """A model answer's grades have no Enter default, and its hint does not offer one."""
+    reveal = Message(kind=Kind.REVEAL, title="Model answer", buttons=(Button("Again", "g:1"), Button("Good", "g:3")))
+    assert enter_button(reveal) is None
+    assert "Enter" not in to_text(reveal, 80)
+
+
+def test_enter_presses_the_first_button_elsewhere() -> None:
+    """On other messages Enter presses the first button, and the hint says so."""
+    feedback = Message(kind=Kind.FEEDBACK, title="Correct", buttons=(Button("Next question", "n"),))
+    assert enter_button(feedback) == feedback.buttons[0]
+    assert "press Enter for “Next question”" in to_text(feedback, 80)
