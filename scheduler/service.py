@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_JOB = "studybot:sweep"
 SWEEP_EVERY = dt.timedelta(minutes=1)
+STOP_GRACE = dt.timedelta(seconds=0.3)  # most database work of a sweep takes milliseconds
 
 
 def job_id(channel_id: int) -> str:
@@ -76,7 +77,8 @@ class DropScheduler:
             await self.sweep()
 
     async def stop(self) -> None:
-        """Stop firing jobs, then cancel the drops and reschedules still running and wait for them.
+        """Stop firing jobs; give the drops and reschedules still running a moment to finish, then
+        cancel the rest and wait for them.
 
         Waiting matters: a task cancelled while it holds a database connection closes that
         connection on its way out, and must finish doing so before the engine is disposed.
@@ -84,6 +86,8 @@ class DropScheduler:
         """
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=STOP_GRACE.total_seconds())
         while self._tasks:
             tasks = list(self._tasks)
             for task in tasks:

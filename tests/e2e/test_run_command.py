@@ -36,7 +36,7 @@ async def test_serves_reports_health_and_stops_on_sigterm(tmp_path: Path, slack_
     try:
         report = None
         async with aiohttp.ClientSession() as session:
-            for _ in range(200):
+            for _ in range(600):  # up to 30 s: start-up is slow on a busy machine
                 try:
                     async with session.get(f"http://127.0.0.1:{health_port}/healthz") as response:
                         if response.status == 200:

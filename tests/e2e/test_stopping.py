@@ -94,7 +94,7 @@ async def test_idle_console_leaves_at_once(tmp_path: Path, stop: str) -> None:
         err = await stderr_of(process)
     assert took < DEADLINE_S, f"took {took:.2f} s"
     assert process.returncode in (0, 130)
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
 
 
 async def test_console_leaves_while_an_answer_waits_on_the_database(tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ async def test_console_leaves_while_an_answer_waits_on_the_database(tmp_path: Pa
             other.close()
         err = await stderr_of(process)
     assert took < DEADLINE_S, f"took {took:.2f} s"
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
 
 
 async def prepare_slack_drop(data: Path) -> None:
@@ -155,4 +155,4 @@ async def test_bot_leaves_while_a_drop_is_being_posted(tmp_path: Path, slack_api
         err = await stderr_of(process)
     assert took < DEADLINE_S, f"took {took:.2f} s"
     assert process.returncode == 0, err[-2000:]
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
