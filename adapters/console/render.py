@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import urlsplit
 
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
@@ -10,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.markdown import plain_text
 from bot.messages import Field, Kind, Message
 
 BORDERS = {
@@ -20,6 +23,21 @@ BORDERS = {
     Kind.INTERVIEW: "yellow",
     Kind.REVEAL: "yellow",
 }
+
+
+LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+
+
+def markdown(text: str) -> Markdown:
+    """Markdown for the terminal, where a link shows its address (a terminal cannot follow a label)."""
+
+    def address(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        if " " not in label and urlsplit(url).netloc.removeprefix("www.") in label:
+            return f"<{url}>"  # the label is a short form of the address: show the address alone
+        return f"{label} (<{url}>)"
+
+    return Markdown(LINK.sub(address, text))
 
 
 def button_hints(message: Message) -> str:
@@ -37,7 +55,7 @@ def renderable(message: Message) -> RenderableType:
     """A rich panel for one message."""
     parts: list[RenderableType] = []
     if message.body:
-        parts.append(Markdown(message.body))
+        parts.append(markdown(message.body))
     if message.choices:
         table = Table.grid(padding=(0, 1))
         for choice in message.choices:
@@ -53,15 +71,15 @@ def renderable(message: Message) -> RenderableType:
             row = []
         if field is not None:
             parts.append(Text(field.name, style="bold"))
-            parts.append(Markdown(field.value))
+            parts.append(markdown(field.value))
     hints = button_hints(message)
     if hints:
         parts.append(Text(hints, style="dim italic"))
     return Panel(
         Group(*parts),
-        title=Text(message.title, style="bold"),
+        title=Text(plain_text(message.title), style="bold"),
         title_align="left",
-        subtitle=message.footer or None,
+        subtitle=plain_text(message.footer) or None,
         subtitle_align="right",
         border_style=BORDERS.get(message.kind, "white"),
     )
