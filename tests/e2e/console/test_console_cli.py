@@ -119,3 +119,23 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     result = studybot(["db", "upgrade"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "is up to date" in result.stdout
+
+
+def test_topics_lesson_lookup_references_and_board_footer(tmp_path: Path) -> None:
+    """`topics` lists the syllabus; `lesson span` opens Span<T> with its links; the month board talks of months."""
+    result = studybot(
+        ["console", "--user", "ada"],
+        tmp_path,
+        "/study topics\n/study lesson span\n/study leaderboard month\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1. The CLR Deep Dive" in out
+    assert "30. Case Study: Solving Memory Leaks" in out
+    assert "Memory Management & Performance (0/4 practised)" in out
+    assert "Read more" in out
+    assert "https://learn.microsoft.com/en-us/dotnet/standard/memory-and-spans/" in out
+    board = out.split("Leaderboard · this month")[1]
+    assert "Months follow the calendar in" in board
+    assert "Weeks start on Monday" not in board
+    assert "`" not in board
