@@ -21,6 +21,7 @@ class Verb(Enum):
     GRADE = "g"  # self-grade an interview answer: question, instance, grade
     INTERVIEW = "i"  # another interview question, optionally within a topic
     LESSON = "l"  # open a lesson: topic
+    TOPICS = "s"  # the syllabus, or one section of it: section (optional)
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,8 @@ def interview(topic_id: str = "") -> str:
 def lesson(topic_id: str) -> str:
     """Button id for opening a lesson."""
     return Action(Verb.LESSON, (topic_id,)).encode()
+
+
+def topics(section_id: str = "") -> str:
+    """Button id for the syllabus (or one of its sections)."""
+    return Action(Verb.TOPICS, (section_id,) if section_id else ()).encode()

@@ -13,14 +13,18 @@ from bot import actions
 from bot.actions import BadAction, Verb
 from bot.commands import BY_NAME, help_message, parse
 from bot.messages import Message, error
-from bot.usecases import admin, interview, lessons, progress, quiz
+from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
 log = logging.getLogger(__name__)
 
 DATABASE_DOWN = error(
     "StudyBot can't reach its database right now",
-    "Nothing you did was lost. Please try again in a minute.",
+    "Please try again in a minute.",
+)
+CLICK_NOT_RECORDED = error(
+    "StudyBot can't reach its database right now",
+    "Your click was not recorded. Please press the button again in a minute.",
 )
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
 
@@ -39,11 +43,11 @@ class StudyBot:
     async def dispatch(self, actor: Actor, text: str) -> Message:
         """Handle `/study <subcommand> [args]` as typed on Slack or the console."""
         command = parse(text)
-        return await self._guard(self._route(actor, command.name, list(command.args)))
+        return await self._guard(self._route(actor, command.name, list(command.args)), DATABASE_DOWN)
 
     async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
         """Handle a subcommand whose arguments the platform already split (Discord options)."""
-        return await self._guard(self._route(actor, name, args))
+        return await self._guard(self._route(actor, name, args), DATABASE_DOWN)
 
     async def click(self, actor: Actor, action_id: str, delivery_key: str) -> Message:
         """Handle a button click; `delivery_key` is the platform's id for this click."""
@@ -51,7 +55,7 @@ class StudyBot:
             action = actions.decode(action_id)
         except BadAction:
             return error("That button is not one of mine", "Try `/study help`.")
-        return await self._guard(self._click(actor, action, delivery_key))
+        return await self._guard(self._click(actor, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
         core, rest = self.core, " ".join(args) or None
@@ -63,6 +67,8 @@ class StudyBot:
             return await lessons.lesson(core, actor, rest)
         if name == "today":
             return await lessons.today(core, actor)
+        if name == "topics":
+            return await syllabus.topics(core, actor)
         if name == "quiz":
             return await quiz.next_question(core, actor, rest)
         if name == "interview":
@@ -96,17 +102,20 @@ class StudyBot:
             return await interview.next_interview(core, actor, args[0] if args else None)
         if action.verb is Verb.LESSON and len(args) == 1:
             return await lessons.lesson(core, actor, args[0])
+        if action.verb is Verb.TOPICS and len(args) <= 1:
+            return await syllabus.topics(core, actor, args[0] if args else None)
         return error("That button is damaged", "Try `/study help`.")
 
-    async def _guard(self, work: Coroutine[Any, Any, Message]) -> Message:
+    async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
+        """The work's message, or `down` when the database is unreachable (a friendly error)."""
         try:
             return await work
         except (OperationalError, PoolTimeout, OSError, ConnectionError) as exc:
             log.error("database unavailable: %s", exc.__class__.__name__, exc_info=True)
-            return DATABASE_DOWN
+            return down
         except DBAPIError:
             log.exception("database error")
-            return DATABASE_DOWN
+            return down
         except Exception:
             log.exception("unexpected error while handling a request")
             return UNEXPECTED

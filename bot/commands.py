@@ -23,6 +23,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("quiz", "[topic]", "Answer the question that's best for you now"),
     Subcommand("interview", "[topic]", "Practise an open interview question"),
     Subcommand("today", "", "Show today's topic for this channel"),
+    Subcommand("topics", "", "List the syllabus with your progress in each topic"),
     Subcommand("streak", "", "Show your study streak"),
     Subcommand("stats", "", "Show your points, accuracy and progress"),
     Subcommand("leaderboard", "[week|month|all]", "Show the top learners of this workspace"),
@@ -74,7 +75,10 @@ def help_message(course_title: str, unknown: str = "") -> Message:
 
     body = "\n".join(line(c) for c in SUBCOMMANDS if not c.admin)
     body += "\n\n**Admins**\n" + "\n".join(line(c) for c in SUBCOMMANDS if c.admin)
-    body += "\n\nTopics can be given by id (`valuetask-vs-task`), number (`6`) or title."
+    body += (
+        "\n\nName a topic by its number (`/study lesson 6`), words of its title "
+        "(`/study quiz valuetask vs task`) or its id. `/study topics` lists them all."
+    )
     title = f"StudyBot · {course_title}"
     if unknown:
         title = f"“{unknown}” is not a StudyBot command"

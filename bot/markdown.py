@@ -103,3 +103,18 @@ def _wrap(line: str, width: int) -> list[str]:
         line = line[cut:].lstrip(" ")
     parts.append(line)
     return parts
+
+
+CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+
+
+def plain_text(text: str) -> str:
+    """Inline Markdown as the plain text a reader should see where Markdown is not rendered.
+
+    Code spans lose their backticks, bold its asterisks, and links become `text (url)`.
+    """
+    text = CODE_SPAN.sub(lambda m: m.group(2).strip(), text)
+    text = STRONG.sub(lambda m: m.group(1), text)
+    return LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)

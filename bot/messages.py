@@ -25,6 +25,7 @@ class Kind(Enum):
     STREAK = "streak"
     STATS = "stats"
     LEADERBOARD = "leaderboard"
+    TOPICS = "topics"
     SCHEDULE = "schedule"
     HELP = "help"
     INFO = "info"
@@ -47,6 +48,7 @@ class Button:
     label: str
     action: str
     style: Style = Style.SECONDARY
+    row: int | None = None  # buttons with the same row go on one line; None: packed in order
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ class Choice:
 
 @dataclass(frozen=True)
 class Message:
-    """A message for a user or a channel: Markdown body, fields, buttons and a footer."""
+    """A message for a user or a channel: Markdown body, fields, buttons and a footer.
+
+    The title and the footer are plain text (several platforms show them without Markdown).
+    """
 
     kind: Kind
     title: str

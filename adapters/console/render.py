@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -14,6 +15,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from bot.markdown import plain_text
 from bot.messages import Button, Field, Kind, Message
 
 BORDERS = {
@@ -47,6 +49,21 @@ def enter_button(message: Message) -> Button | None:
     if not message.buttons or message.kind in (Kind.QUIZ, Kind.REVEAL):
         return None
     return message.buttons[0]
+
+
+LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+
+
+def markdown(text: str) -> Markdown:
+    """Markdown for the terminal, where a link shows its address (a terminal cannot follow a label)."""
+
+    def address(match: re.Match[str]) -> str:
+        label, url = match.group(1), match.group(2)
+        if " " not in label and urlsplit(url).netloc.removeprefix("www.") in label:
+            return f"<{url}>"  # the label is a short form of the address: show the address alone
+        return f"{label} (<{url}>)"
+
+    return _Markdown(LINK.sub(address, text))
 
 
 def button_hints(message: Message) -> str:
@@ -95,11 +112,11 @@ def renderable(message: Message) -> RenderableType:
     """A rich panel for one message."""
     parts: list[RenderableType] = []
     if message.body:
-        parts.append(_Markdown(message.body))
+        parts.append(markdown(message.body))
     if message.choices:
         table = Table.grid(padding=(0, 1))
         for choice in message.choices:
-            table.add_row(Text(f"{choice.letter}.", style="bold"), _Markdown(choice.text))
+            table.add_row(Text(f"{choice.letter}.", style="bold"), markdown(choice.text))
         parts.append(table)
     row: list[Field] = []
     for field in (*message.fields, None):
@@ -115,15 +132,15 @@ def renderable(message: Message) -> RenderableType:
             row = []
         if field is not None:
             parts.append(Text(visible(field.name), style="bold"))
-            parts.append(_Markdown(field.value))
+            parts.append(markdown(field.value))
     hints = button_hints(message)
     if hints:
         parts.append(Text(hints, style="dim italic"))
     return Panel(
         Group(*parts),
-        title=Text(visible(message.title), style="bold"),
+        title=Text(visible(plain_text(message.title)), style="bold"),
         title_align="left",
-        subtitle=Text(visible(message.footer)) if message.footer else None,
+        subtitle=Text(visible(plain_text(message.footer))) if message.footer else None,
         subtitle_align="right",
         border_style=BORDERS.get(message.kind, "white"),
     )

@@ -127,6 +127,11 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
         """Today's topic for this channel."""
         await run_subcommand(interaction, "today", [])
 
+    @app_commands.command(name="topics", description=describe("topics"))
+    async def topics(self, interaction: discord.Interaction[Any]) -> None:
+        """The syllabus with the learner's progress."""
+        await run_subcommand(interaction, "topics", [])
+
     @app_commands.command(name="streak", description=describe("streak"))
     async def streak(self, interaction: discord.Interaction[Any]) -> None:
         """The learner's streak."""

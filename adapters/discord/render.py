@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.markdown import split_markdown
-from bot.messages import Kind, Message, Style, Visibility
+from bot.markdown import plain_text, split_markdown
+from bot.messages import Button, Kind, Message, Style, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ COLOURS: dict[Kind, discord.Colour] = {
     Kind.STREAK: discord.Colour.orange(),
     Kind.STATS: discord.Colour.dark_teal(),
     Kind.LEADERBOARD: discord.Colour.yellow(),
+    Kind.TOPICS: discord.Colour.blurple(),
     Kind.SCHEDULE: discord.Colour.dark_blue(),
     Kind.HELP: discord.Colour.light_grey(),
     Kind.INFO: discord.Colour.light_grey(),
@@ -63,6 +64,7 @@ class ButtonSpec:
     label: str
     custom_id: str
     style: discord.ButtonStyle
+    row: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,8 @@ class Part:
         from adapters.discord.buttons import StudyButton
 
         view = discord.ui.View(timeout=None)
-        for index, spec in enumerate(self.buttons):
-            view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style,
-                                      row=index // BUTTONS_PER_ROW))
+        for spec in self.buttons:
+            view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style, row=spec.row))
         return view
 
     @property
@@ -101,11 +102,11 @@ class Rendered:
 def render(message: Message) -> Rendered:
     """Turn a core message into Discord messages that respect every embed and component limit."""
     colour = COLOURS.get(message.kind, discord.Colour.light_grey())
-    footer = truncate(message.footer, FOOTER_LIMIT)
+    footer = truncate(plain_text(message.footer), FOOTER_LIMIT)  # Discord shows footers as typed
     chunks = split_markdown(description_of(message), DESCRIPTION_LIMIT) or [""]
     embeds: list[discord.Embed] = []
     for index, chunk in enumerate(chunks):
-        title = truncate(message.title, TITLE_LIMIT) if index == 0 else None
+        title = truncate(plain_text(message.title), TITLE_LIMIT) if index == 0 else None
         embeds.append(discord.Embed(title=title, description=chunk or None, colour=colour))
     budget = MESSAGE_EMBED_CHARS - len(footer)
     for name, value, inline in field_rows(message):
@@ -142,17 +143,38 @@ def field_rows(message: Message) -> list[tuple[str, str, bool]]:
 
 
 def buttons_of(message: Message) -> tuple[ButtonSpec, ...]:
-    """The message's buttons, at most 25 (5 rows of 5), labels within 80 characters."""
-    specs = []
+    """The message's buttons on at most 5 rows of 5, labels within 80 characters.
+
+    Buttons keep the rows the core asked for (a row longer than 5 wraps); when that needs more
+    than 5 rows, or no rows were asked for, they are packed 5 to a row in order.
+    """
+    kept = []
     for button in message.buttons:
         if len(button.action) > CUSTOM_ID_LIMIT:
             log.warning("dropping a button whose id is longer than %d characters", CUSTOM_ID_LIMIT)
             continue
-        label = truncate(button.label, LABEL_LIMIT) or "…"
-        specs.append(ButtonSpec(label, button.action, BUTTON_STYLES[button.style]))
-    if len(specs) > BUTTONS_PER_ROW * ROWS:
-        log.warning("a message had %d buttons; Discord shows at most %d", len(specs), BUTTONS_PER_ROW * ROWS)
-    return tuple(specs[: BUTTONS_PER_ROW * ROWS])
+        kept.append(button)
+    rows = button_rows(kept)
+    if len(rows) > ROWS:
+        rows = [kept[i:i + BUTTONS_PER_ROW] for i in range(0, len(kept), BUTTONS_PER_ROW)]
+    if len(rows) > ROWS:
+        log.warning("a message had %d buttons; Discord shows at most %d", len(kept), BUTTONS_PER_ROW * ROWS)
+    return tuple(
+        ButtonSpec(truncate(button.label, LABEL_LIMIT) or "…", button.action, BUTTON_STYLES[button.style], index)
+        for index, row in enumerate(rows[:ROWS])
+        for button in row
+    )
+
+
+def button_rows(buttons: list[Button]) -> list[list[Button]]:
+    """Buttons grouped by the row the core gave them (in order of first use), 5 at most a row."""
+    groups: dict[int | None, list[Button]] = {}
+    for button in buttons:
+        groups.setdefault(button.row, []).append(button)
+    if list(groups) == [None]:
+        groups = {0: buttons}
+    return [group[i:i + BUTTONS_PER_ROW] for group in groups.values()
+            for i in range(0, len(group), BUTTONS_PER_ROW)]
 
 
 def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...]) -> tuple[Part, ...]:

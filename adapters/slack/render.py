@@ -25,6 +25,7 @@ from slack_sdk.models.views import View
 
 from adapters.slack import limits
 from adapters.slack.mrkdwn import inline, split_mrkdwn, to_mrkdwn
+from bot.markdown import plain_text
 from bot.messages import Button, Field, Kind, Message, Style
 
 Renderer = Callable[[Message], list[Block]]
@@ -43,7 +44,8 @@ def header(title: str) -> list[Block]:
     """A header block (plain text, at most 150 characters)."""
     if not title.strip():
         return []
-    return [HeaderBlock(text=PlainTextObject(text=limits.clip(title, limits.HEADER_TEXT), emoji=True))]
+    text = limits.clip(plain_text(title), limits.HEADER_TEXT)  # a header shows no mrkdwn
+    return [HeaderBlock(text=PlainTextObject(text=text, emoji=True))]
 
 
 def sections(markdown: str) -> list[Block]:
@@ -78,20 +80,23 @@ def fields(items: Iterable[Field]) -> list[Block]:
 
 
 def buttons(items: Iterable[Button]) -> list[Block]:
-    """Buttons in actions blocks; the core's action id travels in `value` (and `action_id`)."""
-    elements: list[ButtonElement] = []
+    """Buttons in actions blocks, one block per row the core asked for (else one for all).
+
+    The core's action id travels in `value` (and `action_id`).
+    """
+    rows: dict[int | None, list[ButtonElement]] = {}
     seen: set[str] = set()
     for i, item in enumerate(items):
         action_id = item.action if item.action not in seen else f"{item.action}~{i}"
         seen.add(action_id)
-        elements.append(ButtonElement(
+        rows.setdefault(item.row, []).append(ButtonElement(
             text=PlainTextObject(text=limits.clip(item.label, limits.BUTTON_TEXT), emoji=True),
             action_id=action_id[: limits.ACTION_ID],
             value=item.action,
             style=BUTTON_STYLES[item.style],
         ))
     step = limits.BUTTONS_PER_ACTIONS
-    return [ActionsBlock(elements=elements[i:i + step]) for i in range(0, len(elements), step)]
+    return [ActionsBlock(elements=row[i:i + step]) for row in rows.values() for i in range(0, len(row), step)]
 
 
 def footer(text: str) -> list[Block]:
@@ -166,6 +171,11 @@ def render_leaderboard(message: Message) -> list[Block]:
     return _standard(message)
 
 
+def render_topics(message: Message) -> list[Block]:
+    """The syllabus or one section: topics with progress, then buttons to open them."""
+    return _standard(message)
+
+
 def render_schedule(message: Message) -> list[Block]:
     """The daily drop schedule or a setup confirmation."""
     return _standard(message)
@@ -198,6 +208,7 @@ RENDERERS: dict[Kind, Renderer] = {
     Kind.STREAK: render_streak,
     Kind.STATS: render_stats,
     Kind.LEADERBOARD: render_leaderboard,
+    Kind.TOPICS: render_topics,
     Kind.SCHEDULE: render_schedule,
     Kind.HELP: render_help,
     Kind.INFO: render_info,

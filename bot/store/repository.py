@@ -410,6 +410,31 @@ class Repository:
         )
         return [TopicTally(t, int(n), int(c or 0)) for t, n, c in rows]
 
+    async def questions_answered_right(self, user_id: int) -> set[str]:
+        """Quiz questions the user has answered right at least once."""
+        rows = await self.session.scalars(
+            select(Answer.question_id)
+            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.correct)
+            .distinct()
+        )
+        return set(rows.all())
+
+    async def last_quiz_results(self, user_id: int, question_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether the user's latest answer to each of these quiz questions was right."""
+        latest = (
+            select(Answer.question_id, func.max(Answer.answered_at).label("at"))
+            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.question_id.in_(question_ids))
+            .group_by(Answer.question_id)
+            .subquery()
+        )
+        rows = await self._execute(
+            select(Answer.question_id, Answer.correct, Answer.id)
+            .join(latest, and_(Answer.question_id == latest.c.question_id, Answer.answered_at == latest.c.at))
+            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .order_by(Answer.id)
+        )
+        return {question_id: bool(correct) for question_id, correct, _id in rows}
+
     async def practised_topics(self, user_id: int) -> set[str]:
         """Topics in which the user answered anything (quiz or interview)."""
         rows = await self.session.scalars(

@@ -49,9 +49,60 @@ def refuse() -> Message:
 
 
 SETUP_USAGE = (
-    "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]`\n"
-    "For example `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
+    "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]`\n\n"
+    "For example: `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
 )
+TIMEZONE_HINT = "Use an IANA name such as `Europe/London` or `America/New_York`."
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """A setup command's arguments once every one of them has been checked."""
+
+    channel: ChannelRef
+    at: dt.time
+    timezone: str
+    weekdays: tuple[str, ...] | None  # None: keep the channel's (every day for a new one)
+    weekly: bool | None  # None: keep the channel's
+
+
+def parse_setup(args: list[str]) -> SetupRequest | Message:
+    """The setup arguments, or one error that names every problem in them."""
+    if len(args) < 3:
+        return error("setup needs a channel, a time and a timezone", SETUP_USAGE)
+    problems: list[tuple[str, str]] = []
+    ref = parse_channel(args[0])
+    if ref is None:
+        problems.append((f"“{args[0]}” is not a channel", "Name it as #channel."))
+    at = dt.time(0, 0)
+    try:
+        at = parse_time(args[1])
+    except ValueError as exc:
+        problems.append(("That time doesn't work", f"{exc}."))
+    tz = args[2]
+    if not is_timezone(tz):
+        problems.append((f"“{tz}” is not a timezone", TIMEZONE_HINT))
+    rest = args[3:]
+    weekly: bool | None = None
+    if len(rest) >= 2 and rest[-2].lower() == WEEKLY_BOARD:
+        if rest[-1].lower() in ("on", "off"):
+            weekly = rest[-1].lower() == "on"
+        else:
+            problems.append(("weekly-board needs on or off", f"“{rest[-1]}” is neither."))
+        rest = rest[:-2]
+    days: tuple[str, ...] | None = None
+    if rest:
+        try:
+            days = parse_weekdays(" ".join(rest))
+        except ValueError as exc:
+            problems.append(("Those weekdays don't work", f"{exc}."))
+    if len(problems) == 1:
+        title, detail = problems[0]
+        return error(title, f"{detail}\n\n{SETUP_USAGE}")
+    if problems or ref is None:  # a channel that is not one is always among the problems
+        listing = "\n".join(f"- {title}: {detail}" for title, detail in problems)
+        return error(f"That setup has {len(problems)} problems", f"{listing}\n\n{SETUP_USAGE}")
+    return SetupRequest(ref, at, tz, days, weekly)
 
 
 def next_drop_text(channel: Channel, now: dt.datetime) -> str:
@@ -67,43 +118,31 @@ def next_drop_text(channel: Channel, now: dt.datetime) -> str:
 
 
 async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
-    """Configure a channel's daily drop: time, timezone, weekdays and the weekly board."""
+    """Configure a channel's daily drop: time, timezone, weekdays and the weekly board.
+
+    Weekdays and the weekly board are kept from an earlier setup unless given again, and the
+    reply says what changed.
+    """
     if not actor.is_admin:
         return refuse()
-    if len(args) < 3:
-        return error("setup needs a channel, a time and a timezone", SETUP_USAGE)
-    ref = parse_channel(args[0])
-    if ref is None:
-        return error(f"“{args[0]}” is not a channel", SETUP_USAGE)
-    try:
-        at = parse_time(args[1])
-    except ValueError as exc:
-        return error("That time doesn't work", f"{exc}.\n{SETUP_USAGE}")
-    tz = args[2]
-    if not is_timezone(tz):
-        return error(
-            f"“{tz}” is not a timezone",
-            "Use an IANA name such as `Europe/London` or `America/New_York`.",
-        )
-    rest = args[3:]
-    weekly: bool | None = None
-    if len(rest) >= 2 and rest[-2].lower() == WEEKLY_BOARD:
-        if rest[-1].lower() not in ("on", "off"):
-            return error("weekly-board takes `on` or `off`", SETUP_USAGE)
-        weekly = rest[-1].lower() == "on"
-        rest = rest[:-2]
-    try:
-        days = parse_weekdays(" ".join(rest)) if rest else parse_weekdays("daily")
-    except ValueError as exc:
-        return error("Those weekdays don't work", f"{exc}.\n{SETUP_USAGE}")
+    request = parse_setup(args)
+    if isinstance(request, Message):
+        return request
+    ref, at, tz = request.channel, request.at, request.timezone
     identity = await core.identify(actor)
     async with core.unit_of_work() as repo:
         name = ref.name or (actor.channel_name if ref.id == actor.channel_id else "")
         channel = await repo.ensure_channel(identity.workspace_pk, ref.id, name)
+        existing = channel.drop_time is not None
+        before = _settings(channel)
+        days = request.weekdays or (
+            tuple(channel.weekdays.split(",")) if existing else parse_weekdays("daily")
+        )
         channel.drop_time, channel.timezone, channel.weekdays = f"{at:%H:%M}", tz, ",".join(days)
         channel.paused, channel.last_error, channel.updated_at = False, None, core.clock()
-        if weekly is not None:
-            channel.weekly_board = weekly
+        if request.weekly is not None:
+            channel.weekly_board = request.weekly
+        after = _settings(channel)
         ws = await repo.workspace_by_id(identity.workspace_pk)
         if ws is not None and ws.timezone is None:
             ws.timezone = tz  # the first schedule's timezone becomes the workspace's day
@@ -112,50 +151,99 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
     _notify(core, channel_pk)
-    label = channel_label(actor, ref.id, ref.name)
+    label = channel_label(actor, ref.id, name)
+    body = f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}."
+    if existing:
+        body += "\n\n" + _changes(before, after)
+    elif request.weekdays is None:
+        body += " Add weekdays such as `mon-fri` to drop on fewer days."
+    kept = " (kept)" if existing else ""
     return Message(
         kind=Kind.SCHEDULE,
         title="Daily drop set up ✅",
-        body=f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}.",
-        fields=(Field("Next drop", when), Field("Weekly board", "on" if weekly_on else "off")),
+        body=body,
+        fields=(
+            Field("Next drop", when),
+            Field("Weekdays", describe_weekdays(days) + (kept if request.weekdays is None else "")),
+            Field("Weekly board", ("on" if weekly_on else "off") + (kept if request.weekly is None else "")),
+        ),
     )
+
+
+def _settings(channel: Channel) -> dict[str, str]:
+    return {
+        "time": channel.drop_time or "",
+        "timezone": channel.timezone or "",
+        "weekdays": describe_weekdays(tuple(channel.weekdays.split(","))),
+        "weekly board": "on" if channel.weekly_board else "off",
+        "state": "paused" if channel.paused else "running",
+    }
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> str:
+    """`Changed: time 09:00 → 10:00.` or `Nothing changed: ...`."""
+    changed = [
+        f"{key} {before[key]} → {after[key]}"
+        for key in before
+        if before[key] != after[key] and key != "state"
+    ]
+    if before["state"] == "paused":
+        changed.append("drops resumed (they were paused)")
+    if not changed:
+        return "Nothing changed: this was already the schedule."
+    return "Changed: " + "; ".join(changed) + "."
 
 
 async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) -> Message:
     """Pause or resume a channel's drops (the given channel, else this one, else the only one)."""
     if not actor.is_admin:
         return refuse()
-    identity = await core.identify(actor)
     verb = "pause" if paused else "resume"
+    ref = parse_channel(args[0]) if args else None
+    if args and ref is None:
+        return error(f"“{args[0]}” is not a channel", f"Name it as #channel: `/study {verb} #general`.")
+    identity = await core.identify(actor)
     async with core.unit_of_work() as repo:
         channels = list(await repo.scheduled_channels(identity.workspace_pk))
-        target: Channel | None = None
-        if args:
-            ref = parse_channel(args[0])
-            target = next((c for c in channels if ref and c.external_id == ref.id), None)
+        if ref is not None:
+            target = next((c for c in channels if _is(c, ref)), None)
         else:
             target = next((c for c in channels if c.external_id == actor.channel_id), None)
             if target is None and len(channels) == 1:
                 target = channels[0]
+        if not channels:
+            return info("No daily drop is set up yet", "Set one up with `/study setup`.")
         if target is None:
-            if not channels:
-                return info("No daily drop is set up yet", "Set one up with `/study setup`.")
+            known = ", ".join(channel_label(actor, c.external_id, c.name) for c in channels)
+            if ref is not None:
+                return error(
+                    "That channel has no daily drop",
+                    f"{channel_label(actor, ref.id, ref.name)} is not set up for daily drops. "
+                    f"Channels with one: {known}.",
+                )
             return error(
                 f"Which channel should I {verb}?",
-                f"Run `/study {verb}` in the channel, or name it: `/study {verb} #channel`.",
+                f"Run `/study {verb}` in the channel, or name it: `/study {verb} #channel`. "
+                f"Channels with a daily drop: {known}.",
             )
+        already = target.paused == paused
         target.paused, target.updated_at = paused, core.clock()
-        channel_pk, name, when = (
+        channel_pk, label, when = (
             target.id,
-            target.name or target.external_id,
+            channel_label(actor, target.external_id, target.name),
             next_drop_text(target, core.clock()),
         )
     _notify(core, channel_pk)
     if paused:
-        return info(
-            f"Daily drops paused in {name} ⏸️", "Nothing will be posted until `/study resume`."
-        )
-    return info(f"Daily drops resumed in {name} ▶️", f"Next drop: {when}.")
+        state = "were already paused" if already else "are paused"
+        return info("Daily drops paused ⏸️", f"Drops in {label} {state}: nothing will be posted until `/study resume`.")
+    state = "were already running" if already else "are running again"
+    return info("Daily drops resumed ▶️", f"Drops in {label} {state}. Next drop: {when}.")
+
+
+def _is(channel: Channel, ref: ChannelRef) -> bool:
+    """Whether a channel named in a command (by id, or by `#name` in the console) is this one."""
+    return channel.external_id == ref.id or bool(ref.name and channel.name == ref.name)
 
 
 async def schedule(core: Core, actor: Actor) -> Message:

@@ -67,7 +67,7 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message()
+            return found.message(actions.interview)
         candidates = [q.id for q in found.interview]
         if not candidates:
             return info(f"No interview questions for “{found.title}” yet")

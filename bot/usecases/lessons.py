@@ -6,7 +6,7 @@ from bot import actions
 from bot.content.models import Course, Topic
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
 from bot.usecases.context import Actor, Core
-from bot.usecases.format import topic_footer
+from bot.usecases.format import reference_links, topic_footer
 from bot.usecases.topics import TopicNotFound, find_topic
 
 
@@ -20,9 +20,11 @@ def lesson_message(
     )
     if heading:
         body = f"{heading}\n\n{body}"
-    fields: tuple[Field, ...] = ()
+    fields: list[Field] = []
     if topic.key_points:
-        fields = (Field("Key points", "\n".join(f"- {p}" for p in topic.key_points), inline=False),)
+        fields.append(Field("Key points", "\n".join(f"- {p}" for p in topic.key_points), inline=False))
+    if topic.references:
+        fields.append(Field("Read more", reference_links(topic.references), inline=False))
     buttons: list[Button] = []
     if topic.quiz:
         buttons.append(Button("Quiz me on this", actions.quiz_topic(topic.id), Style.PRIMARY))
@@ -32,7 +34,7 @@ def lesson_message(
         kind=Kind.LESSON,
         title=topic.title,
         body=body,
-        fields=fields,
+        fields=tuple(fields),
         buttons=tuple(buttons),
         footer=topic_footer(course, topic),
         visibility=visibility,

@@ -60,14 +60,16 @@ async def stats(core: Core, actor: Actor) -> Message:
         answered = sum(by_topic[t].answers for t in section.topic_ids if t in by_topic)
         right = sum(by_topic[t].correct for t in section.topic_ids if t in by_topic)
         if answered:
-            lines.append(f"- {section.title}: {percent(right, answered)} ({right}/{answered})")
+            lines.append(f"- {section.title}: {percent(right, answered)} ({right}/{answered} right)")
     total = sum(t.answers for t in tallies)
     right_total = sum(t.correct for t in tallies)
     seen = len(practised & set(course.topic_by_id))
     return Message(
         kind=Kind.STATS,
         title="Your stats",
-        body="\n".join(lines) if lines else "No answers yet. Start with `/study quiz`!",
+        body="**Quiz answers right, by section**\n" + "\n".join(lines)
+        if lines
+        else "No answers yet. Start with `/study quiz`!",
         fields=(
             Field("Streak", f"{plural(current_as_of(state, today), 'day')} (best {state.best})"),
             Field("Points", str(row.points)),
@@ -115,18 +117,22 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         )
     lines = []
     for rank, row in enumerate(rows, 1):
-        you = " ← you" if row.user_id == identity.user_pk else ""
-        lines.append(board_line(rank, row.name, row.points, row.correct) + you)
-    body = (
-        "\n".join(lines)
-        if lines
-        else "Nobody has scored yet in this period. Be the first: `/study quiz`!"
-    )
-    others = [p for p in Period if p is not period]
+        you = row.user_id == identity.user_pk
+        lines.append("- " + board_line(rank, row.name, row.points, row.correct) + (" ← you" if you else ""))
+    others = ", ".join(f"`/study leaderboard {p.value}`" for p in Period if p is not period)
+    body = "\n".join(lines) if lines else "Nobody has scored yet in this period. Be the first: `/study quiz`!"
     return Message(
         kind=Kind.LEADERBOARD,
         title=f"🏆 Leaderboard · {period.label}",
-        body=body,
-        footer=f"Weeks start on Monday ({tz}). Also: "
-        + ", ".join(f"`/study leaderboard {p.value}`" for p in others),
+        body=f"{body}\n\nOther boards: {others}.",
+        footer=board_footer(period, tz),
     )
+
+
+def board_footer(period: Period, tz: str) -> str:
+    """How the period is counted, in plain text (footers show no Markdown); none for all time."""
+    return {
+        Period.WEEK: f"Weeks start on Monday, {tz} time",
+        Period.MONTH: f"Months follow the calendar in {tz}",
+        Period.ALL: "",
+    }[period]

@@ -7,13 +7,12 @@ import datetime as dt
 from bot import actions
 from bot.content.models import Course, QuizQuestion
 from bot.domain import srs
-from bot.domain.periods import zone
 from bot.domain.points import quiz_points
 from bot.domain.selection import pick_next
 from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, error, info
 from bot.store.repository import StatsRow
 from bot.usecases.context import Actor, Core
-from bot.usecases.format import difficulty_label, plural, topic_footer
+from bot.usecases.format import difficulty_label, local_time, plural, topic_footer
 from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
 
@@ -44,7 +43,7 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message()
+            return found.message(actions.quiz_topic)
         if not found.quiz:
             return info(
                 f"No quiz for “{found.title}” yet", "Its questions are still being written."
@@ -56,21 +55,35 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
         dues = await repo.review_dues(identity.user_pk)
     pick = pick_next(candidates, dues, core.clock())
     if pick.question_id is None:
-        return _caught_up(pick.next_due, identity.timezone, query)
+        async with core.unit_of_work() as repo:
+            results = await repo.last_quiz_results(identity.user_pk, candidates)
+        right = sum(results.values())
+        return caught_up(
+            right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query)
+        )
     return question_message(
         course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped
     )
 
 
-def _caught_up(next_due: dt.datetime | None, tz: str, query: str | None) -> Message:
+def caught_up(
+    right: int, wrong: int, next_due: dt.datetime | None, now: dt.datetime, tz: str, scoped: bool
+) -> Message:
+    """Nothing is due: how the latest answers went, and when the next review falls due."""
+    scope = " in this topic" if scoped else ""
+    if not wrong:
+        how = f"You have answered every question{scope} recently and got them all right."
+    else:
+        how = (
+            f"You have answered every question{scope} recently: {right} right and {wrong} wrong "
+            "on your last try. The ones you missed come back first."
+        )
     when = ""
     if next_due is not None:
-        when = f" The next review is due {next_due.astimezone(zone(tz)):%a %d %b at %H:%M}."
-    scope = " in this topic" if query else ""
+        when = f" The next review is due {local_time(next_due, tz, now)}."
     return info(
         "You're all caught up!",
-        f"You have answered every question{scope} recently and got them right.{when}\n"
-        "Try `/study interview` or another topic in the meantime.",
+        f"{how}{when}\n\nTry `/study interview` or another topic in the meantime.",
         buttons=(Button("Interview question", actions.interview()),),
     )
 

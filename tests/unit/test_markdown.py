@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.content.models import Course
-from bot.markdown import split_markdown
+from bot.markdown import plain_text, split_markdown
 
 
 def test_short_text_is_one_chunk() -> None:
@@ -44,3 +44,10 @@ def test_every_lesson_splits_within_the_limit_losing_nothing(course: Course, lim
         assert all(len(c) <= limit for c in chunks), topic.id
         words = [w for c in chunks for w in c.split() if not w.startswith("```")]
         assert words == [w for w in topic.lesson.split() if not w.startswith("```")]
+
+
+def test_plain_text_drops_inline_marks() -> None:
+    """Code spans and bold lose their marks; links show their address."""
+    assert plain_text("Run `/study quiz` **now**, see [docs](https://x.y/z)") == (
+        "Run /study quiz now, see docs (https://x.y/z)"
+    )

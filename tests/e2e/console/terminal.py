@@ -70,15 +70,20 @@ class TerminalConsole:
 
     def expect(self, wanted: str, timeout: float = 30.0) -> str:
         """Wait until `wanted` appears after what earlier calls consumed; returns the text up to it."""
+        return self.expect_first(wanted, timeout=timeout)[1]
+
+    def expect_first(self, *wanted: str, timeout: float = 30.0) -> tuple[str, str]:
+        """Wait until one of `wanted` appears; (the one that came first, the text up to it)."""
         deadline = time.monotonic() + timeout
         while True:
             text = self.text
-            found = text.find(wanted, self._seen)
-            if found >= 0:
-                before, self._seen = text[self._seen : found], found + len(wanted)
-                return before
+            hits = [(found, w) for w in wanted if (found := text.find(w, self._seen)) >= 0]
+            if hits:
+                found, which = min(hits)
+                before, self._seen = text[self._seen : found], found + len(which)
+                return which, before
             if not self._read_some(deadline):
-                raise AssertionError(f"{wanted!r} did not appear; the terminal shows:\n{text[-3000:]}")
+                raise AssertionError(f"none of {wanted!r} appeared; the terminal shows:\n{text[-3000:]}")
 
     def wait_exit(self, timeout: float = 10.0) -> int:
         """The exit code, once the program has ended (reading what it prints meanwhile)."""

@@ -162,3 +162,23 @@ def test_piped_long_lesson_is_printed_whole_with_code_unwrapped(tmp_path: Path) 
     assert "int local = count * 2;" in result.stdout
     assert "│  a register)" not in result.stdout
     assert "[1] Quiz me" in result.stdout
+
+
+def test_topics_lesson_lookup_references_and_board_footer(tmp_path: Path) -> None:
+    """`topics` lists the syllabus; `lesson span` opens Span<T> with its links; the month board talks of months."""
+    result = studybot(
+        ["console", "--user", "ada"],
+        tmp_path,
+        "/study topics\n/study lesson span\n/study leaderboard month\n",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "1. The CLR Deep Dive" in out
+    assert "30. Case Study: Solving Memory Leaks" in out
+    assert "Memory Management & Performance (0/4 practised)" in out
+    assert "Read more" in out
+    assert "https://learn.microsoft.com/en-us/dotnet/standard/memory-and-spans/" in out
+    board = out.split("Leaderboard · this month")[1]
+    assert "Months follow the calendar in" in board
+    assert "Weeks start on Monday" not in board
+    assert "`" not in board

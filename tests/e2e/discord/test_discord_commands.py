@@ -17,11 +17,13 @@ from discord_standin import (
 )
 from sqlalchemy import select
 
+from adapters.discord.render import render
 from bot.app import StudyBot
 from bot.bootstrap import Runtime
 from bot.messages import Message
 from bot.store.models import Answer, Channel
 from bot.usecases.context import Actor, Core
+from bot.usecases.lessons import lesson_message
 
 
 async def channels(core: Core) -> list[Channel]:
@@ -148,7 +150,8 @@ async def test_unknown_topic_gets_a_friendly_error(standin: StandIn, client: Any
 async def test_long_lesson_is_split_over_embeds(standin: StandIn, client: Any, course: Any) -> None:
     """The longest lesson arrives as several embeds, each within 4,096 and 6,000 in all."""
     longest = max(course.topics, key=lambda t: len(t.lesson))
-    replies = await standin.answer(await standin.command(MEMBER, "lesson", {"topic": longest.id}))
+    parts = len(render(lesson_message(course, longest)).parts)  # with its references, maybe two messages
+    replies = await standin.answer(await standin.command(MEMBER, "lesson", {"topic": longest.id}), count=parts)
     embeds = [e for r in replies for e in r.embeds]
     assert len(embeds) >= 2
     assert all(len(e.get("description", "")) <= 4096 for e in embeds)

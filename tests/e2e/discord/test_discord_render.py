@@ -17,6 +17,7 @@ from bot.usecases.admin import refuse
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
 from bot.usecases.quiz import feedback_message, question_message
+from bot.usecases.syllabus import TopicProgress, section_message, syllabus_message
 
 
 def longest_lesson(course: Course) -> Message:
@@ -44,6 +45,10 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     yield "refuse", refuse()
     yield "unexpected", UNEXPECTED
     yield "database-down", DATABASE_DOWN
+    progress = {t.id: TopicProgress(True, 3, len(t.quiz)) for t in course.topics}
+    yield "topics", syllabus_message(course, progress)
+    biggest = max(course.sections, key=lambda s: len(s.topic_ids))
+    yield "section", section_message(course, biggest, progress)
 
 
 def monster() -> Message:
@@ -75,7 +80,7 @@ def assert_within_limits(rendered: r.Rendered) -> None:
 
 
 @pytest.mark.parametrize("name", ["lesson", "drop", "quiz", "feedback", "interview", "reveal", "help", "refuse",
-                                  "unexpected", "database-down"])
+                                  "unexpected", "database-down", "topics", "section"])
 async def test_core_message_fits_discord(course: Course, name: str) -> None:
     """Each kind of core message renders within every embed and component limit."""
     message = dict(core_messages(course))[name]
@@ -107,9 +112,9 @@ def test_longest_lesson_loses_no_text(course: Course) -> None:
 
 
 def test_long_lesson_needs_two_embeds(course: Course) -> None:
-    """The longest lesson is over 4,096 characters, so it is split (and still one Discord message)."""
+    """The longest lesson is over 4,096 characters, so it is split over embeds (in one message or two)."""
     rendered = r.render(longest_lesson(course))
-    assert len(rendered.parts[0].embeds) >= 2
+    assert len([e for part in rendered.parts for e in part.embeds]) >= 2
     assert rendered.parts[0].embeds[0].title == longest_lesson(course).title
 
 
@@ -136,3 +141,27 @@ def test_visibility_maps_to_ephemeral(course: Course) -> None:
     assert r.render(longest_lesson(course)).ephemeral
     topic = course.topics[0]
     assert not r.render(lesson_message(course, topic, visibility=Visibility.PUBLIC)).ephemeral
+
+
+def test_footer_and_title_show_no_markdown() -> None:
+    """Discord shows embed footers as typed: code spans and bold lose their marks there and in the title."""
+    message = Message(kind=Kind.INFO, title="Use `on` or **off**", footer="See `/study leaderboard all`")
+    embed = r.render(message).parts[0].embeds[0]
+    assert embed.footer.text == "See /study leaderboard all"
+    assert embed.title == "Use on or off"
+
+
+def test_buttons_keep_the_rows_the_core_asks_for() -> None:
+    """Buttons with rows go on those rows; a row of seven wraps onto the next."""
+    buttons = (Button("a", "sb1:l:a", row=0), *(Button(f"b{i}", f"sb1:l:b{i}", row=1) for i in range(7)))
+    view = r.render(Message(kind=Kind.TOPICS, title="t", buttons=buttons)).parts[-1].make_view()
+    assert view is not None
+    rows = [[c["label"] for c in row["components"]] for row in view.to_components()]
+    assert rows == [["a"], ["b0", "b1", "b2", "b3", "b4"], ["b5", "b6"]]
+
+
+def test_more_rows_than_discord_allows_are_packed_five_a_row() -> None:
+    """Eight one-button rows cannot be shown, so the buttons are packed five to a row instead."""
+    buttons = tuple(Button(f"b{i}", f"sb1:l:b{i}", row=i) for i in range(8))
+    specs = r.render(Message(kind=Kind.TOPICS, title="t", buttons=buttons)).parts[-1].buttons
+    assert [s.row for s in specs] == [0, 0, 0, 0, 0, 1, 1, 1]

@@ -52,7 +52,8 @@ def test_longest_lesson_is_split_into_sections_without_losing_text(course: Cours
     assert len(texts) >= 2
     assert all(len(t) <= limits.SECTION_TEXT for t in texts)
     last_words = topic.lesson.strip().split()[-1].strip("*`.")
-    assert last_words in texts[-2]
+    lesson_texts = [t for t in texts if not t.startswith(("*Key points*", "*Read more*"))]
+    assert last_words in lesson_texts[-1]
     assert all(t.count("```") % 2 == 0 for t in texts)
 
 
@@ -135,3 +136,18 @@ def test_every_lesson_of_the_course_renders_within_limits(course: Course) -> Non
     """Every lesson of the course, as a daily drop, passes the Block Kit checks."""
     for topic in course.topics:
         assert render.payload(lesson_message(course, topic)).blocks
+
+
+def test_button_rows_become_one_actions_block_each() -> None:
+    """Buttons the core put on rows 0 and 1 become two actions blocks, in that order."""
+    buttons = (Button("Lesson 1", "sb1:l:a", row=0), Button("Quiz 1", "sb1:q:a", row=0),
+               Button("All topics", "sb1:s", row=1))
+    blocks = render.render(Message(kind=Kind.TOPICS, title="Section", body="x", buttons=buttons))
+    rows = [[e.value for e in b.elements] for b in blocks if isinstance(b, ActionsBlock)]
+    assert rows == [["sb1:l:a", "sb1:q:a"], ["sb1:s"]]
+
+
+def test_header_shows_no_markdown() -> None:
+    """A header is plain text on Slack, so a title's code span loses its backticks."""
+    blocks = render.render(Message(kind=Kind.LESSON, title="Use `Span<T>`", body="x"))
+    assert blocks[0].to_dict()["text"]["text"] == "Use Span<T>"

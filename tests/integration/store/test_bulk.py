@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot import actions
-from bot.app import DATABASE_DOWN, StudyBot
+from bot.app import CLICK_NOT_RECORDED, StudyBot
 from bot.content.models import Course
 from bot.store.bulk import PgAnswerStore, pg_answer_store
 from bot.store.db import create_engine, session_factory
@@ -83,7 +83,7 @@ async def test_a_batch_whose_connection_is_cut_says_so_and_the_next_answer_count
         click = asyncio.ensure_future(bot.click(actor, actions.answer(q.id, "i1", q.answer), "d1"))
         pid = await _backend_waiting_for_a_lock(other)
         await holder.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        assert await click == DATABASE_DOWN
+        assert await click == CLICK_NOT_RECORDED
     finally:
         await holder.close()
         await other.dispose()
@@ -106,7 +106,7 @@ async def test_a_lock_held_past_the_lock_timeout_fails_the_batch_and_keeps_the_c
     q = course.topics[0].quiz[0]
     other, holder = await _locked_learner(pg_url, identity.user_pk)
     try:
-        assert await bot.click(actor, actions.answer(q.id, "i1", q.answer), "d1") == DATABASE_DOWN
+        assert await bot.click(actor, actions.answer(q.id, "i1", q.answer), "d1") == CLICK_NOT_RECORDED
     finally:
         await holder.close()
         await other.dispose()

@@ -100,3 +100,59 @@ async def test_schedule_change_notifies_the_scheduler(core: Core) -> None:
 async def test_schedule_refused_for_non_admin(studybot: StudyBot) -> None:
     """The schedule is for admins only."""
     assert (await studybot.dispatch(make_actor(), "/study schedule")).title == "Only admins can do that"
+
+
+async def test_setup_reports_every_problem_at_once(studybot: StudyBot, core: Core) -> None:
+    """A bad time and a bad timezone are both named in one reply."""
+    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 9.30 Mars/Base")
+    assert message.title == "That setup has 2 problems"
+    assert "- That time doesn't work: '9.30' is not a time" in message.body
+    assert "- “Mars/Base” is not a timezone:" in message.body
+    assert await channels(core) == []
+
+
+async def test_usage_stands_on_its_own_and_ends_with_a_period(studybot: StudyBot) -> None:
+    """The usage line is its own paragraph and the example ends the sentence."""
+    body = (await studybot.dispatch(ADMIN, "/study setup <#C1> 9.30 UTC")).body
+    detail, usage, example = body.split("\n\n")
+    assert detail.endswith(".")
+    assert usage.startswith("Usage: `/study setup")
+    assert example == "For example: `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
+
+
+async def test_rerunning_setup_without_weekdays_keeps_them_and_says_so(studybot: StudyBot, core: Core) -> None:
+    """Weekdays, like the weekly board, are kept when not given again; the reply says what changed."""
+    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC mon-fri weekly-board on")
+    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 09:00 UTC")
+    [channel] = await channels(core)
+    assert (channel.weekdays, channel.weekly_board, channel.drop_time) == ("mon,tue,wed,thu,fri", True, "09:00")
+    fields = {f.name: f.value for f in message.fields}
+    assert fields["Weekdays"] == "Monday to Friday (kept)"
+    assert fields["Weekly board"] == "on (kept)"
+    assert "Changed: time 08:00 → 09:00." in message.body
+
+
+async def test_rerunning_the_same_setup_says_nothing_changed(studybot: StudyBot) -> None:
+    """The same setup twice: the second reply says nothing changed."""
+    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    assert "Nothing changed: this was already the schedule." in message.body
+
+
+async def test_pausing_a_channel_without_a_drop_names_it(studybot: StudyBot) -> None:
+    """`/study pause #nonexistent` says that channel has no daily drop, naming it and the ones that do."""
+    await studybot.dispatch(ADMIN, "/study setup #team 08:00 UTC")
+    message = await studybot.dispatch(ADMIN, "/study pause #nonexistent")
+    assert message.kind is Kind.ERROR
+    assert message.title == "That channel has no daily drop"
+    assert message.body == "#nonexistent is not set up for daily drops. Channels with one: #team."
+
+
+async def test_pause_and_resume_name_the_channel_with_a_hash(studybot: StudyBot) -> None:
+    """Pausing and resuming show the channel as #team, and the console can name it by #name."""
+    await studybot.dispatch(ADMIN, "/study setup #team 08:00 UTC")
+    paused = await studybot.dispatch(ADMIN, "/study pause #team")
+    assert paused.title == "Daily drops paused ⏸️"
+    assert paused.body.startswith("Drops in #team are paused")
+    resumed = await studybot.dispatch(ADMIN, "/study resume #team")
+    assert resumed.body.startswith("Drops in #team are running again. Next drop: ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot import actions
 from bot.app import StudyBot
 from bot.content.models import Course
 from bot.messages import Kind
@@ -61,4 +62,17 @@ async def test_database_gone_gives_a_friendly_message(course: Course) -> None:
     message = await bot.dispatch(make_actor(), "/study quiz")
     await engine.dispose()
     assert message.title == "StudyBot can't reach its database right now"
-    assert "Nothing you did was lost" in message.body
+    assert message.body == "Please try again in a minute."
+
+
+async def test_database_gone_during_a_click_says_it_was_not_recorded(course: Course) -> None:
+    """A click that could not reach the database is reported as not recorded, to be pressed again."""
+    engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
+    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    q = course.topics[0].quiz[0]
+    message = await bot.click(make_actor(), actions.answer(q.id, "i1", q.answer), "d1")
+    await engine.dispose()
+    assert message.title == "StudyBot can't reach its database right now"
+    assert "was not recorded" in message.body
+    assert "press the button again" in message.body
+    assert "Nothing you did was lost" not in message.body

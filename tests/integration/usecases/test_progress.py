@@ -87,7 +87,7 @@ async def test_stats_show_accuracy_per_section_and_topics_practised(core: Core, 
     await answer_right(core, course, actor, 1)
     await answer_wrong(core, course, actor, 0)
     message = await progress.stats(core, actor)
-    assert "Memory Management & Performance: 67% (2/3)" in message.body
+    assert "Memory Management & Performance: 67% (2/3 right)" in message.body
     fields = {f.name: f.value for f in message.fields}
     assert fields["Accuracy"] == "67% of 3 answers"
     assert fields["Topics practised"].endswith("2/30")
@@ -149,3 +149,36 @@ async def test_bad_leaderboard_period_is_a_friendly_error(core: Core) -> None:
     message = await progress.leaderboard(core, make_actor(), "decade")
     assert message.kind is Kind.ERROR
     assert "`week`, `month` or `all`" in message.body
+
+
+async def test_leaderboard_is_a_list_one_learner_a_line(core: Core, course: Course) -> None:
+    """Each learner is a list item of their own, so every renderer shows one a line."""
+    for name in ("alice", "bob", "carol"):
+        await answer_right(core, course, make_actor(name), 0)
+    lines = (await progress.leaderboard(core, make_actor("bob"), "week")).body.split("\n\n")[0].splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("- ") for line in lines)
+    assert [line.endswith("← you") for line in lines] == [False, True, False]
+
+
+async def test_only_the_week_board_says_weeks_start_on_monday(core: Core) -> None:
+    """Week: weeks start on Monday; month: months follow the calendar in the timezone; all time: no period."""
+    actor = make_actor()
+    footers = {p: (await progress.leaderboard(core, actor, p)).footer for p in ("week", "month", "all")}
+    assert footers["week"] == "Weeks start on Monday, UTC time"
+    assert footers["month"] == "Months follow the calendar in UTC"
+    assert footers["all"] == ""
+
+
+async def test_leaderboard_footer_has_no_markdown(core: Core) -> None:
+    """Footers are plain text: the other boards are named in the body, not as backticks in the footer."""
+    message = await progress.leaderboard(core, make_actor(), "month")
+    assert "`" not in message.footer
+    assert "Other boards: `/study leaderboard week`, `/study leaderboard all`." in message.body
+
+
+async def test_stats_label_the_per_section_lines(core: Core, course: Course) -> None:
+    """The per-section accuracy lines come under a heading that says what they count."""
+    await answer_right(core, course, make_actor(), 0)
+    body = (await progress.stats(core, make_actor())).body
+    assert body.startswith("**Quiz answers right, by section**\n- Memory Management & Performance:")

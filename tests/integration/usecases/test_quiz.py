@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import re
 
 from sqlalchemy import func, select
 
@@ -155,8 +157,8 @@ async def test_caught_up_when_topic_is_mastered(core: Core, course: Course) -> N
 
 
 async def test_unknown_topic_suggests_close_ids(core: Core) -> None:
-    """An unknown topic gets a friendly error naming the closest topic ids."""
-    message = await quiz.next_question(core, make_actor(), "valuetask")
+    """A misspelt topic gets a friendly error naming the closest topic ids."""
+    message = await quiz.next_question(core, make_actor(), "valutask")
     assert message.kind is Kind.ERROR
     assert "valuetask-vs-task" in message.body
 
@@ -213,3 +215,32 @@ async def test_same_question_opened_twice_scores_once_when_answered_together(cor
     async with core.unit_of_work() as repo:
         stats = await repo.stats(1)
     assert stats.points == 10 * q.difficulty
+
+
+async def test_caught_up_after_wrong_answers_counts_right_and_wrong(core: Core, course: Course,
+                                                                     clock: Clock) -> None:
+    """With two of six answered wrong, the caught-up message says 4 right and 2 wrong, not "got them right"."""
+    actor = make_actor()
+    topic = course.topic_by_id["valuetask-vs-task"]
+    for n, q in enumerate(topic.quiz):
+        choice = q.answer if n >= 2 else (q.answer + 1) % len(q.choices)
+        await quiz.answer(core, actor, q.id, f"inst{n}", choice, f"d{n}")
+    async with core.unit_of_work() as repo:
+        dues = await repo.review_dues((await core.identify(actor)).user_pk)
+    clock.now = min(dues.values()) - dt.timedelta(seconds=1)  # nothing due yet
+    message = await quiz.next_question(core, actor, topic.id)
+    assert message.title == "You're all caught up!"
+    assert "4 right and 2 wrong on your last try" in message.body
+    assert "got them" not in message.body
+
+
+async def test_next_review_time_names_its_timezone(core: Core, course: Course, clock: Clock) -> None:
+    """The next review is shown in the learner's timezone, named, with how far off it is."""
+    actor = make_actor(tz="Europe/London")
+    topic = course.topic_by_id["valuetask-vs-task"]
+    for n, q in enumerate(topic.quiz):
+        await quiz.answer(core, actor, q.id, f"inst{n}", q.answer, f"d{n}")
+    message = await quiz.next_question(core, actor, topic.id)
+    assert "got them all right" in message.body
+    assert re.search(r"The next review is due \w{3} \d{2} \w{3}, \d{2}:\d{2} Europe/London \(in \d+ \w+\)\.",
+                     message.body), message.body

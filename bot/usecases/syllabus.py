@@ -1,0 +1,141 @@
+"""`/study topics`: the syllabus by section with the learner's progress, and one section's topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import actions
+from bot.content.models import Course, Section, Topic
+from bot.messages import Button, Kind, Message, Style, error
+from bot.usecases.context import Actor, Core
+from bot.usecases.format import plural
+
+NOT_STARTED = "○"
+PRACTISED = "●"
+MASTERED = "✓"
+TITLE_IN_LABEL = 40  # characters of a topic title on its lesson button
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    """How far a learner is with one topic: practised at all, and quiz questions answered right."""
+
+    practised: bool
+    right: int
+    questions: int
+
+    @property
+    def mark(self) -> str:
+        """○ not started, ● practised, ✓ every quiz question answered right."""
+        if self.questions and self.right == self.questions:
+            return MASTERED
+        return PRACTISED if self.practised else NOT_STARTED
+
+    def describe(self) -> str:
+        """`4/6 questions right`; empty when not started (the mark says so)."""
+        if not self.practised or not self.questions:
+            return ""
+        return f"{self.right}/{plural(self.questions, 'question')} right"
+
+
+async def progress_by_topic(core: Core, actor: Actor) -> dict[str, TopicProgress]:
+    """Every topic's progress for the learner."""
+    identity = await core.identify(actor)
+    async with core.unit_of_work() as repo:
+        practised = await repo.practised_topics(identity.user_pk)
+        right = await repo.questions_answered_right(identity.user_pk)
+    return {
+        t.id: TopicProgress(t.id in practised, sum(q.id in right for q in t.quiz), len(t.quiz))
+        for t in core.course.topics
+    }
+
+
+def topic_line(course: Course, topic: Topic, progress: TopicProgress) -> str:
+    """One syllabus line: mark, number, title and progress."""
+    described = progress.describe()
+    suffix = f" · {described}" if described else ""
+    return f"- {progress.mark} **{course.topic_number(topic.id)}.** {topic.title}{suffix}"
+
+
+def section_range(course: Course, section: Section) -> str:
+    """`1-4`: the numbers of a section's topics."""
+    numbers = [course.topic_number(t) for t in section.topic_ids]
+    return f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+
+
+def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Message:
+    """The whole syllabus by section, each topic with its progress, and buttons to go on."""
+    parts = []
+    for section in course.sections:
+        topics = [course.topic_by_id[t] for t in section.topic_ids]
+        done = sum(progress[t.id].practised for t in topics)
+        lines = "\n".join(topic_line(course, t, progress[t.id]) for t in topics)
+        parts.append(f"**{section.title}** ({done}/{len(topics)} practised)\n{lines}")
+    seen = sum(p.practised for p in progress.values())
+    intro = (
+        f"You have practised {seen} of {plural(len(course.topics), 'topic')}. "
+        "Open a lesson or a quiz by number, e.g. `/study lesson 12` or `/study quiz 12`, "
+        "or pick a section below."
+    )
+    buttons: list[Button] = []
+    upcoming = next((t for t in course.topics if not progress[t.id].practised), None)
+    if upcoming is not None:
+        label = f"Next up: {course.topic_number(upcoming.id)}. {_short(upcoming.title)}"
+        buttons.append(Button(label, actions.lesson(upcoming.id), Style.PRIMARY, row=0))
+    buttons += [
+        Button(f"{section_range(course, s)} · {s.title}", actions.topics(s.id), row=1 + i // 5)
+        for i, s in enumerate(course.sections)
+    ]
+    return Message(
+        kind=Kind.TOPICS,
+        title=f"📚 {course.title}",
+        body=intro + "\n\n" + "\n\n".join(parts),
+        buttons=tuple(buttons),
+        footer=f"{NOT_STARTED} not started · {PRACTISED} practised · {MASTERED} all questions right",
+    )
+
+
+def section_message(course: Course, section: Section, progress: dict[str, TopicProgress]) -> Message:
+    """One section's topics with their summaries and progress, and a lesson and quiz button each."""
+    topics = [course.topic_by_id[t] for t in section.topic_ids]
+    lines = []
+    for topic in topics:
+        line = topic_line(course, topic, progress[topic.id])
+        lines.append(f"{line}\n\n  _{topic.summary}_" if topic.summary else line)
+    body = "\n\n".join(lines)
+    buttons: list[Button] = []
+    for row, topic in enumerate(topics):
+        n = course.topic_number(topic.id)
+        buttons.append(Button(f"📖 {n}. {_short(topic.title)}", actions.lesson(topic.id), Style.PRIMARY, row=row))
+        if topic.quiz:
+            buttons.append(Button(f"Quiz {n}", actions.quiz_topic(topic.id), row=row))
+        if topic.interview:
+            buttons.append(Button(f"Interview {n}", actions.interview(topic.id), row=row))
+    buttons.append(Button("All topics", actions.topics(), row=len(topics)))
+    place = [s.id for s in course.sections].index(section.id) + 1
+    return Message(
+        kind=Kind.TOPICS,
+        title=section.title,
+        body=body,
+        buttons=tuple(buttons),
+        footer=f"Section {place}/{len(course.sections)} · topics {section_range(course, section)} · {course.title}",
+    )
+
+
+async def topics(core: Core, actor: Actor, section_id: str | None = None) -> Message:
+    """The syllabus with the learner's progress, or one section of it."""
+    course = core.course
+    section = None
+    if section_id:
+        section = course.section_by_id.get(section_id)
+        if section is None:
+            return error("That section is no longer in the course", "Try `/study topics`.")
+    progress = await progress_by_topic(core, actor)
+    if section is None:
+        return syllabus_message(course, progress)
+    return section_message(course, section, progress)
+
+
+def _short(title: str) -> str:
+    title = title.split(": ", 1)[0]
+    return title if len(title) <= TITLE_IN_LABEL else title[: TITLE_IN_LABEL - 1].rstrip() + "…"
