@@ -7,6 +7,7 @@ import re
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+from markdown_it import MarkdownIt
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import CodeBlock, Markdown, MarkdownElement
@@ -96,7 +97,8 @@ def _crop(line: str, width: int) -> str:
 
 
 class _Markdown(Markdown):
-    """Markdown as the console shows it: control characters made visible, code never wrapped."""
+    """Markdown as the console shows it: control characters made visible, code never wrapped, and no
+    inline HTML (so `Span<T>` keeps its `<T>` instead of losing it as an unknown tag)."""
 
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
@@ -106,6 +108,10 @@ class _Markdown(Markdown):
 
     def __init__(self, markup: str) -> None:
         super().__init__(visible(markup))
+        self.parsed = _PARSER.parse(self.markup)
+
+
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
 
 
 def renderable(message: Message) -> RenderableType:

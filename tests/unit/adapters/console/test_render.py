@@ -92,3 +92,9 @@ def test_enter_presses_the_first_button_elsewhere() -> None:
     feedback = Message(kind=Kind.FEEDBACK, title="Correct", buttons=(Button("Next question", "n"),))
     assert enter_button(feedback) == feedback.buttons[0]
     assert "press Enter for “Next question”" in to_text(feedback, 80)
+
+
+def test_generic_type_names_keep_their_angle_brackets() -> None:
+    """`Span<T>` in prose is text, not an HTML tag the terminal would drop."""
+    text = printed(Message(kind=Kind.INFO, title="Topics", body="3. Span<T> and Memory<T>: zero-copy code"))
+    assert "Span<T> and Memory<T>" in text
