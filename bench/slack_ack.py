@@ -119,7 +119,10 @@ def serve_bare(port: int, api_port: int, lazy: bool) -> None:
             app.command("/study")(ack=ack_only, lazy=[nothing])
         else:
             app.command("/study")(ack_only)
-        runner = web.AppRunner(http_app(app), access_log=None)
+        async def healthy() -> tuple[bool, dict[str, object]]:
+            return True, {"status": "ok"}
+
+        runner = web.AppRunner(http_app(app, healthy), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await asyncio.Event().wait()

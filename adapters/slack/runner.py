@@ -17,6 +17,7 @@ from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
 from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
+from bot.health import health_report
 
 log = logging.getLogger(__name__)
 SOCKET_CHECK_S = 10.0
@@ -40,29 +41,37 @@ async def run(runtime: Runtime) -> None:
             if config.socket_mode:
                 await serve_socket_mode(adapter.app, config, report)
             else:
-                await serve_http(adapter.app, config, report)
+                await serve_http(adapter.app, config, functools.partial(health_report, runtime, ["slack"]), report)
         finally:
             await asyncio.shield(adapter.drain())
 
 
-def http_app(app: AsyncApp) -> web.Application:
-    """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures)."""
+Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
+
+
+def http_app(app: AsyncApp, health: Health) -> web.Application:
+    """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures), and
+    answers `GET /healthz` from `health`: 503 while the database or Slack is not usable, so a load
+    balancer stops routing Slack's requests to a replica that cannot serve them."""
 
     async def events(request: web.Request) -> web.Response:
         bolt_request = await to_bolt_request(request)
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
-    async def health(_request: web.Request) -> web.Response:
-        return web.Response(text="ok")
+    async def healthz(_request: web.Request) -> web.Response:
+        healthy, report = await health()
+        return web.json_response(report, status=200 if healthy else 503)
 
     web_app = web.Application(client_max_size=1024 * 1024)
-    web_app.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+    web_app.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", healthz)])
     return web_app
 
 
-async def serve_http(app: AsyncApp, config: SlackConfig, report: Callable[[bool], None] = lambda _up: None) -> None:
+async def serve_http(
+    app: AsyncApp, config: SlackConfig, health: Health, report: Callable[[bool], None] = lambda _up: None
+) -> None:
     """HTTP mode: listen on SLACK_HTTP_HOST:SLACK_HTTP_PORT until cancelled."""
-    runner = web.AppRunner(http_app(app), access_log=None)
+    runner = web.AppRunner(http_app(app, health), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, config.http_host, config.http_port)
