@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot import actions
 from bot.actions import BadAction, Verb
 from bot.commands import BY_NAME, help_message, parse
+from bot.domain.numbers import small_number
 from bot.messages import Message, error
 from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
 from bot.usecases.context import Actor, Core
@@ -87,11 +88,10 @@ class StudyBot:
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
         core, args = self.core, action.args
-        if action.verb is Verb.ANSWER and len(args) in (3, 4) and args[2].isdigit():
+        choice = small_number(args[2], 1) if action.verb is Verb.ANSWER and len(args) in (3, 4) else None
+        if choice is not None:
             scoped = len(args) == 4 and args[3] == actions.SCOPED
-            return await quiz.answer(
-                core, actor, args[0], args[1], int(args[2]), delivery_key, scoped
-            )
+            return await quiz.answer(core, actor, args[0], args[1], choice, delivery_key, scoped)
         if action.verb in (Verb.NEXT, Verb.QUIZ_TOPIC) and len(args) <= 1:
             return await quiz.next_question(core, actor, args[0] if args else None)
         if action.verb is Verb.REVEAL and len(args) == 2:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from bot import actions
 from bot.content.models import Course, Topic
+from bot.domain.numbers import small_number
 from bot.messages import Button, Message, error
 
 MAX_QUERY = 200  # characters of a query that are looked at; the rest is ignored
@@ -38,10 +39,7 @@ def clean_query(query: str) -> str:
 
 def topic_number(text: str) -> int | None:
     """`12` or `#12` as a number: ASCII decimal digits only, at most three of them."""
-    digits = text.removeprefix("#")
-    if digits and len(digits) <= MAX_NUMBER_DIGITS and digits.isascii() and digits.isdigit():
-        return int(digits)
-    return None
+    return small_number(text.removeprefix("#"), MAX_NUMBER_DIGITS)
 
 
 def words_of(text: str) -> list[str]:

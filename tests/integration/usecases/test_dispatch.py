@@ -55,6 +55,25 @@ async def test_damaged_button_is_a_friendly_error(studybot: StudyBot) -> None:
     assert message.title == "That button is not one of mine"
 
 
+@pytest.mark.parametrize("choice", ["²", "٣", "9" * 5000, "-1", ""])
+async def test_an_answer_button_with_a_choice_that_is_no_small_number_is_damaged(
+    studybot: StudyBot, course: Course, choice: str
+) -> None:
+    """Unicode digits, huge numbers and signs in a button's choice are a damaged button, not an error."""
+    question = course.topics[0].quiz[0]
+    action = actions.answer(question.id, "i1", 0).rsplit(":", 1)[0] + f":{choice}"
+    message = await studybot.click(make_actor(), action, "d1")
+    assert message.title == "That button is damaged"
+
+
+@pytest.mark.parametrize("text", ["²", "٣", "9" * 5000])
+async def test_a_lesson_number_that_is_no_small_number_is_looked_up_as_text(studybot: StudyBot, text: str) -> None:
+    """`/study lesson ²` and a 5,000-digit number get a polite "no such topic", not an error."""
+    message = await studybot.dispatch(make_actor(), f"/study lesson {text}")
+    assert message.kind is Kind.ERROR
+    assert "Something went wrong" not in message.title
+
+
 async def test_database_gone_gives_a_friendly_message(course: Course) -> None:
     """With the database unreachable, the user gets a clear message instead of a traceback."""
     engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
