@@ -14,6 +14,7 @@ from bot.actions import BadAction, Verb
 from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
 from bot.messages import Message, error
+from bot.outage import OutageLog
 from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
@@ -35,6 +36,7 @@ class StudyBot:
 
     def __init__(self, core: Core) -> None:
         self.core = core
+        self.outage = OutageLog(log)
 
     @property
     def course_title(self) -> str:
@@ -109,9 +111,9 @@ class StudyBot:
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""
         try:
-            return await work
+            message = await work
         except (OperationalError, PoolTimeout, OSError, ConnectionError) as exc:
-            log.error("database unavailable: %s", exc.__class__.__name__, exc_info=True)
+            self.outage.failed(exc)
             return down
         except DBAPIError:
             log.exception("database error")
@@ -119,3 +121,5 @@ class StudyBot:
         except Exception:
             log.exception("unexpected error while handling a request")
             return UNEXPECTED
+        self.outage.succeeded()
+        return message

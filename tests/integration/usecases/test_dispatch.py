@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -82,6 +84,22 @@ async def test_database_gone_gives_a_friendly_message(course: Course) -> None:
     await engine.dispose()
     assert message.title == "StudyBot can't reach its database right now"
     assert message.body == "Please try again in a minute."
+
+
+async def test_requests_during_an_outage_log_one_line_without_a_traceback(
+    course: Course, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Twenty requests against an unreachable database leave one log line, naming the cause."""
+    engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
+    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    with caplog.at_level(logging.INFO, logger="bot.app"):
+        for _ in range(20):
+            await bot.dispatch(make_actor(), "/study quiz")
+    await engine.dispose()
+    records = [r for r in caplog.records if r.name == "bot.app"]
+    assert len(records) == 1
+    assert records[0].getMessage().startswith("database unavailable (")
+    assert records[0].exc_info is None
 
 
 async def test_database_gone_during_a_click_says_it_was_not_recorded(course: Course) -> None:

@@ -1,0 +1,50 @@
+"""Logging a database outage as a story of three lines, not one traceback per request."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+REPORT_EVERY_S = 30.0
+
+
+class OutageLog:
+    """Tells the log that the database went away (once, with its cause), how many requests it failed
+    since (every REPORT_EVERY_S), and that it is back."""
+
+    def __init__(self, log: logging.Logger, clock: Callable[[], float] = time.monotonic) -> None:
+        self._log = log
+        self._clock = clock
+        self._since: float | None = None  # when the outage began, while there is one
+        self._failed = 0  # requests failed since the last report
+        self._total = 0
+        self._reported_at = 0.0
+
+    def failed(self, exc: BaseException) -> None:
+        """A request failed because the database could not be reached."""
+        now = self._clock()
+        self._total += 1
+        if self._since is None:
+            self._since, self._reported_at, self._failed = now, now, 0
+            self._log.error("database unavailable (%s); requests fail until it answers again", _cause(exc))
+            return
+        self._failed += 1
+        if now - self._reported_at >= REPORT_EVERY_S:
+            self._log.warning("database still unavailable after %.0f s: %d more request(s) failed (%s)",
+                              now - self._since, self._failed, _cause(exc))
+            self._reported_at, self._failed = now, 0
+
+    def succeeded(self) -> None:
+        """A request reached the database (or needed none): ends an outage if there was one."""
+        if self._since is None:
+            return
+        self._log.warning("database back after %.0f s; %d request(s) failed meanwhile",
+                          self._clock() - self._since, self._total)
+        self._since, self._total, self._failed = None, 0, 0
+
+
+def _cause(exc: BaseException) -> str:
+    """The error's class and the first line of its message, which is all an operator needs."""
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{exc.__class__.__name__}: {first[0][:200]}" if first else exc.__class__.__name__
