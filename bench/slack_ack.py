@@ -103,6 +103,7 @@ def serve_bare(port: int, api_port: int, lazy: bool) -> None:
     from slack_bolt.async_app import AsyncAck, AsyncApp
 
     from adapters.slack.config import web_client
+    from adapters.slack.inbound import Gate
     from adapters.slack.runner import http_app
 
     async def main() -> None:
@@ -122,7 +123,7 @@ def serve_bare(port: int, api_port: int, lazy: bool) -> None:
         async def healthy() -> tuple[bool, dict[str, object]]:
             return True, {"status": "ok"}
 
-        runner = web.AppRunner(http_app(app, healthy), access_log=None)
+        runner = web.AppRunner(http_app(app, healthy, Gate(SECRET)), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         await asyncio.Event().wait()

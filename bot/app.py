@@ -28,6 +28,8 @@ CLICK_NOT_RECORDED = error(
     "StudyBot can't reach its database right now",
     "Your click was not recorded. Please press the button again in a minute.",
 )
+MAX_COMMAND_CHARS = 2_000
+TOO_LONG = error("That command is too long", f"A `/study` command can be at most {MAX_COMMAND_CHARS:,} characters.")
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
 
 
@@ -45,6 +47,8 @@ class StudyBot:
 
     async def dispatch(self, actor: Actor, text: str) -> Message:
         """Handle `/study <subcommand> [args]` as typed on Slack or the console."""
+        if len(text) > MAX_COMMAND_CHARS:  # nothing real is this long; parsing it would only cost time
+            return TOO_LONG
         command = parse(text)
         return await self._guard(self._route(actor, command.name, list(command.args)), DATABASE_DOWN)
 

@@ -14,16 +14,18 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from aiohttp import ClientError
+from pydantic import BaseModel, ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
+from adapters.slack.payloads import ButtonPress, HomeOpened, SlashCommand
 from adapters.slack.render import Payload
 from adapters.slack.users import UserDirectory
 from bot.app import StudyBot
@@ -31,6 +33,7 @@ from bot.messages import Message, Visibility
 from bot.usecases.context import Actor
 
 log = logging.getLogger(__name__)
+Part = TypeVar("Part", bound=BaseModel)
 
 PLATFORM = "slack"
 COMMAND = "/study"
@@ -84,6 +87,16 @@ class ResponseUrl:
                 log.warning("response_url answered HTTP %s", response.status)
 
 
+def _read(shape: type[Part], data: dict[str, Any], what: str) -> Part | None:
+    """`data` as `shape`, or None after one warning line naming what did not fit (never the values)."""
+    try:
+        return shape.model_validate(data)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "(the whole)" for e in exc.errors()})
+        log.warning("ignored %s that Slack would not send (%s)", what, ", ".join(fields)[:200])
+        return None
+
+
 class SlackAdapter:
     """Builds the bolt app and serves `/study`, clicks and App Home through one `StudyBot`."""
 
@@ -113,18 +126,25 @@ class SlackAdapter:
     async def ack_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Ack `/study` with an empty response, then handle it."""
         await ack()
-        self.spawn(self.on_command(body))
+        command = _read(SlashCommand, body, "a /study command")
+        if command is not None:
+            self.spawn(self.on_command(command))
 
     async def ack_click(self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest) -> None:
         """Ack a button press, then handle it (noting Slack's X-Slack-Retry-Num)."""
         await ack()
-        retry = (request.headers.get("x-slack-retry-num") or [""])[0]
-        self.spawn(self.on_click(body, retry))
+        press = _read(ButtonPress, body, "a button press")
+        if press is not None:
+            retry = (request.headers.get("x-slack-retry-num") or [""])[0]
+            self.spawn(self.on_click(press, retry))
 
     async def ack_home_opened(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> None:
         """Ack app_home_opened, then publish the Home tab."""
         await ack()
-        self.spawn(self.on_home_opened(event, body))
+        opened = _read(HomeOpened, event, "an app_home_opened event")
+        team_id = body.get("team_id")
+        if opened is not None and opened.tab == "home" and isinstance(team_id, str) and team_id:
+            self.spawn(self.on_home_opened(opened, team_id[:64]))
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` in the background, logging (never raising) its failure."""
@@ -146,52 +166,40 @@ class SlackAdapter:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # the work ----------------------------------------------------------------------------------
-    async def on_command(self, body: dict[str, Any]) -> None:
+    async def on_command(self, command: SlashCommand) -> None:
         """`/study <text>`: the text is exactly what follows `/study`."""
-        text = html.unescape(str(body.get("text") or ""))
-        channel_id = str(body.get("channel_id") or "")
         actor = await self.actor(
-            team_id=str(body.get("team_id") or ""), user_id=str(body["user_id"]), channel_id=channel_id,
-            user_name=str(body.get("user_name") or ""), workspace_name=str(body.get("team_domain") or ""),
-            channel_name=str(body.get("channel_name") or ""),
+            team_id=command.team_id, user_id=command.user_id, channel_id=command.channel_id,
+            user_name=command.user_name, workspace_name=command.team_domain, channel_name=command.channel_name,
         )
-        message = await self.bot.dispatch(actor, f"{COMMAND} {text}")
-        await self.deliver(message, response_url=body.get("response_url"), channel_id=channel_id,
+        message = await self.bot.dispatch(actor, f"{COMMAND} {html.unescape(command.text)}")
+        await self.deliver(message, response_url=command.response_url, channel_id=command.channel_id,
                            user_id=actor.user_id)
 
-    async def on_click(self, body: dict[str, Any], retry: str = "") -> None:
+    async def on_click(self, press: ButtonPress, retry: str = "") -> None:
         """A button: record it through the core once per delivery, answer privately."""
-        action = (body.get("actions") or [{}])[0]
-        user = body.get("user") or {}
-        user_id = str(user.get("id") or "")
-        key = delivery_key(str(action.get("action_ts") or ""), user_id)
+        action, user_id = press.actions[0], press.user.id
+        key = delivery_key(action.action_ts, user_id)
         if not self.deliveries.claim(key):
             log.info("ignoring repeated delivery %s (X-Slack-Retry-Num %s)", key, retry or "-")
             return
         if retry:
             log.info("serving retried delivery %s (X-Slack-Retry-Num %s)", key, retry)
         try:
-            channel = body.get("channel") or {}
-            team = body.get("team") or {}
             actor = await self.actor(
-                team_id=str(team.get("id") or user.get("team_id") or ""), user_id=user_id,
-                channel_id=str(channel.get("id") or ""), user_name=str(user.get("username") or ""),
-                workspace_name=str(team.get("domain") or ""), channel_name=str(channel.get("name") or ""),
+                team_id=press.team_id, user_id=user_id, channel_id=press.channel.id,
+                user_name=press.user.username, workspace_name=press.team.domain, channel_name=press.channel.name,
             )
-            value = str(action.get("value") or action.get("action_id") or "")
-            message = await self.bot.click(actor, value, key)
-            await self.deliver(message, response_url=body.get("response_url"), channel_id=actor.channel_id,
+            message = await self.bot.click(actor, action.value or action.action_id, key)
+            await self.deliver(message, response_url=press.response_url, channel_id=actor.channel_id,
                                user_id=user_id)
         except BaseException:
             self.deliveries.release(key)
             raise
 
-    async def on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+    async def on_home_opened(self, opened: HomeOpened, team_id: str) -> None:
         """Publish the App Home tab: streak, points, accuracy, progress and practice buttons."""
-        if event.get("tab") != "home":
-            return
-        actor = await self.actor(team_id=str(body.get("team_id") or ""), user_id=str(event["user"]))
-        await self.publish_home(actor)
+        await self.publish_home(await self.actor(team_id=team_id, user_id=opened.user))
 
     async def publish_home(self, actor: Actor) -> None:
         """Render `bot.run(actor, "stats", [])` as the user's Home tab."""

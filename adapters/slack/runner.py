@@ -9,12 +9,14 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
+from adapters.slack.inbound import Gate, Refused
 from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
 from bot.health import health_report
@@ -49,13 +51,17 @@ async def run(runtime: Runtime) -> None:
 Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
 
 
-def http_app(app: AsyncApp, health: Health) -> web.Application:
+def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
     """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures), and
     answers `GET /healthz` from `health`: 503 while the database or Slack is not usable, so a load
     balancer stops routing Slack's requests to a replica that cannot serve them."""
 
     async def events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        try:
+            body = gate.admit(await request.read(), request.headers, request.content_type, request.charset)
+        except Refused as refused:
+            return web.Response(status=refused.status, text=refused.reason)
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
         return await to_aiohttp_response(await app.async_dispatch(bolt_request))
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -71,7 +77,7 @@ async def serve_http(
     app: AsyncApp, config: SlackConfig, health: Health, report: Callable[[bool], None] = lambda _up: None
 ) -> None:
     """HTTP mode: listen on SLACK_HTTP_HOST:SLACK_HTTP_PORT until cancelled."""
-    runner = web.AppRunner(http_app(app, health), access_log=None)
+    runner = web.AppRunner(http_app(app, health, Gate(config.signing_secret)), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, config.http_host, config.http_port)

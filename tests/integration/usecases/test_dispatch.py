@@ -113,3 +113,9 @@ async def test_database_gone_during_a_click_says_it_was_not_recorded(course: Cou
     assert "was not recorded" in message.body
     assert "press the button again" in message.body
     assert "Nothing you did was lost" not in message.body
+
+
+async def test_a_command_of_a_megabyte_is_refused_at_once(studybot: StudyBot) -> None:
+    """One 1 MB word is answered "too long" without being parsed or matched against topics."""
+    message = await studybot.dispatch(make_actor(), "/study lesson " + "x" * 1_000_000)
+    assert message.title == "That command is too long"
