@@ -21,7 +21,7 @@ def default_content_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    """Every setting of StudyBot; see the README's settings table."""
+    """Every setting of StudyBot; see docs/operations.md."""
 
     # An empty value (`SLACK_HTTP_PORT=` in a copy of .env.example) means unset, for every setting.
     model_config = SettingsConfigDict(

@@ -32,7 +32,7 @@ async def streak(core: Core, actor: Actor) -> Message:
         body = "Answer a question today to keep your streak alive."
     return Message(
         kind=Kind.STREAK,
-        title=f"🔥 {plural(current, 'day')} streak",
+        title=f"🔥 Streak: {plural(current, 'day')}",
         body=body,
         fields=(
             Field("Best streak", plural(state.best, "day")),

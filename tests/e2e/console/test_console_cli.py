@@ -39,7 +39,7 @@ def test_piped_quiz_answer_streak_and_leaderboard(tmp_path: Path) -> None:
     out = result.stdout
     assert "Quiz · The CLR Deep Dive" in out
     assert "✅ Correct!" in out
-    assert "1 day streak" in out
+    assert "🔥 Streak: 1 day" in out
     assert "ada" in out.split("Leaderboard")[1]
     assert "Traceback" not in out + result.stderr
 

@@ -66,7 +66,7 @@ def test_up_arrow_recalls_the_last_command_of_the_previous_run(start: Start, tmp
     second = start("--user", "ada")
     second.expect(PROMPT)
     second.type(UP + "\r")
-    assert "0 days streak" in second.expect(PROMPT)
+    assert "Streak: 0 days" in second.expect(PROMPT)
 
 
 def test_answers_are_not_kept_in_the_history(start: Start, tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_a_command_at_the_more_prompt_stops_the_lesson(start: Start) -> None:
     terminal.type("/study lesson 1\r")
     terminal.expect("-- more")
     terminal.type("/study streak\r")
-    assert "0 days streak" in terminal.expect(PROMPT)
+    assert "Streak: 0 days" in terminal.expect(PROMPT)
 
 
 def test_ctrl_c_while_a_lesson_is_paged_leaves_at_once(start: Start) -> None:

@@ -185,7 +185,7 @@ async def test_handler_error_is_friendly_and_logged(standin: StandIn, start_clie
     assert record.exc_info is not None
     assert "boom" in str(record.exc_info[1])
     [after] = await standin.answer(await standin.command(MEMBER, "streak"))
-    assert "streak" in after.title
+    assert after.title.startswith("🔥 Streak")
 
 
 class SlowBot(StudyBot):

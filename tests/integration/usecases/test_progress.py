@@ -29,7 +29,7 @@ async def test_streak_counts_days_in_the_learners_timezone(core: Core, course: C
     clock.now = dt.datetime(2026, 11, 25, 15, 30, tzinfo=dt.UTC)  # 00:30 next day in Tokyo
     await answer_right(core, course, actor, 1)
     message = await progress.streak(core, actor)
-    assert message.title == "🔥 2 days streak"
+    assert message.title == "🔥 Streak: 2 days"
 
 
 async def test_streak_in_utc_would_be_one_day(core: Core, course: Course, clock: Clock) -> None:
@@ -39,7 +39,7 @@ async def test_streak_in_utc_would_be_one_day(core: Core, course: Course, clock:
     await answer_right(core, course, actor, 0)
     clock.now = dt.datetime(2026, 11, 25, 15, 30, tzinfo=dt.UTC)
     await answer_right(core, course, actor, 1)
-    assert (await progress.streak(core, actor)).title == "🔥 1 day streak"
+    assert (await progress.streak(core, actor)).title == "🔥 Streak: 1 day"
 
 
 async def test_streak_over_the_dst_change(core: Core, course: Course, clock: Clock) -> None:
@@ -54,7 +54,7 @@ async def test_streak_over_the_dst_change(core: Core, course: Course, clock: Clo
     ):
         clock.now = moment
         await answer_right(core, course, actor, n)
-    assert (await progress.streak(core, actor)).title == "🔥 3 days streak"
+    assert (await progress.streak(core, actor)).title == "🔥 Streak: 3 days"
 
 
 async def test_streak_ends_after_two_missed_days(core: Core, course: Course, clock: Clock) -> None:
@@ -65,7 +65,7 @@ async def test_streak_ends_after_two_missed_days(core: Core, course: Course, clo
     await answer_right(core, course, actor, 1)
     clock.advance(days=3)
     message = await progress.streak(core, actor)
-    assert message.title == "🔥 0 days streak"
+    assert message.title == "🔥 Streak: 0 days"
     assert message.fields[0].value == "2 days"
 
 
@@ -77,7 +77,7 @@ async def test_user_changing_timezone_keeps_streak(core: Core, course: Course, c
     await answer_right(core, course, make_actor(tz="Europe/Berlin"), 1)
     clock.now = dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC)  # still the 26th in Los Angeles
     await answer_right(core, course, make_actor(tz="America/Los_Angeles"), 2)
-    assert (await progress.streak(core, make_actor(tz="America/Los_Angeles"))).title == "🔥 2 days streak"
+    assert (await progress.streak(core, make_actor(tz="America/Los_Angeles"))).title == "🔥 Streak: 2 days"
 
 
 async def test_stats_show_accuracy_per_section_and_topics_practised(core: Core, course: Course) -> None:
