@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -45,6 +46,19 @@ class StudyTree(app_commands.CommandTree[discord.Client]):
             log.exception("could not answer interaction %s", interaction.id)
 
 
+def skipping_malformed(parse: Callable[[Any], None]) -> Callable[[Any], None]:
+    """`parse` for one gateway event, logging and skipping an event it cannot read (a missing field)."""
+
+    def parse_or_skip(data: Any) -> None:
+        try:
+            parse(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            ident = str(data.get("id"))[:32] if isinstance(data, dict) else "?"
+            log.warning("skipped a malformed interaction %s (%s: %s)", ident, exc.__class__.__name__, str(exc)[:100])
+
+    return parse_or_skip
+
+
 class StudyClient(discord.AutoShardedClient):
     """A sharded client serving `/study`; `shard_ids` lets several processes split the guilds."""
 
@@ -66,6 +80,10 @@ class StudyClient(discord.AutoShardedClient):
     async def setup_hook(self) -> None:
         """Register the persistent buttons; pick a shard count when a custom gateway is used."""
         self.add_dynamic_items(StudyButton)
+        # discord.py parses each gateway event in the websocket's own loop, so one malformed
+        # interaction would raise there and drop the connection; skip it with one line instead.
+        parsers = self._connection.parsers
+        parsers["INTERACTION_CREATE"] = skipping_malformed(parsers["INTERACTION_CREATE"])
         if self.shard_count is None and self.config.custom_gateway:
             # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
             self.shard_count, _url, _limits = await self.http.get_bot_gateway()
