@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import actions
 from bot.actions import BadAction, Verb
+from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
 from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
 from bot.messages import Message, error
@@ -30,6 +31,11 @@ CLICK_NOT_RECORDED = error(
 )
 MAX_COMMAND_CHARS = 2_000
 TOO_LONG = error("That command is too long", f"A `/study` command can be at most {MAX_COMMAND_CHARS:,} characters.")
+DAMAGED = error("That button is damaged", "Try `/study help`.")
+UNSERVABLE = error(
+    "StudyBot can't serve that request",
+    "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
+)
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
 
 
@@ -50,19 +56,27 @@ class StudyBot:
         if len(text) > MAX_COMMAND_CHARS:  # nothing real is this long; parsing it would only cost time
             return TOO_LONG
         command = parse(text)
-        return await self._guard(self._route(actor, command.name, list(command.args)), DATABASE_DOWN)
+        return await self.run(actor, command.name, list(command.args))
 
     async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
         """Handle a subcommand whose arguments the platform already split (Discord options)."""
-        return await self._guard(self._route(actor, name, args), DATABASE_DOWN)
+        who = admitted(actor)
+        if who is None:
+            return UNSERVABLE
+        return await self._guard(self._route(who, name, args), DATABASE_DOWN)
 
     async def click(self, actor: Actor, action_id: str, delivery_key: str) -> Message:
         """Handle a button click; `delivery_key` is the platform's id for this click."""
+        who = admitted(actor)
+        if who is None or not is_token(delivery_key, MAX_DELIVERY_KEY):
+            return UNSERVABLE
         try:
             action = actions.decode(action_id)
         except BadAction:
             return error("That button is not one of mine", "Try `/study help`.")
-        return await self._guard(self._click(actor, action, delivery_key), CLICK_NOT_RECORDED)
+        if not button_parts_fit(action.args):
+            return DAMAGED
+        return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
         core, rest = self.core, " ".join(args) or None
@@ -110,7 +124,7 @@ class StudyBot:
             return await lessons.lesson(core, actor, args[0])
         if action.verb is Verb.TOPICS and len(args) <= 1:
             return await syllabus.topics(core, actor, args[0] if args else None)
-        return error("That button is damaged", "Try `/study help`.")
+        return DAMAGED
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""
