@@ -61,8 +61,12 @@ def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
             body = gate.admit(await request.read(), request.headers, request.content_type, request.charset)
         except Refused as refused:
             return web.Response(status=refused.status, text=refused.reason)
-        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
-        return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        try:
+            bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        except Exception as exc:  # bolt reads nested fields as Slack sends them; a signed oddity is bad input
+            log.warning("could not read a signed Slack request (%s: %s)", exc.__class__.__name__, str(exc)[:100])
+            return web.Response(status=400, text="not a request StudyBot can read")
 
     async def healthz(_request: web.Request) -> web.Response:
         healthy, report = await health()
