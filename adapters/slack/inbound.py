@@ -97,10 +97,15 @@ def _check_shape(text: str, content_type: str) -> None:
         if payload.get("type") != "block_actions":
             raise Refused(400, "payload is not a button press (block_actions)")
         actions = payload.get("actions")
-        if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
-            raise Refused(400, "payload has no actions")
+        if not (isinstance(actions, list) and actions and all(_is_action(a) for a in actions)):
+            raise Refused(400, "payload has no actions, or one without an action_id")
     elif "command" not in form and "ssl_check" not in form:
         raise Refused(400, "neither a command nor a payload")
+
+
+def _is_action(action: object) -> bool:
+    """An action as Slack sends it, as far as bolt reads it to find a listener: an `action_id`."""
+    return isinstance(action, dict) and isinstance(action.get("action_id"), str)
 
 
 def _json_object(text: str, what: str) -> dict[str, object]:
