@@ -16,6 +16,8 @@ from bot.posting import Posters
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
+from bot.store.unfinished import UnfinishedStore
+from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Core
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,11 @@ class Runtime:
     bot: StudyBot
     posters: Posters = field(default_factory=Posters)
     connected: dict[str, bool] = field(default_factory=dict)
+    unfinished: UnfinishedWork = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Acknowledged requests are kept in the core's database until answered."""
+        self.unfinished = UnfinishedWork(UnfinishedStore(self.core.sessions))
 
     @property
     def core(self) -> Core:

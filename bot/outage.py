@@ -27,12 +27,12 @@ class OutageLog:
         self._total += 1
         if self._since is None:
             self._since, self._reported_at, self._failed = now, now, 0
-            self._log.error("database unavailable (%s); requests fail until it answers again", _cause(exc))
+            self._log.error("database unavailable (%s); requests fail until it answers again", cause(exc))
             return
         self._failed += 1
         if now - self._reported_at >= REPORT_EVERY_S:
             self._log.warning("database still unavailable after %.0f s: %d more request(s) failed (%s)",
-                              now - self._since, self._failed, _cause(exc))
+                              now - self._since, self._failed, cause(exc))
             self._reported_at, self._failed = now, 0
 
     def succeeded(self) -> None:
@@ -44,7 +44,7 @@ class OutageLog:
         self._since, self._total, self._failed = None, 0, 0
 
 
-def _cause(exc: BaseException) -> str:
+def cause(exc: BaseException) -> str:
     """The error's class and the first line of its message, which is all an operator needs."""
     first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{exc.__class__.__name__}: {first[0][:200]}" if first else exc.__class__.__name__

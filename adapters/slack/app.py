@@ -1,19 +1,23 @@
 """The slack-bolt app: `/study`, button clicks and the App Home tab, translated to `StudyBot` calls.
 
-Every listener acks at once (Slack wants an answer within 3 s) and hands the work to a task:
-look the user up, ask the core, render, deliver. (bolt's own "lazy" listeners would do the same
-but deep-copy every request first, which costs more than the rest of the ack path.)
+A command or click is handled before it is acked: look the user up and ask the core (which
+records a click), then ack, then deliver the answer from a task. Work slower than `ACK_WITHIN_S`
+is acked anyway, within Slack's 3 s, after the request is kept in the database (see
+`bot.unfinished`), and the next process finishes it if this one dies first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 import re
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import aiohttp
@@ -30,6 +34,7 @@ from adapters.slack.render import Payload
 from adapters.slack.users import UserDirectory
 from bot.app import StudyBot
 from bot.messages import Message, Visibility
+from bot.unfinished import Hold, UnfinishedWork
 from bot.usecases.context import Actor
 
 log = logging.getLogger(__name__)
@@ -41,6 +46,10 @@ DELIVERY_MEMORY_SECONDS = 600.0
 DELIVERY_MEMORY_SIZE = 10_000
 NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
+ACK_WITHIN_S = 2.0
+"""Seconds of Slack's 3 to spend on the work before acking; slower work is kept for a restart first."""
+KEPT_FOR = dt.timedelta(minutes=30)
+"""How long Slack lets a response_url answer: a request kept longer cannot be finished."""
 
 
 def delivery_key(action_ts: str, user_id: str) -> str:
@@ -97,13 +106,32 @@ def _read(shape: type[Part], data: dict[str, Any], what: str) -> Part | None:
         return None
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The core's answer to a request, and where it goes."""
+
+    message: Message
+    response_url: str | None
+    channel_id: str
+    user_id: str
+
+
+class Kept(BaseModel):
+    """What a process keeps of a request it acknowledged before answering: Slack's own payload."""
+
+    command: SlashCommand | None = None
+    press: ButtonPress | None = None
+
+
 class SlackAdapter:
     """Builds the bolt app and serves `/study`, clicks and App Home through one `StudyBot`."""
 
     def __init__(self, bot: StudyBot, client: AsyncWebClient, session: aiohttp.ClientSession, *,
                  signing_secret: str | None = None, admin_ids: frozenset[str] = frozenset(),
-                 users: UserDirectory | None = None) -> None:
+                 users: UserDirectory | None = None, unfinished: UnfinishedWork) -> None:
         self.bot = bot
+        self.unfinished = unfinished
+        self.ack_within = ACK_WITHIN_S
         self.client = client
         self.session = session
         self.admin_ids = admin_ids
@@ -122,21 +150,25 @@ class SlackAdapter:
         self.app.action(re.compile(r".+"))(self.ack_click)
         self.app.event("app_home_opened")(self.ack_home_opened)
 
-    # acks: answer Slack now, work later ---------------------------------------------------------
+    # acks: work first, then answer Slack -------------------------------------------------------
     async def ack_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        """Ack `/study` with an empty response, then handle it."""
-        await ack()
+        """Handle `/study`, then ack it with an empty response; the answer follows."""
         command = _read(SlashCommand, body, "a /study command")
-        if command is not None:
-            self.spawn(self.on_command(command))
+        if command is None:
+            await ack()
+            return
+        key = f"slack-command:{command.trigger_id or uuid.uuid4().hex}"
+        await self.serve(ack, key, Kept(command=command), self.on_command(command))
 
     async def ack_click(self, ack: AsyncAck, body: dict[str, Any], request: AsyncBoltRequest) -> None:
-        """Ack a button press, then handle it (noting Slack's X-Slack-Retry-Num)."""
-        await ack()
+        """Handle a button press (noting Slack's X-Slack-Retry-Num), then ack it."""
         press = _read(ButtonPress, body, "a button press")
-        if press is not None:
-            retry = (request.headers.get("x-slack-retry-num") or [""])[0]
-            self.spawn(self.on_click(press, retry))
+        if press is None:
+            await ack()
+            return
+        retry = (request.headers.get("x-slack-retry-num") or [""])[0]
+        key = delivery_key(press.actions[0].action_ts, press.user.id)
+        await self.serve(ack, key, Kept(press=press), self.on_click(press, retry))
 
     async def ack_home_opened(self, ack: AsyncAck, event: dict[str, Any], body: dict[str, Any]) -> None:
         """Ack app_home_opened, then publish the Home tab."""
@@ -145,6 +177,47 @@ class SlackAdapter:
         team_id = body.get("team_id")
         if opened is not None and opened.tab == "home" and isinstance(team_id, str) and team_id:
             self.spawn(self.on_home_opened(opened, team_id[:64]))
+
+    async def serve(self, ack: AsyncAck, key: str, kept: Kept, work: Coroutine[Any, Any, Reply | None]) -> None:
+        """Ack once `work` is done, or after `ack_within` s with the request kept for a restart.
+
+        Either way a request Slack was told is handled is recorded, or kept until it is answered.
+        """
+        task = asyncio.ensure_future(work)
+        done, _pending = await asyncio.wait({task}, timeout=self.ack_within)
+        hold = None if done else await self.unfinished.hold(PLATFORM, key, kept.model_dump_json(), KEPT_FOR)
+        await ack()
+        self.spawn(self.finish(task, hold))
+
+    async def finish_unfinished(self) -> None:
+        """Finish the requests a stopped process acknowledged but never answered."""
+        for hold, body in await self.unfinished.take(PLATFORM):
+            try:
+                kept = Kept.model_validate_json(body)
+            except ValidationError:
+                log.warning("dropped unfinished request %s: it could not be read", hold.key)
+                await self.unfinished.release(hold)
+                continue
+            log.info("finishing request %s, acknowledged by a process that stopped", hold.key)
+            work: Coroutine[Any, Any, Reply | None]
+            if kept.command is not None:
+                work = self.on_command(kept.command)
+            elif kept.press is not None:
+                work = self.on_click(kept.press)
+            else:
+                await self.unfinished.release(hold)
+                continue
+            self.spawn(self.finish(asyncio.ensure_future(work), hold))
+
+    async def finish(self, task: asyncio.Future[Reply | None], hold: Hold | None) -> None:
+        """Deliver the work's reply, then stop keeping the request (unless this process is stopping)."""
+        try:
+            reply = await task
+            if reply is not None:
+                await self.deliver(reply)
+        finally:
+            if hold is not None and not task.cancelled():
+                await self.unfinished.release(hold)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` in the background, logging (never raising) its failure."""
@@ -166,23 +239,22 @@ class SlackAdapter:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # the work ----------------------------------------------------------------------------------
-    async def on_command(self, command: SlashCommand) -> None:
+    async def on_command(self, command: SlashCommand) -> Reply:
         """`/study <text>`: the text is exactly what follows `/study`."""
         actor = await self.actor(
             team_id=command.team_id, user_id=command.user_id, channel_id=command.channel_id,
             user_name=command.user_name, workspace_name=command.team_domain, channel_name=command.channel_name,
         )
         message = await self.bot.dispatch(actor, f"{COMMAND} {html.unescape(command.text)}")
-        await self.deliver(message, response_url=command.response_url, channel_id=command.channel_id,
-                           user_id=actor.user_id)
+        return Reply(message, command.response_url, command.channel_id, actor.user_id)
 
-    async def on_click(self, press: ButtonPress, retry: str = "") -> None:
-        """A button: record it through the core once per delivery, answer privately."""
+    async def on_click(self, press: ButtonPress, retry: str = "") -> Reply | None:
+        """A button: record it through the core once per delivery; None for a repeated delivery."""
         action, user_id = press.actions[0], press.user.id
         key = delivery_key(action.action_ts, user_id)
         if not self.deliveries.claim(key):
             log.info("ignoring repeated delivery %s (X-Slack-Retry-Num %s)", key, retry or "-")
-            return
+            return None
         if retry:
             log.info("serving retried delivery %s (X-Slack-Retry-Num %s)", key, retry)
         try:
@@ -191,11 +263,10 @@ class SlackAdapter:
                 user_name=press.user.username, workspace_name=press.team.domain, channel_name=press.channel.name,
             )
             message = await self.bot.click(actor, action.value or action.action_id, key)
-            await self.deliver(message, response_url=press.response_url, channel_id=actor.channel_id,
-                               user_id=user_id)
         except BaseException:
             self.deliveries.release(key)
             raise
+        return Reply(message, press.response_url, actor.channel_id, user_id)
 
     async def on_home_opened(self, opened: HomeOpened, team_id: str) -> None:
         """Publish the App Home tab: streak, points, accuracy, progress and practice buttons."""
@@ -219,12 +290,14 @@ class SlackAdapter:
             user_timezone=info.timezone if info else None,
         )
 
-    async def deliver(self, message: Message, *, response_url: object, channel_id: str, user_id: str) -> None:
+    async def deliver(self, reply: Reply) -> None:
         """Public messages go to the channel, private ones to the response_url as ephemeral.
 
         With no response_url (a click in the App Home tab) the answer goes to the user's
         direct messages with the app.
         """
+        message, response_url, channel_id, user_id = reply.message, reply.response_url, reply.channel_id, \
+            reply.user_id
         content = render.payload(message)
         respond = ResponseUrl(self.session, response_url) if isinstance(response_url, str) and response_url \
             else None

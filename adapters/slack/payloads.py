@@ -31,6 +31,7 @@ class SlashCommand(_Part):
     team_domain: Name = ""
     channel_name: Name = ""
     response_url: str | None = None
+    trigger_id: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
 class _User(_Part):

@@ -23,13 +23,15 @@ from bot.health import health_report
 
 log = logging.getLogger(__name__)
 SOCKET_CHECK_S = 10.0
+FINISH_EVERY_S = 60.0
+"""How often to look for requests another replica acknowledged and did not live to answer."""
 
 
 def build_adapter(runtime: Runtime, config: SlackConfig, session: aiohttp.ClientSession) -> SlackAdapter:
     """The adapter wired to the runtime's bot and a Web API client for `config`."""
     client = web_client(config.bot_token, config.api_url, session)
     return SlackAdapter(runtime.bot, client, session, signing_secret=config.signing_secret,
-                        admin_ids=config.admin_ids)
+                        admin_ids=config.admin_ids, unfinished=runtime.unfinished)
 
 
 async def run(runtime: Runtime) -> None:
@@ -38,6 +40,7 @@ async def run(runtime: Runtime) -> None:
     async with aiohttp.ClientSession() as session:
         adapter = build_adapter(runtime, config, session)
         runtime.posters.register("slack", SlackPoster(adapter.app.client))
+        finishing = asyncio.create_task(finish_unfinished(adapter))
         try:
             report = functools.partial(runtime.connected.__setitem__, "slack")
             if config.socket_mode:
@@ -45,7 +48,16 @@ async def run(runtime: Runtime) -> None:
             else:
                 await serve_http(adapter.app, config, functools.partial(health_report, runtime, ["slack"]), report)
         finally:
+            finishing.cancel()
+            await asyncio.gather(finishing, return_exceptions=True)
             await asyncio.shield(adapter.drain())
+
+
+async def finish_unfinished(adapter: SlackAdapter) -> None:
+    """Finish what a stopped process acknowledged, at start-up and then every FINISH_EVERY_S."""
+    while True:
+        await adapter.finish_unfinished()
+        await asyncio.sleep(FINISH_EVERY_S)
 
 
 Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]

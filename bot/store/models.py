@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -204,3 +205,19 @@ class KeyValue(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(String(2000))
+
+
+class UnfinishedReply(Base):
+    """A request acknowledged to its platform before it was answered, kept until it is.
+
+    The next process to start finishes what a crashed one acknowledged: the platform will not
+    send it again. `body` is the adapter's own record of the request and where to answer it.
+    """
+
+    __tablename__ = "unfinished_replies"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    taken_until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
