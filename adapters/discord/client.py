@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +13,7 @@ from discord import app_commands
 from adapters.discord.buttons import StudyButton
 from adapters.discord.commands import StudyGroup
 from adapters.discord.config import DiscordConfig, intents
-from adapters.discord.interactions import apologise, deliver
+from adapters.discord.interactions import PLATFORM, Kept, apologise, deliver, send_parts
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.render import render
 from bot.bootstrap import Runtime
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 1.5
 """Seconds to wait for the core before deferring (Discord wants an answer within 3 s)."""
+FINISH_EVERY_S = 60.0
+"""How often to look for interactions another replica deferred and did not live to answer."""
 
 
 class StudyTree(app_commands.CommandTree[discord.Client]):
@@ -76,6 +79,9 @@ class StudyClient(discord.AutoShardedClient):
         self.defer_after = defer_after
         self.tree = StudyTree(self)
         self.tree.add_command(StudyGroup())
+        self._finishing: asyncio.Task[None] | None = None
+        self.answering: set[asyncio.Task[Any]] = set()
+        """Interactions being answered, waited for on close so that what was acknowledged gets its answer."""
 
     async def setup_hook(self) -> None:
         """Register the persistent buttons; pick a shard count when a custom gateway is used."""
@@ -87,6 +93,39 @@ class StudyClient(discord.AutoShardedClient):
         if self.shard_count is None and self.config.custom_gateway:
             # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
             self.shard_count, _url, _limits = await self.http.get_bot_gateway()
+        self._finishing = asyncio.create_task(self._keep_finishing())
+
+    async def close(self) -> None:
+        """Stop finishing kept interactions, let the ones being answered finish, then close the connection."""
+        if self._finishing is not None:
+            self._finishing.cancel()
+            await asyncio.gather(self._finishing, return_exceptions=True)
+        if self.answering:
+            await asyncio.gather(*(self.answering - {asyncio.current_task()}), return_exceptions=True)
+        await super().close()
+
+    async def _keep_finishing(self) -> None:
+        await self.wait_until_ready()
+        while True:
+            await self.finish_unfinished()
+            await asyncio.sleep(FINISH_EVERY_S)
+
+    async def finish_unfinished(self) -> None:
+        """Answer the interactions a stopped process deferred, with their tokens (valid 15 minutes)."""
+        for hold, body in await self.runtime.unfinished.take(PLATFORM):
+            try:
+                kept = Kept.model_validate_json(body)
+            except ValueError:
+                log.warning("dropped unfinished interaction %s: it could not be read", hold.key)
+            else:
+                log.info("finishing interaction %s, deferred by a process that stopped", hold.key)
+                try:
+                    webhook = discord.Webhook.from_state(
+                        {"id": kept.application_id, "type": 3, "token": kept.token}, self._connection)
+                    await send_parts(render(await kept.work(self.runtime.bot)), webhook.send, webhook.send)
+                except discord.HTTPException as exc:
+                    log.warning("could not finish interaction %s (%s)", hold.key, exc.__class__.__name__)
+            await self.runtime.unfinished.release(hold)
 
     def poster(self) -> DiscordPoster:
         """A poster for the scheduler that shares this client's HTTP session and rate limits."""

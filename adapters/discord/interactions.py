@@ -1,19 +1,25 @@
-"""Shared handling of interactions: who is asking, answering in time, and failing politely."""
+"""Shared handling of interactions: who is asking, answering in time, and failing politely.
+
+The answer is the interaction's response, so Discord hears nothing until the core has done the
+work (and recorded a click). Work slower than the client's `defer_after` is kept in the database
+(see `bot.unfinished`) before the interaction is deferred, and the next process finishes it with
+the interaction's token if this one dies first."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
+from pydantic import BaseModel
 
 from adapters.discord.render import Rendered, render
-from bot.app import UNEXPECTED
-from bot.commands import BY_NAME
+from bot.app import UNEXPECTED, StudyBot
 from bot.messages import Message
-from bot.usecases.admin import refuse
+from bot.unfinished import Hold
 from bot.usecases.context import Actor
 
 if TYPE_CHECKING:
@@ -22,6 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
+KEPT_FOR = dt.timedelta(minutes=15)
+"""How long Discord lets an interaction token answer: a request kept longer cannot be finished."""
+Send = Callable[..., Awaitable[Any]]
 
 
 def host(interaction: discord.Interaction[Any]) -> StudyClient:
@@ -62,58 +71,91 @@ def delivery_key(interaction: discord.Interaction[Any]) -> str:
     return f"discord:{interaction.id}"
 
 
+class Kept(BaseModel):
+    """What a process keeps of an interaction it deferred: who asked for what, and where to answer."""
+
+    application_id: int
+    token: str
+    actor: Actor
+    command: str = ""
+    args: list[str] = []
+    action: str = ""
+    delivery_key: str = ""
+
+    def work(self, bot: StudyBot) -> Awaitable[Message]:
+        """Ask the core: the click, or else the subcommand."""
+        if self.action:
+            return bot.click(self.actor, self.action, self.delivery_key)
+        return bot.run(self.actor, self.command, self.args)
+
+
+def kept_for(interaction: discord.Interaction[Any], actor: Actor, **request: Any) -> Kept:
+    """The record of `request` (a command and args, or an action and delivery key) from `interaction`."""
+    return Kept(application_id=interaction.application_id, token=interaction.token, actor=actor, **request)
+
+
 async def run_subcommand(interaction: discord.Interaction[Any], name: str, args: list[str],
                          check: Callable[[Actor], Message | None] | None = None) -> None:
-    """Run `/study <name>` with pre-split arguments; admin subcommands are checked here first."""
-    client = host(interaction)
-
-    async def work() -> Message:
-        actor = actor_for(interaction, client.runtime.settings.admin_ids)
-        if BY_NAME[name].admin and not actor.is_admin:
-            return refuse()
-        problem = check(actor) if check else None
-        if problem is not None:
-            return problem
-        return await client.runtime.bot.run(actor, name, args)
-
-    await respond(interaction, work, what=f"/study {name}")
+    """Run `/study <name>` with pre-split arguments; `check` first tells an admin what Discord prevents."""
+    actor = actor_for(interaction, host(interaction).runtime.settings.admin_ids)
+    problem = check(actor) if check is not None and actor.is_admin else None
+    if problem is not None:
+        await respond(interaction, problem, what=f"/study {name}")
+        return
+    await respond(interaction, kept_for(interaction, actor, command=name, args=args), what=f"/study {name}")
 
 
 async def on_click(interaction: discord.Interaction[Any], action: str) -> None:
     """Record a button click through the core, keyed on the interaction id."""
-    client = host(interaction)
-
-    async def work() -> Message:
-        actor = actor_for(interaction, client.runtime.settings.admin_ids)
-        return await client.runtime.bot.click(actor, action, delivery_key(interaction))
-
-    await respond(interaction, work, what=f"button {action.split(':')[1] if ':' in action else action}")
+    actor = actor_for(interaction, host(interaction).runtime.settings.admin_ids)
+    kept = kept_for(interaction, actor, action=action, delivery_key=delivery_key(interaction))
+    await respond(interaction, kept, what=f"button {action.split(':')[1] if ':' in action else action}")
 
 
-async def respond(interaction: discord.Interaction[Any], work: Callable[[], Awaitable[Message]], *,
-                  what: str) -> None:
-    """Answer with the core's message; defer first when it takes longer than the client allows.
+async def respond(interaction: discord.Interaction[Any], request: Kept | Message, *, what: str) -> None:
+    """Answer with the core's message for the request (or with the message given); when the core takes
+    longer than the client waits, keep the request for a restart, defer, and follow up.
 
     Any failure is logged with its traceback and the user gets a friendly private message.
     """
     client = host(interaction)
+    hold: Hold | None = None
+    task: asyncio.Future[Message] | None = None
+    current = asyncio.current_task()
+    if current is not None:
+        client.answering.add(current)
     try:
-        task = asyncio.ensure_future(work())
-        done, _pending = await asyncio.wait({task}, timeout=client.defer_after)
-        if not done:
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        message = await task
-        await deliver(interaction, render(message))
+        if isinstance(request, Message):
+            answer = request
+        else:
+            task = asyncio.ensure_future(request.work(client.runtime.bot))
+            done, _pending = await asyncio.wait({task}, timeout=client.defer_after)
+            if not done:
+                hold = await client.runtime.unfinished.hold(PLATFORM, delivery_key(interaction),
+                                                            request.model_dump_json(), KEPT_FOR)
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            answer = await task
+        await deliver(interaction, render(answer))
     except Exception:
         log.exception("error while answering %s (interaction %s)", what, interaction.id)
         await apologise(interaction)
+    finally:
+        if hold is not None and task is not None and not task.cancelled():
+            await client.runtime.unfinished.release(hold)
+        client.answering.discard(current)
 
 
 async def deliver(interaction: discord.Interaction[Any], rendered: Rendered) -> None:
     """Send every part of a rendered message: the first as the response, the rest as follow-ups."""
-    for part in rendered.parts:
+    first = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
+    await send_parts(rendered, first, interaction.followup.send)
+
+
+async def send_parts(rendered: Rendered, first: Send, rest: Send) -> None:
+    """Send the first part of `rendered` with `first` and the others with `rest`."""
+    for index, part in enumerate(rendered.parts):
+        send = rest if index else first
         view = part.make_view()
-        send = interaction.followup.send if interaction.response.is_done() else interaction.response.send_message
         if view is None:
             await send(embeds=list(part.embeds), ephemeral=rendered.ephemeral)
         else:
