@@ -1,0 +1,129 @@
+"""SIGKILL in the middle of a burst of clicks: every click the bot acknowledged is recorded (or was
+answered), none is counted twice, and the next process serves on."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import func, select
+
+from bot import actions
+from bot.content.loader import require_course
+from bot.store.db import create_engine
+from bot.store.models import Answer, User, UserStats
+from tests.conftest import COURSE_DIR, free_port
+from tests.e2e.slack.slack_stand_ins import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    SlackStandIn,
+    block_actions,
+    payload_form,
+    signed,
+    slack_user,
+)
+from tests.e2e.test_stopping import environment, started, stderr_of
+
+CLICKS = 300
+USERS = 30
+KILL_AFTER_ACKS = 60
+
+
+def clicks() -> list[tuple[str, str, str]]:
+    """(user, action_ts, button value) of CLICKS answers: each user answers distinct questions once."""
+    course = require_course(COURSE_DIR)
+    questions = sorted(course.quiz_by_id)
+    made = []
+    for n in range(CLICKS):
+        user, question = f"U0CRASH{n % USERS:03d}", questions[n // USERS % len(questions)]
+        made.append((user, f"1700000{n:03d}.000001", actions.answer(question, f"in{n:08d}", 1)))
+    return made
+
+
+async def healthy(url: str, within: float = 30.0) -> None:
+    """Wait until `url` answers 200."""
+    async with aiohttp.ClientSession() as session, asyncio.timeout(within):
+        while True:
+            try:
+                async with session.get(url) as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+
+
+async def burst(url: str, api: SlackStandIn, process: asyncio.subprocess.Process) -> set[int]:
+    """Send every click at once; SIGKILL the bot after KILL_AFTER_ACKS acks. The clicks acked (HTTP 200)."""
+    acked: set[int] = set()
+    enough = asyncio.Event()
+
+    async def click(session: aiohttp.ClientSession, n: int, user: str, ts: str, value: str) -> None:
+        body = payload_form(block_actions(value, api.response_url(f"click-{n}"), action_ts=ts, user=user))
+        try:
+            async with session.post(url, data=body.encode(), headers=signed(body)) as response:
+                if response.status == 200:
+                    acked.add(n)
+                    if len(acked) >= KILL_AFTER_ACKS:
+                        enough.set()
+        except (aiohttp.ClientError, TimeoutError):
+            pass  # the process died before answering: not acknowledged
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
+                                     timeout=aiohttp.ClientTimeout(total=60)) as session:
+        sending = asyncio.gather(*(click(session, n, *c) for n, c in enumerate(clicks())))
+        await asyncio.wait_for(enough.wait(), timeout=60)
+        process.send_signal(signal.SIGKILL)
+        await sending
+    return acked
+
+
+async def recorded(db_url: str) -> tuple[set[str], list[tuple[int, int]]]:
+    """The delivery keys of every answer, and (stats answers, answers rows) for every user."""
+    engine = create_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            keys = set((await conn.scalars(select(Answer.delivery_key))).all())
+            rows = (await conn.execute(
+                select(UserStats.answers, select(func.count()).where(Answer.user_id == User.id).scalar_subquery())
+                .join(User, User.id == UserStats.user_id)
+            )).all()
+    finally:
+        await engine.dispose()
+    return keys, [(int(a), int(b)) for a, b in rows]
+
+
+@pytest.mark.timeout(180)
+async def test_sigkill_mid_burst_loses_no_acknowledged_click(tmp_path: Path, db_url: str) -> None:
+    """Of 300 concurrent clicks, the bot is killed after 60 acks: 0 acked clicks end unrecorded and unanswered."""
+    api = SlackStandIn(users={f"U0CRASH{u:03d}": slack_user(f"U0CRASH{u:03d}") for u in range(USERS)})
+    await api.start()
+    try:
+        port = free_port()
+        env = environment(tmp_path / "data", DATABASE_URL=db_url, SLACK_BOT_TOKEN=BOT_TOKEN,
+                          SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_HTTP_PORT=str(port),
+                          SLACK_HTTP_HOST="127.0.0.1", SLACK_API_URL=api.api_url)
+        base = f"http://127.0.0.1:{port}"
+        async with started([], env, tmp_path) as process:
+            await healthy(f"{base}/healthz")
+            acked = await burst(f"{base}/slack/events", api, process)
+            await process.wait()
+        async with started([], env, tmp_path) as restarted:  # finishes what was kept, then serves on
+            await healthy(f"{base}/healthz")
+            await asyncio.sleep(1.0)
+            restarted.send_signal(signal.SIGTERM)
+            await restarted.wait()
+            err = await stderr_of(restarted)
+        keys, totals = await recorded(db_url)
+    finally:
+        await api.stop()
+    made = clicks()
+    lost = [n for n in acked if f"slack:{made[n][1]}:{made[n][0]}" not in keys and not api.responses.get(f"click-{n}")]
+    print(f"\nclicks {CLICKS}, acked {len(acked)}, recorded {len(keys)}, acked but lost {len(lost)}")
+    assert KILL_AFTER_ACKS <= len(acked) < CLICKS, "the kill did not land mid-burst"
+    assert lost == []
+    assert all(stats == rows for stats, rows in totals), totals
+    assert "Traceback" not in err, err[-2000:]
