@@ -5,7 +5,9 @@ Only when the work takes longer does it acknowledge early, and then it first `ho
 the adapter's own record of it (what was asked, and where to answer) goes to the database, and is
 `release`d once the answer is delivered. If the process dies in between, the next one `take`s the
 request and finishes it. Recording answers is idempotent by delivery key, so finishing a click a
-second time never counts it twice.
+second time never counts it twice. When even the record cannot be written in time (the database
+is locked or gone), the adapter does not acknowledge early: the platform tells the user the
+request failed, and pressing again is safe.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ class Hold:
 
     key: str
     kept: asyncio.Future[bool]
+
+    @property
+    def is_kept(self) -> bool:
+        """Whether the record is in the database already: only then may the request be acknowledged early."""
+        return self.kept.done() and self.kept.result()
 
 
 class UnfinishedWork:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 1.5
 """Seconds to wait for the core before deferring (Discord wants an answer within 3 s)."""
-FINISH_EVERY_S = 60.0
+FINISH_EVERY_S = 10.0
 """How often to look for interactions another replica deferred and did not live to answer."""
 
 

@@ -31,6 +31,8 @@ PLATFORM = "discord"
 KEPT_FOR = dt.timedelta(minutes=15)
 """How long Discord lets an interaction token answer: a request kept longer cannot be finished."""
 Send = Callable[..., Awaitable[Any]]
+UNKNOWN_INTERACTION = 10062
+"""Discord's error code for an interaction answered after its 3 s."""
 
 
 def host(interaction: discord.Interaction[Any]) -> StudyClient:
@@ -133,12 +135,17 @@ async def respond(interaction: discord.Interaction[Any], request: Kept | Message
             if not done:
                 hold = await client.runtime.unfinished.hold(PLATFORM, delivery_key(interaction),
                                                             request.model_dump_json(), KEPT_FOR)
-                await interaction.response.defer(ephemeral=True, thinking=True)
+                if hold.is_kept:  # else nothing would finish it after a crash: answer when done, if in time
+                    await interaction.response.defer(ephemeral=True, thinking=True)
             answer = await task
         await deliver(interaction, render(answer))
-    except Exception:
-        log.exception("error while answering %s (interaction %s)", what, interaction.id)
-        await apologise(interaction)
+    except Exception as exc:
+        if isinstance(exc, discord.NotFound) and exc.code == UNKNOWN_INTERACTION:
+            log.warning("answered %s too late for Discord (interaction %s); pressing again is safe",
+                        what, interaction.id)
+        else:
+            log.exception("error while answering %s (interaction %s)", what, interaction.id)
+            await apologise(interaction)
     finally:
         if hold is not None and task is not None and not task.cancelled():
             await client.runtime.unfinished.release(hold)

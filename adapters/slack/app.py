@@ -181,11 +181,15 @@ class SlackAdapter:
     async def serve(self, ack: AsyncAck, key: str, kept: Kept, work: Coroutine[Any, Any, Reply | None]) -> None:
         """Ack once `work` is done, or after `ack_within` s with the request kept for a restart.
 
-        Either way a request Slack was told is handled is recorded, or kept until it is answered.
+        Either way a request Slack was told is handled is recorded, or kept until it is answered. If it
+        cannot be kept in time either, the ack waits for the work: Slack may then tell the user it
+        failed, and pressing again is safe.
         """
         task = asyncio.ensure_future(work)
         done, _pending = await asyncio.wait({task}, timeout=self.ack_within)
         hold = None if done else await self.unfinished.hold(PLATFORM, key, kept.model_dump_json(), KEPT_FOR)
+        if hold is not None and not hold.is_kept:  # nothing would finish it after a crash: ack when done
+            await asyncio.wait({task})
         await ack()
         self.spawn(self.finish(task, hold))
 

@@ -23,7 +23,7 @@ from bot.health import health_report
 
 log = logging.getLogger(__name__)
 SOCKET_CHECK_S = 10.0
-FINISH_EVERY_S = 60.0
+FINISH_EVERY_S = 10.0
 """How often to look for requests another replica acknowledged and did not live to answer."""
 
 

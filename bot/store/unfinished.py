@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.store.clock import DatabaseNow
 from bot.store.models import UnfinishedReply
 
-TAKEN_FOR = dt.timedelta(minutes=2)
+TAKEN_FOR = dt.timedelta(seconds=30)
 """How long a process holds a request it is working on before another may take it over."""
 
 

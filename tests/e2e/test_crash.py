@@ -1,5 +1,6 @@
-"""SIGKILL in the middle of a burst of clicks: every click the bot acknowledged is recorded (or was
-answered), none is counted twice, and the next process serves on."""
+"""SIGKILL in the middle of a burst of clicks, on Slack and on Discord: every click the bot acknowledged
+is recorded or answered (by the next process, for one it deferred), none is counted twice, and the
+next process serves on."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot import actions
 from bot.content.loader import require_course
 from bot.store.db import create_engine
 from bot.store.models import Answer, User, UserStats
 from tests.conftest import COURSE_DIR, free_port
+from tests.e2e.discord.discord_standin import MEMBER, TOKEN, Reply, StandIn
 from tests.e2e.slack.slack_stand_ins import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -124,6 +126,81 @@ async def test_sigkill_mid_burst_loses_no_acknowledged_click(tmp_path: Path, db_
     lost = [n for n in acked if f"slack:{made[n][1]}:{made[n][0]}" not in keys and not api.responses.get(f"click-{n}")]
     print(f"\nclicks {CLICKS}, acked {len(acked)}, recorded {len(keys)}, acked but lost {len(lost)}")
     assert KILL_AFTER_ACKS <= len(acked) < CLICKS, "the kill did not land mid-burst"
+    assert lost == []
+    assert all(stats == rows for stats, rows in totals), totals
+    assert "Traceback" not in err, err[-2000:]
+
+
+def discord_env(data: Path, db_url: str, api: StandIn) -> dict[str, str]:
+    """`studybot` serving Discord from the stand-in."""
+    return environment(data, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN, DISCORD_API_URL=api.api_url,
+                       DISCORD_GATEWAY_URL=api.gateway_url)
+
+
+async def connected(api: StandIn, count: int, within: float = 30.0) -> None:
+    """Wait until the bot's `count`-th connection serves: it answers `/study help`."""
+    await api.wait_for(lambda: len(api.identifies) >= count or None, within)
+    await api.answer(await api.command(MEMBER, "help"), within=within)
+
+
+def showing(custom_id: str) -> Reply:
+    """A message the bot showed with one button: discord.py finds the clicked button in it."""
+    button = {"type": 2, "custom_id": custom_id, "label": "A", "style": 2}
+    return Reply(0, "callback", 4, {"components": [{"type": 1, "components": [button]}]})
+
+
+def acked_of(api: StandIn, sent: list[int]) -> dict[int, int]:
+    """The clicks Discord was given a callback for: interaction id -> callback type (4 answer, 5 deferred)."""
+    return {r.interaction_id: r.type for r in api.replies if r.kind == "callback" and r.type is not None
+            and r.interaction_id in sent}
+
+
+@pytest.mark.timeout(180)
+async def test_sigkill_mid_burst_loses_no_acknowledged_discord_click(tmp_path: Path, db_url: str) -> None:
+    """300 clicks while answers wait on a lock (PostgreSQL): the bot defers them, keeping each, and is killed;
+    the next process records every deferred click once and follows up with its token."""
+    api = StandIn()
+    await api.start()
+    engine = create_engine(db_url)
+    try:
+        env = discord_env(tmp_path / "data", db_url, api)
+        sent: list[int] = []
+        async with started([], env, tmp_path) as process, engine.connect() as locker:
+            await connected(api, 1)
+            if engine.dialect.name == "postgresql":  # answers wait: slower than Discord's deadline
+                await locker.execute(text("LOCK TABLE answers IN EXCLUSIVE MODE"))
+            for _user, _ts, value in clicks():
+                sent.append(await api.click(MEMBER, showing(value), value))
+            await api.wait_for(lambda: len(acked_of(api, sent)) >= KILL_AFTER_ACKS or None, 60)
+            process.send_signal(signal.SIGKILL)
+            await process.wait()
+            await locker.rollback()
+        acked = acked_of(api, sent)
+        deferred = [iid for iid, kind in acked.items() if kind == 5]
+        async with started([], env, tmp_path) as restarted:
+            await connected(api, 2)
+
+            def followed_up() -> bool | None:
+                answered = {r.interaction_id for r in api.replies if r.kind == "followup"}
+                return set(deferred) <= answered or None
+
+            await api.wait_for(followed_up, 60)
+            restarted.send_signal(signal.SIGTERM)
+            await restarted.wait()
+            err = await stderr_of(restarted)
+        keys, totals = await recorded(db_url)
+    finally:
+        await engine.dispose()
+        await api.stop()
+    followups = {r.interaction_id for r in api.replies if r.kind == "followup"}
+    lost = [iid for iid, kind in acked.items()
+            if kind == 5 and f"discord:{iid}" not in keys and iid not in followups]
+    print(f"\nclicks {CLICKS}, acked {len(acked)} ({len(deferred)} deferred), recorded {len(keys)}, "
+          f"acked but lost {len(lost)}")
+    assert KILL_AFTER_ACKS <= len(acked) < CLICKS, "the kill did not land mid-burst"
+    if engine.dialect.name == "postgresql":
+        assert deferred, "no click was deferred"
+        assert {f"discord:{iid}" for iid in deferred} <= keys
     assert lost == []
     assert all(stats == rows for stats, rows in totals), totals
     assert "Traceback" not in err, err[-2000:]

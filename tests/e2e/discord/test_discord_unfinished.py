@@ -15,6 +15,7 @@ from bot.app import StudyBot
 from bot.bootstrap import Runtime
 from bot.content.models import Course
 from bot.messages import Message
+from bot.store.db import create_engine, session_factory
 from bot.store.models import UnfinishedReply
 from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
@@ -91,3 +92,23 @@ async def test_a_click_a_stopped_process_deferred_is_answered_by_the_next(
     assert "Correct" in feedback.title + feedback.text
     assert len(await answers(core)) == 1
     await until_kept(core, 0)
+
+
+async def test_a_click_that_cannot_be_kept_is_not_deferred(
+        standin: StandIn, start_client: Any, runtime: Runtime, core: Core, course: Course, tmp_path: Any) -> None:
+    """With nowhere to keep it, the click is answered when done rather than acknowledged early."""
+    slow = SlowClicks(core)
+    nowhere = Runtime(runtime.settings, runtime.engine, slow)
+    unreachable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+    nowhere.unfinished = UnfinishedWork(UnfinishedStore(session_factory(unreachable)))
+    try:
+        await start_client(nowhere, defer_after=DEFER_AFTER)
+        question = await ask(standin)
+        iid = await standin.click(MEMBER, question, answer_button(course, question, right=True))
+        await asyncio.sleep(0.3)
+        assert standin.replies_to(iid) == []
+        slow.go.set()
+        [feedback] = await standin.answer(iid)
+        assert (feedback.kind, feedback.type) == ("callback", 4)
+    finally:
+        await unreachable.dispose()

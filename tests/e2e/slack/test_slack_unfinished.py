@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from pathlib import Path
 
 import pytest
 from slack_stand_ins import LEARNER, SlackStandIn, block_actions, http_settings, running_http, text_of
@@ -20,9 +21,10 @@ from bot.app import StudyBot
 from bot.bootstrap import Runtime
 from bot.content.models import Course
 from bot.messages import Message
-from bot.store.db import session_factory
+from bot.store.db import create_engine, session_factory
 from bot.store.models import UnfinishedReply
 from bot.store.unfinished import UnfinishedStore
+from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Actor, Core
 
 SLOW_S = 0.4
@@ -88,3 +90,24 @@ async def test_a_click_a_stopped_process_acknowledged_is_finished_at_start(
         assert "Correct" in text_of(await slack_api.response("late"))
     assert [a.delivery_key for a in await answers(core)] == [f"slack:1700000003.1:{LEARNER}"]
     assert await kept_requests(core) == 0
+
+
+async def test_a_slow_click_that_cannot_be_kept_is_acked_when_done(
+        slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine, core: Core, course: Course,
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With nowhere to keep it, the ack waits for the work: what Slack hears "ok" for is recorded."""
+    monkeypatch.setattr(slack_app, "ACK_WITHIN_S", 0.05)
+    runtime = Runtime(http_settings(), engine, SlowBot(core))
+    unreachable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+    runtime.unfinished = UnfinishedWork(UnfinishedStore(session_factory(unreachable)))
+    try:
+        async with running_http(runtime) as slack_http:
+            button = answer_button(await ask_quiz(slack_http, slack_api), course, correct=True)
+            began = time.monotonic()
+            status, _ = await slack_http.click(button["value"], slack_api.response_url("fb"),
+                                               action_ts="1700000004.1")
+            assert status == 200
+            assert time.monotonic() - began >= SLOW_S
+            assert len(await answers(core)) == 1
+    finally:
+        await unreachable.dispose()
