@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import actions
-from bot.actions import BadAction, Verb
+from bot.actions import BadActionError, Verb
 from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
 from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
@@ -72,7 +72,7 @@ class StudyBot:
             return UNSERVABLE
         try:
             action = actions.decode(action_id)
-        except BadAction:
+        except BadActionError:
             return error("That button is not one of mine", "Try `/study help`.")
         if not button_parts_fit(action.args):
             return DAMAGED

@@ -16,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
-from adapters.slack.inbound import Gate, Refused
+from adapters.slack.inbound import Gate, RefusedError
 from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
 from bot.health import health_report
@@ -59,7 +59,7 @@ def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
     async def events(request: web.Request) -> web.Response:
         try:
             body = gate.admit(await request.read(), request.headers, request.content_type, request.charset)
-        except Refused as refused:
+        except RefusedError as refused:
             return web.Response(status=refused.status, text=refused.reason)
         try:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))

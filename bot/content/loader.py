@@ -70,7 +70,7 @@ MAX_NODES = 100_000  # after aliases are expanded; a topic has about 1,000
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     """A file, or what its aliases expand to, is beyond what a course pack needs."""
 
 
@@ -82,7 +82,7 @@ def _positions(node: yaml.Node, path: Path_, budget: list[int]) -> Iterator[tupl
     """
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} values")
+        raise _TooLargeError(f"its aliases expand to more than {MAX_NODES:,} values")
     yield path, node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -102,7 +102,7 @@ class _Document:
     def __init__(self, file: Path, display: str) -> None:
         self.display = display
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise _TooLarge(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+            raise _TooLargeError(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
         loader = SafeLoader(file.read_text(encoding="utf-8"))
         try:
             node = loader.get_single_node()
@@ -212,7 +212,7 @@ def load_course(root: Path, *, strict: bool = False) -> LoadResult:
             issues.append(ContentIssue(display(p), line, "", f"invalid YAML: {exc.problem}"))
         except (OSError, UnicodeDecodeError) as exc:
             issues.append(ContentIssue(display(p), None, "", f"cannot read the file: {exc}"))
-        except _TooLarge as exc:
+        except _TooLargeError as exc:
             issues.append(ContentIssue(display(p), None, "", f"too large for a course pack: {exc}"))
         return None
 
