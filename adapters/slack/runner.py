@@ -52,9 +52,11 @@ Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
 
 
 def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
-    """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures), and
-    answers `GET /healthz` from `health`: 503 while the database or Slack is not usable, so a load
-    balancer stops routing Slack's requests to a replica that cannot serve them."""
+    """An aiohttp application: `POST /slack/events` goes to bolt, `GET /healthz` to `health`.
+
+    Bolt checks signatures. `/healthz` answers 503 while the database or Slack is not usable, so a
+    load balancer stops routing Slack's requests to a replica that cannot serve them.
+    """
 
     async def events(request: web.Request) -> web.Response:
         try:

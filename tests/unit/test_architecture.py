@@ -9,6 +9,7 @@ from tests.conftest import ROOT
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports by name."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):

@@ -33,12 +33,14 @@ class SlowDiscord(StandIn):
     """The Discord stand-in, taking a few milliseconds per channel post like the real thing."""
 
     async def channel_message(self, request: web.Request) -> web.Response:
+        """Accept a channel post after a few milliseconds."""
         await asyncio.sleep(0.004)
         return await super().channel_message(request)
 
 
 @pytest.fixture
 async def discord() -> AsyncIterator[SlowDiscord]:
+    """A running slow Discord stand-in."""
     standin = SlowDiscord()
     await standin.start()
     yield standin
@@ -46,6 +48,7 @@ async def discord() -> AsyncIterator[SlowDiscord]:
 
 
 async def start_worker(db_url: str, discord: StandIn, now: dt.datetime, lease_s: float) -> asyncio.subprocess.Process:
+    """Start a drop worker process that posts to `discord` as of `now`, with the given lease."""
     env = {**os.environ, "DATABASE_URL": db_url, "DISCORD_API_URL": discord.api_url, "DISCORD_TOKEN": TOKEN,
            "DROP_NOW": now.isoformat(), "DROP_LEASE": str(lease_s)}
     return await asyncio.create_subprocess_exec(

@@ -1,5 +1,7 @@
-"""Generated requests (hypothesis) against the real Slack HTTP endpoint: 1,000 a run, never a 5xx, never a
-traceback, and the endpoint still serves a genuine command afterwards."""
+"""Generated requests (hypothesis) against the real Slack HTTP endpoint, 1,000 a run.
+
+Never a 5xx, never a traceback, and the endpoint still serves a genuine command afterwards.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Hostile and malformed requests to the real Slack HTTP endpoint: refused before parsing, never a 5xx,
-never a traceback, and the server keeps serving."""
+"""Hostile and malformed requests to the real Slack HTTP endpoint: refused before parsing.
+
+Never a 5xx, never a traceback, and the server keeps serving.
+"""
 
 from __future__ import annotations
 
