@@ -73,9 +73,9 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
     await worker.wait()
     assert len(discord.channel_posts) < CHANNELS
     async with core.unit_of_work() as repo:
-        recorded = await repo.session.scalar(
+        recorded = (await repo.session.execute(
             select(func.count()).select_from(DailyDrop).where(DailyDrop.status == "sent")
-        )
+        )).scalar_one()
 
     later = FIRST_RUN + dt.timedelta(minutes=5)
     await asyncio.sleep(1.2)  # the restarted process's lease of 1 s is over for the dead one's claims

@@ -12,12 +12,12 @@ import time
 import urllib.parse
 
 import pytest
-from slack_stand_ins import SlackHttpApp, SlackStandIn, block_actions, command_body, form, signed
 from sqlalchemy import func, select
 
 from bot import actions
 from bot.store.models import User
 from bot.usecases.context import Core
+from tests.e2e.slack.slack_stand_ins import SlackHttpApp, SlackStandIn, block_actions, command_body, form, signed
 
 
 def payload(value: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def topic(tid: str, **overrides: object) -> dict[str, object]:
     return data
 
 
-def write_pack(root: Path, topics: dict[str, dict[str, object] | str], listed: list[str] | None = None) -> Path:
+def write_pack(root: Path, topics: Mapping[str, Mapping[str, object] | str], listed: list[str] | None = None) -> Path:
     """Write a pack of `topics` (data, or raw YAML text) under `root`, its one section listing `listed`."""
     pack = root / "course"
     (pack / "topics").mkdir(parents=True)

@@ -20,9 +20,9 @@ def channel(at: str, tz: str, days: tuple[str, ...] = WEEKDAYS, *, paused: bool 
     return ScheduledChannel(1, "console", 1, None, "c", "c", at, tz, days, paused, weekly, updated)
 
 
-def local(tz: str, *args: int, fold: int = 0) -> dt.datetime:
+def local(tz: str, year: int, month: int, day: int, hour: int, minute: int, *, fold: int = 0) -> dt.datetime:
     """A local time in `tz` as UTC."""
-    return dt.datetime(*args, tzinfo=zone(tz), fold=fold).astimezone(dt.UTC)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=zone(tz), fold=fold).astimezone(dt.UTC)
 
 
 def kinds(ch: ScheduledChannel, now: dt.datetime) -> list[str]:
