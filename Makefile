@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot adapters scheduler
+	$(BIN)/mypy bot adapters scheduler tests
 
 validate: $(STAMP)
 	$(BIN)/studybot content validate

@@ -39,7 +39,7 @@ class Action:
         return text
 
 
-class BadAction(ValueError):
+class BadActionError(ValueError):
     """A button id that StudyBot did not make, or that is damaged."""
 
 
@@ -47,11 +47,11 @@ def decode(text: str) -> Action:
     """Parse a button id made by `Action.encode`."""
     parts = text.split(SEP)
     if len(parts) < 2 or parts[0] != PREFIX:
-        raise BadAction(f"not a StudyBot button: {text!r}")
+        raise BadActionError(f"not a StudyBot button: {text!r}")
     try:
         verb = Verb(parts[1])
     except ValueError as exc:
-        raise BadAction(f"unknown button verb in {text!r}") from exc
+        raise BadActionError(f"unknown button verb in {text!r}") from exc
     return Action(verb, tuple(parts[2:]))
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import actions
-from bot.actions import BadAction, Verb
+from bot.actions import BadActionError, Verb
 from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
 from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
@@ -37,6 +37,29 @@ UNSERVABLE = error(
     "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
 )
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
+
+Route = Callable[[Core, Actor, list[str]], Awaitable[Message]]
+
+
+def _rest(args: list[str]) -> str | None:
+    """The arguments as one text, or None when there are none."""
+    return " ".join(args) or None
+
+
+ROUTES: dict[str, Route] = {  # every subcommand in `BY_NAME` but help
+    "lesson": lambda core, actor, args: lessons.lesson(core, actor, _rest(args)),
+    "today": lambda core, actor, _args: lessons.today(core, actor),
+    "topics": lambda core, actor, _args: syllabus.topics(core, actor),
+    "quiz": lambda core, actor, args: quiz.next_question(core, actor, _rest(args)),
+    "interview": lambda core, actor, args: interview.next_interview(core, actor, _rest(args)),
+    "streak": lambda core, actor, _args: progress.streak(core, actor),
+    "stats": lambda core, actor, _args: progress.stats(core, actor),
+    "leaderboard": lambda core, actor, args: progress.leaderboard(core, actor, _rest(args)),
+    "setup": admin.setup,
+    "pause": lambda core, actor, args: admin.set_paused(core, actor, args, paused=True),
+    "resume": lambda core, actor, args: admin.set_paused(core, actor, args, paused=False),
+    "schedule": lambda core, actor, _args: admin.schedule(core, actor),
+}
 
 
 class StudyBot:
@@ -72,39 +95,18 @@ class StudyBot:
             return UNSERVABLE
         try:
             action = actions.decode(action_id)
-        except BadAction:
+        except BadActionError:
             return error("That button is not one of mine", "Try `/study help`.")
         if not button_parts_fit(action.args):
             return DAMAGED
         return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
-        core, rest = self.core, " ".join(args) or None
         if name in ("", "help"):
             return help_message(self.course_title)
         if name not in BY_NAME:
             return help_message(self.course_title, unknown=name)
-        if name == "lesson":
-            return await lessons.lesson(core, actor, rest)
-        if name == "today":
-            return await lessons.today(core, actor)
-        if name == "topics":
-            return await syllabus.topics(core, actor)
-        if name == "quiz":
-            return await quiz.next_question(core, actor, rest)
-        if name == "interview":
-            return await interview.next_interview(core, actor, rest)
-        if name == "streak":
-            return await progress.streak(core, actor)
-        if name == "stats":
-            return await progress.stats(core, actor)
-        if name == "leaderboard":
-            return await progress.leaderboard(core, actor, rest)
-        if name == "setup":
-            return await admin.setup(core, actor, args)
-        if name in ("pause", "resume"):
-            return await admin.set_paused(core, actor, args, paused=name == "pause")
-        return await admin.schedule(core, actor)
+        return await ROUTES[name](self.core, actor, args)
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
         core, args = self.core, action.args

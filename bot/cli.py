@@ -286,8 +286,11 @@ RESTART_MAX_S = 300.0
 
 
 async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtime: Runtime) -> None:
-    """Keep one platform running: a crash or lost connection restarts it with backoff, leaving the
-    other platforms and the scheduler alone. Configuration errors (StartupError) still stop the bot."""
+    """Keep one platform running: a crash or lost connection restarts it with backoff.
+
+    The other platforms and the scheduler are left alone. Configuration errors (StartupError) still
+    stop the bot.
+    """
     delay = RESTART_FIRST_S
     while True:
         started = time.monotonic()
@@ -350,8 +353,10 @@ STOP_GRACE_S = 0.8
 
 
 async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
-    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or
-    Ctrl-C): then cancel it, so the platforms, the scheduler and the database close cleanly."""
+    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or Ctrl-C).
+
+    Then `work` is cancelled, so the platforms, the scheduler and the database close cleanly.
+    """
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()
 

@@ -10,8 +10,10 @@ REPORT_EVERY_S = 30.0
 
 
 class OutageLog:
-    """Tells the log that the database went away (once, with its cause), how many requests it failed
-    since (every REPORT_EVERY_S), and that it is back."""
+    """Tells the log when the database went away (once, with its cause) and when it is back.
+
+    In between, every REPORT_EVERY_S, it tells how many requests failed since.
+    """
 
     def __init__(self, log: logging.Logger, clock: Callable[[], float] = time.monotonic) -> None:
         self._log = log

@@ -149,8 +149,10 @@ class DropRunner:
             return outcome
 
     async def _keep_claimed(self, claim: Claim, delivery: asyncio.Task[Any], lost: asyncio.Event) -> None:
-        """Renew the claim while the drop is being posted and recorded (slow APIs, long Retry-After
-        waits); if another process took it over meanwhile, stop posting."""
+        """Renew the claim while the drop is being posted and recorded (slow APIs, long Retry-After waits).
+
+        If another process took it over meanwhile, stop posting.
+        """
         interval = self.drops.lease.total_seconds() / 3
         while True:
             await asyncio.sleep(interval)

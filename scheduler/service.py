@@ -77,12 +77,11 @@ class DropScheduler:
             await self.sweep()
 
     async def stop(self) -> None:
-        """Stop firing jobs; give the drops and reschedules still running a moment to finish, then
-        cancel the rest and wait for them.
+        """Stop firing jobs; give drops and reschedules still running a moment, then cancel and await the rest.
 
         Waiting matters: a task cancelled while it holds a database connection closes that
-        connection on its way out, and must finish doing so before the engine is disposed.
-        A drop cut short this way is still claimed; the claim's lease lets a later run finish it.
+        connection on its way out, and must finish doing so before the engine is disposed. A drop
+        cut short this way is still claimed; the claim's lease lets a later run finish it.
         """
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -39,6 +39,7 @@ class Clock:
         self.now = now
 
     def __call__(self) -> dt.datetime:
+        """The time now."""
         return self.now
 
     def advance(self, **delta: float) -> None:
@@ -77,8 +78,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 
 
 async def admin_execute(server_url: str, sql: str) -> None:
-    """Run `sql` outside a transaction on the server of `server_url`: connected to the database it
-    names or, when that database does not exist, to the server's `postgres` maintenance database."""
+    """Run `sql` outside a transaction on the server of `server_url`.
+
+    It connects to the database the URL names or, when that database does not exist, to the server's
+    `postgres` maintenance database.
+    """
     url = make_url(server_url).set(drivername="postgresql+asyncpg")
     for candidate in (url, url.set(database=MAINTENANCE_DB)):
         admin = create_async_engine(candidate, isolation_level="AUTOCOMMIT")
@@ -115,7 +119,8 @@ async def drop_test_database(server_url: str, url: str) -> None:
 def pg_database() -> Iterator[str | None]:
     """A fresh PostgreSQL database for this test session (None when TEST_DATABASE_URL is unset).
 
-    A server that cannot be used stops the whole run with one line, instead of an error per test."""
+    A server that cannot be used stops the whole run with one line, instead of an error per test.
+    """
     base = os.environ.get(PG_ENV)
     if not base:
         yield None
@@ -131,7 +136,7 @@ def pg_database() -> Iterator[str | None]:
 
 
 def backend_params() -> list[object]:
-    """sqlite always; postgresql too, deselected at collection when TEST_DATABASE_URL is unset."""
+    """SQLite always; PostgreSQL too, deselected at collection when TEST_DATABASE_URL is unset."""
     return [
         pytest.param("sqlite", id="sqlite"),
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
@@ -229,7 +234,7 @@ def free_port() -> int:
 
 
 def _sqlite_workers() -> list[threading.Thread]:
-    """aiosqlite's per-connection worker threads still alive (a connection nobody closed)."""
+    """The per-connection worker threads of aiosqlite still alive (a connection nobody closed)."""
     return [t for t in threading.enumerate() if "_connection_worker_thread" in t.name]
 
 

@@ -18,7 +18,7 @@ TARGET = "tests/integration/store/test_db.py"  # small, and runs on both backend
 
 
 def pytest_run(**env: str) -> subprocess.CompletedProcess[str]:
-    """pytest on TARGET in a child process, with TEST_DATABASE_URL as given (unset when not)."""
+    """Run pytest on TARGET in a child process, with TEST_DATABASE_URL as given (unset when not)."""
     environment = {k: v for k, v in os.environ.items() if k != PG_ENV}
     environment.update(env)
     return subprocess.run(

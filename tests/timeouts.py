@@ -9,6 +9,7 @@ import asyncio
 import io
 import signal
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,6 +17,9 @@ import pytest_timeout
 
 if TYPE_CHECKING:
     from _pytest._io import TerminalWriter
+
+# pytest-timeout's handler for SIGALRM (its functions carry no annotations): stacks, then the failure.
+fail_on_timeout: Callable[[pytest.Item, pytest_timeout.Settings], None] = pytest_timeout.timeout_sigalrm
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -31,7 +35,7 @@ def pytest_timeout_set_timer(item: pytest.Item, settings: pytest_timeout.Setting
         __tracebackhide__ = True
         terminal = item.config.get_terminal_writer()
         _print_tasks(terminal)
-        pytest_timeout.timeout_sigalrm(item, settings)
+        fail_on_timeout(item, settings)
 
     def cancel() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)

@@ -33,8 +33,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
-    """`text` with terminal control characters (ESC, BEL, CR...) replaced by visible stand-ins,
-    so typed text and names are shown as text and never drive the terminal."""
+    """`text` with terminal control characters (ESC, BEL, CR...) replaced by visible stand-ins.
+
+    Typed text and names are then shown as text and never drive the terminal.
+    """
     return _CONTROL.sub(_stand_in, text)
 
 
@@ -97,8 +99,10 @@ def _crop(line: str, width: int) -> str:
 
 
 class _Markdown(Markdown):
-    """Markdown as the console shows it: control characters made visible, code never wrapped, and no
-    inline HTML (so `Span<T>` keeps its `<T>` instead of losing it as an unknown tag)."""
+    """Markdown as the console shows it: control characters visible, code never wrapped, no inline HTML.
+
+    Without inline HTML, `Span<T>` keeps its `<T>` instead of losing it as an unknown tag.
+    """
 
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,

@@ -44,7 +44,9 @@ async def run_console(
     history: Path | None = None,
 ) -> None:
     """Serve one learner until end of input, `exit`, Ctrl-D or Ctrl-C; daily drops print here too.
-    In a terminal the prompt edits lines and keeps a history in `history`; long messages are paged."""
+
+    In a terminal the prompt edits lines and keeps a history in `history`; long messages are paged.
+    """
     reader = LineReader(stdin or sys.stdin, history)
     console = out or Console(highlight=False)
     if posters is not None:
@@ -95,7 +97,9 @@ async def _converse(session: ConsoleSession, reader: LineReader, console: Consol
 
 async def _show(message: Message, console: Console, reader: LineReader) -> str | None:
     """Print a message; in a terminal, one screen at a time so its title does not scroll away.
-    Returns a line typed at a "more" prompt instead of Enter (the next command), if any."""
+
+    Returns a line typed at a "more" prompt instead of Enter (the next command), if any.
+    """
     if not reader.interactive:
         console.print(renderable(message))
         return None

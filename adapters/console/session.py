@@ -40,9 +40,11 @@ def console_actor(user: str) -> Actor:
 
 
 class ConsoleSession:
-    """One learner at a terminal. The latest message with buttons stays open, so its buttons can be
-    pressed by number or letter even after other commands; Enter presses the default button of the
-    message just shown."""
+    """One learner at a terminal.
+
+    The latest message with buttons stays open, so its buttons can be pressed by number or letter
+    even after other commands; Enter presses the default button of the message just shown.
+    """
 
     def __init__(self, bot: StudyBot, user: str) -> None:
         self.bot = bot

@@ -1,5 +1,7 @@
-"""Reading lines for the console: a prompt with line editing and history in a terminal, or plain
-lines from a pipe. Reads happen in a daemon thread, so Ctrl-C never waits for a pending read."""
+"""Reading lines for the console: an editing prompt with history in a terminal, or lines from a pipe.
+
+Reads happen in a daemon thread, so Ctrl-C never waits for a pending read.
+"""
 
 from __future__ import annotations
 

@@ -37,8 +37,11 @@ class DiscordConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> DiscordConfig:
-        """Read DISCORD_API_URL, DISCORD_GATEWAY_URL, DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS and
-        DISCORD_APPLICATION_ID."""
+        """Read the settings from `env` (the process environment when None).
+
+        DISCORD_API_URL, DISCORD_GATEWAY_URL, DISCORD_SHARD_COUNT, DISCORD_SHARD_IDS and
+        DISCORD_APPLICATION_ID.
+        """
         env = os.environ if env is None else env
         api = env.get("DISCORD_API_URL", "").strip().rstrip("/") or DEFAULT_API_URL
         if "/api" not in yarl.URL(api).path:
@@ -63,8 +66,10 @@ class DiscordConfig:
         return cls(api, gateway, count, ids, _int(env, "DISCORD_APPLICATION_ID"))
 
     def apply(self) -> None:
-        """Point discord.py's REST client and gateway at the configured URLs (process-wide), and
-        turn off its warnings about missing voice libraries: StudyBot never uses voice."""
+        """Point discord.py's REST client and gateway at the configured URLs (process-wide).
+
+        Also turns off its warnings about missing voice libraries: StudyBot never uses voice.
+        """
         Route.BASE = self.api_url
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
         for flag in ("warn_nacl", "warn_dave"):  # the flags discord.py checks once, in Client()

@@ -3,7 +3,8 @@
 The answer is the interaction's response, so Discord hears nothing until the core has done the
 work (and recorded a click). Work slower than the client's `defer_after` is kept in the database
 (see `bot.unfinished`) before the interaction is deferred, and the next process finishes it with
-the interaction's token if this one dies first."""
+the interaction's token if this one dies first.
+"""
 
 from __future__ import annotations
 
@@ -115,8 +116,10 @@ async def on_click(interaction: discord.Interaction[Any], action: str) -> None:
 
 
 async def respond(interaction: discord.Interaction[Any], request: Kept | Message, *, what: str) -> None:
-    """Answer with the core's message for the request (or with the message given); when the core takes
-    longer than the client waits, keep the request for a restart, defer, and follow up.
+    """Answer with the core's message for the request, or with the message given.
+
+    When the core takes longer than the client waits, keep the request for a restart, defer, and
+    follow up.
 
     Any failure is logged with its traceback and the user gets a friendly private message.
     """

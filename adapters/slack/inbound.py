@@ -23,7 +23,7 @@ MAX_FORM_FIELDS = 100
 REFUSALS_LOGGED_EVERY_S = 10.0
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request that does not get to bolt: the HTTP status and a short reason (for the log)."""
 
     def __init__(self, status: int, reason: str) -> None:
@@ -41,12 +41,12 @@ class Gate:
         self._log = RateLimitedLog(log, REFUSALS_LOGGED_EVERY_S)
 
     def admit(self, raw: bytes, headers: Mapping[str, str], content_type: str, charset: str | None) -> str:
-        """The body as text, fit for bolt; raises Refused (and logs one line, rate-limited) otherwise."""
+        """The body as text, fit for bolt; raises RefusedError (and logs one line, rate-limited) otherwise."""
         try:
             self._verify(raw, headers)
             text = _decode(raw, charset)
             _check_shape(text, content_type)
-        except Refused as refused:
+        except RefusedError as refused:
             self._log.line(f"refused a Slack request with HTTP {refused.status}: {refused.reason}")
             raise
         return text
@@ -60,21 +60,21 @@ class Gate:
             return
         timestamp = headers.get("X-Slack-Request-Timestamp", "")
         if not (0 < len(timestamp) <= MAX_TIMESTAMP_DIGITS and timestamp.isascii() and timestamp.isdigit()):
-            raise Refused(401, "no valid X-Slack-Request-Timestamp")
+            raise RefusedError(401, "no valid X-Slack-Request-Timestamp")
         expected = "v0=" + hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(expected.encode(), headers.get("X-Slack-Signature", "").encode("utf-8", "replace")):
-            raise Refused(401, "bad signature")
+            raise RefusedError(401, "bad signature")
         if abs(self._clock() - int(timestamp)) > MAX_AGE_S:
-            raise Refused(401, "stale timestamp")
+            raise RefusedError(401, "stale timestamp")
 
 
 def _decode(raw: bytes, charset: str | None) -> str:
     if charset not in (None, "utf-8", "utf8"):
-        raise Refused(400, f"charset {charset[:20]!r} (Slack sends UTF-8)")
+        raise RefusedError(400, f"charset {charset[:20]!r} (Slack sends UTF-8)")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise Refused(400, "body is not UTF-8") from None
+        raise RefusedError(400, "body is not UTF-8") from None
 
 
 def _check_shape(text: str, content_type: str) -> None:
@@ -82,25 +82,25 @@ def _check_shape(text: str, content_type: str) -> None:
     if content_type == "application/json":
         event = _json_object(text, "event body")
         if event.get("type") == "event_callback" and not isinstance(event.get("event"), dict):
-            raise Refused(400, "event_callback without an event")
+            raise RefusedError(400, "event_callback without an event")
         return
     if content_type != "application/x-www-form-urlencoded":
-        raise Refused(400, f"content type {content_type[:40]!r}")
+        raise RefusedError(400, f"content type {content_type[:40]!r}")
     try:
         form = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
     except ValueError:
-        raise Refused(400, "too many form fields") from None
+        raise RefusedError(400, "too many form fields") from None
     if "payload" in form:
         if len(form["payload"]) != 1:
-            raise Refused(400, "payload given more than once")
+            raise RefusedError(400, "payload given more than once")
         payload = _json_object(form["payload"][0], "payload")
         if payload.get("type") != "block_actions":
-            raise Refused(400, "payload is not a button press (block_actions)")
+            raise RefusedError(400, "payload is not a button press (block_actions)")
         actions = payload.get("actions")
         if not (isinstance(actions, list) and actions and all(_is_action(a) for a in actions)):
-            raise Refused(400, "payload has no actions, or one without an action_id")
+            raise RefusedError(400, "payload has no actions, or one without an action_id")
     elif "command" not in form and "ssl_check" not in form:
-        raise Refused(400, "neither a command nor a payload")
+        raise RefusedError(400, "neither a command nor a payload")
 
 
 def _is_action(action: object) -> bool:
@@ -112,9 +112,9 @@ def _json_object(text: str, what: str) -> dict[str, object]:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
-        raise Refused(400, f"{what} is not JSON") from None
+        raise RefusedError(400, f"{what} is not JSON") from None
     if not isinstance(value, dict):
-        raise Refused(400, f"{what} is not a JSON object")
+        raise RefusedError(400, f"{what} is not a JSON object")
     return value
 
 

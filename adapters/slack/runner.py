@@ -16,7 +16,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
-from adapters.slack.inbound import Gate, Refused
+from adapters.slack.inbound import Gate, RefusedError
 from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime
 from bot.health import health_report
@@ -64,14 +64,16 @@ Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]
 
 
 def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
-    """An aiohttp application that hands `POST /slack/events` to bolt (which checks signatures), and
-    answers `GET /healthz` from `health`: 503 while the database or Slack is not usable, so a load
-    balancer stops routing Slack's requests to a replica that cannot serve them."""
+    """An aiohttp application: `POST /slack/events` goes to bolt, `GET /healthz` to `health`.
+
+    Bolt checks signatures. `/healthz` answers 503 while the database or Slack is not usable, so a
+    load balancer stops routing Slack's requests to a replica that cannot serve them.
+    """
 
     async def events(request: web.Request) -> web.Response:
         try:
             body = gate.admit(await request.read(), request.headers, request.content_type, request.charset)
-        except Refused as refused:
+        except RefusedError as refused:
             return web.Response(status=refused.status, text=refused.reason)
         try:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))

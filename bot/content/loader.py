@@ -70,7 +70,7 @@ MAX_NODES = 100_000  # after aliases are expanded; a topic has about 1,000
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     """A file, or what its aliases expand to, is beyond what a course pack needs."""
 
 
@@ -82,7 +82,7 @@ def _positions(node: yaml.Node, path: Path_, budget: list[int]) -> Iterator[tupl
     """
     budget[0] -= 1
     if budget[0] < 0:
-        raise _TooLarge(f"its aliases expand to more than {MAX_NODES:,} values")
+        raise _TooLargeError(f"its aliases expand to more than {MAX_NODES:,} values")
     yield path, node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -102,7 +102,7 @@ class _Document:
     def __init__(self, file: Path, display: str) -> None:
         self.display = display
         if file.stat().st_size > MAX_FILE_BYTES:
-            raise _TooLarge(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+            raise _TooLargeError(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
         loader = SafeLoader(file.read_text(encoding="utf-8"))
         try:
             node = loader.get_single_node()
@@ -194,109 +194,133 @@ def _check_topic(doc: _Document, topic: TopicFile, strict: bool) -> list[Content
 
 def load_course(root: Path, *, strict: bool = False) -> LoadResult:
     """Load and validate the pack in `root` (the folder holding `course.yaml`)."""
-    base = root.parent
-    issues: list[ContentIssue] = []
+    return _PackLoader(root, strict).load()
 
-    def display(p: Path) -> str:
+
+Placement = tuple[str, int, int]  # a listed topic's section id, and its indexes in course.yaml
+
+
+class _PackLoader:
+    """One load of a pack: reads its files in order and collects every issue found."""
+
+    def __init__(self, root: Path, strict: bool) -> None:
+        self.root = root
+        self.strict = strict
+        self.issues: list[ContentIssue] = []
+        self.seen_ids: dict[str, str] = {}
+
+    def load(self) -> LoadResult:
+        """The course (when nothing is an error) and the issues."""
+        course_path = self.root / "course.yaml"
+        if not course_path.is_file():
+            return LoadResult(None, [ContentIssue(self.display(course_path), None, "", "file not found")])
+        course_doc = self.read(course_path)
+        if course_doc is None:
+            return LoadResult(None, self.issues)
+        course_file: CourseFile | None = self.validate(course_doc, CourseFile)
+        if course_file is None:
+            return LoadResult(None, self.issues)
+        listed = self.listed_topics(course_doc, course_file)
+        files = self.topic_files(listed)
+        loaded: dict[str, Topic] = {}
+        for topic_id, placement in listed.items():
+            topic = self.load_topic(course_doc, topic_id, placement, files.get(topic_id))
+            if topic is not None:
+                loaded[topic_id] = topic
+        if any(i.severity == "error" for i in self.issues):
+            return LoadResult(None, self.issues)
+        return LoadResult(_build_course(course_file, tuple(loaded[t] for t in listed)), self.issues)
+
+    def display(self, p: Path) -> str:
+        """`p` as messages name it: relative to the folder that holds the pack."""
         try:
-            return str(p.relative_to(base))
+            return str(p.relative_to(self.root.parent))
         except ValueError:
             return str(p)
 
-    def read(p: Path) -> _Document | None:
+    def read(self, p: Path) -> _Document | None:
+        """The parsed file, or None after noting why it cannot be read."""
         try:
-            return _Document(p, display(p))
+            return _Document(p, self.display(p))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark
             line = mark.line + 1 if mark else None
-            issues.append(ContentIssue(display(p), line, "", f"invalid YAML: {exc.problem}"))
+            self.issues.append(ContentIssue(self.display(p), line, "", f"invalid YAML: {exc.problem}"))
         except (OSError, UnicodeDecodeError) as exc:
-            issues.append(ContentIssue(display(p), None, "", f"cannot read the file: {exc}"))
-        except _TooLarge as exc:
-            issues.append(ContentIssue(display(p), None, "", f"too large for a course pack: {exc}"))
+            self.issues.append(ContentIssue(self.display(p), None, "", f"cannot read the file: {exc}"))
+        except _TooLargeError as exc:
+            self.issues.append(ContentIssue(self.display(p), None, "", f"too large for a course pack: {exc}"))
         return None
 
-    course_path = root / "course.yaml"
-    if not course_path.is_file():
-        return LoadResult(None, [ContentIssue(display(course_path), None, "", "file not found")])
-    course_doc = read(course_path)
-    if course_doc is None:
-        return LoadResult(None, issues)
-    course_file, errs = _validate(course_doc, CourseFile)
-    issues += errs
-    if course_file is None:
-        return LoadResult(None, issues)
+    def validate(self, doc: _Document, schema: type[BaseModel]) -> Any:
+        """The document as `schema`, or None after noting what does not fit."""
+        value, errs = _validate(doc, schema)
+        self.issues += errs
+        return value
 
-    listed: dict[str, tuple[str, int, int]] = {}
-    for s, section in enumerate(course_file.sections):
-        for t, topic_id in enumerate(section.topics):
-            if topic_id in listed:
-                issues.append(
-                    course_doc.issue(
-                        ("sections", s, "topics", t), f"topic {topic_id!r} is listed twice"
+    def listed_topics(self, course_doc: _Document, course_file: CourseFile) -> dict[str, Placement]:
+        """Each topic id that course.yaml lists, where it is first listed; repeats and duplicate ids noted."""
+        listed: dict[str, Placement] = {}
+        for s, section in enumerate(course_file.sections):
+            for t, topic_id in enumerate(section.topics):
+                if topic_id in listed:
+                    self.issues.append(
+                        course_doc.issue(("sections", s, "topics", t), f"topic {topic_id!r} is listed twice")
                     )
-                )
-            listed.setdefault(topic_id, (section.id, s, t))
-    seen_ids: dict[str, str] = {}
-    _check_duplicate_ids(
-        course_doc,
-        [(("sections", s, "id"), sec.id) for s, sec in enumerate(course_file.sections)],
-        seen_ids,
-        issues,
-    )
+                listed.setdefault(topic_id, (section.id, s, t))
+        ids: list[tuple[Path_, str]] = [(("sections", s, "id"), sec.id) for s, sec in enumerate(course_file.sections)]
+        _check_duplicate_ids(course_doc, ids, self.seen_ids, self.issues)
+        return listed
 
-    topics_dir = root / "topics"
-    files = {p.stem: p for p in sorted(topics_dir.glob("*.yaml"))} if topics_dir.is_dir() else {}
-    for stem, p in files.items():
-        if stem not in listed:
-            issues.append(
-                ContentIssue(
-                    display(p), None, "", f"topic {stem!r} is in no section of course.yaml"
+    def topic_files(self, listed: dict[str, Placement]) -> dict[str, Path]:
+        """The topic files by id; a file that no section lists is noted."""
+        topics_dir = self.root / "topics"
+        files = {p.stem: p for p in sorted(topics_dir.glob("*.yaml"))} if topics_dir.is_dir() else {}
+        for stem, p in files.items():
+            if stem not in listed:
+                self.issues.append(
+                    ContentIssue(self.display(p), None, "", f"topic {stem!r} is in no section of course.yaml")
                 )
-            )
-    loaded: dict[str, Topic] = {}
-    for topic_id, (section_id, s, t) in listed.items():
-        path = files.get(topic_id)
+        return files
+
+    def load_topic(
+        self, course_doc: _Document, topic_id: str, placement: Placement, path: Path | None
+    ) -> Topic | None:
+        """One listed topic from its file, or None when it has no usable file."""
+        section_id, s, t = placement
         if path is None:
-            issues.append(
+            self.issues.append(
                 course_doc.issue(
-                    ("sections", s, "topics", t),
-                    f"topic {topic_id!r} has no file topics/{topic_id}.yaml",
+                    ("sections", s, "topics", t), f"topic {topic_id!r} has no file topics/{topic_id}.yaml"
                 )
             )
-            continue
-        doc = read(path)
+            return None
+        doc = self.read(path)
         if doc is None:
-            continue
-        topic_file, errs = _validate(doc, TopicFile)
-        issues += errs
+            return None
+        topic_file: TopicFile | None = self.validate(doc, TopicFile)
         if topic_file is None:
-            continue
+            return None
         if topic_file.id != topic_id:
-            issues.append(
-                doc.issue(
-                    ("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"
-                )
+            self.issues.append(
+                doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}")
             )
-        issues += _check_topic(doc, topic_file, strict)
+        self.issues += _check_topic(doc, topic_file, self.strict)
         ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
         ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]
         ids += [(("interview", i, "id"), q.id) for i, q in enumerate(topic_file.interview)]
-        _check_duplicate_ids(doc, ids, seen_ids, issues)
-        loaded[topic_id] = _build_topic(topic_file, section_id)
+        _check_duplicate_ids(doc, ids, self.seen_ids, self.issues)
+        return _build_topic(topic_file, section_id)
 
-    if any(i.severity == "error" for i in issues):
-        return LoadResult(None, issues)
-    course = Course(
-        id=course_file.id,
-        title=course_file.title,
-        description=course_file.description,
-        sections=tuple(
-            Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in course_file.sections
-        ),
-        topics=tuple(loaded[t] for t in listed),
+
+def _build_course(f: CourseFile, topics: tuple[Topic, ...]) -> Course:
+    return Course(
+        id=f.id,
+        title=f.title,
+        description=f.description,
+        sections=tuple(Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in f.sections),
+        topics=topics,
     )
-    return LoadResult(course, issues)
 
 
 def _check_duplicate_ids(

@@ -183,9 +183,12 @@ class PgAnswerStore:
         self._driver = driver
 
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
-        """Insert answers in order, each unless its instance or delivery is already recorded (also by an
-        earlier row), lock the stats rows of their users in user-id order for this transaction, and
-        read the existing cards among `cards` (user id, question id) as they are under that lock."""
+        """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
+
+        An answer is inserted unless its instance or delivery is already recorded (also by an
+        earlier row); stats rows are locked in user-id order; the cards read are the existing ones
+        among `cards` (user id, question id), as they are under that lock.
+        """
         keys = sorted(set(cards))
         params: dict[str, Any] = {name: [row[name] for row in rows] for name in ANSWER_ARRAYS}
         params.update(
@@ -222,8 +225,10 @@ class PgAnswerStore:
     async def save_progress(
         self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
     ) -> None:
-        """Write several users' totals and cards (at most one per user and question), and set the
-        points of the `voided` (user id, instance) answers to zero."""
+        """Write several users' totals and cards (at most one per user and question).
+
+        The `voided` (user id, instance) answers get zero points.
+        """
         if not stats and not reviews and not voided:
             return
         params: dict[str, Any] = {"s_user_id": list(stats), "v_user_id": [u for u, _ in voided],
@@ -249,8 +254,10 @@ class PgAnswerStore:
 
 @asynccontextmanager
 async def pg_answer_store(engine: AsyncEngine) -> AsyncIterator[PgAnswerStore]:
-    """A transaction on a pooled connection's driver: commits when the block ends, rolls back on an
-    exception. A connection whose state is in doubt afterwards is dropped instead of reused."""
+    """A transaction on a pooled connection's driver: commits when the block ends, rolls back on an exception.
+
+    A connection whose state is in doubt afterwards is dropped instead of reused.
+    """
     async with engine.connect() as connection:
         pooled = await connection.get_raw_connection()
         driver = pooled.driver_connection

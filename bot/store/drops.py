@@ -36,8 +36,10 @@ class ScheduledChannel:
 
 @dataclass(frozen=True)
 class Claim:
-    """A drop this process may post: its row id, topic, whether it took over a stale claim, and
-    which attempt it is (the fencing token: a later takeover makes this claim's writes void)."""
+    """A drop this process may post: its row id, topic, whether it took over a stale claim, and its attempt.
+
+    The attempt is the fencing token: a later takeover makes this claim's writes void.
+    """
 
     id: int
     topic_id: str
@@ -91,8 +93,11 @@ class DropStore:
         ]
 
     async def settled(self, local_dates: Sequence[dt.date], lease: dt.timedelta) -> set[tuple[int, str, dt.date]]:
-        """(channel, kind, date) of the drops of these dates that are sent, failed, or claimed within
-        the lease by the database's clock: every drop not listed is free to claim or take over."""
+        """(channel, kind, date) of the drops of these dates that are sent, failed, or claimed within the lease.
+
+        The lease is judged by the database's clock; every drop not listed is free to claim or take
+        over.
+        """
         rows = await self.session.execute(
             select(DailyDrop.channel_id, DailyDrop.kind, DailyDrop.local_date).where(
                 DailyDrop.local_date.in_(local_dates), ~_stale(lease)
@@ -153,8 +158,10 @@ class DropStore:
         return await self.session.scalar(stmt)
 
     async def take_over(self, drop: DailyDrop, lease: dt.timedelta, worker: str) -> int | None:
-        """Take over a claim not renewed within `lease` by the database's clock (compare-and-set on its
-        attempt); the new attempt, or None when the claim is still alive or was taken already."""
+        """Take over a claim not renewed within `lease` by the database's clock; the new attempt, or None.
+
+        A compare-and-set on its attempt: None when the claim is still alive or was taken already.
+        """
         result = await self.session.execute(
             update(DailyDrop)
             .where(DailyDrop.id == drop.id, DailyDrop.attempts == drop.attempts, _stale(lease))

@@ -327,11 +327,14 @@ class Repository:
 
     # answers in batches (group commit) ------------------------------------------------
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
-        """Insert answers in order, each unless its instance or delivery is already recorded (also by an
-        earlier row), lock the stats rows of their users in user-id order for this transaction, and
-        read the existing cards among `cards` (user id, question id) as they are under that lock.
+        """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
 
-        PostgreSQL records batches through `bot.store.bulk` instead; this is the SQLite path."""
+        An answer is inserted unless its instance or delivery is already recorded (also by an
+        earlier row); stats rows are locked in user-id order; the cards read are the existing ones
+        among `cards` (user id, question id), as they are under that lock.
+
+        PostgreSQL records batches through `bot.store.bulk` instead; this is the SQLite path.
+        """
         statements = _statements(self.dialect)
         result = await self._execute(statements.insert_answers, list(rows))
         inserted = {(row[0], row[1], row[2]) for row in result}
@@ -377,8 +380,10 @@ class Repository:
     async def save_progress(
         self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
     ) -> None:
-        """Write several users' totals and cards (at most one per user and question), and set the
-        points of the `voided` (user id, instance) answers to zero."""
+        """Write several users' totals and cards (at most one per user and question).
+
+        The `voided` (user id, instance) answers get zero points.
+        """
         statements = _statements(self.dialect)
         if stats:
             await self._execute(

@@ -141,8 +141,11 @@ BUSY_MARKERS = ("database is locked", "lock timeout", "lock_not_available")
 
 
 def _lost_connection(exc: Exception) -> bool:
-    """Whether the error is about the database as a whole (gone, out of connections, or a lock that
-    will not come) rather than about these answers: retrying them one by one would only wait again."""
+    """Whether the error is about the database as a whole rather than about these answers.
+
+    Gone, out of connections, or a lock that will not come: retrying the answers one by one would
+    only wait again.
+    """
     if isinstance(exc, OSError | TimeoutError | PoolTimeout) or getattr(exc, "connection_invalidated", False):
         return True
     return isinstance(exc, OperationalError | DBAPIError) and any(m in str(exc).lower() for m in BUSY_MARKERS)

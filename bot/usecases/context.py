@@ -68,8 +68,11 @@ class Core:
         self.answers = AnswerBatcher(self.unit_of_work, self.batch_store)
 
     def batch_store(self) -> AbstractAsyncContextManager[AnswerStore]:
-        """A transaction to record a batch of answers in: on the driver's own connection on
-        PostgreSQL (the hot path, see `bot.store.bulk`), else a unit of work."""
+        """A transaction to record a batch of answers in.
+
+        On PostgreSQL the driver's own connection (the hot path, see `bot.store.bulk`), else a unit
+        of work.
+        """
         engine = self.sessions.kw.get("bind")
         if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":
             return pg_answer_store(engine)

@@ -123,8 +123,11 @@ class Drops:
 
     async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
                      error: str | None) -> bool:
-        """Record the outcome (sent with its message id, or failed with the reason for admins) and move
-        the channel to its next topic; False, with nothing changed, if the claim was taken over."""
+        """Record the outcome and move the channel to its next topic; False if the claim was taken over.
+
+        The outcome is sent with its message id, or failed with the reason for admins. A claim taken
+        over changes nothing.
+        """
         async with self.core.unit_of_work() as repo:
             store = DropStore(repo.session)
             await store.lock_channel(due.channel.id)  # the channel row first, then the drop, as a claim does

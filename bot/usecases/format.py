@@ -11,13 +11,13 @@ from bot.domain.periods import zone
 
 
 def topic_footer(course: Course, topic: Topic) -> str:
-    """ "Topic 6/30 · Advanced Asynchronous Programming"."""
+    """Where a topic is in the course, like "Topic 6/30 · Advanced Asynchronous Programming"."""
     section = course.section_by_id[topic.section_id]
     return f"Topic {course.topic_number(topic.id)}/{len(course.topics)} · {section.title}"
 
 
 def difficulty_label(level: int) -> str:
-    """ "●●○" style difficulty."""
+    """A difficulty as dots, like "●●○"."""
     return "●" * level + "○" * (3 - level)
 
 

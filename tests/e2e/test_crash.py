@@ -1,6 +1,8 @@
-"""SIGKILL in the middle of a burst of clicks, on Slack and on Discord: every click the bot acknowledged
-is recorded or answered (by the next process, for one it deferred), none is counted twice, and the
-next process serves on."""
+"""SIGKILL in the middle of a burst of clicks, on Slack and on Discord.
+
+Every click the bot acknowledged is recorded or answered (by the next process, for one it
+deferred), none is counted twice, and the next process serves on.
+"""
 
 from __future__ import annotations
 
@@ -157,8 +159,10 @@ def acked_of(api: StandIn, sent: list[int]) -> dict[int, int]:
 
 @pytest.mark.timeout(180)
 async def test_sigkill_mid_burst_loses_no_acknowledged_discord_click(tmp_path: Path, db_url: str) -> None:
-    """300 clicks while answers wait on a lock (PostgreSQL): the bot defers them, keeping each, and is killed;
-    the next process records every deferred click once and follows up with its token."""
+    """300 clicks while answers wait on a lock (PostgreSQL): deferred, kept, killed, then finished.
+
+    The next process records every deferred click once and follows up with its token.
+    """
     api = StandIn()
     await api.start()
     engine = create_engine(db_url)

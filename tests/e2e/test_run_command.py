@@ -57,8 +57,10 @@ async def test_serves_reports_health_and_stops_on_sigterm(tmp_path: Path, slack_
 
 
 async def test_run_without_a_platform_names_the_settings_and_exits_cleanly(tmp_path: Path) -> None:
-    """`studybot run` (the container's command) with no platform configured says what to set and exits 0 at once,
-    without starting the console, so a container with `restart: on-failure` stays down."""
+    """`studybot run` with no platform configured says what to set and exits 0 at once, with no console.
+
+    It is the container's command, so a container with `restart: on-failure` stays down.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
     env.pop("DATABASE_URL", None)
     env["STUDYBOT_DATA_DIR"] = str(tmp_path / "data")

@@ -1,5 +1,7 @@
-"""`studybot` and `studybot console` on SQLite leave within a second of SIGTERM, Ctrl-C or end of input,
-whatever they are doing: idle with the scheduler sleeping, posting a drop, or committing an answer."""
+"""`studybot` and `studybot console` on SQLite leave within a second of SIGTERM, Ctrl-C or end of input.
+
+Whatever they are doing: idle with the scheduler sleeping, posting a drop, or committing an answer.
+"""
 
 from __future__ import annotations
 

@@ -17,12 +17,14 @@ from tests.conftest import free_port
 
 @pytest.fixture
 async def runtime(db_url: str) -> AsyncIterator[Runtime]:
+    """The wiring for the test database, closed afterwards."""
     runtime = await build(Settings(DATABASE_URL=db_url))
     yield runtime
     await runtime.close()
 
 
 async def get_health(runtime: Runtime, platforms: list[str]) -> tuple[int, dict[str, object]]:
+    """Serve /healthz on a free port and return its status and report."""
     port = free_port()
     server = asyncio.create_task(serve_health(runtime, platforms, "127.0.0.1", port))
     try:

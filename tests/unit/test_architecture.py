@@ -1,47 +1,111 @@
-"""Invariants of the shape: the core knows no platform, adapters open no database sessions."""
+"""The layer rules: which package may import what, read from the parsed source.
+
+ruff enforces the banned imports of each layer (its `<layer>/ruff.toml`); these tests keep those
+files in step with the table below and check what a ban on imports cannot say.
+"""
 
 from __future__ import annotations
 
 import ast
+import tomllib
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
+PLATFORMS = frozenset({"discord", "slack_bolt", "slack_sdk"})
+# What each layer may never import (a module and everything under it).
+BANNED: dict[str, frozenset[str]] = {
+    "bot": PLATFORMS,
+    "adapters": frozenset({"bot.store", "sqlalchemy"}),
+    "scheduler": PLATFORMS | {"adapters", "sqlalchemy"},
+}
+# The core's own way to the database and its sessions; callers go through the use cases instead.
+SESSION_ATTRIBUTES = frozenset({"unit_of_work", "batch_store", "sessions"})
 
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
+
+def sources(layer: str) -> list[Path]:
+    """Every Python file of a top-level package, migrations included."""
+    return sorted((ROOT / layer).rglob("*.py"))
+
+
+def imports(path: Path) -> list[tuple[str, bool]]:
+    """(absolute module name, whether at module level) for every import in the file at `path`."""
+    package = ".".join(path.relative_to(ROOT).parts[:-1])  # a module's package, or an __init__'s own
+    return imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def imports_in(source: str, package: str) -> list[tuple[str, bool]]:
+    """(absolute module name, whether at module level) for every import in `source`, at any depth.
+
+    Relative imports are resolved against `package`; `from a import b` gives both `a` and `a.b`,
+    since `b` may be a module.
+    """
+    tree = ast.parse(source)
+    top_level = {id(node) for node in tree.body}
+    found: list[tuple[str, bool]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
+            found += [(alias.name, id(node) in top_level) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.append((module, id(node) in top_level))
+            found += [(f"{module}.{alias.name}", id(node) in top_level) for alias in node.names]
+    return found
 
 
-def test_core_imports_no_platform_library() -> None:
-    """Nothing under bot/ imports discord or slack packages."""
-    for path in (ROOT / "bot").rglob("*.py"):
-        for module in imported_modules(path):
-            root = module.split(".")[0]
-            assert root not in ("discord", "slack_bolt", "slack_sdk"), f"{path} imports {module}"
+def within(module: str, names: frozenset[str]) -> bool:
+    """Whether `module` is one of `names` or inside one of them."""
+    return any(module == name or module.startswith(f"{name}.") for name in names)
 
 
-def test_core_imports_no_adapter() -> None:
-    """The core does not import adapters (the CLI loads them by name at run time)."""
-    for path in (ROOT / "bot").rglob("*.py"):
-        assert not any(m.startswith("adapters") for m in imported_modules(path)) or path.name == "cli.py", path
+@pytest.mark.parametrize("layer", sorted(BANNED))
+def test_ruff_bans_what_the_layer_may_not_import(layer: str) -> None:
+    """The layer's ruff.toml extends the project's settings and bans exactly the table's modules."""
+    config = tomllib.loads((ROOT / layer / "ruff.toml").read_text(encoding="utf-8"))
+    assert config["extend"] == "../pyproject.toml"
+    assert set(config["lint"]["flake8-tidy-imports"]["banned-api"]) == BANNED[layer]
 
 
-def test_adapters_never_touch_sessions_or_models() -> None:
-    """Adapters import neither SQLAlchemy nor the store's models."""
-    for path in (ROOT / "adapters").rglob("*.py"):
-        for module in imported_modules(path):
-            assert not module.startswith("sqlalchemy"), f"{path} imports {module}"
-            assert not module.startswith("bot.store.models"), f"{path} imports {module}"
+def test_ruff_checks_banned_imports() -> None:
+    """The project's ruff settings select the tidy-imports rules, so the bans are enforced."""
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["ruff"]["lint"]
+    assert "TID" in lint["select"]
+    assert not {"TID", "TID251", "TID253"} & set(lint.get("ignore", []))
 
 
-def test_adapters_never_open_a_unit_of_work() -> None:
-    """Adapters reach the database only through the core's use cases."""
-    for path in (ROOT / "adapters").rglob("*.py"):
-        assert "unit_of_work" not in path.read_text(encoding="utf-8"), path
+def test_only_the_cli_loads_adapters_and_the_scheduler() -> None:
+    """In the core only bot/cli.py imports an adapter or the scheduler, and only inside a function."""
+    found = [
+        f"{path.relative_to(ROOT)} imports {module}" + (" at module level" if top else "")
+        for path in sources("bot")
+        for module, top in imports(path)
+        if within(module, frozenset({"adapters", "scheduler"})) and (top or path != ROOT / "bot" / "cli.py")
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize("layer", ["adapters", "scheduler"])
+def test_callers_never_open_a_session(layer: str) -> None:
+    """Adapters and the scheduler never use the core's unit of work, batch store or session factory."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} uses .{node.attr}"
+        for path in sources(layer)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in SESSION_ATTRIBUTES
+    ]
+    assert found == []
+
+
+def test_import_reader_sees_nested_and_relative_imports() -> None:
+    """Imports inside functions count (as not at module level), and relative ones are resolved."""
+    source = "from . import render\n\n\ndef f() -> None:\n    from bot.store import db\n"
+    assert imports_in(source, "adapters.slack") == [
+        ("adapters.slack", True),
+        ("adapters.slack.render", True),
+        ("bot.store", False),
+        ("bot.store.db", False),
+    ]

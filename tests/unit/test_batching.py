@@ -94,8 +94,10 @@ async def test_a_busy_database_fails_the_batch_once(error: Exception) -> None:
 async def test_a_batcher_whose_runner_was_cancelled_mid_commit_records_later_answers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Cancelling the runner while one batch commits and the next is written cancels those callers,
-    and the next answer is recorded as usual."""
+    """Cancelling the runner while one batch commits and the next is written cancels those callers.
+
+    The next answer is recorded as usual.
+    """
 
     async def recorded(store: object, submissions: list[Submission]) -> list[Recorded]:
         return [Recorded(StatsRow(), None, 10) for _ in submissions]

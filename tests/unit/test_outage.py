@@ -18,6 +18,7 @@ class Ticks:
         self.now = 100.0
 
     def __call__(self) -> float:
+        """The time now, in seconds."""
         return self.now
 
 

@@ -16,8 +16,10 @@ ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No StudyBot, Discord or Slack variable from outside, no `.env` from the checkout, and the
-    variables `load_settings` copies from a `.env` into the process are gone again afterwards."""
+    """No StudyBot, Discord or Slack variable from outside, and no `.env` from the checkout.
+
+    Variables that `load_settings` copies from a `.env` into the process are gone again afterwards.
+    """
     saved = dict(os.environ)
     for name in list(os.environ):
         if name.startswith(("STUDYBOT_", "DISCORD_", "SLACK_")) or name == "DATABASE_URL":

@@ -65,7 +65,7 @@ class TerminalConsole:
         return ANSI.sub("", self.raw.decode("utf-8", "replace")).replace("\r", "")
 
     def type(self, keys: str) -> None:
-        """Type `keys` as a person would (Enter is "\\r")."""
+        r"""Type `keys` as a person would (Enter is "\r")."""
         os.write(self.master, keys.encode())
 
     def expect(self, wanted: str, timeout: float = 30.0) -> str:

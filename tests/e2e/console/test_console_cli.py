@@ -13,6 +13,7 @@ from tests.conftest import COURSE_DIR
 
 
 def studybot(args: list[str], tmp_path: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot.cli ARGS` with a clean StudyBot environment and data in `tmp_path`."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
     environment.pop("DATABASE_URL", None)
     environment.update({"STUDYBOT_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "100", **env})

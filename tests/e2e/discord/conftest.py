@@ -10,7 +10,6 @@ import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from discord_standin import TOKEN, StandIn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.client import StudyClient
@@ -19,6 +18,7 @@ from adapters.discord.runner import serve
 from bot.app import StudyBot
 from bot.bootstrap import Runtime
 from bot.settings import Settings
+from tests.e2e.discord.discord_standin import TOKEN, StandIn
 
 READY_TIMEOUT = 10.0
 
@@ -54,7 +54,7 @@ def discord_env(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     """Settings for the test database with a (fake) Discord token."""
-    return Settings(_env_file=None, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN,  # type: ignore[call-arg]
+    return Settings(_env_file=None, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN,
                     STUDYBOT_ADMINS="")
 
 

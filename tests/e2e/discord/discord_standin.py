@@ -190,8 +190,7 @@ class StandIn:
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None
-        assert server.sockets
+        assert isinstance(server, asyncio.Server)
         self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 
 import discord
 import pytest
-from discord_standin import APP_ID, GUILD_ID, StandIn
 from pydantic import SecretStr
 
 from adapters.discord import cli
@@ -19,6 +18,7 @@ from adapters.discord.sync import hash_key
 from bot.settings import Settings
 from bot.usecases.context import Core
 from tests.conftest import free_port
+from tests.e2e.discord.discord_standin import APP_ID, GUILD_ID, StandIn
 
 
 def invite(url: str) -> dict[str, list[str]]:

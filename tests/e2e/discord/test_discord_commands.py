@@ -7,14 +7,6 @@ import logging
 from typing import Any
 
 import pytest
-from discord_standin import (
-    ADMIN,
-    CHANNEL_ID,
-    LOCKED_CHANNEL_ID,
-    MEMBER,
-    StandIn,
-    channel_resolved,
-)
 from sqlalchemy import select
 
 from adapters.discord.render import render
@@ -24,6 +16,14 @@ from bot.messages import Message
 from bot.store.models import Answer, Channel
 from bot.usecases.context import Actor, Core
 from bot.usecases.lessons import lesson_message
+from tests.e2e.discord.discord_standin import (
+    ADMIN,
+    CHANNEL_ID,
+    LOCKED_CHANNEL_ID,
+    MEMBER,
+    StandIn,
+    channel_resolved,
+)
 
 
 async def channels(core: Core) -> list[Channel]:

@@ -7,12 +7,12 @@ from typing import Any
 
 import discord
 import pytest
-from discord_standin import APP_ID, GUILD_ID, TOKEN, StandIn
 
 from adapters.discord import runner
 from adapters.discord.sync import hash_key
 from bot.bootstrap import Runtime
 from bot.usecases.context import Core
+from tests.e2e.discord.discord_standin import APP_ID, GUILD_ID, TOKEN, StandIn
 
 
 async def stored_hash(core: Core, guild_id: int | None = None) -> str | None:

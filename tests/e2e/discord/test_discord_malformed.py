@@ -6,7 +6,8 @@ import logging
 from typing import Any
 
 import pytest
-from discord_standin import MEMBER, StandIn
+
+from tests.e2e.discord.discord_standin import MEMBER, StandIn
 
 
 def interaction(standin: StandIn, **change: Any) -> dict[str, Any]:

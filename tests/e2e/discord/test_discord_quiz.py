@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from discord_standin import MEMBER, Reply, StandIn
 from sqlalchemy import select
 
 from bot.content.models import Course
-from bot.store.models import Answer, User, UserStats
+from bot.store.models import Answer, User
+from bot.store.repository import StatsRow
 from bot.usecases.context import Core
+from tests.e2e.discord.discord_standin import MEMBER, Reply, StandIn
 
 
 async def answers(core: Core) -> list[Answer]:
@@ -18,8 +19,8 @@ async def answers(core: Core) -> list[Answer]:
         return list((await repo.session.scalars(select(Answer).order_by(Answer.id))).all())
 
 
-async def stats_of(core: Core, user_id: int) -> UserStats | None:
-    """The stats row of a Discord user."""
+async def stats_of(core: Core, user_id: int) -> StatsRow | None:
+    """The running totals of a Discord user."""
     async with core.unit_of_work() as repo:
         user = await repo.session.scalar(select(User).where(User.external_id == str(user_id)))
         return await repo.stats(user.id) if user else None

@@ -11,8 +11,9 @@ from bot import actions
 from bot.app import DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
 from bot.content.models import Course
+from bot.markdown import split_markdown
 from bot.messages import Button, Choice, Field, Kind, Message, Visibility
-from bot.store.models import UserStats
+from bot.store.repository import StatsRow
 from bot.usecases.admin import refuse
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
@@ -35,7 +36,7 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     yield "quiz", question_message(course, question, actions.new_instance(), scoped=True)
     explained = max(quiz, key=lambda q: len(q.explanation))
     wrong = (explained.answer + 1) % len(explained.choices)
-    stats = UserStats(user_id=1, points=1234, answers=50, correct=40, current_streak=12, best_streak=30)
+    stats = StatsRow(points=1234, answers=50, correct=40, current_streak=12, best_streak=30)
     yield "feedback", feedback_message(course, explained, wrong, stats, scoped=False, earned=0)
     interviews = [q for t in course.topics for q in t.interview]
     yield "interview", interview_message(course, max(interviews, key=lambda q: len(q.prompt)), "abcdefghij")
@@ -121,7 +122,7 @@ def test_long_lesson_needs_two_embeds(course: Course) -> None:
 def test_code_blocks_stay_closed_in_every_chunk() -> None:
     """A code block longer than an embed is closed and reopened, so each chunk renders."""
     code = "```csharp\n" + "\n".join(f"var x{i} = {i};" for i in range(600)) + "\n```"
-    chunks = r.split_markdown("Intro\n\n" + code + "\n\nOutro", 4096)
+    chunks = split_markdown("Intro\n\n" + code + "\n\nOutro", 4096)
     assert len(chunks) > 1
     assert all(len(c) <= 4096 and c.count("```") % 2 == 0 for c in chunks)
     assert all(c.startswith("```csharp") for c in chunks[1:-1])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from discord_standin import MEMBER, StandIn
-
 from bot import actions
 from bot.content.models import Course
+from tests.e2e.discord.discord_standin import MEMBER, StandIn
 
 
 async def test_topics_lists_the_syllabus_with_section_buttons(standin: StandIn, client: Any,

@@ -1,5 +1,7 @@
-"""An interaction the core answers slowly is kept in the database while deferred; one a stopped process
-deferred is answered by the next process with its token."""
+"""Deferred interactions are kept in the database until answered, and survive their process.
+
+One a stopped process deferred is answered by the next process with its token.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +9,7 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from discord_standin import MEMBER, StandIn
 from sqlalchemy import func, select
-from test_discord_quiz import answer_button, answers, ask
 
 from bot.app import StudyBot
 from bot.bootstrap import Runtime
@@ -20,6 +20,8 @@ from bot.store.models import UnfinishedReply
 from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Actor, Core
+from tests.e2e.discord.discord_standin import MEMBER, StandIn
+from tests.e2e.discord.test_discord_quiz import answer_button, answers, ask
 
 DEFER_AFTER = 0.05
 

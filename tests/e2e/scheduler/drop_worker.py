@@ -1,5 +1,7 @@
-"""A drop-scheduler process for the crash test: posts the drops due at DROP_NOW through the real
-Discord poster (pointed at the test's stand-in by DISCORD_API_URL), then prints its outcomes."""
+"""A drop-scheduler process for the crash test: posts the drops due at DROP_NOW, then prints its outcomes.
+
+It posts through the real Discord poster, pointed at the test's stand-in by DISCORD_API_URL.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 async def main() -> None:
+    """Post the drops due at DROP_NOW and print how many ended each way, as JSON."""
     now = dt.datetime.fromisoformat(os.environ["DROP_NOW"])
     engine = create_engine(os.environ["DATABASE_URL"])
     core = Core(course=require_course(ROOT / "content" / "dotnet-architect"), sessions=session_factory(engine),

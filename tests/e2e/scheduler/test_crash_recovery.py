@@ -33,12 +33,14 @@ class SlowDiscord(StandIn):
     """The Discord stand-in, taking a few milliseconds per channel post like the real thing."""
 
     async def channel_message(self, request: web.Request) -> web.Response:
+        """Accept a channel post after a few milliseconds."""
         await asyncio.sleep(0.004)
         return await super().channel_message(request)
 
 
 @pytest.fixture
 async def discord() -> AsyncIterator[SlowDiscord]:
+    """A running slow Discord stand-in."""
     standin = SlowDiscord()
     await standin.start()
     yield standin
@@ -46,6 +48,7 @@ async def discord() -> AsyncIterator[SlowDiscord]:
 
 
 async def start_worker(db_url: str, discord: StandIn, now: dt.datetime, lease_s: float) -> asyncio.subprocess.Process:
+    """Start a drop worker process that posts to `discord` as of `now`, with the given lease."""
     env = {**os.environ, "DATABASE_URL": db_url, "DISCORD_API_URL": discord.api_url, "DISCORD_TOKEN": TOKEN,
            "DROP_NOW": now.isoformat(), "DROP_LEASE": str(lease_s)}
     return await asyncio.create_subprocess_exec(
@@ -70,9 +73,9 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
     await worker.wait()
     assert len(discord.channel_posts) < CHANNELS
     async with core.unit_of_work() as repo:
-        recorded = await repo.session.scalar(
+        recorded = (await repo.session.execute(
             select(func.count()).select_from(DailyDrop).where(DailyDrop.status == "sent")
-        )
+        )).scalar_one()
 
     later = FIRST_RUN + dt.timedelta(minutes=5)
     await asyncio.sleep(1.2)  # the restarted process's lease of 1 s is over for the dead one's claims

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from slack_stand_ins import (
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import StudyBot
+from bot.bootstrap import Runtime
+from tests.e2e.slack.slack_stand_ins import (
     ADMIN,
     LEARNER,
     LISTED_ADMIN,
@@ -16,10 +20,6 @@ from slack_stand_ins import (
     running_http,
     slack_user,
 )
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.app import StudyBot
-from bot.bootstrap import Runtime
 
 SLACK_ENV = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_HTTP_PORT", "STUDYBOT_ADMINS")
 

@@ -1,5 +1,7 @@
-"""Local stand-ins for Slack: a recording Web API (with response_url and Socket Mode websocket)
-on 127.0.0.1, and requests signed and shaped exactly as Slack sends them."""
+"""Local stand-ins for Slack, and requests signed and shaped exactly as Slack sends them.
+
+The stand-in is a recording Web API on 127.0.0.1, with response_url and a Socket Mode websocket.
+"""
 
 from __future__ import annotations
 
@@ -125,7 +127,7 @@ class SlackStandIn:
 
     @property
     def base(self) -> str:
-        """http://127.0.0.1:<port>"""
+        """The stand-in's address: http://127.0.0.1:<port>."""
         return f"http://127.0.0.1:{self.port}"
 
     @property

@@ -1,5 +1,7 @@
-"""Generated requests (hypothesis) against the real Slack HTTP endpoint: 1,000 a run, never a 5xx, never a
-traceback, and the endpoint still serves a genuine command afterwards."""
+"""Generated requests (hypothesis) against the real Slack HTTP endpoint, 1,000 a run.
+
+Never a 5xx, never a traceback, and the endpoint still serves a genuine command afterwards.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from slack_stand_ins import LEARNER, SlackStandIn, block_actions, command_body, http_settings, signed, slack_user
 
 from adapters.slack import runner
 from bot.app import StudyBot
@@ -28,6 +29,15 @@ from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from tests.conftest import COURSE_DIR
+from tests.e2e.slack.slack_stand_ins import (
+    LEARNER,
+    SlackStandIn,
+    block_actions,
+    command_body,
+    http_settings,
+    signed,
+    slack_user,
+)
 
 EXAMPLES = 1000
 

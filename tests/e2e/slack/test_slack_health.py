@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from slack_stand_ins import http_settings, running_http
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import StudyBot
 from bot.bootstrap import Runtime
 from bot.store.db import create_engine
+from tests.e2e.slack.slack_stand_ins import http_settings, running_http
 
 
 async def test_healthz_on_the_slack_port_reports_the_database(

@@ -1,5 +1,7 @@
-"""Hostile and malformed requests to the real Slack HTTP endpoint: refused before parsing, never a 5xx,
-never a traceback, and the server keeps serving."""
+"""Hostile and malformed requests to the real Slack HTTP endpoint: refused before parsing.
+
+Never a 5xx, never a traceback, and the server keeps serving.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ import time
 import urllib.parse
 
 import pytest
-from slack_stand_ins import SlackHttpApp, SlackStandIn, block_actions, command_body, form, signed
 from sqlalchemy import func, select
 
 from bot import actions
 from bot.store.models import User
 from bot.usecases.context import Core
+from tests.e2e.slack.slack_stand_ins import SlackHttpApp, SlackStandIn, block_actions, command_body, form, signed
 
 
 def payload(value: object) -> str:

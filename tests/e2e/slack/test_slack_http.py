@@ -6,7 +6,17 @@ import asyncio
 import time
 from typing import Any
 
-from slack_stand_ins import (
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import actions
+from bot.app import StudyBot
+from bot.bootstrap import Runtime
+from bot.content.models import Course
+from bot.store.models import Answer, Channel, User
+from bot.store.repository import StatsRow
+from bot.usecases.context import Core
+from tests.e2e.slack.slack_stand_ins import (
     ADMIN,
     CHANNEL,
     LEARNER,
@@ -23,15 +33,6 @@ from slack_stand_ins import (
     signed,
     text_of,
 )
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot import actions
-from bot.app import StudyBot
-from bot.bootstrap import Runtime
-from bot.content.models import Course
-from bot.store.models import Answer, Channel, User, UserStats
-from bot.usecases.context import Core
 
 
 async def ask_quiz(app: SlackHttpApp, api: SlackStandIn, name: str = "quiz", user: str = LEARNER
@@ -58,8 +59,8 @@ async def answers(core: Core) -> list[Answer]:
         return list((await repo.session.scalars(select(Answer))).all())
 
 
-async def stats_of(core: Core, user: str) -> UserStats | None:
-    """A Slack user's stats row."""
+async def stats_of(core: Core, user: str) -> StatsRow | None:
+    """A Slack user's running totals."""
     async with core.unit_of_work() as repo:
         user_pk = await repo.session.scalar(select(User.id).where(User.external_id == user))
         return await repo.stats(user_pk) if user_pk is not None else None

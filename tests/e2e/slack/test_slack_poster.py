@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from slack_stand_ins import APP_TOKEN, BOT_TOKEN, CHANNEL, Failure, SlackStandIn, slack_settings
 
 from adapters.slack.poster import PermanentPostError, SlackPoster
 from bot.content.models import Course
 from bot.messages import Message, Visibility
 from bot.usecases.lessons import lesson_message
+from tests.e2e.slack.slack_stand_ins import APP_TOKEN, BOT_TOKEN, CHANNEL, Failure, SlackStandIn, slack_settings
 
 
 @pytest.fixture

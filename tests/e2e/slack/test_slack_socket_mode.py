@@ -6,7 +6,16 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
-from slack_stand_ins import (
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot import actions
+from bot.app import StudyBot
+from bot.bootstrap import Runtime
+from bot.content.models import Course
+from bot.store.models import Answer
+from bot.usecases.context import Core
+from tests.e2e.slack.slack_stand_ins import (
     APP_TOKEN,
     BOT_TOKEN,
     LEARNER,
@@ -19,15 +28,6 @@ from slack_stand_ins import (
     stop,
     text_of,
 )
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot import actions
-from bot.app import StudyBot
-from bot.bootstrap import Runtime
-from bot.content.models import Course
-from bot.store.models import Answer
-from bot.usecases.context import Core
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from slack_stand_ins import SlackHttpApp, SlackStandIn, buttons_of, text_of
-
 from bot import actions
 from bot.content.models import Course
+from tests.e2e.slack.slack_stand_ins import SlackHttpApp, SlackStandIn, buttons_of, text_of
 
 
 async def test_topics_lists_the_syllabus_with_section_buttons(

@@ -1,5 +1,7 @@
-"""A request is handled before it is acked; slower work is kept in the database until answered, and a
-request a stopped process acknowledged is finished by the next one."""
+"""A request is handled before it is acked, or kept in the database until it is answered.
+
+A request a stopped process acknowledged is finished by the next one.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from slack_stand_ins import LEARNER, SlackStandIn, block_actions, http_settings, running_http, text_of
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from test_slack_http import answer_button, answers, ask_quiz
 
 from adapters.slack import app as slack_app
 from adapters.slack.app import Kept
@@ -26,6 +26,8 @@ from bot.store.models import UnfinishedReply
 from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Actor, Core
+from tests.e2e.slack.slack_stand_ins import LEARNER, SlackStandIn, block_actions, http_settings, running_http, text_of
+from tests.e2e.slack.test_slack_http import answer_button, answers, ask_quiz
 
 SLOW_S = 0.4
 

@@ -59,9 +59,9 @@ async def set_up(core: Core, clock: Clock, channel: str, args: str) -> None:
     assert message.title == "Daily drop set up ✅", message.body
 
 
-def at(clock: Clock, tz: str, *args: int) -> None:
+def at(clock: Clock, tz: str, year: int, month: int, day: int, hour: int, minute: int) -> None:
     """Set the clock to a local time."""
-    clock.now = dt.datetime(*args, tzinfo=zone(tz)).astimezone(dt.UTC)
+    clock.now = dt.datetime(year, month, day, hour, minute, tzinfo=zone(tz)).astimezone(dt.UTC)
 
 
 __all__ = ["ADMIN", "PermanentPostError", "RecordingPlatform", "at", "set_up"]

@@ -21,6 +21,7 @@ from tests.integration.scheduler.conftest import ADMIN, PermanentPostError, Reco
 
 
 async def drops_in_db(core: Core) -> list[DailyDrop]:
+    """Every daily drop row, in the order they were made."""
     async with core.unit_of_work() as repo:
         return list((await repo.session.scalars(select(DailyDrop).order_by(DailyDrop.id))).all())
 
@@ -260,6 +261,7 @@ class SlowPlatform(RecordingPlatform):
     """A platform that takes longer to accept a post than the claim lease lasts."""
 
     async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
+        """Accept the post after longer than the lease."""
         await asyncio.sleep(0.6)
         return await super().post(channel_id, message, idempotency_key)
 
@@ -286,8 +288,10 @@ async def test_slow_post_keeps_its_claim(core: Core, course: Course) -> None:
 
 
 async def test_a_claim_taken_over_mid_post_is_not_recorded_twice(core: Core, clock: Clock) -> None:
-    """If a stalled process's claim is taken over, only the new claimant records the drop and moves
-    the channel on; the stalled one's late writes are void (the attempt number fences them)."""
+    """If a stalled process's claim is taken over, only the new claimant records the drop and moves the channel on.
+
+    The stalled one's late writes are void (the attempt number fences them).
+    """
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
     at(clock, "UTC", 2026, 11, 25, 9, 0)

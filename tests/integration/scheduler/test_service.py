@@ -22,6 +22,7 @@ from tests.integration.scheduler.conftest import ADMIN, RecordingPlatform, at, s
 
 @pytest.fixture
 async def service(core: Core, clock: Clock, platform: RecordingPlatform) -> AsyncIterator[DropScheduler]:
+    """A drop scheduler posting to the recording platform, stopped afterwards."""
     drops = Drops(core, "w")
     scheduler = DropScheduler(drops, DropRunner(drops, {"console": platform}, clock=clock), clock=clock)
     core.schedule_changed = scheduler.channel_changed

@@ -73,8 +73,10 @@ async def _answers(engine: AsyncEngine) -> int:
 async def test_a_batch_whose_connection_is_cut_says_so_and_the_next_answer_counts(
     bot: StudyBot, course: Course, pg_url: str, pg_engine: AsyncEngine
 ) -> None:
-    """A batch's backend killed mid-statement: the learner gets the database message, the dead
-    connection is dropped from the pool, and the answer given again is recorded once."""
+    """A batch's backend killed mid-statement: the learner gets the database message.
+
+    The dead connection is dropped from the pool, and the answer given again is recorded once.
+    """
     actor = make_actor()
     identity = await bot.core.identify(actor)
     q = course.topics[0].quiz[0]
@@ -95,8 +97,10 @@ async def test_a_batch_whose_connection_is_cut_says_so_and_the_next_answer_count
 async def test_a_lock_held_past_the_lock_timeout_fails_the_batch_and_keeps_the_connection(
     bot: StudyBot, course: Course, pg_url: str, pg_engine: AsyncEngine
 ) -> None:
-    """A learner's row held elsewhere beyond the lock timeout: the answer fails with the database
-    message, nothing is recorded, and the same connection serves the next answer."""
+    """A learner's row held elsewhere beyond the lock timeout: the answer fails with the database message.
+
+    Nothing is recorded, and the same connection serves the next answer.
+    """
     actor = make_actor()
     identity = await bot.core.identify(actor)
     async with pg_engine.connect() as conn:
@@ -120,9 +124,11 @@ async def test_a_lock_held_past_the_lock_timeout_fails_the_batch_and_keeps_the_c
 async def test_a_batch_cancelled_at_any_moment_leaves_no_transaction_open(
     course: Course, pg_engine: AsyncEngine, clock: Clock
 ) -> None:
-    """Batches cancelled after 0, 1, 2, ... steps (so also between sending BEGIN or COMMIT and its
-    answer) never hand on a connection that would swallow the next batch: every answer recorded
-    afterwards is committed, seen from another connection."""
+    """Batches cancelled after any number of steps never hand on a connection that would swallow the next batch.
+
+    Cancelled after 0, 1, 2, ... steps (so also between sending BEGIN or COMMIT and its answer):
+    every answer recorded afterwards is committed, seen from another connection.
+    """
     core = Core(course=course, sessions=session_factory(pg_engine), clock=clock)
     identity = await core.identify(make_actor())
     q = course.topics[0].quiz[0]

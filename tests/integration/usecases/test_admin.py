@@ -15,6 +15,7 @@ ADMIN = make_actor("boss", admin=True)
 
 
 async def channels(core: Core) -> list[Channel]:
+    """Every channel row."""
     async with core.unit_of_work() as repo:
         return list((await repo.session.scalars(select(Channel))).all())
 

@@ -80,8 +80,11 @@ async def test_one_learners_answers_in_a_batch_apply_in_arrival_order(core: Core
 
 
 async def test_repeated_answers_to_one_question_in_a_batch_chain_the_card(core: Core, course: Course) -> None:
-    """Three copies of one question in one batch: the first reviews the card, the later ones (before it is
-    due again) leave it alone and earn nothing, as if they had come one after another."""
+    """Three copies of one question in one batch count as if they had come one after another.
+
+    The first reviews the card; the later ones (before it is due again) leave it alone and earn
+    nothing.
+    """
     identity = await core.identify(make_actor())
     q = course.topics[0].quiz[0]
     wrong = (q.answer + 1) % 4
@@ -264,8 +267,11 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
 async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card(
     core: Core, course: Course, db_url: str, clock: Clock
 ) -> None:
-    """The one-by-one path reads the card only once it holds the learner's lock, so an answer
-    another process committed meanwhile counts: the repeat earns nothing and is not reviewed."""
+    """The one-by-one path reads the card only once it holds the learner's lock.
+
+    So an answer another process committed meanwhile counts: the repeat earns nothing and is not
+    reviewed.
+    """
     engine = create_engine(db_url, pool_size=2)
     other = Core(course=course, sessions=session_factory(engine), clock=clock)
     q = course.topics[0].quiz[0]
@@ -311,6 +317,7 @@ class HeldFirstCommit:
                 await self.release.wait()
 
     def __call__(self) -> AbstractAsyncContextManager[AnswerStore]:
+        """A batch store, held before its commit when it is the first."""
         return self._store()
 
 

@@ -12,11 +12,13 @@ from tests.conftest import Clock, make_actor
 
 
 async def answer_right(core: Core, course: Course, actor: Actor, n: int, topic: int = 0) -> None:
+    """Answer the `n`th question of a topic right, as a new showing with its own delivery."""
     q = course.topics[topic].quiz[n % 6]
     await quiz.answer(core, actor, q.id, f"{actor.user_id}-{topic}-{n}", q.answer, f"{actor.user_id}-d{topic}-{n}")
 
 
 async def answer_wrong(core: Core, course: Course, actor: Actor, n: int) -> None:
+    """Answer the `n`th question of the second topic wrong, as a new showing with its own delivery."""
     q = course.topics[1].quiz[n]
     await quiz.answer(core, actor, q.id, f"{actor.user_id}-w{n}", (q.answer + 1) % 4, f"{actor.user_id}-wd{n}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ MODEL = " ".join(["answer"] * 100)
 
 
 def quiz(qid: str, answer: int = 1, choices: list[str] | None = None) -> dict[str, object]:
+    """A valid quiz question as YAML data."""
     return {
         "id": qid,
         "prompt": "Which one?",
@@ -25,6 +27,7 @@ def quiz(qid: str, answer: int = 1, choices: list[str] | None = None) -> dict[st
 
 
 def topic(tid: str, **overrides: object) -> dict[str, object]:
+    """A valid, complete topic as YAML data, with `overrides` applied."""
     data: dict[str, object] = {
         "id": tid,
         "title": f"Title of {tid}",
@@ -39,7 +42,8 @@ def topic(tid: str, **overrides: object) -> dict[str, object]:
     return data
 
 
-def write_pack(root: Path, topics: dict[str, dict[str, object] | str], listed: list[str] | None = None) -> Path:
+def write_pack(root: Path, topics: Mapping[str, Mapping[str, object] | str], listed: list[str] | None = None) -> Path:
+    """Write a pack of `topics` (data, or raw YAML text) under `root`, its one section listing `listed`."""
     pack = root / "course"
     (pack / "topics").mkdir(parents=True)
     course = {
@@ -56,6 +60,7 @@ def write_pack(root: Path, topics: dict[str, dict[str, object] | str], listed: l
 
 
 def only_error(pack: Path) -> str:
+    """The one error loading `pack` gives (the load must fail)."""
     result = load_course(pack)
     assert result.course is None
     assert len(result.errors) == 1, [str(e) for e in result.errors]

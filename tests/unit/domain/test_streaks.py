@@ -10,6 +10,7 @@ D = dt.date(2026, 11, 2)  # a Monday
 
 
 def days(*offsets: int) -> Streak:
+    """The streak after studying on these days after D."""
     streak = Streak()
     for offset in offsets:
         streak = record_activity(streak, D + dt.timedelta(days=offset))

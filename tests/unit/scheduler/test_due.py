@@ -16,14 +16,17 @@ SET_UP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 def channel(at: str, tz: str, days: tuple[str, ...] = WEEKDAYS, *, paused: bool = False, weekly: bool = False,
             updated: dt.datetime = SET_UP) -> ScheduledChannel:
+    """A channel with a drop at `at` in `tz`."""
     return ScheduledChannel(1, "console", 1, None, "c", "c", at, tz, days, paused, weekly, updated)
 
 
-def local(tz: str, *args: int, fold: int = 0) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=zone(tz), fold=fold).astimezone(dt.UTC)
+def local(tz: str, year: int, month: int, day: int, hour: int, minute: int, *, fold: int = 0) -> dt.datetime:
+    """A local time in `tz` as UTC."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=zone(tz), fold=fold).astimezone(dt.UTC)
 
 
 def kinds(ch: ScheduledChannel, now: dt.datetime) -> list[str]:
+    """The kinds of drop due for `ch` on the local day of `now`."""
     return [d.kind for d in due_today(ch, now)]
 
 
