@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -110,10 +110,8 @@ class TopicTally:
 class _Statements:
     """The statements of the answer hot path, built once per dialect and reused with parameters."""
 
-    insert_answer: Any
     read_stats: Any
     save_stats: Any
-    lock_progress: Any
     save_review: Any
     insert_answers: Any
     lock_stats: Any
@@ -136,13 +134,10 @@ def _statements(dialect: str) -> _Statements:
             "last_correct_at": func.coalesce(excluded.last_correct_at, ReviewState.last_correct_at),
         },
     )
-    locking = dialect == "postgresql"  # SQLite write transactions are already exclusive
-    # Batches of answers: PostgreSQL runs the statements of `bot.store.bulk` (arrays, so one text
-    # per statement whatever the size); SQLite, in process with no round trips, these ones.
     review_columns = (
         ReviewState.user_id, ReviewState.question_id, ReviewState.card, ReviewState.reviews, ReviewState.lapses
     )
-    if locking:
+    if dialect == "postgresql":  # one array per column: one statement text whatever the batch size
         pairs = func.unnest(
             bindparam("uids", type_=ARRAY(BigInteger)), bindparam("qids", type_=ARRAY(String))
         ).table_valued("uid", "qid").render_derived(name="pairs")
@@ -163,12 +158,10 @@ def _statements(dialect: str) -> _Statements:
         Answer.user_id, Answer.instance, Answer.delivery_key
     )
     return _Statements(
-        insert_answer=module.insert(Answer).on_conflict_do_nothing().returning(Answer.id),
         read_stats=read_stats,
         save_stats=update(UserStats)
         .where(UserStats.user_id == bindparam("uid"))
         .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
-        lock_progress=read_stats.with_for_update() if locking else read_stats,
         save_review=save_review,
         insert_answers=insert_answers,
         lock_stats=lock_stats,
@@ -283,57 +276,18 @@ class Repository:
         )
 
     # answers and stats ------------------------------------------------------------
-    async def answer_for(self, user_id: int, instance: str) -> Answer | None:
-        """The answer a user already gave to a question instance."""
-        return await self.session.scalar(
-            select(Answer).where(Answer.user_id == user_id, Answer.instance == instance)
-        )
-
-    async def answer_by_delivery(self, delivery_key: str) -> Answer | None:
-        """The answer recorded for a platform delivery."""
-        return await self.session.scalar(select(Answer).where(Answer.delivery_key == delivery_key))
-
-    async def insert_answer(self, **values: Any) -> int | None:
-        """Insert an answer unless its instance or delivery was recorded already; the new id or None."""
-        result = await self._execute(_statements(self.dialect).insert_answer, values)
-        return cast(int | None, result.scalar_one_or_none())
-
     async def stats(self, user_id: int) -> StatsRow:
         """The user's running totals (zeros for a user with none)."""
         row = (await self._execute(_statements(self.dialect).read_stats, {"uid": user_id})).first()
         return StatsRow(*row) if row is not None else StatsRow()
 
-    async def lock_progress(self, user_id: int, question_id: str) -> tuple[StatsRow, ReviewRow | None]:
-        """Lock the user's stats row for this transaction, then read their card for a question.
-
-        A learner's cards are only written under that lock, and the card is read once the lock is
-        held (a new statement, so a new snapshot): it includes any answer committed meanwhile.
-        """
-        row = (await self._execute(_statements(self.dialect).lock_progress, {"uid": user_id})).first()
-        stats = StatsRow(*row) if row is not None else StatsRow()
-        return stats, (await self.reviews([(user_id, question_id)])).get((user_id, question_id))
-
-    async def save_stats(self, user_id: int, stats: StatsRow) -> None:
-        """Write the user's running totals."""
-        await self._execute(_statements(self.dialect).save_stats, {"uid": user_id, **_stats_params(stats)})
-
-    async def save_review(
-        self, user_id: int, question_id: str, review: ReviewRow, due: dt.datetime, correct_at: dt.datetime | None
-    ) -> None:
-        """Insert or update the FSRS state of one question for a user."""
-        values = {"user_id": user_id, "question_id": question_id, "card": review.card, "due": due,
-                  "reviews": review.reviews, "lapses": review.lapses, "last_correct_at": correct_at}
-        await self._execute(_statements(self.dialect).save_review, values)
-
-    # answers in batches (group commit) ------------------------------------------------
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
         """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
 
         An answer is inserted unless its instance or delivery is already recorded (also by an
         earlier row); stats rows are locked in user-id order; the cards read are the existing ones
-        among `cards` (user id, question id), as they are under that lock.
-
-        PostgreSQL records batches through `bot.store.bulk` instead; this is the SQLite path.
+        among `cards` (user id, question id), as they are under that lock (a new statement, so a
+        new snapshot: it includes any answer committed meanwhile).
         """
         statements = _statements(self.dialect)
         result = await self._execute(statements.insert_answers, list(rows))

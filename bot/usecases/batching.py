@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.store.repository import Repository
-from bot.usecases.recording import AnswerStore, Recorded, Submission, record_many, record_once
+from bot.usecases.recording import Recorded, Submission, record_many
 
 log = logging.getLogger(__name__)
 
@@ -36,27 +36,24 @@ class _Waiting:
 class AnswerBatcher:
     """Records answers in shared transactions, in arrival order (but see `_commit` for one exception).
 
-    Batches run in transactions of `batch_store` (the unit of work unless given). A batch that fails
-    as a whole (a deadlock with another process, one bad answer) is retried answer by answer, each
-    in its own unit of work, so one answer's error reaches only its caller; a lost connection fails
-    the whole batch at once.
+    Each batch is one unit of work. A batch that fails as a whole (a deadlock with another process,
+    one bad answer) is retried answer by answer, each in its own unit of work, so one answer's error
+    reaches only its caller; a lost connection fails the whole batch at once.
     """
 
     def __init__(
         self,
         unit_of_work: Callable[[], AbstractAsyncContextManager[Repository]],
-        batch_store: Callable[[], AbstractAsyncContextManager[AnswerStore]] | None = None,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._unit_of_work = unit_of_work
-        self._batch_store = batch_store or unit_of_work
         self._max_batch = max_batch
         self._queue: list[_Waiting] = []
         self._runner: asyncio.Task[None] | None = None
         self._committing: asyncio.Task[None] | None = None  # the last batch started, maybe still committing
 
     async def record(self, submission: Submission) -> Recorded:
-        """Record one answer (exactly once, like `record_once`) in the next batch; its outcome."""
+        """Record one answer (exactly once, see `record_many`) in the next batch; its outcome."""
         future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._queue.append(_Waiting(submission, future))
         runner, loop = self._runner, future.get_loop()
@@ -104,8 +101,8 @@ class AnswerBatcher:
         fails after that, which a lost connection aside is very rare, is retried beside the next batch.)
         """
         try:
-            async with self._batch_store() as store:
-                outcomes = await record_many(store, [w.submission for w in batch])
+            async with self._unit_of_work() as repo:
+                outcomes = await record_many(repo, [w.submission for w in batch])
                 written.set()
         except Exception as exc:
             if len(batch) == 1 or _lost_connection(exc):  # nothing to isolate, or every retry would fail too
@@ -127,10 +124,9 @@ class AnswerBatcher:
 
     async def _commit_alone(self, waiting: _Waiting) -> None:
         """Record one answer in its own transaction, handing any error to its caller only."""
-        s = waiting.submission
         try:
             async with self._unit_of_work() as repo:
-                outcome = await record_once(repo, s.identity, s.answer, s.now)
+                [outcome] = await record_many(repo, [waiting.submission])
         except Exception as exc:
             _settle(waiting.future, exc)
         else:

@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
-from bot.store.bulk import pg_answer_store
 from bot.store.repository import Repository
 from bot.usecases.batching import AnswerBatcher
-from bot.usecases.recording import AnswerStore
 
 IDENTITY_TTL_S = 300.0
 
@@ -65,18 +63,7 @@ class Core:
 
     def __post_init__(self) -> None:
         """Answers are recorded through one group-commit batcher per core."""
-        self.answers = AnswerBatcher(self.unit_of_work, self.batch_store)
-
-    def batch_store(self) -> AbstractAsyncContextManager[AnswerStore]:
-        """A transaction to record a batch of answers in.
-
-        On PostgreSQL the driver's own connection (the hot path, see `bot.store.bulk`), else a unit
-        of work.
-        """
-        engine = self.sessions.kw.get("bind")
-        if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":
-            return pg_answer_store(engine)
-        return self.unit_of_work()
+        self.answers = AnswerBatcher(self.unit_of_work)
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[Repository]:

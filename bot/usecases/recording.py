@@ -13,7 +13,7 @@ from bot.domain import srs
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.models import Answer
-from bot.store.repository import Claim, Repository, ReviewRow, SavedReview, StatsRow
+from bot.store.repository import Claim, ReviewRow, SavedReview, StatsRow
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -75,32 +75,6 @@ def _row(identity: Identity, answer: NewAnswer, now: dt.datetime) -> dict[str, o
     }
 
 
-async def record_once(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> Recorded:
-    """Insert the answer unless this instance or delivery was recorded already (idempotent)."""
-    new_id = await repo.insert_answer(**_row(identity, answer, now))
-    if new_id is not None:
-        stats, earned = await _apply(repo, identity, answer, now)
-        return Recorded(stats, None, earned)
-    earlier = await repo.answer_for(identity.user_pk, answer.instance) or await repo.answer_by_delivery(
-        answer.delivery_key
-    )
-    assert earlier is not None
-    return Recorded(await repo.stats(identity.user_pk), earlier)
-
-
-async def _apply(
-    repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime
-) -> tuple[StatsRow, int]:
-    """Update streak, points, counts and the FSRS card after a newly recorded answer; the points earned."""
-    stats, earlier = await repo.lock_progress(identity.user_pk, answer.question_id)
-    stats, review, due, earned = progress_after(stats, earlier, identity, answer, now)
-    await repo.save_stats(identity.user_pk, stats)
-    await repo.save_review(identity.user_pk, answer.question_id, review, due, now if answer.correct else None)
-    if earned != answer.points:
-        await repo.void_points([(identity.user_pk, answer.instance)])
-    return stats, earned
-
-
 def progress_after(
     stats: StatsRow, card: ReviewRow | None, identity: Identity, answer: NewAnswer, now: dt.datetime
 ) -> tuple[StatsRow, ReviewRow, dt.datetime, int]:
@@ -155,7 +129,10 @@ class AnswerStore(Protocol):
 
 
 async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> list[Recorded]:
-    """Record several answers in one transaction, with the outcome `record_once` gives each in turn.
+    """Record answers in one transaction, exactly once each; the outcome of each in turn.
+
+    An answer is recorded unless its question instance or its delivery was recorded already; the
+    outcome then holds the earlier answer instead.
 
     The answers are inserted in order in one statement, so a later duplicate of an earlier one
     (same instance or delivery) is refused as if it came after it; the stats rows of all the

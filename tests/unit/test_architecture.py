@@ -22,7 +22,7 @@ BANNED: dict[str, frozenset[str]] = {
     "scheduler": PLATFORMS | {"adapters", "sqlalchemy"},
 }
 # The core's own way to the database and its sessions; callers go through the use cases instead.
-SESSION_ATTRIBUTES = frozenset({"unit_of_work", "batch_store", "sessions"})
+SESSION_ATTRIBUTES = frozenset({"unit_of_work", "sessions"})
 
 
 def sources(layer: str) -> list[Path]:

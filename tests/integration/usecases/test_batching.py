@@ -20,8 +20,14 @@ from bot.store.repository import Repository
 from bot.usecases import batching, quiz, recording
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.context import Core, Identity
-from bot.usecases.recording import AnswerStore, NewAnswer, Recorded, Submission, record_once
+from bot.usecases.recording import NewAnswer, Recorded, Submission, record_many
 from tests.conftest import Clock, make_actor
+
+
+async def record_alone(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> Recorded:
+    """Record one answer in the caller's transaction, outside any batcher."""
+    [outcome] = await record_many(repo, [Submission(identity, answer, now)])
+    return outcome
 
 
 def _new(question: QuizQuestion, instance: str, delivery: str, choice: int | None = None) -> NewAnswer:
@@ -140,7 +146,7 @@ async def test_a_failing_answer_fails_alone(core: Core, course: Course, batch_si
         core.answers.record(Submission(good, _new(q2, "i3", "d3"), core.clock())),
         return_exceptions=True,
     )
-    assert batch_sizes == [3]
+    assert batch_sizes == [3, 1, 1, 1]  # the batch, then each of its answers alone
     assert isinstance(outcomes[1], IntegrityError)
     assert isinstance(outcomes[0], Recorded)
     assert isinstance(outcomes[2], Recorded)
@@ -152,7 +158,7 @@ async def test_a_full_queue_is_split_into_batches_of_the_maximum_size(
     core: Core, course: Course, batch_sizes: list[int]
 ) -> None:
     """Ten answers queued together through a batcher of at most three go in batches of three or fewer."""
-    batcher = AnswerBatcher(core.unit_of_work, core.batch_store, max_batch=3)
+    batcher = AnswerBatcher(core.unit_of_work, max_batch=3)
     identity = await core.identify(make_actor())
     q = course.topics[0].quiz[0]
     await asyncio.gather(
@@ -190,7 +196,7 @@ async def test_batches_match_one_by_one_recording(
 
     for n, (q, wrong, when) in enumerate(plan):
         async with core.unit_of_work() as repo:
-            await record_once(repo, alone, answer(n, q, wrong, "a"), when)
+            await record_alone(repo, alone, answer(n, q, wrong, "a"), when)
     await asyncio.gather(
         *(
             core.answers.record(Submission(batched, answer(n, q, wrong, "b"), when))
@@ -247,7 +253,7 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
     identity = await core.identify(make_actor())
     try:
         async with other.unit_of_work() as repo:
-            await record_once(repo, identity, _new(q, "i1", "d1"), clock.now)
+            await record_alone(repo, identity, _new(q, "i1", "d1"), clock.now)
             batched = asyncio.ensure_future(core.answers.record(Submission(identity, _new(q, "i2", "d2"), clock.now)))
             await asyncio.sleep(0.3)
             assert not batched.done()
@@ -279,11 +285,11 @@ async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card
 
     async def second() -> Recorded:
         async with core.unit_of_work() as repo:
-            return await record_once(repo, identity, _new(q, "i2", "d2"), clock.now)
+            return await record_alone(repo, identity, _new(q, "i2", "d2"), clock.now)
 
     try:
         async with other.unit_of_work() as repo:
-            await record_once(repo, identity, _new(q, "i1", "d1"), clock.now)
+            await record_alone(repo, identity, _new(q, "i1", "d1"), clock.now)
             waiting = asyncio.ensure_future(second())
             await asyncio.sleep(0.3)
             assert not waiting.done()
@@ -298,7 +304,7 @@ async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card
 
 
 class HeldFirstCommit:
-    """A batch store whose first batch, once written, waits for `release` before it commits."""
+    """Units of work of which the first, once written, waits for `release` before it commits."""
 
     def __init__(self, core: Core) -> None:
         self.core = core
@@ -307,17 +313,17 @@ class HeldFirstCommit:
         self.batches = 0
 
     @asynccontextmanager
-    async def _store(self) -> AsyncIterator[AnswerStore]:
+    async def _store(self) -> AsyncIterator[Repository]:
         self.batches += 1
         first = self.batches == 1
-        async with self.core.batch_store() as store:
-            yield store
+        async with self.core.unit_of_work() as repo:
+            yield repo
             if first:
                 self.written.set()
                 await self.release.wait()
 
-    def __call__(self) -> AbstractAsyncContextManager[AnswerStore]:
-        """A batch store, held before its commit when it is the first."""
+    def __call__(self) -> AbstractAsyncContextManager[Repository]:
+        """A unit of work, held before its commit when it is the first."""
         return self._store()
 
 
@@ -332,7 +338,7 @@ async def pg_core(course: Course, pg_url: str, clock: Clock) -> AsyncIterator[Co
 async def test_the_next_batch_runs_while_the_previous_one_commits(pg_core: Core, course: Course) -> None:
     """A batch held just before its COMMIT doesn't hold up the next one, of another learner."""
     held = HeldFirstCommit(pg_core)
-    batcher = AnswerBatcher(pg_core.unit_of_work, held)
+    batcher = AnswerBatcher(held)
     first = await pg_core.identify(make_actor("first"))
     second = await pg_core.identify(make_actor("second"))
     q = course.topics[0].quiz[0]
@@ -350,7 +356,7 @@ async def test_a_later_batch_of_the_same_learner_waits_for_the_earlier_commit(
 ) -> None:
     """The learner's next answer, in the next batch, waits for the held one and counts after it."""
     held = HeldFirstCommit(pg_core)
-    batcher = AnswerBatcher(pg_core.unit_of_work, held)
+    batcher = AnswerBatcher(held)
     identity = await pg_core.identify(make_actor())
     q1, q2 = course.topics[0].quiz[:2]
     earlier = asyncio.ensure_future(batcher.record(Submission(identity, _new(q1, "i1", "d1"), pg_core.clock())))

@@ -105,8 +105,7 @@ async def test_changed_answer_is_refused(core: Core, course: Course) -> None:
     assert refused.kind is Kind.ERROR
     assert "already answered" in refused.title
     async with core.unit_of_work() as repo:
-        stored = await repo.answer_for(1, "inst1")
-        assert stored is not None
+        [stored] = await repo.answers_matching([(1, "inst1")], [])
         assert stored.choice == q.answer
 
 
