@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -150,11 +149,4 @@ def renderable(message: Message) -> RenderableType:
         subtitle_align="right",
         border_style=BORDERS.get(message.kind, "white"),
     )
-
-
-def to_text(message: Message, width: int = 100) -> str:
-    """The message as plain text, as a terminal without colours shows it (for tests and pipes)."""
-    console = Console(width=width, color_system=None, force_terminal=False, record=True, file=io.StringIO())
-    console.print(renderable(message))
-    return console.export_text()
 

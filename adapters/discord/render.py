@@ -85,11 +85,6 @@ class Part:
             view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style, row=spec.row))
         return view
 
-    @property
-    def embed_chars(self) -> int:
-        """Characters Discord counts against the 6,000 a message."""
-        return sum(len(e) for e in self.embeds)
-
 
 @dataclass(frozen=True)
 class Rendered:
