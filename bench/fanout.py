@@ -48,7 +48,6 @@ sys.path.insert(0, str(ROOT))
 from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
 
 from adapters.discord.config import DiscordConfig  # noqa: E402
-from adapters.discord.poster import open_poster  # noqa: E402
 from adapters.discord.render import render as discord_render  # noqa: E402
 from adapters.slack.config import web_client  # noqa: E402
 from adapters.slack.poster import SlackPoster  # noqa: E402
@@ -72,6 +71,7 @@ from fanout_standins import (  # noqa: E402
 )
 
 from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN  # noqa: E402
+from tests.e2e.discord.rest_poster import open_poster  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SLACK_TOKEN = "xoxb-bench-token"

@@ -10,10 +10,11 @@ import pytest
 from discord_standin import CHANNEL_ID, DELETED_CHANNEL_ID, LOCKED_CHANNEL_ID, MEMBER, TOKEN, Reply, StandIn
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.poster import DiscordPoster, PermanentPostError, open_poster
+from adapters.discord.poster import DiscordPoster, PermanentPostError
 from bot.content.models import Course
 from bot.messages import Message, Visibility
 from bot.usecases.lessons import lesson_message
+from tests.e2e.discord.rest_poster import open_poster
 
 
 @pytest.fixture
