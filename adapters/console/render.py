@@ -7,7 +7,7 @@ from typing import ClassVar
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import CodeBlock, Markdown, MarkdownElement
 from rich.panel import Panel
@@ -17,6 +17,7 @@ from rich.text import Text
 
 from bot.markdown import plain_text
 from bot.messages import Button, Field, Kind, Message
+from bot.text import shorten
 
 BORDERS = {
     Kind.ERROR: "red",
@@ -85,14 +86,8 @@ class _UnwrappedCode(CodeBlock):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width - 2, 2)  # one column of padding each side
-        lines = [_crop(line.expandtabs(4), width) for line in str(self.text).rstrip().splitlines()]
+        lines = [shorten(line.expandtabs(4), width, cell_len) for line in str(self.text).rstrip().splitlines()]
         yield Syntax("\n".join(lines), self.lexer_name, theme=self.theme, word_wrap=False, padding=1)
-
-
-def _crop(line: str, width: int) -> str:
-    if cell_len(line) <= width:
-        return line
-    return set_cell_size(line, width - 1) + "…"
 
 
 class _Markdown(Markdown):

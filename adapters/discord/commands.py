@@ -12,19 +12,20 @@ from adapters.discord.interactions import host, run_subcommand
 from bot.commands import BY_NAME
 from bot.domain.periods import timezone_names
 from bot.messages import Message, error
+from bot.text import shorten
 from bot.usecases.context import Actor
 from bot.usecases.topics import search_topics
 
 AUTOCOMPLETE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
+DESCRIPTION_LIMIT = 100
 DROP_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
 PERMISSION_NAMES = {"read_messages": "View Channel"}  # as Discord's own settings call them
 
 
 def describe(name: str) -> str:
     """The subcommand's description from the core, within Discord's 100 characters."""
-    text = BY_NAME[name].description
-    return text if len(text) <= 100 else text[:99] + "…"
+    return shorten(BY_NAME[name].description, DESCRIPTION_LIMIT)
 
 
 async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
@@ -32,9 +33,7 @@ async def topic_autocomplete(interaction: discord.Interaction[Any], current: str
     course = host(interaction).runtime.core.course
     choices = []
     for topic in search_topics(course, current, limit=AUTOCOMPLETE_LIMIT):
-        label = f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})"
-        if len(label) > CHOICE_NAME_LIMIT:
-            label = label[: CHOICE_NAME_LIMIT - 1] + "…"
+        label = shorten(f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})", CHOICE_NAME_LIMIT)
         choices.append(app_commands.Choice(name=label, value=topic.id))
     return choices
 

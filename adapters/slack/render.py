@@ -27,6 +27,7 @@ from adapters.slack import limits
 from adapters.slack.mrkdwn import inline, split_mrkdwn, to_mrkdwn
 from bot.markdown import plain_text
 from bot.messages import Button, Field, Kind, Message, Style
+from bot.text import shorten
 
 Renderer = Callable[[Message], list[Block]]
 
@@ -44,7 +45,7 @@ def header(title: str) -> list[Block]:
     """A header block (plain text, at most 150 characters)."""
     if not title.strip():
         return []
-    text = limits.clip(plain_text(title), limits.HEADER_TEXT)  # a header shows no mrkdwn
+    text = shorten(plain_text(title), limits.HEADER_TEXT)  # a header shows no mrkdwn
     return [HeaderBlock(text=PlainTextObject(text=text, emoji=True))]
 
 
@@ -90,7 +91,7 @@ def buttons(items: Iterable[Button]) -> list[Block]:
         action_id = item.action if item.action not in seen else f"{item.action}~{i}"
         seen.add(action_id)
         rows.setdefault(item.row, []).append(ButtonElement(
-            text=PlainTextObject(text=limits.clip(item.label, limits.BUTTON_TEXT), emoji=True),
+            text=PlainTextObject(text=shorten(item.label, limits.BUTTON_TEXT), emoji=True),
             action_id=action_id[: limits.ACTION_ID],
             value=item.action,
             style=BUTTON_STYLES[item.style],
@@ -103,7 +104,7 @@ def footer(text: str) -> list[Block]:
     """A small grey context line."""
     if not text.strip():
         return []
-    return [ContextBlock(elements=[MarkdownTextObject(text=limits.clip(inline(text), limits.CONTEXT_TEXT))])]
+    return [ContextBlock(elements=[MarkdownTextObject(text=shorten(inline(text), limits.CONTEXT_TEXT))])]
 
 
 def choices(message: Message) -> list[Block]:
@@ -227,7 +228,7 @@ def fallback_text(message: Message) -> str:
     """The plain `text` Slack shows in notifications and screen readers."""
     first = message.body.strip().split("\n\n", 1)[0] if message.body else ""
     text = f"{message.title}\n{to_mrkdwn(first)}" if first else message.title
-    return limits.clip(text, limits.FALLBACK_TEXT)
+    return shorten(text, limits.FALLBACK_TEXT)
 
 
 @dataclass(frozen=True)
