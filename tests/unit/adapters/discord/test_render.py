@@ -11,6 +11,7 @@ from bot import actions
 from bot.app import DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
 from bot.content.models import Course
+from bot.markdown import split_markdown
 from bot.messages import Button, Choice, Field, Kind, Message, Visibility
 from bot.store.models import UserStats
 from bot.usecases.admin import refuse
@@ -121,7 +122,7 @@ def test_long_lesson_needs_two_embeds(course: Course) -> None:
 def test_code_blocks_stay_closed_in_every_chunk() -> None:
     """A code block longer than an embed is closed and reopened, so each chunk renders."""
     code = "```csharp\n" + "\n".join(f"var x{i} = {i};" for i in range(600)) + "\n```"
-    chunks = r.split_markdown("Intro\n\n" + code + "\n\nOutro", 4096)
+    chunks = split_markdown("Intro\n\n" + code + "\n\nOutro", 4096)
     assert len(chunks) > 1
     assert all(len(c) <= 4096 and c.count("```") % 2 == 0 for c in chunks)
     assert all(c.startswith("```csharp") for c in chunks[1:-1])
