@@ -36,7 +36,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.e2e.discord.discord_standin import APP_ID, BOT_USER, TOKEN, json_response
+from tests.e2e.discord.discord_standin import APP_ID, BOT_USER, application, json_response, users_me
 
 DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot (Discord, "Global Rate Limit")
 DISCORD_ROUTE_LIMIT = 5  # messages per channel ...
@@ -115,25 +115,12 @@ class DiscordLimits:
     def routes_(self) -> list[web.RouteDef]:
         """The routes this stand-in serves."""
         return [
-            web.get("/api/v10/users/@me", self.users_me),
-            web.get("/api/v10/oauth2/applications/@me", self.application),
+            web.get("/api/v10/users/@me", users_me),
+            web.get("/api/v10/oauth2/applications/@me", application),
             web.get("/api/v10/gateway/bot", self.gateway_bot),
             web.post("/api/v10/channels/{channel}/messages", self.channel_message),
             web.get("/_bench/stats", self.stats),
         ]
-
-    async def users_me(self, request: web.Request) -> web.Response:
-        """The bot user, for discord.py's login."""
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
-        return json_response(BOT_USER)
-
-    async def application(self, _request: web.Request) -> web.Response:
-        """The application, for discord.py's login."""
-        return json_response({"id": str(APP_ID), "name": "StudyBot", "icon": None, "description": "",
-                              "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
-                              "owner": {**BOT_USER, "bot": False}, "summary": "", "verify_key": "0" * 64,
-                              "team": None, "flags": 0, "bot": BOT_USER})
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
         """A gateway URL and shard count (the REST-only poster never connects to it)."""
