@@ -62,26 +62,32 @@ def check(blocks: Sequence[Block], max_blocks: int) -> list[dict[str, Any]]:
 
 def _check_block(block: Block) -> None:
     if isinstance(block, SectionBlock):
-        if block.text is not None and len(block.text.text) > SECTION_TEXT:
-            raise BlockLimitError(f"section text of {len(block.text.text)} characters")
-        fields = block.fields or []
-        if len(fields) > FIELDS_PER_SECTION or any(len(f.text) > FIELD_TEXT for f in fields):
-            raise BlockLimitError("section fields over Slack's limits")
+        _check_section(block)
     elif isinstance(block, HeaderBlock):
         if block.text is None or len(block.text.text) > HEADER_TEXT:
             raise BlockLimitError("header text missing or too long")
     elif isinstance(block, ActionsBlock):
-        buttons = [e for e in block.elements if isinstance(e, ButtonElement)]
-        if len(block.elements) > BUTTONS_PER_ACTIONS:
-            raise BlockLimitError("too many buttons in one actions block")
-        for button in buttons:
-            label = button.text.text if button.text is not None else ""
-            if len(label) > BUTTON_TEXT or len(button.action_id or "") > ACTION_ID \
-                    or len(button.value or "") > BUTTON_VALUE:
-                raise BlockLimitError(f"button {label!r} over Slack's limits")
+        _check_actions(block)
     elif isinstance(block, ContextBlock):
         if len(block.elements) > CONTEXT_ELEMENTS:
             raise BlockLimitError("too many context elements")
-        for element in block.elements:
-            if len(getattr(element, "text", "") or "") > CONTEXT_TEXT:
-                raise BlockLimitError("context text too long")
+        if any(len(getattr(element, "text", "") or "") > CONTEXT_TEXT for element in block.elements):
+            raise BlockLimitError("context text too long")
+
+
+def _check_section(block: SectionBlock) -> None:
+    if block.text is not None and len(block.text.text) > SECTION_TEXT:
+        raise BlockLimitError(f"section text of {len(block.text.text)} characters")
+    fields = block.fields or []
+    if len(fields) > FIELDS_PER_SECTION or any(len(f.text) > FIELD_TEXT for f in fields):
+        raise BlockLimitError("section fields over Slack's limits")
+
+
+def _check_actions(block: ActionsBlock) -> None:
+    if len(block.elements) > BUTTONS_PER_ACTIONS:
+        raise BlockLimitError("too many buttons in one actions block")
+    for button in (e for e in block.elements if isinstance(e, ButtonElement)):
+        label = button.text.text if button.text is not None else ""
+        if len(label) > BUTTON_TEXT or len(button.action_id or "") > ACTION_ID \
+                or len(button.value or "") > BUTTON_VALUE:
+            raise BlockLimitError(f"button {label!r} over Slack's limits")
