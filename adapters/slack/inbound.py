@@ -99,6 +99,8 @@ def _check_shape(text: str, content_type: str) -> None:
         actions = payload.get("actions")
         if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
             raise Refused(400, "payload has no actions")
+        if not all(isinstance(a.get("action_id"), str) for a in actions):
+            raise Refused(400, "an action without an action_id")
     elif "command" not in form and "ssl_check" not in form:
         raise Refused(400, "neither a command nor a payload")
 

@@ -33,6 +33,8 @@ SIGNED_BUT_MALFORMED = {
     "payload twice": "payload=%7B%7D&payload=%7B%7D",
     "payload 30,000 arrays deep": "payload=" + urllib.parse.quote("[" * 30_000 + "]" * 30_000),
     "block_actions without actions": payload({"type": "block_actions", "actions": []}),
+    "an action without an action_id": payload({"type": "block_actions", "actions": [{}]}),
+    "an action_id that is no text": payload({"type": "block_actions", "actions": [{"action_id": 7}]}),
     "payload an empty object": "payload=%7B%7D",
     "payload of another type": payload({"type": "view_submission"}),
     "neither command nor payload": "hello=world",
