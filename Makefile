@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy bot adapters scheduler tests
+	$(BIN)/mypy bot adapters scheduler tests bench
 
 validate: $(STAMP)
 	$(BIN)/studybot content validate
@@ -36,7 +36,7 @@ unit: $(STAMP)
 	$(BIN)/pytest tests/unit $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python bench/answers.py
+	$(BIN)/python -m bench.answers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

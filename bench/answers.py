@@ -1,6 +1,6 @@
 """Benchmark: answers recorded through the use case by many concurrent users, against bare SQL.
 
-    .venv/bin/python bench/answers.py [--users 50] [--answers 40] [--rate 1500] [--seconds 5]
+    .venv/bin/python -m bench.answers [--users 50] [--answers 40] [--rate 1500] [--seconds 5]
                                       [--postgres URL] [--skip-sqlite] [--skip-postgres]
                                       [--disk-probe DIR | --no-disk-probe]
 
@@ -31,7 +31,6 @@ import asyncio
 import datetime as dt
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -43,18 +42,16 @@ import aiosqlite
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bench.disk import DiskProbe
+from bench.scratch import create_database, drop_database
+from bot.bootstrap import settle_heap
+from bot.content.loader import require_course
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.usecases import quiz
+from bot.usecases.context import Actor, Core
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from disk import DiskProbe  # noqa: E402  (bench/ is the script's folder)
-from scratch import fresh_postgres  # noqa: E402
-
-from bot.bootstrap import settle_heap  # noqa: E402
-from bot.content.loader import require_course  # noqa: E402
-from bot.store import migrate  # noqa: E402
-from bot.store.db import create_engine, session_factory  # noqa: E402
-from bot.usecases import quiz  # noqa: E402
-from bot.usecases.context import Actor, Core  # noqa: E402
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 KEPT_UP = 0.97
@@ -118,8 +115,8 @@ async def open_loop(users: int, rate: float, seconds: float, work: Work, first: 
 
     def finished(task: asyncio.Task[None]) -> None:
         in_flight.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            failures.append(task.exception())
+        if not task.cancelled() and (error := task.exception()) is not None:
+            failures.append(error)
 
     start = time.perf_counter()
     for k, offset in enumerate(arrivals):
@@ -242,6 +239,7 @@ async def compare(backend: str, url: str, floor: Target, args: argparse.Namespac
 
 
 async def main() -> None:
+    """Run the benchmark on each backend and print the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--answers", type=int, default=40, help="answers per user, closed loop")
@@ -266,11 +264,11 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             await compare("SQLite (WAL, one file)", f"sqlite:///{tmp}/bench.db", bare_sqlite, args)
     if not args.skip_postgres:
-        url, drop = await fresh_postgres(args.postgres)
+        url = await create_database(args.postgres, "studybot_bench")
         try:
             await compare("PostgreSQL", url, bare_postgres, args)
         finally:
-            await drop()
+            await drop_database(args.postgres, url)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: the daily-drop fan-out of N channels due at the same moment, against rate limits.
 
-    .venv/bin/python bench/fanout.py [--channels 5000] [--discord-share 0.5]
+    .venv/bin/python -m bench.fanout [--channels 5000] [--discord-share 0.5]
                                      [--slack-workspace-rate 0] [--pace-slack 0] [--concurrency N]
                                      [--pool 10] [--postgres URL]
 
@@ -8,7 +8,7 @@ Sets up a scratch PostgreSQL database with N scheduled channels (a share on Disc
 guilds of 50 channels; the rest in one Slack workspace, since a Slack bot token belongs to one
 workspace), all due at 09:00 UTC, and runs the real `DropRunner` once with the real
 `DiscordPoster` (discord.py, REST only) and `SlackPoster` (slack_sdk) against local stand-ins
-that enforce the platforms' published rate limits (bench/fanout_standins.py, in its own
+that enforce the platforms' published rate limits (`bench.fanout_standins`, in its own
 process). The clock of the core, the drops and the runner is fixed at the due moment.
 
 It prints the time from the start of the fan-out to the last post the stand-ins accepted, next
@@ -17,8 +17,8 @@ given more messages than one drop has) and missing channels (fewer), the outcome
 the database, the 429s the stand-ins answered, and the peak RSS of this process
 (resource.getrusage), which holds the scheduler but not the stand-ins.
 
-Minimum: every drop is one message per channel (each lesson renders as one Discord message and
-one Slack message; checked at start). A sliding-window limit of L requests per P seconds lets R
+Minimum: every channel gets the course's first lesson, as one Slack message and as many Discord
+messages as it renders to (counted at start). A sliding-window limit of L requests per P seconds lets R
 requests out no sooner than (ceil(R / L) - 1) * P seconds after the first, so the minimum is
 the largest of: Discord's global limit over all Discord posts, the per-channel limits over the
 messages of one channel, and the Slack workspace limit (when one is set) over all Slack posts.
@@ -42,37 +42,31 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scratch import fresh_postgres  # noqa: E402  (bench/ is the script's folder)
-
-from adapters.discord.config import DiscordConfig  # noqa: E402
-from adapters.discord.poster import open_poster  # noqa: E402
-from adapters.discord.render import render as discord_render  # noqa: E402
-from adapters.slack.config import web_client  # noqa: E402
-from adapters.slack.poster import SlackPoster  # noqa: E402
-from bot.content.loader import require_course  # noqa: E402
-from bot.messages import Visibility  # noqa: E402
-from bot.store import migrate  # noqa: E402
-from bot.store.db import create_engine, session_factory  # noqa: E402
-from bot.store.models import Channel, DailyDrop, Workspace  # noqa: E402
-from bot.usecases.context import Core  # noqa: E402
-from bot.usecases.drops import Drops  # noqa: E402
-from bot.usecases.lessons import lesson_message  # noqa: E402
-from scheduler.runner import DEFAULT_PACING, DropRunner  # noqa: E402
-
-sys.path.insert(0, str(ROOT / "bench"))
-from fanout_standins import (  # noqa: E402
+from adapters.discord.config import DiscordConfig
+from adapters.discord.render import render as discord_render
+from adapters.slack.config import web_client
+from adapters.slack.poster import SlackPoster
+from bench.fanout_standins import (
     DISCORD_GLOBAL_LIMIT,
     DISCORD_ROUTE_LIMIT,
     DISCORD_ROUTE_PERIOD,
     SLACK_CHANNEL_LIMIT,
     SLACK_CHANNEL_PERIOD,
 )
+from bench.scratch import create_database, drop_database
+from bot.content.loader import require_course
+from bot.messages import Visibility
+from bot.store import migrate
+from bot.store.db import create_engine, session_factory
+from bot.store.models import Channel, DailyDrop, Workspace
+from bot.usecases.context import Core
+from bot.usecases.drops import Drops
+from bot.usecases.lessons import lesson_message
+from scheduler.runner import DEFAULT_PACING, DropRunner
+from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN
+from tests.e2e.discord.rest_poster import open_poster
 
-from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN  # noqa: E402
-
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SLACK_TOKEN = "xoxb-bench-token"
 SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -100,14 +94,9 @@ def minimum_seconds(discord_channels: int, slack_channels: int, discord_parts: i
 
 
 def parts_per_drop(course: Any) -> tuple[int, int]:
-    """Messages one lesson drop takes on Discord and on Slack (checked to be the same for every topic)."""
-    discord_parts = set()
-    for topic in course.topics:
-        message = lesson_message(course, topic, visibility=Visibility.PUBLIC, heading="📚 **Today's lesson**")
-        discord_parts.add(len(discord_render(message).parts))
-    if len(discord_parts) != 1:
-        raise SystemExit(f"lessons render as {sorted(discord_parts)} Discord messages; the minimum assumes one count")
-    return discord_parts.pop(), 1  # SlackPoster makes one chat.postMessage per drop
+    """Messages the drop takes on Discord and on Slack: every seeded channel starts at the first topic."""
+    message = lesson_message(course, course.topics[0], visibility=Visibility.PUBLIC, heading="📚 **Today's lesson**")
+    return len(discord_render(message).parts), 1  # SlackPoster makes one chat.postMessage per drop
 
 
 def channel_ids(discord: int, slack: int) -> tuple[list[str], list[str]]:
@@ -125,7 +114,8 @@ async def seed(core: Core, discord_ids: list[str], slack_ids: list[str]) -> None
         if slack_ids:
             workspaces.append({"platform": "slack", "external_id": "T0BENCH", "name": "Bench"})
         ids = list((await session.scalars(insert(Workspace).returning(Workspace.id), workspaces)).all())
-        rows = [{"workspace_id": ids[n // CHANNELS_PER_GUILD], "external_id": cid} for n, cid in enumerate(discord_ids)]
+        rows: list[dict[str, Any]] = [{"workspace_id": ids[n // CHANNELS_PER_GUILD], "external_id": cid}
+                                      for n, cid in enumerate(discord_ids)]
         rows += [{"workspace_id": ids[-1], "external_id": cid} for cid in slack_ids]
         for row in rows:
             row.update(name=f"study-{row['external_id'][-6:]}", drop_time="09:00", timezone="UTC",
@@ -143,6 +133,7 @@ class CountingHandler(logging.Handler):
         self.counts: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Count the record instead of printing it."""
         self.counts[f"{record.name} {record.levelname.lower()}"] += 1
 
 
@@ -152,12 +143,14 @@ def rss_mib() -> float:
 
 
 async def get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
+    """The JSON object at `url`."""
     async with session.get(url) as response:
         result: dict[str, Any] = await response.json()
         return result
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Seed the channels, run the fan-out once against the stand-ins, and return what was measured."""
     course = require_course(ROOT / "content" / "dotnet-architect")
     discord_parts, slack_parts = parts_per_drop(course)
     n_discord = round(args.channels * args.discord_share)
@@ -166,14 +159,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     least = minimum_seconds(n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
 
     standins = await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "bench" / "fanout_standins.py"),
-        "--slack-workspace-rate", str(args.slack_workspace_rate),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "bench.fanout_standins", "--slack-workspace-rate", str(args.slack_workspace_rate),
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )
     assert standins.stdout is not None
     assert standins.stdin is not None
     urls = json.loads(await standins.stdout.readline())
-    url, drop = await fresh_postgres(args.postgres)
+    url = await create_database(args.postgres, "studybot_bench")
     engine = create_engine(url, pool_size=args.pool)
     counting = CountingHandler()
     logging.basicConfig(level=logging.WARNING, handlers=[counting])
@@ -206,7 +198,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 select(DailyDrop.status, func.count()).group_by(DailyDrop.status))).all())
     finally:
         await engine.dispose()
-        await drop()
+        await drop_database(args.postgres, url)
         standins.stdin.close()
         await standins.wait()
 
@@ -235,6 +227,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    """Print the measurements of one run."""
     workspace = f"{args.slack_workspace_rate:g}/s" if args.slack_workspace_rate > 0 else "not enforced"
     print(f"{r['channels']} channels due at once: {r['discord']} Discord (global 50 req/s, 5 msgs/5 s per channel), "
           f"{r['slack']} Slack (1 msg/s per channel, workspace limit {workspace})")
@@ -261,6 +254,7 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """Run the benchmark and print the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--channels", type=int, default=5000)
     parser.add_argument("--discord-share", type=float, default=0.5, help="share of the channels on Discord")

@@ -1,4 +1,4 @@
-"""Rate-limit-enforcing stand-ins of Discord's and Slack's posting APIs, for bench/fanout.py.
+"""Rate-limit-enforcing stand-ins of Discord's and Slack's posting APIs, for `bench.fanout`.
 
 Both are aiohttp servers on 127.0.0.1. They enforce the published limits and answer a request
 over a limit with 429 and the headers the real platforms send, so the real discord.py and
@@ -18,7 +18,7 @@ A limit is a sliding window over the requests the stand-in accepted: at most `li
 requests in any window of `period` seconds. Rejected requests do not use up the window (the
 real platforms count them against an invalid-request budget instead).
 
-Run as its own process (`python bench/fanout_standins.py [--slack-workspace-rate R]`) so its
+Run as its own process (`python -m bench.fanout_standins [--slack-workspace-rate R]`) so its
 CPU and memory are not the scheduler's: it prints one JSON line with both base URLs, serves
 `GET /_bench/stats` on each, and stops when stdin closes.
 """
@@ -32,15 +32,11 @@ import math
 import sys
 import time
 from collections import Counter, deque
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.discord.discord_standin import APP_ID, BOT_USER, TOKEN, json_response  # noqa: E402
+from tests.e2e.discord.discord_standin import APP_ID, BOT_USER, application, json_response, users_me
 
 DISCORD_GLOBAL_LIMIT = 50  # requests per second per bot (Discord, "Global Rate Limit")
 DISCORD_ROUTE_LIMIT = 5  # messages per channel ...
@@ -95,11 +91,13 @@ class Recorder:
         self.requests = 0
 
     def post(self, channel: str, now: float) -> None:
+        """Count one accepted post in `channel` at `now`."""
         self.posts[channel] += 1
         self.first = now if self.first is None else self.first
         self.last = now
 
     def stats(self) -> dict[str, Any]:
+        """Posts per channel, the first and last post times, and the 429s answered."""
         return {"posts": dict(self.posts), "first": self.first, "last": self.last,
                 "rejected": dict(self.rejected), "requests": self.requests}
 
@@ -115,30 +113,22 @@ class DiscordLimits:
         self._ids = 1180000000000000000
 
     def routes_(self) -> list[web.RouteDef]:
+        """The routes this stand-in serves."""
         return [
-            web.get("/api/v10/users/@me", self.users_me),
-            web.get("/api/v10/oauth2/applications/@me", self.application),
+            web.get("/api/v10/users/@me", users_me),
+            web.get("/api/v10/oauth2/applications/@me", application),
             web.get("/api/v10/gateway/bot", self.gateway_bot),
             web.post("/api/v10/channels/{channel}/messages", self.channel_message),
             web.get("/_bench/stats", self.stats),
         ]
 
-    async def users_me(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
-        return json_response(BOT_USER)
-
-    async def application(self, _request: web.Request) -> web.Response:
-        return json_response({"id": str(APP_ID), "name": "StudyBot", "icon": None, "description": "",
-                              "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
-                              "owner": {**BOT_USER, "bot": False}, "summary": "", "verify_key": "0" * 64,
-                              "team": None, "flags": 0, "bot": BOT_USER})
-
     async def gateway_bot(self, request: web.Request) -> web.Response:
+        """A gateway URL and shard count (the REST-only poster never connects to it)."""
         return json_response({"url": f"ws://{request.host}/gateway", "shards": 1, "session_start_limit": {
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def stats(self, _request: web.Request) -> web.Response:
+        """`GET /_bench/stats`: what the recorder counted."""
         return json_response(self.recorder.stats())
 
     def _route_headers(self, window: Window, now: float) -> dict[str, str]:
@@ -148,6 +138,7 @@ class DiscordLimits:
                 "X-RateLimit-Reset-After": f"{reset_after:.3f}", "X-RateLimit-Bucket": DISCORD_BUCKET}
 
     async def channel_message(self, request: web.Request) -> web.Response:
+        """A channel post under the global and per-channel limits, or a 429 as Discord sends it."""
         channel = request.match_info["channel"]
         data = await request.json()
         now = time.monotonic()
@@ -202,12 +193,15 @@ class SlackLimits:
         self._ts = 0
 
     def routes_(self) -> list[web.RouteDef]:
+        """The routes this stand-in serves."""
         return [web.get("/_bench/stats", self.stats), web.route("*", "/api/{method}", self.api)]
 
     async def stats(self, _request: web.Request) -> web.Response:
+        """`GET /_bench/stats`: what the recorder counted."""
         return web.json_response(self.recorder.stats())
 
     async def api(self, request: web.Request) -> web.Response:
+        """The Web API: auth.test, and chat.postMessage under the channel (and workspace) limits or a 429."""
         method = request.match_info["method"]
         params: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -236,6 +230,7 @@ class SlackLimits:
 
 
 async def serve(app_routes: list[web.RouteDef]) -> tuple[web.AppRunner, int]:
+    """Serve `app_routes` on a free loopback port; the runner and the port."""
     app = web.Application()
     app.add_routes(app_routes)
     runner = web.AppRunner(app, access_log=None)
@@ -245,6 +240,7 @@ async def serve(app_routes: list[web.RouteDef]) -> tuple[web.AppRunner, int]:
 
 
 async def main() -> None:
+    """Start both stand-ins, print their URLs as one JSON line, and serve until stdin closes."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--slack-workspace-rate", type=float, default=0.0)
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """p99 time from a signed Slack request to its ack: StudyBot's HTTP mode next to a bare bolt app.
 
-    .venv/bin/python bench/slack_ack.py [--rate 100] [--seconds 10]
+    .venv/bin/python -m bench.slack_ack [--rate 100] [--seconds 10]
 
 Each server runs in its own process on 127.0.0.1 with a local stand-in of Slack's Web API
 (users.info, auth.test, response_url) in a third; this process sends signed `/study` slash
@@ -26,7 +26,6 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 from aiohttp import web
@@ -248,7 +247,6 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second (default 100)")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of load per server (default 10)")
     args = parser.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     api_port = free_port()
     api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
     api.start()

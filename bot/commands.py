@@ -48,11 +48,6 @@ class ParsedCommand:
     name: str
     args: tuple[str, ...]
 
-    @property
-    def rest(self) -> str | None:
-        """All arguments joined, or None when there are none."""
-        return " ".join(self.args) or None
-
 
 def parse(text: str) -> ParsedCommand:
     """Split `/study quiz span` (or just `quiz span`) into the subcommand and its arguments."""

@@ -84,11 +84,6 @@ class Message:
     visibility: Visibility = Visibility.PRIVATE
     choices: tuple[Choice, ...] = field(default=())
 
-    @property
-    def is_error(self) -> bool:
-        """Whether this message reports a problem to the user."""
-        return self.kind is Kind.ERROR
-
 
 def error(title: str, body: str = "") -> Message:
     """A friendly private error message."""

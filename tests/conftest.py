@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import socket
 import threading
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -15,8 +14,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.scratch import create_database, drop_database
 from bot.app import StudyBot
 from bot.content.loader import require_course
 from bot.content.models import Course
@@ -54,7 +54,6 @@ def course() -> Course:
 
 
 PG_NOT_RUN = pytest.StashKey[int]()
-MAINTENANCE_DB = "postgres"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -77,42 +76,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         )
 
 
-async def admin_execute(server_url: str, sql: str) -> None:
-    """Run `sql` outside a transaction on the server of `server_url`.
-
-    It connects to the database the URL names or, when that database does not exist, to the server's
-    `postgres` maintenance database.
-    """
-    url = make_url(server_url).set(drivername="postgresql+asyncpg")
-    for candidate in (url, url.set(database=MAINTENANCE_DB)):
-        admin = create_async_engine(candidate, isolation_level="AUTOCOMMIT")
-        try:
-            async with admin.connect() as conn:
-                await conn.execute(text(sql))
-            return
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) != "3D000" or candidate.database == MAINTENANCE_DB:
-                raise
-        finally:
-            await admin.dispose()
-
-
 async def create_test_database(server_url: str) -> str:
     """A new, migrated database on the server of `server_url` (which need not exist); its URL."""
-    name = f"studybot_test_{uuid.uuid4().hex[:8]}"
-    await admin_execute(server_url, f'CREATE DATABASE "{name}"')
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    url = await create_database(server_url, "studybot_test")
     engine = create_engine(url)
     try:
         await migrate.upgrade(engine)
     finally:
         await engine.dispose()
     return url
-
-
-async def drop_test_database(server_url: str, url: str) -> None:
-    """Drop the database `create_test_database` made."""
-    await admin_execute(server_url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +104,7 @@ def pg_database() -> Iterator[str | None]:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         pytest.exit(f"{PG_ENV}={where}: cannot create a test database ({reason})", returncode=1)
     yield url
-    asyncio.run(drop_test_database(base, url))
+    asyncio.run(drop_database(base, url))
 
 
 def backend_params() -> list[object]:

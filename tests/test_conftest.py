@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from bench.scratch import drop_database
 from bot.store.db import create_engine
-from tests.conftest import PG_ENV, ROOT, create_test_database, drop_test_database, free_port
+from tests.conftest import PG_ENV, ROOT, create_test_database, free_port
 
 TARGET = "tests/integration/store/test_db.py"  # small, and runs on both backends
 
@@ -62,4 +63,4 @@ async def test_a_database_that_does_not_exist_yet_is_fine() -> None:
         await engine.dispose()
         assert "alembic_version" in tables
     finally:
-        await drop_test_database(absent, url)
+        await drop_database(absent, url)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markdown import CodeBlock, Markdown, MarkdownElement
 from rich.panel import Panel
@@ -18,6 +17,7 @@ from rich.text import Text
 
 from bot.markdown import plain_text
 from bot.messages import Button, Field, Kind, Message
+from bot.text import shorten
 
 BORDERS = {
     Kind.ERROR: "red",
@@ -88,14 +88,8 @@ class _UnwrappedCode(CodeBlock):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width - 2, 2)  # one column of padding each side
-        lines = [_crop(line.expandtabs(4), width) for line in str(self.text).rstrip().splitlines()]
+        lines = [shorten(line.expandtabs(4), width, cell_len) for line in str(self.text).rstrip().splitlines()]
         yield Syntax("\n".join(lines), self.lexer_name, theme=self.theme, word_wrap=False, padding=1)
-
-
-def _crop(line: str, width: int) -> str:
-    if cell_len(line) <= width:
-        return line
-    return set_cell_size(line, width - 1) + "…"
 
 
 class _Markdown(Markdown):
@@ -154,11 +148,4 @@ def renderable(message: Message) -> RenderableType:
         subtitle_align="right",
         border_style=BORDERS.get(message.kind, "white"),
     )
-
-
-def to_text(message: Message, width: int = 100) -> str:
-    """The message as plain text, as a terminal without colours shows it (for tests and pipes)."""
-    console = Console(width=width, color_system=None, force_terminal=False, record=True, file=io.StringIO())
-    console.print(renderable(message))
-    return console.export_text()
 

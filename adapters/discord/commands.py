@@ -9,22 +9,36 @@ from discord import app_commands
 
 from adapters.discord.config import REQUIRED_PERMISSIONS
 from adapters.discord.interactions import host, run_subcommand
-from bot.commands import BY_NAME
+from bot.commands import BY_NAME, SUBCOMMANDS
 from bot.domain.periods import timezone_names
 from bot.messages import Message, error
+from bot.text import shorten
 from bot.usecases.context import Actor
 from bot.usecases.topics import search_topics
 
 AUTOCOMPLETE_LIMIT = 25
 CHOICE_NAME_LIMIT = 100
+DESCRIPTION_LIMIT = 100
 DROP_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
 PERMISSION_NAMES = {"read_messages": "View Channel"}  # as Discord's own settings call them
 
 
+NO_OPTIONS = ("today", "topics", "streak", "stats", "help", "schedule")  # subcommands that take nothing
+
+
 def describe(name: str) -> str:
-    """The subcommand's description from the core, within Discord's 100 characters."""
-    text = BY_NAME[name].description
-    return text if len(text) <= 100 else text[:99] + "…"
+    """The subcommand's description from the core (marked when for admins), within Discord's 100 characters."""
+    command = BY_NAME[name]
+    return shorten(f"{command.description} (admins)" if command.admin else command.description, DESCRIPTION_LIMIT)
+
+
+def without_options(name: str) -> app_commands.Command[Any, ..., None]:
+    """The subcommand `name`, which takes no options: it runs `name` in the core."""
+
+    async def callback(interaction: discord.Interaction[Any]) -> None:
+        await run_subcommand(interaction, name, [])
+
+    return app_commands.Command(name=name, description=describe(name), callback=callback)
 
 
 async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
@@ -32,9 +46,7 @@ async def topic_autocomplete(interaction: discord.Interaction[Any], current: str
     course = host(interaction).runtime.core.course
     choices = []
     for topic in search_topics(course, current, limit=AUTOCOMPLETE_LIMIT):
-        label = f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})"
-        if len(label) > CHOICE_NAME_LIMIT:
-            label = label[: CHOICE_NAME_LIMIT - 1] + "…"
+        label = shorten(f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})", CHOICE_NAME_LIMIT)
         choices.append(app_commands.Choice(name=label, value=topic.id))
     return choices
 
@@ -101,6 +113,15 @@ def check_drop_channel(interaction: discord.Interaction[Any], channel: Any) -> M
 class StudyGroup(app_commands.Group, name="study", description="StudyBot: lessons, quizzes and interview practice"):
     """`/study` and its subcommands; every one calls the core through `run_subcommand`."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        declared = {command.name: command for command in self.commands}
+        for name in declared:
+            self.remove_command(name)
+        declared.update((name, without_options(name)) for name in NO_OPTIONS)
+        for subcommand in SUBCOMMANDS:  # in the order of the core's help
+            self.add_command(declared[subcommand.name])
+
     @app_commands.command(name="lesson", description=describe("lesson"))
     @app_commands.describe(topic="Topic title, id or number (blank: today's)")
     @app_commands.autocomplete(topic=topic_autocomplete)
@@ -122,26 +143,6 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
         """Practise an interview question."""
         await run_subcommand(interaction, "interview", [topic] if topic else [])
 
-    @app_commands.command(name="today", description=describe("today"))
-    async def today(self, interaction: discord.Interaction[Any]) -> None:
-        """Today's topic for this channel."""
-        await run_subcommand(interaction, "today", [])
-
-    @app_commands.command(name="topics", description=describe("topics"))
-    async def topics(self, interaction: discord.Interaction[Any]) -> None:
-        """The syllabus with the learner's progress."""
-        await run_subcommand(interaction, "topics", [])
-
-    @app_commands.command(name="streak", description=describe("streak"))
-    async def streak(self, interaction: discord.Interaction[Any]) -> None:
-        """The learner's streak."""
-        await run_subcommand(interaction, "streak", [])
-
-    @app_commands.command(name="stats", description=describe("stats"))
-    async def stats(self, interaction: discord.Interaction[Any]) -> None:
-        """The learner's stats."""
-        await run_subcommand(interaction, "stats", [])
-
     @app_commands.command(name="leaderboard", description=describe("leaderboard"))
     @app_commands.describe(period="Which period to rank (default: this week)")
     @app_commands.choices(period=[
@@ -154,12 +155,7 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
         """The server's top learners."""
         await run_subcommand(interaction, "leaderboard", [period.value] if period else [])
 
-    @app_commands.command(name="help", description=describe("help"))
-    async def help(self, interaction: discord.Interaction[Any]) -> None:
-        """Every subcommand."""
-        await run_subcommand(interaction, "help", [])
-
-    @app_commands.command(name="setup", description=describe("setup") + " (admins)")
+    @app_commands.command(name="setup", description=describe("setup"))
     @app_commands.describe(
         channel="The channel lessons drop in",
         time="Drop time as HH:MM, 24-hour (e.g. 09:00)",
@@ -183,21 +179,17 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
 
         await run_subcommand(interaction, "setup", args, check)
 
-    @app_commands.command(name="pause", description=describe("pause") + " (admins)")
+    @app_commands.command(name="pause", description=describe("pause"))
     @app_commands.describe(channel="Which channel (default: this one)")
     async def pause(self, interaction: discord.Interaction[Any],
                     channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
         """Pause the daily drop (admins)."""
         await run_subcommand(interaction, "pause", [f"<#{channel.id}>"] if channel else [])
 
-    @app_commands.command(name="resume", description=describe("resume") + " (admins)")
+    @app_commands.command(name="resume", description=describe("resume"))
     @app_commands.describe(channel="Which channel (default: this one)")
     async def resume(self, interaction: discord.Interaction[Any],
                      channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
         """Resume the daily drop (admins)."""
         await run_subcommand(interaction, "resume", [f"<#{channel.id}>"] if channel else [])
 
-    @app_commands.command(name="schedule", description=describe("schedule") + " (admins)")
-    async def schedule(self, interaction: discord.Interaction[Any]) -> None:
-        """Show the daily drop schedule (admins)."""
-        await run_subcommand(interaction, "schedule", [])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import discord
 import yarl
@@ -14,6 +15,9 @@ from discord.voice_client import VoiceClient
 
 DEFAULT_API_URL = "https://discord.com/api/v10"
 DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+WHOLE_NUMBER = "a whole number"
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -53,8 +57,8 @@ class DiscordConfig:
             raise ConfigError("DISCORD_API_URL must not hold a user name or password (the bot token is the login)")
         if not api.startswith(("http://", "https://")):
             raise ConfigError(f"DISCORD_API_URL must start with http:// or https://, not {api!r}")
-        count = _int(env, "DISCORD_SHARD_COUNT")
-        ids = _int_list(env, "DISCORD_SHARD_IDS")
+        count = _parsed(env, "DISCORD_SHARD_COUNT", int, WHOLE_NUMBER)
+        ids = _parsed(env, "DISCORD_SHARD_IDS", _shard_numbers, "a comma-separated list of shard numbers")
         if ids is not None:
             if count is None:
                 raise ConfigError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total across all processes)")
@@ -63,7 +67,7 @@ class DiscordConfig:
                 raise ConfigError(f"DISCORD_SHARD_IDS must lie in 0..{count - 1}; got {bad}")
         if count is not None and count < 1:
             raise ConfigError("DISCORD_SHARD_COUNT must be at least 1")
-        return cls(api, gateway, count, ids, _int(env, "DISCORD_APPLICATION_ID"))
+        return cls(api, gateway, count, ids, _parsed(env, "DISCORD_APPLICATION_ID", int, WHOLE_NUMBER))
 
     def apply(self) -> None:
         """Point discord.py's REST client and gateway at the configured URLs (process-wide).
@@ -77,24 +81,19 @@ class DiscordConfig:
                 setattr(VoiceClient, flag, False)
 
 
-def _int(env: Mapping[str, str], name: str) -> int | None:
+def _shard_numbers(raw: str) -> tuple[int, ...]:
+    return tuple(sorted({int(part) for part in raw.replace(" ", ",").split(",") if part}))
+
+
+def _parsed(env: Mapping[str, str], name: str, parse: Callable[[str], T], what: str) -> T | None:
+    """The setting `name` read by `parse`, None when unset; a value `parse` refuses is a `ConfigError`."""
     raw = env.get(name, "").strip()
     if not raw:
         return None
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
-
-
-def _int_list(env: Mapping[str, str], name: str) -> tuple[int, ...] | None:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return tuple(sorted({int(part) for part in raw.replace(" ", ",").split(",") if part}))
-    except ValueError:
-        raise ConfigError(f"{name} must be a comma-separated list of shard numbers, not {raw!r}") from None
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
 
 
 def intents() -> discord.Intents:

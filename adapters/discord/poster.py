@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import discord
 
-from adapters.discord.config import intents
 from adapters.discord.render import render
 from bot.messages import Message
 from bot.posting import PermanentPostError
 
-__all__ = ["DiscordPoster", "PermanentPostError", "nonce_for", "open_poster"]
+__all__ = ["DiscordPoster", "PermanentPostError", "nonce_for"]
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +57,3 @@ class DiscordPoster:
             first = first or str(sent.id)
         assert first is not None
         return first
-
-
-@asynccontextmanager
-async def open_poster(token: str) -> AsyncIterator[DiscordPoster]:
-    """A poster with its own REST-only login (no gateway), for a scheduler in another process."""
-    client = discord.Client(intents=intents())
-    async with client:
-        await client.login(token)
-        yield DiscordPoster(client)

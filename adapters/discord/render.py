@@ -14,6 +14,7 @@ import discord
 
 from bot.markdown import plain_text, split_markdown
 from bot.messages import Button, Kind, Message, Style, Visibility
+from bot.text import ELLIPSIS, shorten
 
 log = logging.getLogger(__name__)
 
@@ -85,11 +86,6 @@ class Part:
             view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style, row=spec.row))
         return view
 
-    @property
-    def embed_chars(self) -> int:
-        """Characters Discord counts against the 6,000 a message."""
-        return sum(len(e) for e in self.embeds)
-
 
 @dataclass(frozen=True)
 class Rendered:
@@ -102,11 +98,11 @@ class Rendered:
 def render(message: Message) -> Rendered:
     """Turn a core message into Discord messages that respect every embed and component limit."""
     colour = COLOURS.get(message.kind, discord.Colour.light_grey())
-    footer = truncate(plain_text(message.footer), FOOTER_LIMIT)  # Discord shows footers as typed
+    footer = shorten(plain_text(message.footer).strip(), FOOTER_LIMIT)  # Discord shows footers as typed
     chunks = split_markdown(description_of(message), DESCRIPTION_LIMIT) or [""]
     embeds: list[discord.Embed] = []
     for index, chunk in enumerate(chunks):
-        title = truncate(plain_text(message.title), TITLE_LIMIT) if index == 0 else None
+        title = shorten(plain_text(message.title).strip(), TITLE_LIMIT) if index == 0 else None
         embeds.append(discord.Embed(title=title, description=chunk or None, colour=colour))
     budget = MESSAGE_EMBED_CHARS - len(footer)
     for name, value, inline in field_rows(message):
@@ -134,10 +130,10 @@ def field_rows(message: Message) -> list[tuple[str, str, bool]]:
     """Fields as (name, value, inline), long values split over continuation fields."""
     rows: list[tuple[str, str, bool]] = []
     for item in message.fields:
-        name = truncate(item.name, FIELD_NAME_LIMIT) or "\u200b"
+        name = shorten(item.name.strip(), FIELD_NAME_LIMIT) or "\u200b"
         pieces = split_markdown(item.value, FIELD_VALUE_LIMIT) or ["\u200b"]
         for index, piece in enumerate(pieces):
-            label = name if index == 0 else truncate(f"{item.name} (continued)", FIELD_NAME_LIMIT)
+            label = name if index == 0 else shorten(f"{item.name.strip()} (continued)", FIELD_NAME_LIMIT)
             rows.append((label, piece, item.inline and len(pieces) == 1))
     return rows
 
@@ -160,7 +156,8 @@ def buttons_of(message: Message) -> tuple[ButtonSpec, ...]:
     if len(rows) > ROWS:
         log.warning("a message had %d buttons; Discord shows at most %d", len(kept), BUTTONS_PER_ROW * ROWS)
     return tuple(
-        ButtonSpec(truncate(button.label, LABEL_LIMIT) or "…", button.action, BUTTON_STYLES[button.style], index)
+        ButtonSpec(shorten(button.label.strip(), LABEL_LIMIT) or ELLIPSIS, button.action,
+                   BUTTON_STYLES[button.style], index)
         for index, row in enumerate(rows[:ROWS])
         for button in row
     )
@@ -189,9 +186,3 @@ def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...]) -> tuple[
     parts = [Part(tuple(group)) for group in groups]
     parts[-1] = Part(parts[-1].embeds, buttons)
     return tuple(parts)
-
-
-def truncate(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, ending with an ellipsis when cut."""
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -28,17 +28,11 @@ BUTTONS_PER_ACTIONS = 25
 CONTEXT_ELEMENTS = 10
 CONTEXT_TEXT = 2000
 FALLBACK_TEXT = 3000
-ELLIPSIS = "…"
 TRIMMED_NOTE = "_… shortened to fit in Slack._"
 
 
 class BlockLimitError(ValueError):
     """A block that breaks one of Slack's limits (a renderer bug, caught before Slack sees it)."""
-
-
-def clip(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def fit(blocks: Sequence[Block], max_blocks: int) -> list[Block]:

@@ -1,10 +1,8 @@
-"""Markdown (as the course is written) to Slack mrkdwn, and splitting mrkdwn to fit a block."""
+"""Markdown (as the course is written) to Slack mrkdwn."""
 
 from __future__ import annotations
 
 import re
-
-from bot.markdown import split_markdown
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
@@ -81,8 +79,3 @@ def _line(line: str) -> str:
     if m := QUOTE.match(line):
         return f">{inline(m.group(1))}"
     return inline(line)
-
-
-def split_mrkdwn(text: str, limit: int) -> list[str]:
-    """Pack mrkdwn into chunks of at most `limit` characters, cutting between paragraphs."""
-    return split_markdown(text, limit)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 
-import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from adapters.slack.config import SlackConfig, web_client
 from bot import posting
 from bot.messages import Message
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +52,6 @@ class SlackPoster:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._posted: OrderedDict[str, str] = OrderedDict()
-
-    @classmethod
-    def from_settings(cls, settings: Settings, session: aiohttp.ClientSession | None = None) -> SlackPoster:
-        """A poster with its own client (bot token, `SLACK_API_URL`, 429 retries)."""
-        config = SlackConfig.from_settings(settings)
-        return cls(web_client(config.bot_token, config.api_url, session))
 
     async def find(self, channel_id: str, idempotency_key: str) -> str | None:
         """The ts of a recent message of this app carrying `idempotency_key`, if there is one.

@@ -1,4 +1,4 @@
-"""Core messages as Block Kit: one renderer per message kind, shared by every Slack surface.
+"""Core messages as Block Kit: one layout per message kind, shared by every Slack surface.
 
 Commands, button clicks, the App Home tab and the scheduler's poster all go through
 `render` / `payload` / `home_view`, and every block passes `limits.check` on the way out.
@@ -6,9 +6,9 @@ Commands, button clicks, the App Home tab and the scheduler's poster all go thro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -24,11 +24,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from adapters.slack import limits
-from adapters.slack.mrkdwn import inline, split_mrkdwn, to_mrkdwn
-from bot.markdown import plain_text
-from bot.messages import Button, Field, Kind, Message, Style
+from adapters.slack.mrkdwn import inline, to_mrkdwn
+from bot.markdown import plain_text, split_markdown
+from bot.messages import Button, Choice, Field, Kind, Message, Style
+from bot.text import shorten
 
-Renderer = Callable[[Message], list[Block]]
+Part = Literal["header", "body", "divider", "fields", "choices", "buttons", "footer", "note", "warning"]
+Layout = tuple[Part, ...]
 
 BUTTON_STYLES: dict[Style, str | None] = {
     Style.PRIMARY: "primary",
@@ -44,16 +46,17 @@ def header(title: str) -> list[Block]:
     """A header block (plain text, at most 150 characters)."""
     if not title.strip():
         return []
-    text = limits.clip(plain_text(title), limits.HEADER_TEXT)  # a header shows no mrkdwn
+    text = shorten(plain_text(title), limits.HEADER_TEXT)  # a header shows no mrkdwn
     return [HeaderBlock(text=PlainTextObject(text=text, emoji=True))]
 
 
 def sections(markdown: str) -> list[Block]:
     """Markdown as mrkdwn sections of at most 3,000 characters each."""
-    if not markdown.strip():
-        return []
-    return [SectionBlock(text=MarkdownTextObject(text=chunk))
-            for chunk in split_mrkdwn(to_mrkdwn(markdown), limits.SECTION_TEXT)]
+    return _mrkdwn_sections(to_mrkdwn(markdown))
+
+
+def _mrkdwn_sections(mrkdwn: str) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in split_markdown(mrkdwn, limits.SECTION_TEXT)]
 
 
 def fields(items: Iterable[Field]) -> list[Block]:
@@ -90,7 +93,7 @@ def buttons(items: Iterable[Button]) -> list[Block]:
         action_id = item.action if item.action not in seen else f"{item.action}~{i}"
         seen.add(action_id)
         rows.setdefault(item.row, []).append(ButtonElement(
-            text=PlainTextObject(text=limits.clip(item.label, limits.BUTTON_TEXT), emoji=True),
+            text=PlainTextObject(text=shorten(item.label, limits.BUTTON_TEXT), emoji=True),
             action_id=action_id[: limits.ACTION_ID],
             value=item.action,
             style=BUTTON_STYLES[item.style],
@@ -103,131 +106,77 @@ def footer(text: str) -> list[Block]:
     """A small grey context line."""
     if not text.strip():
         return []
-    return [ContextBlock(elements=[MarkdownTextObject(text=limits.clip(inline(text), limits.CONTEXT_TEXT))])]
+    return [ContextBlock(elements=[MarkdownTextObject(text=shorten(inline(text), limits.CONTEXT_TEXT))])]
 
 
-def choices(message: Message) -> list[Block]:
+def choices(items: Iterable[Choice]) -> list[Block]:
     """A quiz's choices as `A.`-lettered lines (the buttons carry only the letters)."""
-    lines = "\n".join(f"*{c.letter}.* {to_mrkdwn(c.text)}" for c in message.choices)
-    if not lines:
-        return []
-    return [SectionBlock(text=MarkdownTextObject(text=chunk))
-            for chunk in split_mrkdwn(lines, limits.SECTION_TEXT)]
+    return _mrkdwn_sections("\n".join(f"*{c.letter}.* {to_mrkdwn(c.text)}" for c in items))
 
 
-# One renderer per kind -------------------------------------------------------------------------
+# One layout per kind: the parts of a message in the order they are shown -------------------------
 
-def _standard(message: Message) -> list[Block]:
-    return [*header(message.title), *sections(message.body), *fields(message.fields),
-            *buttons(message.buttons), *footer(message.footer)]
+STANDARD: Layout = ("header", "body", "fields", "buttons", "footer")
+DIVIDED: Layout = ("header", "body", "divider", "fields", "buttons", "footer")  # fields set apart from a long text
 
-
-def render_lesson(message: Message) -> list[Block]:
-    """A lesson: title, the text split into sections, key points, practice buttons, its place."""
-    return [*header(message.title), *sections(message.body), DividerBlock(), *fields(message.fields),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-def render_quiz(message: Message) -> list[Block]:
-    """A quiz question: prompt, lettered choices, one button per letter."""
-    return [*header(message.title), *sections(message.body), *choices(message),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-def render_feedback(message: Message) -> list[Block]:
-    """Right or wrong, the correct choice, the explanation, points and streak, "Next question"."""
-    return _standard(message)
-
-
-def render_interview(message: Message) -> list[Block]:
-    """An open interview question with its "Reveal model answer" button."""
-    return _standard(message)
-
-
-def render_reveal(message: Message) -> list[Block]:
-    """The model answer, the rubric and the self-grade buttons."""
-    return [*header(message.title), *sections(message.body), DividerBlock(), *fields(message.fields),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-def render_graded(message: Message) -> list[Block]:
-    """The result of a self-grade."""
-    return _standard(message)
-
-
-def render_streak(message: Message) -> list[Block]:
-    """The learner's streak."""
-    return _standard(message)
-
-
-def render_stats(message: Message) -> list[Block]:
-    """Points, accuracy and progress (also the body of the App Home tab)."""
-    return [*header(message.title), *fields(message.fields), *sections(message.body),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-def render_leaderboard(message: Message) -> list[Block]:
-    """The workspace's top learners."""
-    return _standard(message)
-
-
-def render_topics(message: Message) -> list[Block]:
-    """The syllabus or one section: topics with progress, then buttons to open them."""
-    return _standard(message)
-
-
-def render_schedule(message: Message) -> list[Block]:
-    """The daily drop schedule or a setup confirmation."""
-    return _standard(message)
-
-
-def render_help(message: Message) -> list[Block]:
-    """Every subcommand."""
-    return _standard(message)
-
-
-def render_info(message: Message) -> list[Block]:
-    """A short note, in a section rather than a big header."""
-    return [*sections(f"**{message.title}**\n{message.body}".strip()), *fields(message.fields),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-def render_error(message: Message) -> list[Block]:
-    """A friendly problem report."""
-    return [*sections(f"⚠️ **{message.title}**\n{message.body}".strip()), *fields(message.fields),
-            *buttons(message.buttons), *footer(message.footer)]
-
-
-RENDERERS: dict[Kind, Renderer] = {
-    Kind.LESSON: render_lesson,
-    Kind.QUIZ: render_quiz,
-    Kind.FEEDBACK: render_feedback,
-    Kind.INTERVIEW: render_interview,
-    Kind.REVEAL: render_reveal,
-    Kind.GRADED: render_graded,
-    Kind.STREAK: render_streak,
-    Kind.STATS: render_stats,
-    Kind.LEADERBOARD: render_leaderboard,
-    Kind.TOPICS: render_topics,
-    Kind.SCHEDULE: render_schedule,
-    Kind.HELP: render_help,
-    Kind.INFO: render_info,
-    Kind.ERROR: render_error,
+LAYOUTS: dict[Kind, Layout] = {
+    Kind.LESSON: DIVIDED,  # key points, practice buttons and the lesson's place in the course
+    Kind.QUIZ: ("header", "body", "choices", "buttons", "footer"),  # one button per letter
+    Kind.FEEDBACK: STANDARD,
+    Kind.INTERVIEW: STANDARD,
+    Kind.REVEAL: DIVIDED,  # the model answer, then the rubric and the self-grade buttons
+    Kind.GRADED: STANDARD,
+    Kind.STREAK: STANDARD,
+    Kind.STATS: ("header", "fields", "body", "buttons", "footer"),  # the numbers first (also the App Home tab)
+    Kind.LEADERBOARD: STANDARD,
+    Kind.TOPICS: STANDARD,
+    Kind.SCHEDULE: STANDARD,
+    Kind.HELP: STANDARD,
+    Kind.INFO: ("note", "fields", "buttons", "footer"),  # a short note needs no big header
+    Kind.ERROR: ("warning", "fields", "buttons", "footer"),
 }
+
+
+def part(name: Part, message: Message) -> list[Block]:
+    """The blocks of one part of `message`."""
+    match name:
+        case "header":
+            return header(message.title)
+        case "body":
+            return sections(message.body)
+        case "divider":
+            return [DividerBlock()]
+        case "fields":
+            return fields(message.fields)
+        case "choices":
+            return choices(message.choices)
+        case "buttons":
+            return buttons(message.buttons)
+        case "footer":
+            return footer(message.footer)
+        case "note":
+            return sections(f"**{message.title}**\n{message.body}".strip())
+        case "warning":
+            return sections(f"⚠️ **{message.title}**\n{message.body}".strip())
+
+
+def blocks_of(message: Message) -> list[Block]:
+    """The blocks of `message` as its kind's layout arranges them (not yet trimmed to Slack's count)."""
+    return [block for name in LAYOUTS[message.kind] for block in part(name, message)]
 
 
 # Entry points -----------------------------------------------------------------------------------
 
 def render(message: Message, max_blocks: int = limits.MESSAGE_BLOCKS) -> list[Block]:
     """The blocks for `message`, trimmed to Slack's block count."""
-    return limits.fit(RENDERERS[message.kind](message), max_blocks)
+    return limits.fit(blocks_of(message), max_blocks)
 
 
 def fallback_text(message: Message) -> str:
     """The plain `text` Slack shows in notifications and screen readers."""
     first = message.body.strip().split("\n\n", 1)[0] if message.body else ""
     text = f"{message.title}\n{to_mrkdwn(first)}" if first else message.title
-    return limits.clip(text, limits.FALLBACK_TEXT)
+    return shorten(text, limits.FALLBACK_TEXT)
 
 
 @dataclass(frozen=True)
@@ -251,7 +200,7 @@ def home_blocks(stats: Message, course_title: str) -> list[Block]:
                   "Type `/study help` in any channel for every command."),
         DividerBlock(),
     ]
-    return limits.fit([*intro, *RENDERERS[stats.kind](stats)], limits.HOME_BLOCKS)
+    return limits.fit([*intro, *blocks_of(stats)], limits.HOME_BLOCKS)
 
 
 def home_view(stats: Message, course_title: str) -> View:

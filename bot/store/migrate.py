@@ -7,7 +7,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -46,8 +45,3 @@ async def current_revision(engine: AsyncEngine) -> str | None:
     """The schema revision the database is at, or None for an empty database."""
     async with engine.connect() as conn:
         return await conn.run_sync(_current)
-
-
-def head_revision() -> str | None:
-    """The newest revision shipped with this version of StudyBot."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()

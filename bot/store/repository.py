@@ -233,10 +233,6 @@ class Repository:
         """Set (or clear) a user's own timezone."""
         await self._execute(update(User).where(User.id == user_id).values(timezone=tz))
 
-    async def user_by_id(self, user_id: int) -> User | None:
-        """A user by primary key."""
-        return await self.session.get(User, user_id)
-
     async def workspace_by_id(self, workspace_id: int) -> Workspace | None:
         """A workspace by primary key."""
         return await self.session.get(Workspace, workspace_id)

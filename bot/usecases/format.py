@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.content.models import Course, Topic
 from bot.domain.periods import zone
+from bot.text import shorten
 
 
 def topic_footer(course: Course, topic: Topic) -> str:
@@ -56,7 +57,7 @@ def reference_label(url: str, limit: int = 70) -> str:
         return text
     tail = path.rsplit("/", 1)[-1]
     short = f"{host}/…/{tail}"
-    return short if len(short) <= limit else short[: limit - 1] + "…"
+    return shorten(short, limit)
 
 
 def reference_links(references: tuple[str, ...]) -> str:

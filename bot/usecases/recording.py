@@ -109,10 +109,7 @@ def progress_after(
 
 
 class AnswerStore(Protocol):
-    """What recording a batch needs of the store, inside one transaction.
-
-    `Repository` on SQLite, `bot.store.bulk.PgAnswerStore` on PostgreSQL.
-    """
+    """What recording answers needs of the store, inside one transaction (`Repository`)."""
 
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
         """Insert the new answers, lock their learners' stats, read the cards."""

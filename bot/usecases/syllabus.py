@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot import actions
 from bot.content.models import Course, Section, Topic
 from bot.messages import Button, Kind, Message, Style, error
+from bot.text import shorten
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import plural
 
@@ -137,5 +138,4 @@ async def topics(core: Core, actor: Actor, section_id: str | None = None) -> Mes
 
 
 def _short(title: str) -> str:
-    title = title.split(": ", 1)[0]
-    return title if len(title) <= TITLE_IN_LABEL else title[: TITLE_IN_LABEL - 1].rstrip() + "…"
+    return shorten(title.split(": ", 1)[0], TITLE_IN_LABEL)

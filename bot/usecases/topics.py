@@ -24,10 +24,12 @@ from bot import actions
 from bot.content.models import Course, Topic
 from bot.domain.numbers import small_number
 from bot.messages import Button, Message, error
+from bot.text import shorten
 
 MAX_QUERY = 200  # characters of a query that are looked at; the rest is ignored
 MAX_NUMBER_DIGITS = 3
 MAX_SUGGESTIONS = 5
+SHOWN_QUERY = 60  # characters of a query that matched nothing, quoted back
 WORD = re.compile(r"[a-z0-9]+")
 FILLER = frozenset({"a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "vs", "versus"})
 
@@ -138,9 +140,8 @@ def _not_found(
     course: Course, text: str, topics: tuple[Topic, ...], *, ambiguous: bool = False,
     number: bool = False, matches: int = 0,
 ) -> TopicNotFound:
-    shown = text if len(text) <= 60 else text[:59] + "…"
     return TopicNotFound(
-        shown,
+        shorten(text, SHOWN_QUERY),
         topics,
         tuple(course.topic_number(t.id) for t in topics),
         len(course.topics),

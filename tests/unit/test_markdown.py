@@ -36,6 +36,14 @@ def test_cut_code_block_is_closed_and_reopened() -> None:
         assert chunk.endswith("\n```")
 
 
+def test_cut_fence_without_a_language_stays_balanced() -> None:
+    """A bare ``` block (as mrkdwn has) is cut into balanced pieces no longer than the limit."""
+    code = "```\n" + "\n".join(f"line {i} " + "x" * 40 for i in range(200)) + "\n```"
+    chunks = split_markdown("Intro paragraph.\n\n" + code, 3000)
+    assert len(chunks) > 1
+    assert all(len(c) <= 3000 and c.count("```") % 2 == 0 for c in chunks)
+
+
 @pytest.mark.parametrize("limit", [500, 1024, 3000])
 def test_every_lesson_splits_within_the_limit_losing_nothing(course: Course, limit: int) -> None:
     """Every lesson of the course splits into chunks within the limit with all its words."""

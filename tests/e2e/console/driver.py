@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from adapters.console.render import to_text
+import io
+
+from rich.console import Console
+
+from adapters.console.render import renderable
 from adapters.console.session import ConsoleSession
 from bot.app import StudyBot
+from bot.messages import Message
+
+
+def as_text(message: Message, width: int = 80) -> str:
+    """The message as plain text, as a terminal of `width` columns without colours shows it."""
+    console = Console(width=width, color_system=None, force_terminal=False, record=True, file=io.StringIO())
+    console.print(renderable(message))
+    return console.export_text()
 
 
 class ConsoleDriver:
@@ -21,4 +33,4 @@ class ConsoleDriver:
             return ""
         if isinstance(reply, str):
             return reply
-        return to_text(reply, self.width)
+        return as_text(reply, self.width)

@@ -107,6 +107,21 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
                         headers={"Content-Type": "application/json", **(headers or {})})
 
 
+async def users_me(request: web.Request) -> web.Response:
+    """The bot user, or 401 for a wrong token (discord.py's login)."""
+    if request.headers.get("Authorization") != f"Bot {TOKEN}":
+        return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+    return json_response(BOT_USER)
+
+
+async def application(_request: web.Request) -> web.Response:
+    """The application behind the bot (discord.py's login)."""
+    return json_response({"id": str(APP_ID), "name": "StudyBot", "icon": None, "description": "",
+                          "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
+                          "owner": {**BOT_USER, "bot": False, "id": str(ADMIN.id)}, "summary": "",
+                          "verify_key": "0" * 64, "team": None, "flags": 0, "bot": BOT_USER})
+
+
 @dataclass
 class Reply:
     """Something the bot showed in answer to an interaction."""
@@ -175,8 +190,8 @@ class StandIn:
         routes = [
             web.get("/gateway", self.gateway),
             web.get("/api/v10/gateway/bot", self.gateway_bot),
-            web.get("/api/v10/users/@me", self.users_me),
-            web.get("/api/v10/oauth2/applications/@me", self.application),
+            web.get("/api/v10/users/@me", users_me),
+            web.get("/api/v10/oauth2/applications/@me", application),
             web.put("/api/v10/applications/{app}/commands", self.bulk_commands),
             web.put("/api/v10/applications/{app}/guilds/{guild}/commands", self.bulk_commands),
             web.post("/api/v10/interactions/{id}/{token}/callback", self.callback),
@@ -187,11 +202,8 @@ class StandIn:
         self.app.add_routes(routes)
         self.runner = web.AppRunner(self.app)
         await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert isinstance(server, asyncio.Server)
-        self.port = server.sockets[0].getsockname()[1]
+        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        self.port = int(self.runner.addresses[0][1])
 
     async def stop(self) -> None:
         """Close sockets and the server."""
@@ -356,19 +368,6 @@ class StandIn:
         """The recommended shard count and our own gateway."""
         return json_response({"url": self.gateway_url, "shards": 1, "session_start_limit": {
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
-
-    async def users_me(self, request: web.Request) -> web.Response:
-        """The bot user, or 401 for a wrong token."""
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            return json_response({"message": "401: Unauthorized", "code": 0}, status=401)
-        return json_response(BOT_USER)
-
-    async def application(self, _request: web.Request) -> web.Response:
-        """The application behind the bot."""
-        return json_response({"id": str(APP_ID), "name": "StudyBot", "icon": None, "description": "",
-                              "rpc_origins": [], "bot_public": True, "bot_require_code_grant": False,
-                              "owner": {**BOT_USER, "bot": False, "id": str(ADMIN.id)}, "summary": "",
-                              "verify_key": "0" * 64, "team": None, "flags": 0, "bot": BOT_USER})
 
     async def bulk_commands(self, request: web.Request) -> web.Response:
         """Record a command sync and echo the commands with ids."""

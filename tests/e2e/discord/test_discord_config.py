@@ -47,3 +47,16 @@ def test_api_url_with_credentials_is_refused_without_echoing_them() -> None:
     with pytest.raises(ConfigError, match="DISCORD_API_URL must not hold a user name or password") as caught:
         DiscordConfig.from_env({"DISCORD_API_URL": "https://ann:S3cretPw@chat.example/api/v10"})
     assert "S3cretPw" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DISCORD_SHARD_COUNT": "two"}, "DISCORD_SHARD_COUNT must be a whole number, not 'two'"),
+    ({"DISCORD_APPLICATION_ID": "app"}, "DISCORD_APPLICATION_ID must be a whole number, not 'app'"),
+    ({"DISCORD_SHARD_COUNT": "2", "DISCORD_SHARD_IDS": "0,x"},
+     "DISCORD_SHARD_IDS must be a comma-separated list of shard numbers, not '0,x'"),
+])
+def test_a_number_that_is_not_one_is_named_with_what_was_expected(env: dict[str, str], message: str) -> None:
+    """A setting that should hold numbers says which numbers it wants and repeats what it got."""
+    with pytest.raises(ConfigError) as caught:
+        DiscordConfig.from_env(env)
+    assert str(caught.value) == message

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.poster import DiscordPoster, PermanentPostError, open_poster
+from adapters.discord.poster import DiscordPoster, PermanentPostError
 from bot.content.models import Course
 from bot.messages import Message, Visibility
 from bot.usecases.lessons import lesson_message
@@ -22,6 +22,7 @@ from tests.e2e.discord.discord_standin import (
     Reply,
     StandIn,
 )
+from tests.e2e.discord.rest_poster import open_poster
 
 
 @pytest.fixture

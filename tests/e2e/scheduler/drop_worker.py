@@ -13,12 +13,12 @@ import os
 from pathlib import Path
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.poster import open_poster
 from bot.content.loader import require_course
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from scheduler.runner import DropRunner
+from tests.e2e.discord.rest_poster import open_poster
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -24,7 +24,7 @@ from tests.conftest import Clock, make_actor
 from tests.e2e.discord.discord_standin import TOKEN, StandIn
 
 CHANNELS = 500
-WORKER = Path(__file__).with_name("drop_worker.py")
+ROOT = Path(__file__).resolve().parents[3]
 SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 FIRST_RUN = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
@@ -52,7 +52,8 @@ async def start_worker(db_url: str, discord: StandIn, now: dt.datetime, lease_s:
     env = {**os.environ, "DATABASE_URL": db_url, "DISCORD_API_URL": discord.api_url, "DISCORD_TOKEN": TOKEN,
            "DROP_NOW": now.isoformat(), "DROP_LEASE": str(lease_s)}
     return await asyncio.create_subprocess_exec(
-        sys.executable, str(WORKER), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable, "-m", "tests.e2e.scheduler.drop_worker", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
 
 

@@ -8,7 +8,6 @@ import aiohttp
 from sqlalchemy import select
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.poster import open_poster
 from adapters.slack.config import web_client
 from adapters.slack.poster import SlackPoster
 from bot.store.models import Channel
@@ -16,6 +15,7 @@ from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from scheduler.runner import DropRunner
 from tests.e2e.discord.discord_standin import DELETED_CHANNEL_ID, TOKEN, StandIn
+from tests.e2e.discord.rest_poster import open_poster
 from tests.e2e.scheduler.conftest import set_up_channels
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, Failure, SlackStandIn
 

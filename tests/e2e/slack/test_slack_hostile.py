@@ -37,6 +37,7 @@ SIGNED_BUT_MALFORMED = {
     "block_actions without actions": payload({"type": "block_actions", "actions": []}),
     "an action without action_id": payload({"type": "block_actions", "actions": [{"value": "x"}]}),
     "an action_id that is not text": payload({"type": "block_actions", "actions": [{"action_id": 7}]}),
+    "an action that is empty": payload({"type": "block_actions", "actions": [{}]}),
     "payload an empty object": "payload=%7B%7D",
     "payload of another type": payload({"type": "view_submission"}),
     "neither command nor payload": "hello=world",

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.slack.config import web_client
 from adapters.slack.poster import PermanentPostError, SlackPoster
 from bot.content.models import Course
 from bot.messages import Message, Visibility
 from bot.usecases.lessons import lesson_message
-from tests.e2e.slack.slack_stand_ins import APP_TOKEN, BOT_TOKEN, CHANNEL, Failure, SlackStandIn, slack_settings
+from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, CHANNEL, Failure, SlackStandIn
 
 
 @pytest.fixture
-def poster(slack_env: None) -> SlackPoster:
-    """A poster built from settings, talking to the stand-in through SLACK_API_URL."""
-    return SlackPoster.from_settings(slack_settings(app_token=APP_TOKEN))
+def poster(slack_api: SlackStandIn) -> SlackPoster:
+    """A poster whose client talks to the stand-in."""
+    return SlackPoster(web_client(BOT_TOKEN, slack_api.api_url))
 
 
 def drop(course: Course) -> Message:

@@ -6,8 +6,9 @@ import io
 
 from rich.console import Console
 
-from adapters.console.render import enter_button, renderable, to_text, visible
+from adapters.console.render import enter_button, renderable, visible
 from bot.messages import Button, Kind, Message
+from tests.e2e.console.driver import as_text
 
 LONG_LINE = "        int local = count * 2;                  // in the stack frame (or in a register) END"
 LESSON = Message(
@@ -17,16 +18,9 @@ LESSON = Message(
 )
 
 
-def printed(message: Message, width: int = 80) -> str:
-    """The message as a recording rich console of `width` columns prints it."""
-    console = Console(width=width, record=True, file=io.StringIO())
-    console.print(renderable(message))
-    return console.export_text()
-
-
 def test_a_long_code_line_is_cut_with_a_marker_not_wrapped() -> None:
     """At 80 columns a code line too wide ends in "…" on its own row; its tail is not wrapped below."""
-    rows = printed(LESSON).splitlines()
+    rows = as_text(LESSON).splitlines()
     code_rows = [row for row in rows if "int local" in row]
     assert len(code_rows) == 1
     assert code_rows[0].rstrip(" │").endswith("…")
@@ -36,7 +30,7 @@ def test_a_long_code_line_is_cut_with_a_marker_not_wrapped() -> None:
 
 def test_code_lines_that_fit_are_shown_whole() -> None:
     """Lines that fit keep every character, indentation included."""
-    text = printed(LESSON)
+    text = as_text(LESSON)
     assert "public static int Total(int count)" in text
     assert "│  {" in text
 
@@ -44,7 +38,7 @@ def test_code_lines_that_fit_are_shown_whole() -> None:
 def test_prose_still_wraps_at_the_width() -> None:
     """Only code is exempt from wrapping: a long paragraph stays inside the panel."""
     message = Message(kind=Kind.LESSON, title="T", body="word " * 60)
-    rows = printed(message).splitlines()
+    rows = as_text(message).splitlines()
     assert len(rows) > 5
     assert all(len(row) == 80 for row in rows)
 
@@ -70,7 +64,7 @@ def test_terminal_escapes_in_any_text_are_shown_as_text() -> None:
 def test_rich_markup_in_footer_and_title_is_shown_literally() -> None:
     """A footer or title like `[/bogus]` prints as typed (it crashed as markup before)."""
     message = Message(kind=Kind.INFO, title="[bold]me[/bold]", footer="[/bogus] [red]x[/red]")
-    text = to_text(message, 80)
+    text = as_text(message, 80)
     assert "[bold]me[/bold]" in text
     assert "[/bogus] [red]x[/red]" in text
 
@@ -84,17 +78,17 @@ def test_enter_never_grades_a_self_graded_answer() -> None:
     """A model answer's grades have no Enter default, and its hint does not offer one."""
     reveal = Message(kind=Kind.REVEAL, title="Model answer", buttons=(Button("Again", "g:1"), Button("Good", "g:3")))
     assert enter_button(reveal) is None
-    assert "Enter" not in to_text(reveal, 80)
+    assert "Enter" not in as_text(reveal, 80)
 
 
 def test_enter_presses_the_first_button_elsewhere() -> None:
     """On other messages Enter presses the first button, and the hint says so."""
     feedback = Message(kind=Kind.FEEDBACK, title="Correct", buttons=(Button("Next question", "n"),))
     assert enter_button(feedback) == feedback.buttons[0]
-    assert "press Enter for “Next question”" in to_text(feedback, 80)
+    assert "press Enter for “Next question”" in as_text(feedback, 80)
 
 
 def test_generic_type_names_keep_their_angle_brackets() -> None:
     """`Span<T>` in prose is text, not an HTML tag the terminal would drop."""
-    text = printed(Message(kind=Kind.INFO, title="Topics", body="3. Span<T> and Memory<T>: zero-copy code"))
+    text = as_text(Message(kind=Kind.INFO, title="Topics", body="3. Span<T> and Memory<T>: zero-copy code"))
     assert "Span<T> and Memory<T>" in text

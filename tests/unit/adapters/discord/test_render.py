@@ -67,7 +67,7 @@ def assert_within_limits(rendered: r.Rendered) -> None:
     assert rendered.parts
     for part in rendered.parts:
         assert 1 <= len(part.embeds) <= 10
-        assert part.embed_chars <= 6000
+        assert sum(len(e) for e in part.embeds) <= 6000
         for embed in part.embeds:
             assert len(embed.title or "") <= 256
             assert len(embed.description or "") <= 4096

@@ -39,9 +39,9 @@ def test_every_kind_fits_slack_limits_with_the_longest_lesson(kind: Kind, course
     assert all(len(b.get("text", {}).get("text", "")) <= limits.SECTION_TEXT for b in content.blocks)
 
 
-def test_every_kind_has_exactly_one_renderer() -> None:
-    """The renderer table covers every message kind."""
-    assert set(render.RENDERERS) == set(Kind)
+def test_every_kind_has_exactly_one_layout() -> None:
+    """The layout table covers every message kind."""
+    assert set(render.LAYOUTS) == set(Kind)
 
 
 def test_longest_lesson_is_split_into_sections_without_losing_text(course: Course) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.slack.mrkdwn import split_mrkdwn, to_mrkdwn
+from adapters.slack.mrkdwn import to_mrkdwn
 
 
 def test_bold_becomes_single_asterisks() -> None:
@@ -41,24 +41,6 @@ def test_links_become_slack_links() -> None:
     """`[text](url)` becomes `<url|text>`."""
     assert to_mrkdwn("see [the docs](https://learn.microsoft.com/a?b=1&c=2)") == \
         "see <https://learn.microsoft.com/a?b=1&c=2|the docs>"
-
-
-def test_split_keeps_chunks_under_the_limit_and_fences_balanced() -> None:
-    """A long fenced block is cut into balanced pieces no longer than the limit."""
-    code = "```\n" + "\n".join(f"line {i} " + "x" * 40 for i in range(200)) + "\n```"
-    chunks = split_mrkdwn("Intro paragraph.\n\n" + code, 3000)
-    assert len(chunks) > 1
-    assert all(len(c) <= 3000 for c in chunks)
-    assert all(c.count("```") % 2 == 0 for c in chunks)
-
-
-def test_split_cuts_between_paragraphs() -> None:
-    """Paragraphs are never cut when whole paragraphs fit."""
-    paragraphs = [f"Paragraph {i}. " + "word " * 100 for i in range(20)]
-    chunks = split_mrkdwn("\n\n".join(paragraphs), 3000)
-    assert all(len(c) <= 3000 for c in chunks)
-    assert sum(c.count("Paragraph ") for c in chunks) == 20
-    assert all(c.startswith("Paragraph ") for c in chunks)
 
 
 def test_bold_around_a_code_span() -> None:

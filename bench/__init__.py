@@ -1,0 +1,1 @@
+"""StudyBot's benchmarks: run each from the repository root as `python -m bench.NAME`."""

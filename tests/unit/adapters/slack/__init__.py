@@ -1,0 +1,1 @@
+"""Tests of the Slack adapter that need no platform: rendering and mrkdwn."""
