@@ -6,9 +6,6 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-
 from bot import actions
 from bot.actions import BadActionError, Verb
 from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
@@ -16,6 +13,7 @@ from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
 from bot.messages import Message, error
 from bot.outage import OutageLog
+from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
 from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
@@ -132,11 +130,11 @@ class StudyBot:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""
         try:
             message = await work
-        except (OperationalError, PoolTimeout, OSError, ConnectionError) as exc:
+        except (StoreUnavailableError, StoreBusyError, OSError, ConnectionError) as exc:
             self.outage.failed(exc)
             return down
-        except DBAPIError:
-            log.exception("database error")
+        except RejectedValueError:
+            log.exception("the database refused a value that passed the checks at the boundary")
             return down
         except Exception:
             log.exception("unexpected error while handling a request")

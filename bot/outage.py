@@ -6,6 +6,8 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot.store.errors import StoreError
+
 REPORT_EVERY_S = 30.0
 
 
@@ -48,5 +50,7 @@ class OutageLog:
 
 def cause(exc: BaseException) -> str:
     """The error's class and the first line of its message, which is all an operator needs."""
+    if isinstance(exc, StoreError):
+        return exc.cause
     first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"{exc.__class__.__name__}: {first[0][:200]}" if first else exc.__class__.__name__

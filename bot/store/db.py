@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+Sessions = async_sessionmaker[AsyncSession]
+"""Where units of work get their sessions (`session_factory`)."""
+
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_TIMEOUT_MS = 10_000

@@ -5,16 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.streaks import Streak
+from bot.store.errors import translated
 from bot.store.models import (
     Answer,
     Channel,
@@ -433,3 +435,19 @@ class Repository:
         await self._execute(
             stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
         )
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Repository]:
+    """A transaction and its repository: commits when the block ends, rolls back on an exception.
+
+    A database failure leaves as one of the store's own errors (`bot.store.errors`).
+    """
+    try:
+        async with sessions() as session, session.begin():
+            yield Repository(session)
+    except Exception as exc:
+        error = translated(exc)
+        if error is None:
+            raise
+        raise error from exc

@@ -14,9 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-
+from bot.store.errors import StoreBusyError, StoreUnavailableError
 from bot.store.repository import Repository
 from bot.usecases.recording import Recorded, Submission, record_many
 
@@ -133,18 +131,13 @@ class AnswerBatcher:
             _settle(waiting.future, outcome)
 
 
-BUSY_MARKERS = ("database is locked", "lock timeout", "lock_not_available")
-
-
 def _lost_connection(exc: Exception) -> bool:
     """Whether the error is about the database as a whole rather than about these answers.
 
     Gone, out of connections, or a lock that will not come: retrying the answers one by one would
     only wait again.
     """
-    if isinstance(exc, OSError | TimeoutError | PoolTimeout) or getattr(exc, "connection_invalidated", False):
-        return True
-    return isinstance(exc, OperationalError | DBAPIError) and any(m in str(exc).lower() for m in BUSY_MARKERS)
+    return isinstance(exc, StoreUnavailableError | StoreBusyError | OSError | TimeoutError)
 
 
 def _settle(future: asyncio.Future[Recorded], result: Recorded | Exception) -> None:

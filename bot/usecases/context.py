@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
-from bot.store.repository import Repository
+from bot.store.db import Sessions
+from bot.store.repository import Repository, unit_of_work
 from bot.usecases.batching import AnswerBatcher
 
 IDENTITY_TTL_S = 300.0
@@ -52,7 +51,7 @@ class Core:
     """Dependencies of the use cases, wired once by `bot.bootstrap`."""
 
     course: Course
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
     schedule_changed: Callable[[int], None] | None = None
@@ -65,11 +64,9 @@ class Core:
         """Answers are recorded through one group-commit batcher per core."""
         self.answers = AnswerBatcher(self.unit_of_work)
 
-    @asynccontextmanager
-    async def unit_of_work(self) -> AsyncIterator[Repository]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[Repository]:
         """A transaction: commits when the block ends, rolls back on an exception."""
-        async with self.sessions() as session, session.begin():
-            yield Repository(session)
+        return unit_of_work(self.sessions)
 
     async def identify(self, actor: Actor) -> Identity:
         """The workspace and user behind `actor`, created on first sight and then cached.

@@ -10,9 +10,8 @@ from typing import cast
 
 import pytest
 from fsrs import Rating
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from bot.store.errors import StoreBusyError, StoreUnavailableError
 from bot.store.repository import Repository, StatsRow
 from bot.usecases import batching
 from bot.usecases.batching import AnswerBatcher
@@ -69,11 +68,11 @@ async def test_callers_waiting_when_the_batcher_is_cancelled_are_cancelled() -> 
 @pytest.mark.parametrize(
     "error",
     [
-        OperationalError("INSERT ...", {}, Exception("database is locked")),
-        DBAPIError("UPDATE ...", {}, Exception("canceling statement due to lock timeout")),
-        PoolTimeout("QueuePool limit of size 10 overflow 10 reached"),
+        StoreBusyError("OperationalError: database is locked"),
+        StoreUnavailableError("TimeoutError: QueuePool limit of size 10 overflow 10 reached"),
+        ConnectionRefusedError(111, "Connection refused"),
     ],
-    ids=["sqlite-busy", "postgres-lock-timeout", "pool-exhausted"],
+    ids=["busy", "unavailable", "refused"],
 )
 async def test_a_busy_database_fails_the_batch_once(error: Exception) -> None:
     """A locked database or an exhausted pool is not retried answer by answer (each would wait again)."""

@@ -9,12 +9,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from bot.content.models import Course, QuizQuestion
 from bot.domain.points import quiz_points
 from bot.messages import Kind
 from bot.store.db import create_engine, session_factory
+from bot.store.errors import RejectedValueError
 from bot.store.models import Answer, ReviewState
 from bot.store.repository import Repository
 from bot.usecases import batching, quiz, recording
@@ -147,7 +147,7 @@ async def test_a_failing_answer_fails_alone(core: Core, course: Course, batch_si
         return_exceptions=True,
     )
     assert batch_sizes == [3, 1, 1, 1]  # the batch, then each of its answers alone
-    assert isinstance(outcomes[1], IntegrityError)
+    assert isinstance(outcomes[1], RejectedValueError)
     assert isinstance(outcomes[0], Recorded)
     assert isinstance(outcomes[2], Recorded)
     assert outcomes[2].stats.points == quiz_points(True, q.difficulty) + quiz_points(True, q2.difficulty)
