@@ -7,15 +7,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.app import StudyBot
 from bot.content.loader import ContentError, require_course
 from bot.posting import Posters
 from bot.settings import Settings
 from bot.store import migrate
-from bot.store.db import create_engine, session_factory
+from bot.store.db import Engine, create_engine, session_factory
+from bot.store.errors import DATABASE_ERRORS
 from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Core
@@ -32,7 +30,7 @@ class Runtime:
     """Everything a running bot holds: settings, engine and the core behind its adapters."""
 
     settings: Settings
-    engine: AsyncEngine
+    engine: Engine
     bot: StudyBot
     posters: Posters = field(default_factory=Posters)
     connected: dict[str, bool] = field(default_factory=dict)
@@ -92,7 +90,7 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
             await migrate.upgrade(engine)
         else:
             await migrate.current_revision(engine)
-    except (SQLAlchemyError, OSError) as exc:
+    except DATABASE_ERRORS as exc:
         await engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StartupError(

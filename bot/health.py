@@ -7,9 +7,9 @@ import json
 import logging
 
 from aiohttp import web
-from sqlalchemy import text
 
 from bot.bootstrap import Runtime
+from bot.store.db import ping
 
 log = logging.getLogger(__name__)
 DB_TIMEOUT_S = 3.0
@@ -18,8 +18,8 @@ DB_TIMEOUT_S = 3.0
 async def health_report(runtime: Runtime, platforms: list[str]) -> tuple[bool, dict[str, object]]:
     """(healthy, report): the database answers a query and every configured platform is connected."""
     try:
-        async with asyncio.timeout(DB_TIMEOUT_S), runtime.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with asyncio.timeout(DB_TIMEOUT_S):
+            await ping(runtime.engine)
         database = "ok"
     except Exception as exc:  # any failure means unhealthy; say which kind
         database = f"unreachable ({exc.__class__.__name__})"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 BUSY_MARKERS = ("database is locked", "lock timeout", "lock_not_available")
 """How SQLite and PostgreSQL say a lock did not come in time."""
+
+
+DATABASE_ERRORS = (SQLAlchemyError, OSError)
+"""Whatever a failed call to the database raises, for start-up, where any of them stops the bot."""
 
 
 class StoreError(Exception):

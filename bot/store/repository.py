@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.streaks import Streak
+from bot.store.drops import DropStore
 from bot.store.errors import translated
 from bot.store.models import (
     Answer,
@@ -189,6 +190,8 @@ class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        self.drops = DropStore(session)
+        """The daily drops, in the same transaction."""
 
     async def _execute(self, stmt: Any, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None) -> Any:
         """Run a Core statement on the session's connection, skipping the ORM layer."""
@@ -256,6 +259,23 @@ class Repository:
         row = await self.channel(workspace_id, external_id)
         assert row is not None
         return row
+
+    async def save_schedule(self, channel_id: int, schedule: dict[str, Any], now: dt.datetime) -> None:
+        """Set a channel's drop settings (`drop_time`, `timezone`, `weekdays`, maybe `weekly_board`); it runs again."""
+        values = {**schedule, "paused": False, "last_error": None, "updated_at": now}
+        await self.session.execute(update(Channel).where(Channel.id == channel_id).values(values))
+
+    async def set_paused(self, channel_id: int, paused: bool, now: dt.datetime) -> None:
+        """Pause or resume a channel's drops."""
+        await self.session.execute(
+            update(Channel).where(Channel.id == channel_id).values(paused=paused, updated_at=now)
+        )
+
+    async def adopt_timezone(self, workspace_id: int, tz: str) -> None:
+        """Give a workspace without a timezone this one (its first schedule's)."""
+        await self.session.execute(
+            update(Workspace).where(Workspace.id == workspace_id, Workspace.timezone.is_(None)).values(timezone=tz)
+        )
 
     async def scheduled_channels(self, workspace_id: int | None = None) -> Sequence[Channel]:
         """Channels with a drop time, optionally of one workspace."""

@@ -138,15 +138,12 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         days = request.weekdays or (
             tuple(channel.weekdays.split(",")) if existing else parse_weekdays("daily")
         )
-        channel.drop_time, channel.timezone, channel.weekdays = f"{at:%H:%M}", tz, ",".join(days)
-        channel.paused, channel.last_error, channel.updated_at = False, None, core.clock()
+        schedule: dict[str, object] = {"drop_time": f"{at:%H:%M}", "timezone": tz, "weekdays": ",".join(days)}
         if request.weekly is not None:
-            channel.weekly_board = request.weekly
+            schedule["weekly_board"] = request.weekly
+        await repo.save_schedule(channel.id, schedule, core.clock())
         after = _settings(channel)
-        ws = await repo.workspace_by_id(identity.workspace_pk)
-        if ws is not None and ws.timezone is None:
-            ws.timezone = tz  # the first schedule's timezone becomes the workspace's day
-        await repo.session.flush()
+        await repo.adopt_timezone(identity.workspace_pk, tz)  # the first schedule's becomes the workspace's day
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
@@ -227,7 +224,7 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
                 f"Channels with a daily drop: {known}.",
             )
         already = target.paused == paused
-        target.paused, target.updated_at = paused, core.clock()
+        await repo.set_paused(target.id, paused, core.clock())
         channel_pk, label, when = (
             target.id,
             channel_label(actor, target.external_id, target.name),

@@ -10,7 +10,7 @@ from bot.domain.periods import zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
-from bot.store.drops import Claim, DropStore, ScheduledChannel
+from bot.store.drops import Claim, ScheduledChannel
 from bot.usecases.context import Core
 from bot.usecases.format import board_line, plural
 from bot.usecases.lessons import lesson_message
@@ -82,7 +82,7 @@ class Drops:
     async def channels(self, channel_id: int | None = None) -> list[ScheduledChannel]:
         """Scheduled channels (or one), as stored now."""
         async with self.core.unit_of_work() as repo:
-            return await DropStore(repo.session).scheduled(channel_id)
+            return await repo.drops.scheduled(channel_id)
 
     async def due(self, now: dt.datetime, channel_id: int | None = None) -> list[DueDrop]:
         """Drops due now that nobody has sent, failed, or is still working on."""
@@ -90,7 +90,7 @@ class Drops:
         if not candidates:
             return []
         async with self.core.unit_of_work() as repo:
-            settled = await DropStore(repo.session).settled(sorted({d.local_date for d in candidates}), self.lease)
+            settled = await repo.drops.settled(sorted({d.local_date for d in candidates}), self.lease)
         return [d for d in candidates if (d.channel.id, d.kind, d.local_date) not in settled]
 
     async def claim(self, due: DueDrop) -> Claim | None:
@@ -101,7 +101,7 @@ class Drops:
         """
         topics = [t.id for t in self.core.course.topics]
         async with self.core.unit_of_work() as repo:
-            store = DropStore(repo.session)
+            store = repo.drops
             claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, self.worker)
             if claim is not None:
                 return claim
@@ -119,7 +119,7 @@ class Drops:
     async def renew(self, claim: Claim) -> bool:
         """Tell other processes this claim is still being worked on; False once it was taken over."""
         async with self.core.unit_of_work() as repo:
-            return await DropStore(repo.session).renew(claim.id, claim.attempt)
+            return await repo.drops.renew(claim.id, claim.attempt)
 
     async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
                      error: str | None) -> bool:
@@ -129,7 +129,7 @@ class Drops:
         over changes nothing.
         """
         async with self.core.unit_of_work() as repo:
-            store = DropStore(repo.session)
+            store = repo.drops
             await store.lock_channel(due.channel.id)  # the channel row first, then the drop, as a claim does
             if not await store.finish(claim.id, claim.attempt, "failed" if error else "sent", now, message_id):
                 return False
@@ -156,7 +156,7 @@ class Drops:
         this_week = _local_midnight(monday, channel.timezone)
         last_week = _local_midnight(monday - dt.timedelta(days=7), channel.timezone)
         async with self.core.unit_of_work() as repo:
-            store = DropStore(repo.session)
+            store = repo.drops
             leaders = await repo.leaderboard(channel.workspace_id, last_week, BOARD_SIZE, until=this_week)
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
