@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -16,7 +16,7 @@ from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
 from bot.messages import Message, error
 from bot.outage import OutageLog
-from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
+from bot.usecases import interview, lessons, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
 log = logging.getLogger(__name__)
@@ -37,30 +37,6 @@ UNSERVABLE = error(
     "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
 )
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
-
-Route = Callable[[Core, Actor, list[str]], Awaitable[Message]]
-
-
-def _rest(args: list[str]) -> str | None:
-    """The arguments as one text, or None when there are none."""
-    return " ".join(args) or None
-
-
-ROUTES: dict[str, Route] = {  # every subcommand in `BY_NAME` but help
-    "lesson": lambda core, actor, args: lessons.lesson(core, actor, _rest(args)),
-    "today": lambda core, actor, _args: lessons.today(core, actor),
-    "topics": lambda core, actor, _args: syllabus.topics(core, actor),
-    "quiz": lambda core, actor, args: quiz.next_question(core, actor, _rest(args)),
-    "interview": lambda core, actor, args: interview.next_interview(core, actor, _rest(args)),
-    "streak": lambda core, actor, _args: progress.streak(core, actor),
-    "stats": lambda core, actor, _args: progress.stats(core, actor),
-    "leaderboard": lambda core, actor, args: progress.leaderboard(core, actor, _rest(args)),
-    "setup": admin.setup,
-    "pause": lambda core, actor, args: admin.set_paused(core, actor, args, paused=True),
-    "resume": lambda core, actor, args: admin.set_paused(core, actor, args, paused=False),
-    "schedule": lambda core, actor, _args: admin.schedule(core, actor),
-}
-
 
 class StudyBot:
     """Routes `/study` text and button ids to the use cases, turning failures into friendly messages."""
@@ -102,11 +78,10 @@ class StudyBot:
         return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
-        if name in ("", "help"):
-            return help_message(self.course_title)
-        if name not in BY_NAME:
+        command = BY_NAME.get(name or "help")
+        if command is None:
             return help_message(self.course_title, unknown=name)
-        return await ROUTES[name](self.core, actor, args)
+        return await command.handler(self.core, actor, args)
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
         core, args = self.core, action.args
