@@ -36,6 +36,10 @@ UNSERVABLE = error(
     "StudyBot can't serve that request",
     "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
 )
+ADMINS_ONLY = error(
+    "Only admins can do that",
+    "The daily drop is managed by workspace admins (Manage Server on Discord). Nothing was changed.",
+)
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
 
 class StudyBot:
@@ -81,6 +85,8 @@ class StudyBot:
         command = BY_NAME.get(name or "help")
         if command is None:
             return help_message(self.course_title, unknown=name)
+        if not command.allows(actor):
+            return ADMINS_ONLY
         return await command.handler(self.core, actor, args)
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:

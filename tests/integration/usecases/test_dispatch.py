@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import actions
-from bot.app import StudyBot
+from bot.app import ADMINS_ONLY, StudyBot
+from bot.commands import SUBCOMMANDS
 from bot.content.models import Course
 from bot.messages import Kind
 from bot.store.db import create_engine
@@ -28,6 +29,13 @@ async def test_unknown_subcommand_shows_help_naming_it(studybot: StudyBot) -> No
     """An unknown subcommand is named and help follows."""
     message = await studybot.dispatch(make_actor(), "/study dance")
     assert message.title == "“dance” is not a StudyBot command"
+
+
+@pytest.mark.parametrize("name", [c.name for c in SUBCOMMANDS if c.admin])
+async def test_an_admin_subcommand_refuses_a_learner_before_it_runs(studybot: StudyBot, name: str) -> None:
+    """A learner is refused every admin subcommand before its handler sees the arguments."""
+    message = await studybot.run(make_actor(), name, ["!!!"])
+    assert message == ADMINS_ONLY
 
 
 async def test_apostrophe_is_not_taken_for_a_quote(studybot: StudyBot) -> None:
