@@ -10,10 +10,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot import actions
-from bot.actions import BadActionError, Verb
-from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
+from bot.boundary import MAX_DELIVERY_KEY, admitted, is_token
 from bot.commands import BY_NAME, help_message, parse
-from bot.domain.numbers import small_number
 from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.usecases import interview, lessons, quiz, syllabus
@@ -32,6 +30,7 @@ CLICK_NOT_RECORDED = error(
 MAX_COMMAND_CHARS = 2_000
 TOO_LONG = error("That command is too long", f"A `/study` command can be at most {MAX_COMMAND_CHARS:,} characters.")
 DAMAGED = error("That button is damaged", "Try `/study help`.")
+NOT_MINE = error("That button is not one of mine", "Try `/study help`.")
 UNSERVABLE = error(
     "StudyBot can't serve that request",
     "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
@@ -75,10 +74,10 @@ class StudyBot:
             return UNSERVABLE
         try:
             action = actions.decode(action_id)
-        except BadActionError:
-            return error("That button is not one of mine", "Try `/study help`.")
-        if not button_parts_fit(action.args):
+        except actions.DamagedActionError:
             return DAMAGED
+        except actions.BadActionError:
+            return NOT_MINE
         return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
@@ -90,24 +89,22 @@ class StudyBot:
         return await command.handler(self.core, actor, args)
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
-        core, args = self.core, action.args
-        choice = small_number(args[2], 1) if action.verb is Verb.ANSWER and len(args) in (3, 4) else None
-        if choice is not None:
-            scoped = len(args) == 4 and args[3] == actions.SCOPED
-            return await quiz.answer(core, actor, args[0], args[1], choice, delivery_key, scoped)
-        if action.verb in (Verb.NEXT, Verb.QUIZ_TOPIC) and len(args) <= 1:
-            return await quiz.next_question(core, actor, args[0] if args else None)
-        if action.verb is Verb.REVEAL and len(args) == 2:
-            return await interview.reveal(core, args[0], args[1])
-        if action.verb is Verb.GRADE and len(args) == 3:
-            return await interview.grade(core, actor, args[0], args[1], args[2], delivery_key)
-        if action.verb is Verb.INTERVIEW and len(args) <= 1:
-            return await interview.next_interview(core, actor, args[0] if args else None)
-        if action.verb is Verb.LESSON and len(args) == 1:
-            return await lessons.lesson(core, actor, args[0])
-        if action.verb is Verb.TOPICS and len(args) <= 1:
-            return await syllabus.topics(core, actor, args[0] if args else None)
-        return DAMAGED
+        core = self.core
+        match action:
+            case actions.Answer(question_id, instance, choice, scoped):
+                return await quiz.answer(core, actor, question_id, instance, choice, delivery_key, scoped)
+            case actions.NextQuiz(topic) | actions.QuizTopic(topic):
+                return await quiz.next_question(core, actor, topic)
+            case actions.Reveal(question_id, instance):
+                return await interview.reveal(core, question_id, instance)
+            case actions.Grade(question_id, instance, grade):
+                return await interview.grade(core, actor, question_id, instance, grade, delivery_key)
+            case actions.Interview(topic):
+                return await interview.next_interview(core, actor, topic)
+            case actions.Lesson(topic):
+                return await lessons.lesson(core, actor, topic)
+            case actions.Topics(section):
+                return await syllabus.topics(core, actor, section)
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""
