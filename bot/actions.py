@@ -7,9 +7,8 @@ no view state lives in memory; `decode` turns an id back into its action, checki
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import ClassVar, Self
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
 from bot.boundary import button_parts_fit
 from bot.domain.numbers import small_number
@@ -28,14 +27,15 @@ class DamagedActionError(BadActionError):
     """A StudyBot button id whose parts are not the ones its kind carries, or do not fit the store."""
 
 
-class Encoded:
-    """What every action does: say what follows its verb, and so encode itself."""
+@dataclass(frozen=True)
+class _Action:
+    """What every kind of action has: a verb, the parts that follow it, and so an id."""
 
     verb: ClassVar[str]
 
     def parts(self) -> tuple[str, ...]:
-        """What follows the verb in the id."""
-        raise NotImplementedError
+        """What follows the verb in the id: every field, in order."""
+        return tuple(str(getattr(self, field.name)) for field in fields(self))
 
     def encode(self) -> str:
         """The id to put on the button."""
@@ -46,7 +46,7 @@ class Encoded:
 
 
 @dataclass(frozen=True)
-class Answer(Encoded):
+class Answer(_Action):
     """Answer `choice` of one showing (`instance`) of a quiz question; `scoped`: the quiz keeps to one topic."""
 
     question_id: str
@@ -59,39 +59,18 @@ class Answer(Encoded):
         """The question, the showing, the choice, and the scope mark when scoped."""
         return (self.question_id, self.instance, str(self.choice), *((SCOPED,) if self.scoped else ()))
 
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The answer in `parts`, or None when they are not one (the choice is one ASCII digit)."""
-        match parts:
-            case [question_id, instance, text, *scope] if scope in ([], [SCOPED]):
-                choice = small_number(text, 1)
-                return None if choice is None else cls(question_id, instance, choice, bool(scope))
-        return None
-
 
 @dataclass(frozen=True)
-class Reveal(Encoded):
+class Reveal(_Action):
     """Reveal the model answer of one showing of an interview question."""
 
     question_id: str
     instance: str
     verb = "r"
 
-    def parts(self) -> tuple[str, ...]:
-        """The question and the showing."""
-        return (self.question_id, self.instance)
-
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The reveal in `parts`, or None when they are not one."""
-        match parts:
-            case [question_id, instance]:
-                return cls(question_id, instance)
-        return None
-
 
 @dataclass(frozen=True)
-class Grade(Encoded):
+class Grade(_Action):
     """Self-grade one showing of an interview question (the use case checks the grade's name)."""
 
     question_id: str
@@ -99,38 +78,12 @@ class Grade(Encoded):
     grade: str
     verb = "g"
 
-    def parts(self) -> tuple[str, ...]:
-        """The question, the showing and the grade."""
-        return (self.question_id, self.instance, self.grade)
-
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The grade in `parts`, or None when they are not one."""
-        match parts:
-            case [question_id, instance, grade]:
-                return cls(question_id, instance, grade)
-        return None
-
 
 @dataclass(frozen=True)
-class _OnTopic(Encoded):
+class _OnTopic(_Action):
     """An action within one topic, or within all of them when `topic` is empty."""
 
     topic: str = ""
-
-    def parts(self) -> tuple[str, ...]:
-        """The topic, empty or not."""
-        return (self.topic,)
-
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The action in `parts` (a topic, or nothing), or None when they are not one."""
-        match parts:
-            case []:
-                return cls()
-            case [topic]:
-                return cls(topic)
-        return None
 
 
 @dataclass(frozen=True)
@@ -155,27 +108,15 @@ class Interview(_OnTopic):
 
 
 @dataclass(frozen=True)
-class Lesson(Encoded):
+class Lesson(_Action):
     """Open a topic's lesson."""
 
     topic: str
     verb = "l"
 
-    def parts(self) -> tuple[str, ...]:
-        """The topic."""
-        return (self.topic,)
-
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The lesson in `parts`, or None when they are not one."""
-        match parts:
-            case [topic]:
-                return cls(topic)
-        return None
-
 
 @dataclass(frozen=True)
-class Topics(Encoded):
+class Topics(_Action):
     """The syllabus, or one section of it."""
 
     section: str = ""
@@ -185,21 +126,9 @@ class Topics(Encoded):
         """The section, when there is one."""
         return (self.section,) if self.section else ()
 
-    @classmethod
-    def parse(cls, parts: list[str]) -> Self | None:
-        """The syllabus action in `parts` (a section, or nothing), or None when they are not one."""
-        match parts:
-            case []:
-                return cls()
-            case [section]:
-                return cls(section)
-        return None
-
 
 Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics
-KINDS: dict[str, Callable[[list[str]], Action | None]] = {
-    kind.verb: kind.parse for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics)
-}
+VERBS = frozenset(kind.verb for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics))
 
 
 def decode(text: str) -> Action:
@@ -209,13 +138,36 @@ def decode(text: str) -> Action:
     whose parts are not what its kind carries or do not fit the store.
     """
     match text.split(SEP):
-        case [prefix, verb, *parts] if prefix == PREFIX and verb in KINDS:
-            action = KINDS[verb](parts) if button_parts_fit(tuple(parts)) else None
+        case [prefix, verb, *parts] if prefix == PREFIX and verb in VERBS:
+            action = _parsed(verb, parts) if button_parts_fit(tuple(parts)) else None
         case _:
             raise BadActionError(f"not a StudyBot button: {text!r}")
     if action is None:
         raise DamagedActionError(f"damaged StudyBot button: {text!r}")
     return action
+
+
+def _parsed(verb: str, parts: list[str]) -> Action | None:
+    """The action of kind `verb` with `parts`, or None when they are not the parts that kind carries."""
+    match verb, parts:
+        case Answer.verb, [question_id, instance, choice, *scope] if scope in ([], [SCOPED]):
+            number = small_number(choice, 1)  # one ASCII digit
+            return None if number is None else Answer(question_id, instance, number, bool(scope))
+        case Reveal.verb, [question_id, instance]:
+            return Reveal(question_id, instance)
+        case Grade.verb, [question_id, instance, grade]:
+            return Grade(question_id, instance, grade)
+        case Lesson.verb, [topic]:
+            return Lesson(topic)
+        case NextQuiz.verb, [] | [_]:
+            return NextQuiz(*parts)
+        case QuizTopic.verb, [] | [_]:
+            return QuizTopic(*parts)
+        case Interview.verb, [] | [_]:
+            return Interview(*parts)
+        case Topics.verb, [] | [_]:
+            return Topics(*parts)
+    return None
 
 
 def new_instance() -> str:

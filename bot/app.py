@@ -41,6 +41,7 @@ ADMINS_ONLY = error(
 )
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
 
+
 class StudyBot:
     """Routes `/study` text and button ids to the use cases, turning failures into friendly messages."""
 
