@@ -1,104 +1,175 @@
-"""Opaque button ids: everything a click needs travels in the id, so buttons survive restarts."""
+"""Button actions: one typed value per kind of button, each encoding itself as the button's id.
+
+Everything a click needs travels in the id (`sb1:<verb>:<parts>`), so buttons survive restarts and
+no view state lives in memory; `decode` turns an id back into its action, checking its shape.
+"""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+from bot.boundary import button_parts_fit
+from bot.domain.numbers import small_number
 
 PREFIX = "sb1"
 SEP = ":"
 MAX_LENGTH = 100  # Discord's custom_id limit, the tightest of the platforms
+SCOPED = "t"  # the last part of an answer whose quiz keeps to one topic
 
 
-class Verb(Enum):
-    """What a button does."""
+class BadActionError(ValueError):
+    """A button id that StudyBot did not make."""
 
-    ANSWER = "a"  # answer a quiz instance: question, instance, choice
-    NEXT = "n"  # next quiz question, optionally within a topic
-    QUIZ_TOPIC = "q"  # "Quiz me on this" under a lesson: topic
-    REVEAL = "r"  # reveal an interview model answer: question, instance
-    GRADE = "g"  # self-grade an interview answer: question, instance, grade
-    INTERVIEW = "i"  # another interview question, optionally within a topic
-    LESSON = "l"  # open a lesson: topic
-    TOPICS = "s"  # the syllabus, or one section of it: section (optional)
+
+class DamagedActionError(BadActionError):
+    """A StudyBot button id whose parts are not the ones its kind carries, or do not fit the store."""
 
 
 @dataclass(frozen=True)
-class Action:
-    """A decoded button id."""
+class _Action:
+    """What every kind of action has: a verb, the parts that follow it, and so an id."""
 
-    verb: Verb
-    args: tuple[str, ...] = ()
+    verb: ClassVar[str]
+
+    def parts(self) -> tuple[str, ...]:
+        """What follows the verb in the id: every field, in order."""
+        return tuple(str(getattr(self, field.name)) for field in fields(self))
 
     def encode(self) -> str:
         """The id to put on the button."""
-        text = SEP.join((PREFIX, self.verb.value, *self.args))
+        text = SEP.join((PREFIX, self.verb, *self.parts()))
         if len(text) > MAX_LENGTH:
             raise ValueError(f"action id longer than {MAX_LENGTH} characters: {text}")
         return text
 
 
-class BadActionError(ValueError):
-    """A button id that StudyBot did not make, or that is damaged."""
+@dataclass(frozen=True)
+class Answer(_Action):
+    """Answer `choice` of one showing (`instance`) of a quiz question; `scoped`: the quiz keeps to one topic."""
+
+    question_id: str
+    instance: str
+    choice: int
+    scoped: bool = False
+    verb = "a"
+
+    def parts(self) -> tuple[str, ...]:
+        """The question, the showing, the choice, and the scope mark when scoped."""
+        return (self.question_id, self.instance, str(self.choice), *((SCOPED,) if self.scoped else ()))
+
+
+@dataclass(frozen=True)
+class Reveal(_Action):
+    """Reveal the model answer of one showing of an interview question."""
+
+    question_id: str
+    instance: str
+    verb = "r"
+
+
+@dataclass(frozen=True)
+class Grade(_Action):
+    """Self-grade one showing of an interview question (the use case checks the grade's name)."""
+
+    question_id: str
+    instance: str
+    grade: str
+    verb = "g"
+
+
+@dataclass(frozen=True)
+class _OnTopic(_Action):
+    """An action within one topic, or within all of them when `topic` is empty."""
+
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class NextQuiz(_OnTopic):
+    """The next quiz question, within a topic when one is given."""
+
+    verb = "n"
+
+
+@dataclass(frozen=True)
+class QuizTopic(_OnTopic):
+    """A quiz question of one topic: the "Quiz me on this" button."""
+
+    verb = "q"
+
+
+@dataclass(frozen=True)
+class Interview(_OnTopic):
+    """Another interview question, within a topic when one is given."""
+
+    verb = "i"
+
+
+@dataclass(frozen=True)
+class Lesson(_Action):
+    """Open a topic's lesson."""
+
+    topic: str
+    verb = "l"
+
+
+@dataclass(frozen=True)
+class Topics(_Action):
+    """The syllabus, or one section of it."""
+
+    section: str = ""
+    verb = "s"
+
+    def parts(self) -> tuple[str, ...]:
+        """The section, when there is one."""
+        return (self.section,) if self.section else ()
+
+
+Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics
+VERBS = frozenset(kind.verb for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics))
 
 
 def decode(text: str) -> Action:
-    """Parse a button id made by `Action.encode`."""
-    parts = text.split(SEP)
-    if len(parts) < 2 or parts[0] != PREFIX:
-        raise BadActionError(f"not a StudyBot button: {text!r}")
-    try:
-        verb = Verb(parts[1])
-    except ValueError as exc:
-        raise BadActionError(f"unknown button verb in {text!r}") from exc
-    return Action(verb, tuple(parts[2:]))
+    """The action of a button id made by `encode`.
+
+    Raises `BadActionError` for an id StudyBot did not make, and `DamagedActionError` for one
+    whose parts are not what its kind carries or do not fit the store.
+    """
+    match text.split(SEP):
+        case [prefix, verb, *parts] if prefix == PREFIX and verb in VERBS:
+            action = _parsed(verb, parts) if button_parts_fit(tuple(parts)) else None
+        case _:
+            raise BadActionError(f"not a StudyBot button: {text!r}")
+    if action is None:
+        raise DamagedActionError(f"damaged StudyBot button: {text!r}")
+    return action
+
+
+def _parsed(verb: str, parts: list[str]) -> Action | None:
+    """The action of kind `verb` with `parts`, or None when they are not the parts that kind carries."""
+    match verb, parts:
+        case Answer.verb, [question_id, instance, choice, *scope] if scope in ([], [SCOPED]):
+            number = small_number(choice, 1)  # one ASCII digit
+            return None if number is None else Answer(question_id, instance, number, bool(scope))
+        case Reveal.verb, [question_id, instance]:
+            return Reveal(question_id, instance)
+        case Grade.verb, [question_id, instance, grade]:
+            return Grade(question_id, instance, grade)
+        case Lesson.verb, [topic]:
+            return Lesson(topic)
+        case NextQuiz.verb, [] | [_]:
+            return NextQuiz(*parts)
+        case QuizTopic.verb, [] | [_]:
+            return QuizTopic(*parts)
+        case Interview.verb, [] | [_]:
+            return Interview(*parts)
+        case Topics.verb, [] | [_]:
+            return Topics(*parts)
+    return None
 
 
 def new_instance() -> str:
     """A fresh id for one showing of a question (10 url-safe characters)."""
     return secrets.token_urlsafe(8)[:10]
-
-
-SCOPED = "t"
-
-
-def answer(question_id: str, instance: str, choice: int, scoped: bool = False) -> str:
-    """Button id for answering `choice` of a quiz instance (`scoped`: the quiz keeps to one topic)."""
-    args = (question_id, instance, str(choice)) + ((SCOPED,) if scoped else ())
-    return Action(Verb.ANSWER, args).encode()
-
-
-def next_quiz(topic_id: str = "") -> str:
-    """Button id for the next quiz question."""
-    return Action(Verb.NEXT, (topic_id,)).encode()
-
-
-def quiz_topic(topic_id: str) -> str:
-    """Button id for "Quiz me on this"."""
-    return Action(Verb.QUIZ_TOPIC, (topic_id,)).encode()
-
-
-def reveal(question_id: str, instance: str) -> str:
-    """Button id for revealing a model answer."""
-    return Action(Verb.REVEAL, (question_id, instance)).encode()
-
-
-def grade(question_id: str, instance: str, grade_name: str) -> str:
-    """Button id for a self-grade."""
-    return Action(Verb.GRADE, (question_id, instance, grade_name)).encode()
-
-
-def interview(topic_id: str = "") -> str:
-    """Button id for another interview question."""
-    return Action(Verb.INTERVIEW, (topic_id,)).encode()
-
-
-def lesson(topic_id: str) -> str:
-    """Button id for opening a lesson."""
-    return Action(Verb.LESSON, (topic_id,)).encode()
-
-
-def topics(section_id: str = "") -> str:
-    """Button id for the syllabus (or one of its sections)."""
-    return Action(Verb.TOPICS, (section_id,) if section_id else ()).encode()

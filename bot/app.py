@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Coroutine
 from typing import Any
 
 from bot import actions
-from bot.actions import BadActionError, Verb
-from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
+from bot.boundary import MAX_DELIVERY_KEY, admitted, is_token
 from bot.commands import BY_NAME, help_message, parse
-from bot.domain.numbers import small_number
 from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
-from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
+from bot.usecases import interview, lessons, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
 log = logging.getLogger(__name__)
@@ -30,34 +28,16 @@ CLICK_NOT_RECORDED = error(
 MAX_COMMAND_CHARS = 2_000
 TOO_LONG = error("That command is too long", f"A `/study` command can be at most {MAX_COMMAND_CHARS:,} characters.")
 DAMAGED = error("That button is damaged", "Try `/study help`.")
+NOT_MINE = error("That button is not one of mine", "Try `/study help`.")
 UNSERVABLE = error(
     "StudyBot can't serve that request",
     "It carries ids longer than Slack or Discord ever send, so nothing was recorded.",
 )
+ADMINS_ONLY = error(
+    "Only admins can do that",
+    "The daily drop is managed by workspace admins (Manage Server on Discord). Nothing was changed.",
+)
 UNEXPECTED = error("Something went wrong on our side", "It has been logged. Please try again.")
-
-Route = Callable[[Core, Actor, list[str]], Awaitable[Message]]
-
-
-def _rest(args: list[str]) -> str | None:
-    """The arguments as one text, or None when there are none."""
-    return " ".join(args) or None
-
-
-ROUTES: dict[str, Route] = {  # every subcommand in `BY_NAME` but help
-    "lesson": lambda core, actor, args: lessons.lesson(core, actor, _rest(args)),
-    "today": lambda core, actor, _args: lessons.today(core, actor),
-    "topics": lambda core, actor, _args: syllabus.topics(core, actor),
-    "quiz": lambda core, actor, args: quiz.next_question(core, actor, _rest(args)),
-    "interview": lambda core, actor, args: interview.next_interview(core, actor, _rest(args)),
-    "streak": lambda core, actor, _args: progress.streak(core, actor),
-    "stats": lambda core, actor, _args: progress.stats(core, actor),
-    "leaderboard": lambda core, actor, args: progress.leaderboard(core, actor, _rest(args)),
-    "setup": admin.setup,
-    "pause": lambda core, actor, args: admin.set_paused(core, actor, args, paused=True),
-    "resume": lambda core, actor, args: admin.set_paused(core, actor, args, paused=False),
-    "schedule": lambda core, actor, _args: admin.schedule(core, actor),
-}
 
 
 class StudyBot:
@@ -93,38 +73,37 @@ class StudyBot:
             return UNSERVABLE
         try:
             action = actions.decode(action_id)
-        except BadActionError:
-            return error("That button is not one of mine", "Try `/study help`.")
-        if not button_parts_fit(action.args):
+        except actions.DamagedActionError:
             return DAMAGED
+        except actions.BadActionError:
+            return NOT_MINE
         return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
     async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
-        if name in ("", "help"):
-            return help_message(self.course_title)
-        if name not in BY_NAME:
+        command = BY_NAME.get(name or "help")
+        if command is None:
             return help_message(self.course_title, unknown=name)
-        return await ROUTES[name](self.core, actor, args)
+        if not command.allows(actor):
+            return ADMINS_ONLY
+        return await command.handler(self.core, actor, args)
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
-        core, args = self.core, action.args
-        choice = small_number(args[2], 1) if action.verb is Verb.ANSWER and len(args) in (3, 4) else None
-        if choice is not None:
-            scoped = len(args) == 4 and args[3] == actions.SCOPED
-            return await quiz.answer(core, actor, args[0], args[1], choice, delivery_key, scoped)
-        if action.verb in (Verb.NEXT, Verb.QUIZ_TOPIC) and len(args) <= 1:
-            return await quiz.next_question(core, actor, args[0] if args else None)
-        if action.verb is Verb.REVEAL and len(args) == 2:
-            return await interview.reveal(core, args[0], args[1])
-        if action.verb is Verb.GRADE and len(args) == 3:
-            return await interview.grade(core, actor, args[0], args[1], args[2], delivery_key)
-        if action.verb is Verb.INTERVIEW and len(args) <= 1:
-            return await interview.next_interview(core, actor, args[0] if args else None)
-        if action.verb is Verb.LESSON and len(args) == 1:
-            return await lessons.lesson(core, actor, args[0])
-        if action.verb is Verb.TOPICS and len(args) <= 1:
-            return await syllabus.topics(core, actor, args[0] if args else None)
-        return DAMAGED
+        core = self.core
+        match action:
+            case actions.Answer(question_id, instance, choice, scoped):
+                return await quiz.answer(core, actor, question_id, instance, choice, delivery_key, scoped)
+            case actions.NextQuiz(topic) | actions.QuizTopic(topic):
+                return await quiz.next_question(core, actor, topic)
+            case actions.Reveal(question_id, instance):
+                return await interview.reveal(core, question_id, instance)
+            case actions.Grade(question_id, instance, grade):
+                return await interview.grade(core, actor, question_id, instance, grade, delivery_key)
+            case actions.Interview(topic):
+                return await interview.next_interview(core, actor, topic)
+            case actions.Lesson(topic):
+                return await lessons.lesson(core, actor, topic)
+            case actions.Topics(section):
+                return await syllabus.topics(core, actor, section)
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""

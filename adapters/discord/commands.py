@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -9,7 +10,7 @@ from discord import app_commands
 
 from adapters.discord.config import REQUIRED_PERMISSIONS
 from adapters.discord.interactions import host, run_subcommand
-from bot.commands import BY_NAME, SUBCOMMANDS
+from bot.commands import BY_NAME, SUBCOMMANDS, Subcommand
 from bot.domain.periods import timezone_names
 from bot.messages import Message, error
 from bot.text import shorten
@@ -23,22 +24,28 @@ DROP_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
 PERMISSION_NAMES = {"read_messages": "View Channel"}  # as Discord's own settings call them
 
 
-NO_OPTIONS = ("today", "topics", "streak", "stats", "help", "schedule")  # subcommands that take nothing
+Built = app_commands.Command[Any, ..., None]
+Build = Callable[[Subcommand], Built]
+"""Makes the Discord command of a core subcommand: its typed options, calling the core with them."""
 
 
-def describe(name: str) -> str:
+def describe(command: Subcommand) -> str:
     """The subcommand's description from the core (marked when for admins), within Discord's 100 characters."""
-    command = BY_NAME[name]
     return shorten(f"{command.description} (admins)" if command.admin else command.description, DESCRIPTION_LIMIT)
 
 
-def without_options(name: str) -> app_commands.Command[Any, ..., None]:
-    """The subcommand `name`, which takes no options: it runs `name` in the core."""
+def built(command: Subcommand, callback: Callable[..., Coroutine[Any, Any, None]]) -> Built:
+    """The Discord command for `command`: the core's name and description, and `callback` for its options."""
+    return app_commands.Command(name=command.name, description=describe(command), callback=callback)
+
+
+def without_options(command: Subcommand) -> Built:
+    """A subcommand that takes no options."""
 
     async def callback(interaction: discord.Interaction[Any]) -> None:
-        await run_subcommand(interaction, name, [])
+        await run_subcommand(interaction, command, [])
 
-    return app_commands.Command(name=name, description=describe(name), callback=callback)
+    return built(command, callback)
 
 
 async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
@@ -109,53 +116,38 @@ def check_drop_channel(interaction: discord.Interaction[Any], channel: Any) -> M
     return None
 
 
-@app_commands.guild_only()
-class StudyGroup(app_commands.Group, name="study", description="StudyBot: lessons, quizzes and interview practice"):
-    """`/study` and its subcommands; every one calls the core through `run_subcommand`."""
+def with_topic(hint: str) -> Build:
+    """A subcommand with one optional topic, autocompleted; `hint` describes the option."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        declared = {command.name: command for command in self.commands}
-        for name in declared:
-            self.remove_command(name)
-        declared.update((name, without_options(name)) for name in NO_OPTIONS)
-        for subcommand in SUBCOMMANDS:  # in the order of the core's help
-            self.add_command(declared[subcommand.name])
+    def build(command: Subcommand) -> Built:
+        @app_commands.describe(topic=hint)
+        @app_commands.autocomplete(topic=topic_autocomplete)
+        async def callback(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
+            await run_subcommand(interaction, command, [topic] if topic else [])
 
-    @app_commands.command(name="lesson", description=describe("lesson"))
-    @app_commands.describe(topic="Topic title, id or number (blank: today's)")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def lesson(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        """Read a lesson."""
-        await run_subcommand(interaction, "lesson", [topic] if topic else [])
+        return built(command, callback)
 
-    @app_commands.command(name="quiz", description=describe("quiz"))
-    @app_commands.describe(topic="Keep to one topic (blank: the best question for you)")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def quiz(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        """Answer a quiz question."""
-        await run_subcommand(interaction, "quiz", [topic] if topic else [])
+    return build
 
-    @app_commands.command(name="interview", description=describe("interview"))
-    @app_commands.describe(topic="Keep to one topic (blank: any)")
-    @app_commands.autocomplete(topic=topic_autocomplete)
-    async def interview(self, interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-        """Practise an interview question."""
-        await run_subcommand(interaction, "interview", [topic] if topic else [])
 
-    @app_commands.command(name="leaderboard", description=describe("leaderboard"))
+def with_period(command: Subcommand) -> Built:
+    """The leaderboard: a period to choose from."""
+
     @app_commands.describe(period="Which period to rank (default: this week)")
     @app_commands.choices(period=[
         app_commands.Choice(name="This week", value="week"),
         app_commands.Choice(name="This month", value="month"),
         app_commands.Choice(name="All time", value="all"),
     ])
-    async def leaderboard(self, interaction: discord.Interaction[Any],
-                          period: app_commands.Choice[str] | None = None) -> None:
-        """The server's top learners."""
-        await run_subcommand(interaction, "leaderboard", [period.value] if period else [])
+    async def callback(interaction: discord.Interaction[Any], period: app_commands.Choice[str] | None = None) -> None:
+        await run_subcommand(interaction, command, [period.value] if period else [])
 
-    @app_commands.command(name="setup", description=describe("setup"))
+    return built(command, callback)
+
+
+def with_schedule(command: Subcommand) -> Built:
+    """Setup: a text channel Discord checks, the time, an autocompleted timezone, weekdays, the weekly board."""
+
     @app_commands.describe(
         channel="The channel lessons drop in",
         time="Drop time as HH:MM, 24-hour (e.g. 09:00)",
@@ -164,11 +156,9 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
         weekly_board="Post the weekly leaderboard in the channel too",
     )
     @app_commands.autocomplete(timezone=timezone_autocomplete)
-    async def setup(self, interaction: discord.Interaction[Any],
-                    channel: app_commands.Transform[Any, TextChannelOption],
-                    time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
-                    weekly_board: bool | None = None) -> None:
-        """Set up the daily drop (admins)."""
+    async def callback(interaction: discord.Interaction[Any], channel: app_commands.Transform[Any, TextChannelOption],
+                       time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
+                       weekly_board: bool | None = None) -> None:
         args = [f"<#{channel.id}|{getattr(channel, 'name', '')}>", time, timezone,
                 *(weekdays.split() if weekdays else [])]
         if weekly_board is not None:
@@ -177,19 +167,41 @@ class StudyGroup(app_commands.Group, name="study", description="StudyBot: lesson
         def check(_actor: Actor) -> Message | None:
             return check_drop_channel(interaction, channel)
 
-        await run_subcommand(interaction, "setup", args, check)
+        await run_subcommand(interaction, command, args, check)
 
-    @app_commands.command(name="pause", description=describe("pause"))
+    return built(command, callback)
+
+
+def with_channel(command: Subcommand) -> Built:
+    """Pause and resume: a text channel, this one when none is given."""
+
     @app_commands.describe(channel="Which channel (default: this one)")
-    async def pause(self, interaction: discord.Interaction[Any],
-                    channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
-        """Pause the daily drop (admins)."""
-        await run_subcommand(interaction, "pause", [f"<#{channel.id}>"] if channel else [])
+    async def callback(interaction: discord.Interaction[Any],
+                       channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
+        await run_subcommand(interaction, command, [f"<#{channel.id}>"] if channel else [])
 
-    @app_commands.command(name="resume", description=describe("resume"))
-    @app_commands.describe(channel="Which channel (default: this one)")
-    async def resume(self, interaction: discord.Interaction[Any],
-                     channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
-        """Resume the daily drop (admins)."""
-        await run_subcommand(interaction, "resume", [f"<#{channel.id}>"] if channel else [])
+    return built(command, callback)
 
+
+OPTIONS: dict[str, Build] = {
+    "lesson": with_topic("Topic title, id or number (blank: today's)"),
+    "quiz": with_topic("Keep to one topic (blank: the best question for you)"),
+    "interview": with_topic("Keep to one topic (blank: any)"),
+    "leaderboard": with_period,
+    "setup": with_schedule,
+    "pause": with_channel,
+    "resume": with_channel,
+}
+"""The typed options of the core's subcommands, by name; the others take none."""
+if not OPTIONS.keys() <= BY_NAME.keys():
+    raise LookupError(f"options for subcommands the core does not declare: {sorted(OPTIONS.keys() - BY_NAME)}")
+
+
+@app_commands.guild_only()
+class StudyGroup(app_commands.Group, name="study", description="StudyBot: lessons, quizzes and interview practice"):
+    """`/study` and its subcommands, in the order of the core's help; every one calls the core."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        for command in SUBCOMMANDS:
+            self.add_command(OPTIONS.get(command.name, without_options)(command))

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from adapters.discord.render import Rendered, render
 from bot.app import UNEXPECTED, StudyBot
+from bot.commands import Subcommand
 from bot.messages import Message
 from bot.unfinished import Hold
 from bot.usecases.context import Actor
@@ -97,15 +98,19 @@ def kept_for(interaction: discord.Interaction[Any], actor: Actor, **request: Any
     return Kept(application_id=interaction.application_id, token=interaction.token, actor=actor, **request)
 
 
-async def run_subcommand(interaction: discord.Interaction[Any], name: str, args: list[str],
+async def run_subcommand(interaction: discord.Interaction[Any], command: Subcommand, args: list[str],
                          check: Callable[[Actor], Message | None] | None = None) -> None:
-    """Run `/study <name>` with pre-split arguments; `check` first tells an admin what Discord prevents."""
+    """Run `/study <command>` with pre-split arguments; `check` first tells what Discord prevents.
+
+    The check runs only when the core lets the actor run the command, so a refusal comes first.
+    """
     actor = actor_for(interaction, host(interaction).runtime.settings.admin_ids)
-    problem = check(actor) if check is not None and actor.is_admin else None
+    what = f"/study {command.name}"
+    problem = check(actor) if check is not None and command.allows(actor) else None
     if problem is not None:
-        await respond(interaction, problem, what=f"/study {name}")
+        await respond(interaction, problem, what=what)
         return
-    await respond(interaction, kept_for(interaction, actor, command=name, args=args), what=f"/study {name}")
+    await respond(interaction, kept_for(interaction, actor, command=command.name, args=args), what=what)
 
 
 async def on_click(interaction: discord.Interaction[Any], action: str) -> None:

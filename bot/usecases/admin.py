@@ -40,14 +40,6 @@ def channel_label(actor: Actor, channel_id: str, name: str) -> str:
     return f"#{name or channel_id}" if actor.platform == "console" else f"<#{channel_id}>"
 
 
-def refuse() -> Message:
-    """The polite refusal for people who are not admins."""
-    return error(
-        "Only admins can do that",
-        "The daily drop is managed by workspace admins (Manage Server on Discord). Nothing was changed.",
-    )
-
-
 SETUP_USAGE = (
     "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]`\n\n"
     "For example: `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
@@ -123,8 +115,6 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
     Weekdays and the weekly board are kept from an earlier setup unless given again, and the
     reply says what changed.
     """
-    if not actor.is_admin:
-        return refuse()
     request = parse_setup(args)
     if isinstance(request, Message):
         return request
@@ -193,8 +183,6 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> str:
 
 async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) -> Message:
     """Pause or resume a channel's drops (the given channel, else this one, else the only one)."""
-    if not actor.is_admin:
-        return refuse()
     verb = "pause" if paused else "resume"
     ref = parse_channel(args[0]) if args else None
     if args and ref is None:
@@ -244,9 +232,7 @@ def _is(channel: Channel, ref: ChannelRef) -> bool:
 
 
 async def schedule(core: Core, actor: Actor) -> Message:
-    """Every configured channel of the workspace with its settings and next drop (admins only)."""
-    if not actor.is_admin:
-        return refuse()
+    """Every configured channel of the workspace with its settings and next drop."""
     identity = await core.identify(actor)
     async with core.unit_of_work() as repo:
         channels = list(await repo.scheduled_channels(identity.workspace_pk))

@@ -174,7 +174,7 @@ class Drops:
             title="🏆 Last week's top learners",
             body=body,
             fields=(Field("Longest streaks", streak_text, inline=False),),
-            buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
+            buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
             footer=f"Week of {monday - dt.timedelta(days=7):%d %b} · {channel.timezone}",
             visibility=Visibility.PUBLIC,
         )

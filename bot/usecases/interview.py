@@ -30,7 +30,7 @@ def interview_message(course: Course, question: InterviewQuestion, instance: str
         title=f"Interview · {topic.title}",
         body=f"{question.prompt}\n\n_Think it through (or say it out loud), then reveal the model answer._",
         buttons=(
-            Button("Reveal model answer", actions.reveal(question.id, instance), Style.PRIMARY),
+            Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),
         ),
         footer=topic_footer(course, topic),
     )
@@ -52,7 +52,7 @@ def reveal_message(course: Course, question: InterviewQuestion, instance: str) -
         ),
         buttons=tuple(
             Button(
-                g.value.capitalize(), actions.grade(question.id, instance, g.value), GRADE_STYLES[g]
+                g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g]
             )
             for g in GRADES
         ),
@@ -67,7 +67,7 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message(actions.interview)
+            return found.message(actions.Interview)
         candidates = [q.id for q in found.interview]
         if not candidates:
             return info(f"No interview questions for “{found.title}” yet")
@@ -133,8 +133,8 @@ async def grade(
         body=_grade_advice(chosen),
         fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
         buttons=(
-            Button("Another interview question", actions.interview(), Style.PRIMARY),
-            Button("Quiz me", actions.next_quiz()),
+            Button("Another interview question", actions.Interview().encode(), Style.PRIMARY),
+            Button("Quiz me", actions.NextQuiz().encode()),
         ),
         footer=topic_footer(core.course, topic),
     )

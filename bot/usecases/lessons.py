@@ -27,9 +27,9 @@ def lesson_message(
         fields.append(Field("Read more", reference_links(topic.references), inline=False))
     buttons: list[Button] = []
     if topic.quiz:
-        buttons.append(Button("Quiz me on this", actions.quiz_topic(topic.id), Style.PRIMARY))
+        buttons.append(Button("Quiz me on this", actions.QuizTopic(topic.id).encode(), Style.PRIMARY))
     if topic.interview:
-        buttons.append(Button("Interview question", actions.interview(topic.id)))
+        buttons.append(Button("Interview question", actions.Interview(topic.id).encode()))
     return Message(
         kind=Kind.LESSON,
         title=topic.title,

@@ -39,7 +39,7 @@ async def streak(core: Core, actor: Actor) -> Message:
             Field("Points", str(stats.points)),
             Field("Your days end at", f"midnight {identity.timezone}"),
         ),
-        buttons=(Button("Quiz me", actions.next_quiz(), Style.PRIMARY),),
+        buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
         footer="One missed day a week is forgiven.",
     )
 
@@ -77,8 +77,8 @@ async def stats(core: Core, actor: Actor) -> Message:
             Field("Topics practised", progress_bar(seen, len(course.topics)), inline=False),
         ),
         buttons=(
-            Button("Quiz me", actions.next_quiz(), Style.PRIMARY),
-            Button("Interview question", actions.interview()),
+            Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),
+            Button("Interview question", actions.Interview().encode()),
         ),
         footer=course.title,
     )

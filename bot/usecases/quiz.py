@@ -28,7 +28,7 @@ def question_message(
         body=question.prompt,
         choices=tuple(Choice(LETTERS[i], c) for i, c in enumerate(question.choices)),
         buttons=tuple(
-            Button(LETTERS[i], actions.answer(question.id, instance, i, scoped))
+            Button(LETTERS[i], actions.Answer(question.id, instance, i, scoped).encode())
             for i in range(len(question.choices))
         ),
         footer=f"{topic_footer(course, topic)} · difficulty {difficulty_label(question.difficulty)}",
@@ -43,7 +43,7 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message(actions.quiz_topic)
+            return found.message(actions.QuizTopic)
         if not found.quiz:
             return info(
                 f"No quiz for “{found.title}” yet", "Its questions are still being written."
@@ -84,7 +84,7 @@ def caught_up(
     return info(
         "You're all caught up!",
         f"{how}{when}\n\nTry `/study interview` or another topic in the meantime.",
-        buttons=(Button("Interview question", actions.interview()),),
+        buttons=(Button("Interview question", actions.Interview().encode()),),
     )
 
 
@@ -104,7 +104,7 @@ async def answer(
         return info(
             "That question has been retired",
             "It is no longer part of the course, so it was not counted.",
-            buttons=(Button("Next question", actions.next_quiz(), Style.PRIMARY),),
+            buttons=(Button("Next question", actions.NextQuiz().encode(), Style.PRIMARY),),
         )
     if not 0 <= choice < len(question.choices):
         return error("That is not one of the choices", "Pick one of the buttons under the question.")
@@ -170,7 +170,7 @@ def feedback_message(
         body=body,
         fields=tuple(fields),
         buttons=(
-            Button("Next question", actions.next_quiz(topic.id if scoped else ""), Style.PRIMARY),
+            Button("Next question", actions.NextQuiz(topic.id if scoped else "").encode(), Style.PRIMARY),
         ),
         footer=topic_footer(course, topic),
     )

@@ -82,9 +82,9 @@ def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Mess
     upcoming = next((t for t in course.topics if not progress[t.id].practised), None)
     if upcoming is not None:
         label = f"Next up: {course.topic_number(upcoming.id)}. {_short(upcoming.title)}"
-        buttons.append(Button(label, actions.lesson(upcoming.id), Style.PRIMARY, row=0))
+        buttons.append(Button(label, actions.Lesson(upcoming.id).encode(), Style.PRIMARY, row=0))
     buttons += [
-        Button(f"{section_range(course, s)} · {s.title}", actions.topics(s.id), row=1 + i // 5)
+        Button(f"{section_range(course, s)} · {s.title}", actions.Topics(s.id).encode(), row=1 + i // 5)
         for i, s in enumerate(course.sections)
     ]
     return Message(
@@ -107,12 +107,13 @@ def section_message(course: Course, section: Section, progress: dict[str, TopicP
     buttons: list[Button] = []
     for row, topic in enumerate(topics):
         n = course.topic_number(topic.id)
-        buttons.append(Button(f"📖 {n}. {_short(topic.title)}", actions.lesson(topic.id), Style.PRIMARY, row=row))
+        lesson = actions.Lesson(topic.id).encode()
+        buttons.append(Button(f"📖 {n}. {_short(topic.title)}", lesson, Style.PRIMARY, row=row))
         if topic.quiz:
-            buttons.append(Button(f"Quiz {n}", actions.quiz_topic(topic.id), row=row))
+            buttons.append(Button(f"Quiz {n}", actions.QuizTopic(topic.id).encode(), row=row))
         if topic.interview:
-            buttons.append(Button(f"Interview {n}", actions.interview(topic.id), row=row))
-    buttons.append(Button("All topics", actions.topics(), row=len(topics)))
+            buttons.append(Button(f"Interview {n}", actions.Interview(topic.id).encode(), row=row))
+    buttons.append(Button("All topics", actions.Topics().encode(), row=len(topics)))
     place = [s.id for s in course.sections].index(section.id) + 1
     return Message(
         kind=Kind.TOPICS,

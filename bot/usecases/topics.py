@@ -61,7 +61,7 @@ class TopicNotFound:
     number: bool = False
     matches: int = 0
 
-    def message(self, open_action: Callable[[str], str] = actions.lesson) -> Message:
+    def message(self, open_action: Callable[[str], actions.Action] = actions.Lesson) -> Message:
         """A friendly error listing the topics meant, each with a button made by `open_action`."""
         listing = "\n".join(
             f"- **{n}.** {t.title} (`{t.id}`)"
@@ -84,7 +84,7 @@ class TopicNotFound:
             title = f"No topic called “{self.query}”"
             body = f"Did you mean one of these?\n\n{listing}\n\n{usage}" if listing else usage
         buttons = tuple(
-            Button(f"{n}. {t.title}", open_action(t.id))
+            Button(f"{n}. {t.title}", open_action(t.id).encode())
             for n, t in zip(self.numbered, self.suggestions, strict=True)
         )
         return replace(error(title, body), buttons=buttons)

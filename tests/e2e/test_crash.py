@@ -43,7 +43,7 @@ def clicks() -> list[tuple[str, str, str]]:
     made = []
     for n in range(CLICKS):
         user, question = f"U0CRASH{n % USERS:03d}", questions[n // USERS % len(questions)]
-        made.append((user, f"1700000{n:03d}.000001", actions.answer(question, f"in{n:08d}", 1)))
+        made.append((user, f"1700000{n:03d}.000001", actions.Answer(question, f"in{n:08d}", 1).encode()))
     return made
 
 

@@ -79,6 +79,15 @@ async def test_setup_is_refused_for_a_member(standin: StandIn, client: Any, core
     assert await channels(core) == []
 
 
+async def test_a_member_is_refused_before_the_channel_is_checked(standin: StandIn, client: Any) -> None:
+    """A member naming a channel the bot cannot post in hears the core's refusal, not the channel's problem."""
+    iid = await standin.command(MEMBER, "setup", {"channel": str(LOCKED_CHANNEL_ID), "time": "09:30",
+                                                  "timezone": "UTC"},
+                                resolved=channel_resolved(LOCKED_CHANNEL_ID))
+    [reply] = await standin.answer(iid)
+    assert reply.title == "Only admins can do that"
+
+
 async def test_admin_ids_setting_makes_a_member_admin(standin: StandIn, start_client: Any, runtime: Runtime,
                                                       core: Core) -> None:
     """A member listed in STUDYBOT_ADMINS may run `/study setup` without Manage Server."""

@@ -167,7 +167,7 @@ async def test_a_button_press_whose_user_is_a_string_is_ignored_with_one_warning
     slack_http: SlackHttpApp, slack_api: SlackStandIn, logged: pytest.LogCaptureFixture, core: Core
 ) -> None:
     """`"user": "U0LEARNER"` instead of an object is not a press Slack sends."""
-    press = block_actions(actions.next_quiz(), slack_api.response_url("x"), action_ts="1700000001.000001")
+    press = block_actions(actions.NextQuiz().encode(), slack_api.response_url("x"), action_ts="1700000001.000001")
     press["user"] = "U0LEARNER"
     body = payload(press)
     status, _ = await slack_http.send(body, signed(body))

@@ -43,11 +43,18 @@ async def ask_quiz(app: SlackHttpApp, api: SlackStandIn, name: str = "quiz", use
     return await api.response(name)
 
 
+def answer_of(button: dict[str, Any]) -> actions.Answer:
+    """The answer a rendered quiz button stands for."""
+    action = actions.decode(button["value"])
+    assert isinstance(action, actions.Answer)
+    return action
+
+
 def answer_button(question: dict[str, Any], course: Course, *, correct: bool) -> dict[str, Any]:
     """The button of the right (or a wrong) choice of a rendered quiz question."""
     for button in buttons_of(question):
-        action = actions.decode(button["value"])
-        is_right = int(action.args[2]) == course.quiz_by_id[action.args[0]].answer
+        action = answer_of(button)
+        is_right = action.choice == course.quiz_by_id[action.question_id].answer
         if is_right == correct:
             return button
     raise AssertionError("no such button")
@@ -73,7 +80,7 @@ async def test_quiz_question_is_ephemeral_with_one_button_per_choice(
     assert question["response_type"] == "ephemeral"
     assert question["replace_original"] is False
     labels = [b["text"]["text"] for b in buttons_of(question)]
-    qid = actions.decode(buttons_of(question)[0]["value"]).args[0]
+    qid = answer_of(buttons_of(question)[0]).question_id
     assert labels == ["A", "B", "C", "D"][: len(course.quiz_by_id[qid].choices)]
     assert "*A.*" in text_of(question)
     assert slack_api.calls_of("chat.postMessage") == []
@@ -87,7 +94,7 @@ async def test_full_quiz_round_trip_records_the_answer(
     status, _ = await slack_http.click(button["value"], slack_api.response_url("fb"), action_ts="1700000001.000001")
     assert status == 200
     feedback = await slack_api.response("fb")
-    qid = actions.decode(button["value"]).args[0]
+    qid = answer_of(button).question_id
     assert feedback["response_type"] == "ephemeral"
     assert feedback["replace_original"] is False
     assert "Correct" in text_of(feedback)
@@ -109,7 +116,7 @@ async def test_wrong_answer_shows_the_correct_choice_and_explanation(
     button = answer_button(question, course, correct=False)
     await slack_http.click(button["value"], slack_api.response_url("fb"), action_ts="1700000002.000001")
     feedback = text_of(await slack_api.response("fb"))
-    quiz = course.quiz_by_id[actions.decode(button["value"]).args[0]]
+    quiz = course.quiz_by_id[answer_of(button).question_id]
     assert f"the answer is {'ABCD'[quiz.answer]}" in feedback
     assert "Your answer" in feedback
     assert [a.correct for a in await answers(core)] == [False]
@@ -324,7 +331,7 @@ async def test_home_button_answers_in_the_app_dm_after_a_429(
         slack_http: SlackHttpApp, slack_api: SlackStandIn) -> None:
     """A Home-tab click (no response_url) posts to the user's DM, retrying chat.postMessage after Retry-After."""
     slack_api.fail_next("chat.postMessage", Failure(status=429, retry_after=1))
-    status, _ = await slack_http.click(actions.next_quiz(), None, action_ts="1700000009.000001", channel=None)
+    status, _ = await slack_http.click(actions.NextQuiz().encode(), None, action_ts="1700000009.000001", channel=None)
     assert status == 200
     await slack_api.wait_until(lambda: len(slack_api.calls_of("chat.postMessage")) == 2, within=6)
     limited, retried = slack_api.calls_of("chat.postMessage")

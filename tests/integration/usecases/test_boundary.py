@@ -25,7 +25,7 @@ async def test_a_button_instance_too_long_for_the_store_is_a_damaged_button(
 ) -> None:
     """An answer button whose instance is over 32 characters is "damaged"; nothing is recorded."""
     q = course.topics[0].quiz[0]
-    message = await studybot.click(make_actor(), actions.answer(q.id, "i" * 33, q.answer), "d1")
+    message = await studybot.click(make_actor(), actions.Answer(q.id, "i" * 33, q.answer).encode(), "d1")
     assert message.title == "That button is damaged"
     assert await answers(core) == 0
 
@@ -36,7 +36,7 @@ async def test_a_nul_byte_in_a_name_is_dropped_and_the_answer_recorded(
     """A name with NUL and control characters is stored without them (PostgreSQL refuses NUL)."""
     q = course.topics[0].quiz[0]
     actor = replace(make_actor(), user_name="Ada\x00\x1b[31m Lovelace")
-    message = await studybot.click(actor, actions.answer(q.id, "i1", q.answer), "d1")
+    message = await studybot.click(actor, actions.Answer(q.id, "i1", q.answer).encode(), "d1")
     assert message.title.startswith("✅")
     async with core.unit_of_work() as repo:
         names = list(await repo.session.scalars(select(User.display_name)))
@@ -56,6 +56,6 @@ async def test_a_delivery_key_longer_than_the_store_holds_is_refused(
 ) -> None:
     """A click whose delivery key is over 200 characters records nothing."""
     q = course.topics[0].quiz[0]
-    message = await studybot.click(make_actor(), actions.answer(q.id, "i1", q.answer), "k" * 201)
+    message = await studybot.click(make_actor(), actions.Answer(q.id, "i1", q.answer).encode(), "k" * 201)
     assert message.title == "StudyBot can't serve that request"
     assert await answers(core) == 0

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import actions
-from bot.app import StudyBot
+from bot.app import ADMINS_ONLY, StudyBot
+from bot.commands import SUBCOMMANDS
 from bot.content.models import Course
 from bot.messages import Kind
 from bot.store.db import create_engine
@@ -28,6 +29,13 @@ async def test_unknown_subcommand_shows_help_naming_it(studybot: StudyBot) -> No
     """An unknown subcommand is named and help follows."""
     message = await studybot.dispatch(make_actor(), "/study dance")
     assert message.title == "“dance” is not a StudyBot command"
+
+
+@pytest.mark.parametrize("name", [c.name for c in SUBCOMMANDS if c.admin])
+async def test_an_admin_subcommand_refuses_a_learner_before_it_runs(studybot: StudyBot, name: str) -> None:
+    """A learner is refused every admin subcommand before its handler sees the arguments."""
+    message = await studybot.run(make_actor(), name, ["!!!"])
+    assert message == ADMINS_ONLY
 
 
 async def test_apostrophe_is_not_taken_for_a_quote(studybot: StudyBot) -> None:
@@ -57,13 +65,24 @@ async def test_damaged_button_is_a_friendly_error(studybot: StudyBot) -> None:
     assert message.title == "That button is not one of mine"
 
 
+async def test_buttons_posted_by_earlier_versions_still_work(studybot: StudyBot, course: Course) -> None:
+    """Literal ids of buttons already in chats open what they opened, and record what they recorded."""
+    lesson = await studybot.click(make_actor(), "sb1:l:clr-memory-gc", "d1")
+    assert lesson.title == course.topic_by_id["clr-memory-gc"].title
+    answered = await studybot.click(make_actor(), "sb1:a:valuetask-vs-task.q1:AbC-12_xyz:1:t", "d2")
+    assert answered.title == "✅ Correct!"
+    assert answered.buttons[0].action == "sb1:n:valuetask-vs-task"
+    section = await studybot.click(make_actor(), "sb1:s:memory-performance", "d3")
+    assert section.title == course.section_by_id["memory-performance"].title
+
+
 @pytest.mark.parametrize("choice", ["²", "٣", "9" * 5000, "-1", ""])
 async def test_an_answer_button_with_a_choice_that_is_no_small_number_is_damaged(
     studybot: StudyBot, course: Course, choice: str
 ) -> None:
     """Unicode digits, huge numbers and signs in a button's choice are a damaged button, not an error."""
     question = course.topics[0].quiz[0]
-    action = actions.answer(question.id, "i1", 0).rsplit(":", 1)[0] + f":{choice}"
+    action = actions.Answer(question.id, "i1", 0).encode().rsplit(":", 1)[0] + f":{choice}"
     message = await studybot.click(make_actor(), action, "d1")
     assert message.title == "That button is damaged"
 
@@ -107,7 +126,7 @@ async def test_database_gone_during_a_click_says_it_was_not_recorded(course: Cou
     engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
     bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
     q = course.topics[0].quiz[0]
-    message = await bot.click(make_actor(), actions.answer(q.id, "i1", q.answer), "d1")
+    message = await bot.click(make_actor(), actions.Answer(q.id, "i1", q.answer).encode(), "d1")
     await engine.dispose()
     assert message.title == "StudyBot can't reach its database right now"
     assert "was not recorded" in message.body

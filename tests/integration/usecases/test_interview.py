@@ -16,7 +16,8 @@ async def test_interview_round_trip(core: Core, course: Course) -> None:
     question = await interview.next_interview(core, actor, "valuetask-vs-task")
     assert question.kind is Kind.INTERVIEW
     reveal_action = actions.decode(question.buttons[0].action)
-    qid, instance = reveal_action.args
+    assert isinstance(reveal_action, actions.Reveal)
+    qid, instance = reveal_action.question_id, reveal_action.instance
     revealed = await interview.reveal(core, qid, instance)
     assert course.interview_by_id[qid].model_answer in revealed.body
     assert [b.label for b in revealed.buttons] == ["Again", "Hard", "Good", "Easy"]

@@ -37,7 +37,7 @@ async def test_ambiguous_lesson_offers_lesson_buttons(core: Core) -> None:
     message = await lessons.lesson(core, make_actor(), "memory")
     assert message.title == "“memory” matches 3 topics"
     assert [b.action for b in message.buttons] == [
-        actions.lesson(t) for t in ("clr-memory-gc", "span-and-memory", "case-memory-leaks-cpu-spikes")
+        actions.Lesson(t).encode() for t in ("clr-memory-gc", "span-and-memory", "case-memory-leaks-cpu-spikes")
     ]
 
 

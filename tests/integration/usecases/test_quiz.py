@@ -20,7 +20,8 @@ from tests.conftest import Clock, make_actor
 
 def _answer_args(message_action: str) -> tuple[str, str, int]:
     action = actions.decode(message_action)
-    return action.args[0], action.args[1], int(action.args[2])
+    assert isinstance(action, actions.Answer)
+    return action.question_id, action.instance, action.choice
 
 
 async def _count(core: Core, model: type, **where: object) -> int:
@@ -141,7 +142,7 @@ async def test_topic_quiz_stays_in_topic(core: Core, course: Course) -> None:
     assert message.body == topic.quiz[0].prompt
     qid, instance, _ = _answer_args(message.buttons[0].action)
     feedback = await quiz.answer(core, actor, qid, instance, 0, "d1", scoped=True)
-    assert actions.decode(feedback.buttons[0].action).args == ("valuetask-vs-task",)
+    assert actions.decode(feedback.buttons[0].action) == actions.NextQuiz("valuetask-vs-task")
 
 
 async def test_caught_up_when_topic_is_mastered(core: Core, course: Course) -> None:

@@ -52,8 +52,8 @@ async def test_a_topic_with_every_question_right_is_ticked(core: Core, course: C
 async def test_syllabus_buttons_open_the_next_topic_and_each_section(core: Core, course: Course) -> None:
     """One button for the next topic not yet practised, then one per section, within 5 rows of 5."""
     message = await syllabus.topics(core, make_actor())
-    assert message.buttons[0].action == actions.lesson(course.topics[0].id)
-    assert [b.action for b in message.buttons[1:]] == [actions.topics(s.id) for s in course.sections]
+    assert message.buttons[0].action == actions.Lesson(course.topics[0].id).encode()
+    assert [b.action for b in message.buttons[1:]] == [actions.Topics(s.id).encode() for s in course.sections]
     assert message.buttons[1].label == "1-4 · Memory Management & Performance"
     rows = {b.row for b in message.buttons}
     assert len(message.buttons) <= 25
@@ -65,22 +65,22 @@ async def test_a_section_button_lists_its_topics_with_lesson_quiz_and_interview(
                                                                                 course: Course) -> None:
     """Clicking a section shows its topics, one row each: the lesson, a quiz and an interview question."""
     section = course.sections[1]
-    message = await studybot.click(make_actor(), actions.topics(section.id), "k1")
+    message = await studybot.click(make_actor(), actions.Topics(section.id).encode(), "k1")
     assert message.kind is Kind.TOPICS
     assert message.title == section.title
     first = course.topic_by_id[section.topic_ids[0]]
     assert [(b.label, b.action) for b in message.buttons if b.row == 0] == [
-        ("📖 5. Async/Await Internals", actions.lesson(first.id)),
-        ("Quiz 5", actions.quiz_topic(first.id)),
-        ("Interview 5", actions.interview(first.id)),
+        ("📖 5. Async/Await Internals", actions.Lesson(first.id).encode()),
+        ("Quiz 5", actions.QuizTopic(first.id).encode()),
+        ("Interview 5", actions.Interview(first.id).encode()),
     ]
-    assert message.buttons[-1].action == actions.topics()
+    assert message.buttons[-1].action == actions.Topics().encode()
     assert message.footer.startswith("Section 2/8 · topics 5-8")
 
 
 async def test_a_section_that_left_the_course_is_a_friendly_error(studybot: StudyBot) -> None:
     """An old section button whose section is gone is answered politely."""
-    message = await studybot.click(make_actor(), actions.topics("gone-section"), "k1")
+    message = await studybot.click(make_actor(), actions.Topics("gone-section").encode(), "k1")
     assert message.kind is Kind.ERROR
 
 

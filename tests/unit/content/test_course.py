@@ -106,9 +106,9 @@ def test_every_button_id_fits_discord_custom_id(course: Course) -> None:
     """Answer, reveal and grade ids for every question stay within 100 characters."""
     instance = actions.new_instance()
     for q in course.quiz_by_id.values():
-        assert len(actions.answer(q.id, instance, 3, scoped=True)) <= actions.MAX_LENGTH
+        assert len(actions.Answer(q.id, instance, 3, scoped=True).encode()) <= actions.MAX_LENGTH
     for iq in course.interview_by_id.values():
-        assert len(actions.grade(iq.id, instance, "again")) <= actions.MAX_LENGTH
+        assert len(actions.Grade(iq.id, instance, "again").encode()) <= actions.MAX_LENGTH
 
 
 @pytest.mark.parametrize(

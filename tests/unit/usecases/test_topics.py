@@ -63,11 +63,11 @@ def test_a_truly_ambiguous_word_lists_the_topics_it_matches(course: Course) -> N
     found = not_found(course, "task")
     assert found.ambiguous
     assert [t.id for t in found.suggestions] == ["valuetask-vs-task", "whenall-vs-parallel-foreachasync"]
-    message = found.message(actions.quiz_topic)
+    message = found.message(actions.QuizTopic)
     assert message.title == "“task” matches 2 topics"
     assert "**6.** ValueTask vs Task" in message.body
-    assert [b.action for b in message.buttons] == [actions.quiz_topic("valuetask-vs-task"),
-                                                  actions.quiz_topic("whenall-vs-parallel-foreachasync")]
+    assert [b.action for b in message.buttons] == [actions.QuizTopic("valuetask-vs-task").encode(),
+                                                  actions.QuizTopic("whenall-vs-parallel-foreachasync").encode()]
 
 
 @pytest.mark.parametrize("query", ["0", "31", "999"])

@@ -8,13 +8,12 @@ import pytest
 
 from adapters.discord import render as r
 from bot import actions
-from bot.app import DATABASE_DOWN, UNEXPECTED
+from bot.app import ADMINS_ONLY, DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
 from bot.content.models import Course
 from bot.markdown import split_markdown
 from bot.messages import Button, Choice, Field, Kind, Message, Visibility
 from bot.store.repository import StatsRow
-from bot.usecases.admin import refuse
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
 from bot.usecases.quiz import feedback_message, question_message
@@ -43,7 +42,7 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     answer = max(interviews, key=lambda q: len(q.model_answer) + sum(len(x) for x in q.rubric))
     yield "reveal", reveal_message(course, answer, "abcdefghij")
     yield "help", help_message(course.title)
-    yield "refuse", refuse()
+    yield "refuse", ADMINS_ONLY
     yield "unexpected", UNEXPECTED
     yield "database-down", DATABASE_DOWN
     progress = {t.id: TopicProgress(True, 3, len(t.quiz)) for t in course.topics}

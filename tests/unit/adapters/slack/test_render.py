@@ -25,7 +25,8 @@ def stress(kind: Kind, topic: Topic) -> Message:
     return Message(
         kind=kind, title=topic.title * 5, body=topic.lesson,
         fields=(Field("Key points", topic.lesson, inline=False), Field("Points", "42"), Field("Streak", "3 days")),
-        buttons=tuple(Button(f"Choice {i} " * 10, actions.next_quiz(topic.id), Style.PRIMARY) for i in range(4)),
+        buttons=tuple(Button(f"Choice {i} " * 10, actions.NextQuiz(topic.id).encode(), Style.PRIMARY)
+                      for i in range(4)),
         footer=topic.summary * 3,
         choices=tuple(Choice(letter, topic.summary) for letter in "ABCD"),
     )
@@ -94,7 +95,7 @@ def test_quiz_shows_the_choices_in_text_and_letters_on_buttons(course: Course) -
     blocks = render.payload(question_message(course, quiz, "inst000003", scoped=False)).blocks
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons] == list("ABCD"[: len(quiz.choices)])
-    assert all(actions.decode(b["value"]).verb is actions.Verb.ANSWER for b in buttons)
+    assert all(isinstance(actions.decode(b["value"]), actions.Answer) for b in buttons)
     assert any("*A.*" in b.get("text", {}).get("text", "") for b in blocks)
 
 
@@ -102,7 +103,7 @@ def test_too_many_blocks_are_trimmed_keeping_buttons_and_footer(course: Course) 
     """A body that would need more than 50 blocks is shortened, keeping the buttons and footer."""
     topic = longest(course)
     huge = Message(kind=Kind.LESSON, title="Huge", body="\n\n".join([topic.lesson] * 40),
-                   buttons=(Button("Quiz me on this", actions.quiz_topic(topic.id)),), footer="Topic 1/30")
+                   buttons=(Button("Quiz me on this", actions.QuizTopic(topic.id).encode()),), footer="Topic 1/30")
     blocks = render.render(huge)
     assert len(blocks) == limits.MESSAGE_BLOCKS
     assert isinstance(blocks[-2], ActionsBlock)
