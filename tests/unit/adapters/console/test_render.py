@@ -8,7 +8,7 @@ from rich.console import Console
 
 from adapters.console.render import enter_button, renderable, visible
 from bot.messages import Button, Kind, Message
-from tests.e2e.console.driver import as_text
+from tests.console_driver import as_text
 
 LONG_LINE = "        int local = count * 2;                  // in the stack frame (or in a register) END"
 LESSON = Message(

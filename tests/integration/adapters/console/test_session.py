@@ -1,13 +1,20 @@
-"""The console conversation driven in-process: typos, open questions and the Enter key."""
+"""What a typed line does in the console: answers by letter, buttons by key, Enter, typos, topic numbers."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.console.driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver
 
-QUIZ_HINT = "Answer with A-D, or type a /study command."
-GRADE_HINT = "Grade yourself with 1-4 (Again, Hard, Good, Easy), or type a /study command."
+QUIZ_HINT = "Answer with A-D, or type a /study command.\n"
+GRADE_HINT = "Grade yourself with 1-4 (Again, Hard, Good, Easy), or type a /study command.\n"
+
+
+@pytest.mark.parametrize("answer", ["C", "c", "c.", "3", "3)"])
+async def test_a_quiz_is_answered_by_letter_or_number(console: ConsoleDriver, answer: str) -> None:
+    """A choice is named by its letter in either case, or its number, with or without a dot."""
+    await console.push("/study quiz")
+    assert "✅ Correct!" in await console.push(answer)
 
 
 @pytest.mark.parametrize("typo", ["E", "5", "banana", "quiz me"])
@@ -40,10 +47,16 @@ async def test_enter_on_a_quiz_reminds_how_to_answer(console: ConsoleDriver) -> 
     assert "✅ Correct!" in await console.push("C")
 
 
-async def test_enter_never_grades_an_interview(console: ConsoleDriver) -> None:
-    """Enter reveals the model answer, but on the grades it only re-shows them; a number grades."""
+async def test_enter_reveals_the_model_answer(console: ConsoleDriver) -> None:
+    """On an interview question, Enter presses "Reveal model answer"."""
     await console.push("/study interview")
-    assert "Model answer" in await console.push("")
+    assert "Model answer · " in await console.push("")
+
+
+async def test_enter_never_grades_an_interview(console: ConsoleDriver) -> None:
+    """On the grades, Enter only repeats them; nothing is graded until a number is typed."""
+    await console.push("/study interview")
+    await console.push("")
     assert await console.push("") == GRADE_HINT
     assert "Graded: Good" in await console.push("3")
 
@@ -56,8 +69,15 @@ async def test_a_stray_word_while_grading_keeps_the_grades(console: ConsoleDrive
     assert "Graded: Easy" in await console.push("4")
 
 
+async def test_a_grade_is_pressed_by_its_label(console: ConsoleDriver) -> None:
+    """`hard` presses the Hard grade, as its number would."""
+    await console.push("/study interview")
+    await console.push("1")
+    assert "Graded: Hard" in await console.push("hard")
+
+
 async def test_enter_presses_the_next_question_after_feedback(console: ConsoleDriver) -> None:
-    """After an answer, Enter still presses the primary button (the next question)."""
+    """After an answer, Enter presses the primary button: the next question."""
     await console.push("/study quiz")
     await console.push("C")
     assert "Quiz · " in await console.push("")
@@ -71,16 +91,28 @@ async def test_enter_after_another_command_presses_nothing(console: ConsoleDrive
     assert await console.push("") == ""
 
 
+async def test_a_button_stays_pressable_after_another_command(console: ConsoleDriver) -> None:
+    """The latest message with buttons stays open: its number works after a command without buttons."""
+    await console.push("/study quiz")
+    await console.push("C")
+    await console.push("/study help")
+    assert "Quiz · " in await console.push("1")
+
+
 async def test_a_bare_word_is_a_command_when_no_question_is_open(console: ConsoleDriver) -> None:
     """Without an open question, `streak` means `/study streak`."""
-    assert "streak" in await console.push("streak")
+    assert "🔥 Streak: 0 days" in await console.push("streak")
 
 
-async def test_button_presses_and_typos_are_not_history(console: ConsoleDriver) -> None:
-    """Only commands are worth recalling with the up arrow: not answers or typos."""
-    session = console.session
-    assert session.is_command("/study quiz")
-    await console.push("/study quiz")
-    assert not session.is_command("B")
-    assert not session.is_command("banana")
-    assert session.is_command("/study streak")
+async def test_an_unknown_bare_word_names_itself_and_shows_the_help(console: ConsoleDriver) -> None:
+    """`quizz` is named as no command, above the list of what is."""
+    reply = await console.push("quizz")
+    assert reply.startswith("╭─ “quizz” is not a StudyBot command ─")
+    assert "/study quiz [topic]: Answer the question that's best for you now" in reply
+
+
+async def test_commands_are_remembered_but_not_answers_or_typos(console: ConsoleDriver) -> None:
+    """Only commands are worth recalling with the up arrow: not answers, typos or topic numbers."""
+    for line in ("/study quiz", "banana", "C", "streak", "/study topics", "3"):
+        await console.push(line)
+    assert console.remembered == ["/study quiz", "streak", "/study topics"]
