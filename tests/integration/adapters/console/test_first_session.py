@@ -106,7 +106,7 @@ async def test_the_syllabus_lists_every_topic_with_progress(console: ConsoleDriv
     assert "Memory Management & Performance (0/4 practised)" in reply
     assert "○ 1. The CLR Deep Dive" in reply
     assert "○ 30. Case Study: Solving Memory Leaks and CPU Spikes in Production" in reply
-    assert "[1] Next up: 1. The CLR Deep Dive  [2] 1-4 · Memory Management" in reply
+    assert "[a] Next up: 1. The CLR Deep Dive  [b] 1-4 · Memory Management" in reply
 
 
 async def test_the_syllabus_marks_a_practised_topic(console: ConsoleDriver) -> None:

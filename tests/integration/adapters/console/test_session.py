@@ -111,6 +111,62 @@ async def test_an_unknown_bare_word_names_itself_and_shows_the_help(console: Con
     assert "/study quiz [topic]: Answer the question that's best for you now" in reply
 
 
+async def test_a_topic_number_at_the_syllabus_opens_its_lesson(console: ConsoleDriver) -> None:
+    """At `/study topics`, `3` opens topic 3's lesson instead of pressing the third button."""
+    await console.push("/study topics")
+    reply = await console.push("3")
+    assert reply.startswith("╭─ Span<T> and Memory<T>: Zero-copy high-performance code ─")
+    assert "Topic 3/30" in reply
+
+
+async def test_a_letter_at_the_syllabus_presses_a_section(console: ConsoleDriver) -> None:
+    """The syllabus's buttons go by letter: `c` opens the second section, topics 5-8."""
+    await console.push("/study topics")
+    reply = await console.push("c")
+    assert reply.startswith("╭─ Advanced Asynchronous Programming ─")
+    assert "Section 2/8 · topics 5-8" in reply
+
+
+async def test_enter_at_the_syllabus_opens_the_next_topic(console: ConsoleDriver) -> None:
+    """Enter presses "Next up", the first topic not practised yet."""
+    await console.push("/study topics")
+    assert (await console.push("")).startswith("╭─ The CLR Deep Dive: Stack, Heap, and Garbage Collection (GC) ─")
+
+
+async def test_a_topic_number_in_a_section_opens_its_lesson(console: ConsoleDriver) -> None:
+    """In a section, `6` opens topic 6, not the sixth button (Interview 6)."""
+    await console.push("/study topics")
+    await console.push("c")
+    assert (await console.push("6")).startswith("╭─ ValueTask vs Task: Avoiding allocation in hot paths ─")
+
+
+async def test_a_section_button_is_pressed_by_its_label(console: ConsoleDriver) -> None:
+    """In a section, `quiz 7` presses the "Quiz 7" button."""
+    await console.push("/study topics")
+    await console.push("c")
+    assert (await console.push("quiz 7")).startswith("╭─ Quiz · Task.WhenAll vs Parallel.ForEachAsync")
+
+
+async def test_a_number_beyond_the_course_is_answered_politely(console: ConsoleDriver) -> None:
+    """At the syllabus, `31` says there is no such topic and how to name one."""
+    await console.push("/study topics")
+    reply = await console.push("31")
+    assert "There is no topic 31" in reply
+    assert "Give a topic's number (1-30)" in reply
+
+
+async def test_a_topic_number_among_suggestions_opens_that_topic(console: ConsoleDriver) -> None:
+    """`/study lesson task` offers topics 6 and 7; `7` opens topic 7."""
+    await console.push("/study lesson task")
+    assert (await console.push("7")).startswith("╭─ Task.WhenAll vs Parallel.ForEachAsync: Concurrency at scale ─")
+
+
+async def test_a_topic_number_among_quiz_suggestions_starts_its_quiz(console: ConsoleDriver) -> None:
+    """`/study quiz task` offers topics 6 and 7 to quiz on; `6` starts the quiz of topic 6."""
+    await console.push("/study quiz task")
+    assert (await console.push("6")).startswith("╭─ Quiz · ValueTask vs Task")
+
+
 async def test_commands_are_remembered_but_not_answers_or_typos(console: ConsoleDriver) -> None:
     """Only commands are worth recalling with the up arrow: not answers, typos or topic numbers."""
     for line in ("/study quiz", "banana", "C", "streak", "/study topics", "3"):
