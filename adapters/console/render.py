@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -54,6 +55,42 @@ def enter_button(message: Message) -> Button | None:
     return message.buttons[0]
 
 
+TOPIC_LABEL = re.compile(r"(\d+)\. ")  # a button named after a numbered topic: "6. ValueTask vs Task"
+
+
+def numbers_are_topics(message: Message) -> bool:
+    """Whether a number typed at this message means a topic: the syllabus, a section, topics to pick from."""
+    if message.kind is Kind.TOPICS:
+        return True
+    return bool(message.buttons) and all(TOPIC_LABEL.match(b.label) for b in message.buttons)
+
+
+def topic_button(message: Message, number: str) -> Button | None:
+    """The button named after topic `number` ("6. ValueTask vs Task"), if the message has one."""
+    for button in message.buttons:
+        found = TOPIC_LABEL.match(button.label)
+        if found and found.group(1).lstrip("0") == number.lstrip("0"):
+            return button
+    return None
+
+
+def button_keys(message: Message) -> tuple[str, ...]:
+    """What to type to press each button: a quiz's letters, letters where numbers are topics, else numbers."""
+    count = len(message.buttons)
+    if message.kind is Kind.QUIZ:
+        return tuple(c.letter for c in message.choices[:count])
+    if numbers_are_topics(message):
+        return tuple(_letters(i) for i in range(count))
+    return tuple(str(i) for i in range(1, count + 1))
+
+
+def _letters(index: int) -> str:
+    """a, b, ... z, then aa, ab, ...: a key for button `index` (from 0) that is no number."""
+    alphabet = string.ascii_lowercase
+    head, tail = divmod(index, len(alphabet))
+    return (_letters(head - 1) if head else "") + alphabet[tail]
+
+
 LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 
 
@@ -76,11 +113,13 @@ def button_hints(message: Message) -> str:
         return f"Answer with {letters} (or 1-{len(message.choices)})."
     if not message.buttons:
         return ""
-    hints = "  ".join(f"[{i}] {visible(b.label)}" for i, b in enumerate(message.buttons, 1))
+    keys = button_keys(message)
+    hints = "  ".join(f"[{key}] {visible(b.label)}" for key, b in zip(keys, message.buttons, strict=True))
+    how = "type the letter, or a topic's number to open it" if numbers_are_topics(message) else "type the number"
     default = enter_button(message)
     if default is None:
-        return f"{hints}   (type the number)"
-    return f"{hints}   (type the number, or press Enter for “{visible(default.label)}”)"
+        return f"{hints}   ({how})"
+    return f"{hints}   ({how}, or press Enter for “{visible(default.label)}”)"
 
 
 class _UnwrappedCode(CodeBlock):

@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from rich.console import Console
 from rich.markup import escape
@@ -33,6 +33,23 @@ PROMPT = "study> "
 MORE = "-- more (Enter), or type a command -- "
 EXITS = ("exit", "quit", "/exit", "/quit")
 LEAVE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Lines(Protocol):
+    """Where typed lines come from: a terminal or a pipe (`LineReader`), or a script of lines."""
+
+    @property
+    def interactive(self) -> bool:
+        """Whether a person types at a prompt (a greeting, no echo, long messages paged)."""
+        ...
+
+    async def read(self, prompt: str) -> str | None:
+        """The next line, asked for with `prompt`; None when input ended."""
+        ...
+
+    def remember(self, line: str) -> None:
+        """Keep a command in the history."""
+        ...
 
 
 async def run_console(
@@ -63,7 +80,7 @@ async def run_console(
 
     with _leaving_on_signals(leave):
         try:
-            await _converse(session, reader, console)
+            await converse(session, reader, console)
         except asyncio.CancelledError:
             if not interrupted or task is None:
                 raise
@@ -74,7 +91,8 @@ async def run_console(
             reader.close()
 
 
-async def _converse(session: ConsoleSession, reader: LineReader, console: Console) -> None:
+async def converse(session: ConsoleSession, reader: Lines, console: Console) -> None:
+    """Answer each line read until end of input or `exit`, printing the replies on `console`."""
     if reader.interactive:
         title, name = escape(visible(session.bot.course_title)), escape(session.actor.user_name)
         console.print(WELCOME.format(title=title, user=name))
@@ -95,7 +113,7 @@ async def _converse(session: ConsoleSession, reader: LineReader, console: Consol
             pending = await _show(reply, console, reader)
 
 
-async def _show(message: Message, console: Console, reader: LineReader) -> str | None:
+async def _show(message: Message, console: Console, reader: Lines) -> str | None:
     """Print a message; in a terminal, one screen at a time so its title does not scroll away.
 
     Returns a line typed at a "more" prompt instead of Enter (the next command), if any.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from enum import Enum
 
-from adapters.console.render import enter_button, visible
+from adapters.console.render import button_keys, enter_button, numbers_are_topics, topic_button, visible
 from bot.app import StudyBot
 from bot.messages import Kind, Message
 from bot.usecases.context import Actor
@@ -39,6 +40,16 @@ def console_actor(user: str) -> Actor:
     )
 
 
+class Intent(Enum):
+    """What a typed line asks for."""
+
+    COMMAND = "command"  # a /study command, typed in full or as its bare words
+    TOPIC = "topic"  # a topic's number typed where topics are listed by number: its lesson
+    PRESS = "press"  # a button of the open message, by its key or label, or Enter for its default
+    HINT = "hint"  # anything else while a question waits for its answer or grade
+    NOTHING = "nothing"  # a bare Enter with nothing to press
+
+
 class ConsoleSession:
     """One learner at a terminal.
 
@@ -56,25 +67,39 @@ class ConsoleSession:
 
     async def handle(self, line: str) -> Reply:
         """React to one typed line."""
+        intent, value = self._meaning(line)
+        if intent in (Intent.COMMAND, Intent.TOPIC):
+            return self._shown(await self.bot.dispatch(self.actor, value))
+        if intent is Intent.PRESS:
+            delivery = f"console:{self._session}:{next(self._counter)}"
+            return self._shown(await self.bot.click(self.actor, value, delivery))
+        return self._hint() if intent is Intent.HINT else None
+
+    def _meaning(self, line: str) -> tuple[Intent, str]:
+        """What `line` asks for, with the command to run or the button action to press."""
         text = line.strip()
         if text.startswith("/"):
-            return self._shown(await self.bot.dispatch(self.actor, text))
+            return Intent.COMMAND, text
         action = self._button_for(text) if text else self._enter_action()
         if action is not None:
-            delivery = f"console:{self._session}:{next(self._counter)}"
-            return self._shown(await self.bot.click(self.actor, action, delivery))
+            return Intent.PRESS, action
         if self._awaiting_answer():
-            return self._hint()
+            return Intent.HINT, ""
         if not text:
+            return Intent.NOTHING, ""
+        return self._topic(text) or (Intent.COMMAND, f"/study {text}")
+
+    def _topic(self, text: str) -> tuple[Intent, str] | None:
+        """A topic's number typed where topics are listed by number: its button if shown, else its lesson."""
+        number = text.rstrip(".)")
+        if self.open is None or not numbers_are_topics(self.open) or not (number.isascii() and number.isdigit()):
             return None
-        return self._shown(await self.bot.dispatch(self.actor, f"/study {text}"))
+        button = topic_button(self.open, number)
+        return (Intent.PRESS, button.action) if button is not None else (Intent.TOPIC, f"/study lesson {number}")
 
     def is_command(self, line: str) -> bool:
         """Whether `line` is a command worth keeping in the history (not a button press or a typo)."""
-        text = line.strip()
-        if text.startswith("/"):
-            return True
-        return bool(text) and self._button_for(text) is None and not self._awaiting_answer()
+        return self._meaning(line)[0] is Intent.COMMAND
 
     def _shown(self, message: Message) -> Message:
         if message.buttons:
@@ -101,16 +126,13 @@ class ConsoleSession:
         return button.action if button is not None else None
 
     def _button_for(self, text: str) -> str | None:
+        """The action of the open message's button that `text` presses: its key, or its label (a quiz's number)."""
         last = self.open
         if last is None or not text:
             return None
-        key = text.lower().rstrip(".)")
-        if last.kind is Kind.QUIZ:
-            for i, choice in enumerate(last.choices):
-                if key in (choice.letter.lower(), str(i + 1)):
-                    return last.buttons[i].action
-            return None
-        for i, button in enumerate(last.buttons):
-            if key in (str(i + 1), button.label.lower()):
+        typed = text.lower().rstrip(".)")
+        for i, (key, button) in enumerate(zip(button_keys(last), last.buttons, strict=False)):
+            other = str(i + 1) if last.kind is Kind.QUIZ else button.label.lower()
+            if typed in (key.lower(), other):
                 return button.action
         return None

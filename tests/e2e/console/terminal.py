@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.e2e.process import studybot_env
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>]")
 # The child becomes the terminal's session leader, as a login shell's job does, so Ctrl-C is a SIGINT.
@@ -35,18 +36,14 @@ class TerminalConsole:
     def __init__(self, tmp_path: Path, *args: str, rows: int = 24, cols: int = 80) -> None:
         self.master, self.slave = os.openpty()
         fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
-        env.pop("DATABASE_URL", None)
-        env.pop("COLUMNS", None)
-        env.pop("LINES", None)
-        env.update(
-            {
-                "STUDYBOT_DATA_DIR": str(tmp_path / "data"),
-                "TERM": "xterm",
-                "PYTHONPATH": str(ROOT),
-                "HOME": str(tmp_path),  # no ~/.inputrc of whoever runs the tests
-            }
+        env = studybot_env(
+            tmp_path,
+            TERM="xterm",
+            PYTHONPATH=str(ROOT),
+            HOME=str(tmp_path),  # no ~/.inputrc of whoever runs the tests
         )
+        env.pop("COLUMNS", None)  # the size is the pty's
+        env.pop("LINES", None)
         self.process = subprocess.Popen(
             [sys.executable, "-c", TAKE_TERMINAL, "console", *args],
             stdin=self.slave,

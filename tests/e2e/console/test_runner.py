@@ -1,4 +1,8 @@
-"""`run_console` in-process: Ctrl-C while a command is being handled ends it at once."""
+"""`run_console` in-process: Ctrl-C while a command is being handled ends it at once.
+
+It needs a real SIGINT delivered to this process, and the console's own signal handlers installed, so it
+runs `run_console` itself rather than the conversation driver of tests/integration/adapters/console.
+"""
 
 from __future__ import annotations
 

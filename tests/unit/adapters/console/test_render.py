@@ -6,9 +6,9 @@ import io
 
 from rich.console import Console
 
-from adapters.console.render import enter_button, renderable, visible
-from bot.messages import Button, Kind, Message
-from tests.e2e.console.driver import as_text
+from adapters.console.render import button_keys, enter_button, numbers_are_topics, renderable, topic_button, visible
+from bot.messages import Button, Choice, Kind, Message
+from tests.console_driver import as_text
 
 LONG_LINE = "        int local = count * 2;                  // in the stack frame (or in a register) END"
 LESSON = Message(
@@ -92,3 +92,54 @@ def test_generic_type_names_keep_their_angle_brackets() -> None:
     """`Span<T>` in prose is text, not an HTML tag the terminal would drop."""
     text = as_text(Message(kind=Kind.INFO, title="Topics", body="3. Span<T> and Memory<T>: zero-copy code"))
     assert "Span<T> and Memory<T>" in text
+
+
+def test_buttons_are_numbered() -> None:
+    """Buttons are pressed by number, shown beside each label."""
+    message = Message(kind=Kind.STREAK, title="Streak", buttons=(Button("Quiz me", "q"), Button("Stats", "s")))
+    assert button_keys(message) == ("1", "2")
+    assert "[1] Quiz me  [2] Stats   (type the number, or press Enter for “Quiz me”)" in as_text(message)
+
+
+def test_a_quiz_is_answered_by_its_letters() -> None:
+    """A quiz's buttons are its choices' letters, and the hint offers the numbers too."""
+    quiz = Message(
+        kind=Kind.QUIZ,
+        title="Quiz",
+        choices=(Choice("A", "yes"), Choice("B", "no")),
+        buttons=(Button("A", "a:0"), Button("B", "a:1")),
+    )
+    assert button_keys(quiz) == ("A", "B")
+    assert "Answer with A/B (or 1-2)." in as_text(quiz)
+
+
+def test_buttons_of_a_topic_list_are_lettered() -> None:
+    """Where numbers are topics (the syllabus), buttons get letters and the hint says what a number does."""
+    syllabus = Message(kind=Kind.TOPICS, title="Topics", body="- 1. Stack", buttons=(Button("Next up", "l"),))
+    assert numbers_are_topics(syllabus)
+    assert button_keys(syllabus) == ("a",)
+    hint = "[a] Next up   (type the letter, or a topic's number to open it, or press Enter for “Next up”)"
+    assert hint in as_text(syllabus, 120)
+
+
+def test_letters_go_on_past_z() -> None:
+    """A 27th button is `aa`, never a number."""
+    many = Message(kind=Kind.TOPICS, title="Topics", buttons=tuple(Button(f"b{i}", f"x{i}") for i in range(28)))
+    assert button_keys(many)[24:] == ("y", "z", "aa", "ab")
+
+
+def test_topics_offered_by_number_are_a_topic_list() -> None:
+    """Buttons named after numbered topics ("6. ValueTask vs Task") make a number mean that topic."""
+    offered = (Button("6. ValueTask", "l:6"), Button("7. WhenAll", "l:7"))
+    offer = Message(kind=Kind.ERROR, title="Which one?", buttons=offered)
+    assert numbers_are_topics(offer)
+    assert topic_button(offer, "7") == offer.buttons[1]
+    assert topic_button(offer, "007") == offer.buttons[1]
+    assert topic_button(offer, "8") is None
+
+
+def test_a_button_that_names_no_topic_keeps_numbers_for_buttons() -> None:
+    """One button that is not a numbered topic is enough for numbers to press buttons again."""
+    mixed = Message(kind=Kind.FEEDBACK, title="Correct", buttons=(Button("6. ValueTask", "l:6"), Button("Next", "n")))
+    assert not numbers_are_topics(mixed)
+    assert button_keys(mixed) == ("1", "2")
