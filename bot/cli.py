@@ -266,17 +266,11 @@ ADAPTERS = {
 def configured_adapters(settings: Settings) -> list[str]:
     """Platforms whose credentials are set; a half-configured Slack stops start-up, naming what is missing."""
     names = []
-    if settings.discord_token:
+    if settings.discord.token:
         names.append("discord")
-    slack = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
-    if any(value is not None for value in slack) or settings.slack_http_port is not None:
-        if not settings.slack_bot_token:
-            raise StartupError("Slack is half configured: set SLACK_BOT_TOKEN (the xoxb- bot token) as well")
-        if not settings.slack_app_token and not (settings.slack_signing_secret and settings.slack_http_port):
-            raise StartupError(
-                "Slack is half configured: set SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET "
-                "and SLACK_HTTP_PORT for HTTP mode"
-            )
+    if settings.slack.wanted:
+        if settings.slack.problem is not None:
+            raise StartupError(settings.slack.problem)
         names.append("slack")
     return names
 

@@ -94,7 +94,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             if runtime.connected.get("slack") is True:
                 break
             await asyncio.sleep(0.01)
-        port = runtime.settings.slack_http_port
+        port = runtime.settings.slack.http_port
         assert port is not None
         ready.set_result(Served(port, api, records))
         await stop.wait()
