@@ -132,14 +132,14 @@ class StudyClient(discord.AutoShardedClient):
 
     async def on_ready(self) -> None:
         """Log which guilds and shards this process serves, and report the connection for /healthz."""
-        self.runtime.connected["discord"] = True
+        self.runtime.health.connected["discord"] = True
         log.info("Discord: logged in as %s, %d guild(s), shards %s of %s", self.user, len(self.guilds),
                  list(self.shards), self.shard_count)
 
     async def on_resumed(self) -> None:
         """The gateway session came back."""
-        self.runtime.connected["discord"] = True
+        self.runtime.health.connected["discord"] = True
 
     async def on_disconnect(self) -> None:
         """The gateway connection dropped; discord.py reconnects by itself."""
-        self.runtime.connected["discord"] = False
+        self.runtime.health.connected["discord"] = False

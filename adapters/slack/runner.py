@@ -20,7 +20,6 @@ from adapters.slack.config import EVENTS_PATH, web_client
 from adapters.slack.inbound import Gate, RefusedError
 from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime, StartupError
-from bot.health import health_report
 from bot.settings import SlackSettings
 
 log = logging.getLogger(__name__)
@@ -48,11 +47,11 @@ async def run(runtime: Runtime) -> None:
         runtime.posters.register("slack", SlackPoster(adapter.app.client))
         finishing = asyncio.create_task(finish_unfinished(adapter))
         try:
-            report = functools.partial(runtime.connected.__setitem__, "slack")
+            report = functools.partial(runtime.health.connected.__setitem__, "slack")
             if config.socket_mode:
                 await serve_socket_mode(adapter.app, config, report)
             else:
-                await serve_http(adapter.app, config, functools.partial(health_report, runtime, ["slack"]), report)
+                await serve_http(adapter.app, config, functools.partial(runtime.health.report, ["slack"]), report)
         finally:
             finishing.cancel()
             await asyncio.gather(finishing, return_exceptions=True)

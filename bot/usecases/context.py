@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
+from bot.notify import Notice
 from bot.store.repository import Repository
 from bot.usecases.batching import AnswerBatcher
 
@@ -55,7 +56,7 @@ class Core:
     sessions: async_sessionmaker[AsyncSession]
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
-    schedule_changed: Callable[[int], None] | None = None
+    schedule_changed: Notice[int] = field(default_factory=Notice[int])
     _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None, float]] = field(
         default_factory=dict, repr=False
     )

@@ -16,7 +16,7 @@ from adapters.discord.client import StudyClient
 from adapters.discord.config import apply
 from adapters.discord.runner import serve
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, wire
 from bot.settings import Settings
 from tests.e2e.discord.discord_standin import TOKEN, StandIn
 
@@ -65,7 +65,7 @@ def settings(db_url: str, discord_env: dict[str, str]) -> Settings:
 @pytest.fixture
 def runtime(settings: Settings, engine: AsyncEngine, studybot: StudyBot) -> Runtime:
     """The runtime the adapter serves, on the test database and clock."""
-    return Runtime(settings, engine, studybot)
+    return wire(settings, engine, studybot)
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ async def start_client(runtime: Runtime, db_url: str, monkeypatch: pytest.Monkey
         if env:
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
-            bot_runtime = Runtime(settings_for(db_url), bot_runtime.engine, bot_runtime.bot)
+            bot_runtime = wire(settings_for(db_url), bot_runtime.engine, bot_runtime.bot)
         apply(bot_runtime.settings.discord)
         client = StudyClient(bot_runtime, defer_after=defer_after, guild_ready_timeout=0.1)
         task = asyncio.create_task(serve(client, TOKEN, sync_on_start=sync_on_start))
