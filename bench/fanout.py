@@ -63,7 +63,7 @@ from bot.store.models import Channel, DailyDrop, Workspace
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from bot.usecases.lessons import lesson_message
-from scheduler.runner import DEFAULT_PACING, DropRunner
+from scheduler.fanout import DEFAULT_PACING, DropRunner
 from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN
 from tests.e2e.discord.rest_poster import open_poster
 

@@ -24,7 +24,7 @@ from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 
 if TYPE_CHECKING:
-    from scheduler.service import DropScheduler
+    from scheduler.jobs import DropScheduler
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ def wire(settings: Settings, engine: AsyncEngine, bot: StudyBot) -> Runtime:
     The scheduler hears of changed schedules from the core and of connected platforms from the
     posters, through their notices.
     """
-    from scheduler.runner import DropRunner
-    from scheduler.service import DropScheduler, worker_name
+    from scheduler.fanout import DropRunner
+    from scheduler.jobs import DropScheduler, worker_name
 
     core = bot.core
     posters = Posters()

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.e2e.discord.rest_poster import open_poster
 
 ROOT = Path(__file__).resolve().parents[3]

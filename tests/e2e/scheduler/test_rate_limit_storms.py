@@ -14,7 +14,7 @@ from bot.settings import DiscordSettings
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.e2e.discord.discord_standin import DELETED_CHANNEL_ID, TOKEN, StandIn
 from tests.e2e.discord.rest_poster import open_poster
 from tests.e2e.scheduler.conftest import set_up_channels

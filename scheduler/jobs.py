@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Drops, next_run
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from bot.posting import Posters
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
-from scheduler.service import DropScheduler, job_id
+from scheduler.fanout import DropRunner
+from scheduler.jobs import DropScheduler, job_id
 from tests.conftest import Clock
 from tests.integration.scheduler.conftest import ADMIN, RecordingPlatform, at, set_up
 
