@@ -19,7 +19,7 @@ PLATFORMS = frozenset({"discord", "slack_bolt", "slack_sdk"})
 BANNED: dict[str, frozenset[str]] = {
     "bot": PLATFORMS,
     "adapters": frozenset({"bot.store", "sqlalchemy"}),
-    "scheduler": PLATFORMS | {"adapters", "sqlalchemy"},
+    "scheduler": PLATFORMS | {"adapters", "bot.store", "sqlalchemy"},
 }
 # The core's own way to the database and its sessions; callers go through the use cases instead.
 SESSION_ATTRIBUTES = frozenset({"unit_of_work", "sessions"})
