@@ -42,7 +42,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, insert, select
 
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import apply
 from adapters.discord.render import render as discord_render
 from adapters.slack.config import web_client
 from adapters.slack.poster import SlackPoster
@@ -56,13 +56,14 @@ from bench.fanout_standins import (
 from bench.scratch import create_database, drop_database
 from bot.content.loader import require_course
 from bot.messages import Visibility
+from bot.settings import DiscordSettings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel, DailyDrop, Workspace
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from bot.usecases.lessons import lesson_message
-from scheduler.runner import DEFAULT_PACING, DropRunner
+from scheduler.fanout import DEFAULT_PACING, DropRunner
 from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN
 from tests.e2e.discord.rest_poster import open_poster
 
@@ -178,7 +179,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             return DUE
 
         core.clock = clock
-        DiscordConfig.from_env({"DISCORD_API_URL": urls["discord"]}).apply()
+        apply(DiscordSettings(api_url=urls["discord"]))
         runner_options: dict[str, Any] = {"concurrency": args.concurrency} if args.concurrency else {}
         if args.pace_slack > 0:
             runner_options["pacing"] = {**DEFAULT_PACING, "slack": (round(args.pace_slack), 1.0)}

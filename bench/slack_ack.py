@@ -82,15 +82,14 @@ def serve_api(port: int) -> None:
 
 def serve_studybot(port: int, api_port: int, data_dir: str) -> None:
     """StudyBot's real Slack runner in HTTP mode, on a fresh SQLite database."""
-    os.environ["SLACK_API_URL"] = f"http://127.0.0.1:{api_port}/api/"
-    os.environ["SLACK_HTTP_HOST"] = "127.0.0.1"
     from adapters.slack import runner
     from bot.bootstrap import build
     from bot.settings import Settings
 
     async def main() -> None:
-        settings = Settings(_env_file=None, SLACK_BOT_TOKEN="xoxb-bench",
-                            SLACK_SIGNING_SECRET=SECRET, SLACK_HTTP_PORT=port, STUDYBOT_DATA_DIR=data_dir)
+        slack = {"bot_token": "xoxb-bench", "signing_secret": SECRET, "http_port": port, "http_host": "127.0.0.1",
+                 "api_url": f"http://127.0.0.1:{api_port}/api/"}
+        settings = Settings(_env_file=None, STUDYBOT_DATA_DIR=data_dir, slack=slack)
         runtime = await build(settings)
         await runner.run(runtime)
 

@@ -1,14 +1,16 @@
-"""Wiring: settings, content, engine, migrations and the core, built once and injected."""
+"""The composition root: settings in; the course, engine, core, posters, health and scheduler built once and wired."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.app import StudyBot
 from bot.content.loader import ContentError, require_course
+from bot.health import Health
 from bot.posting import Posters
 from bot.settings import Settings
 from bot.store import migrate
@@ -17,6 +19,10 @@ from bot.store.errors import DATABASE_ERRORS
 from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Core
+from bot.usecases.drops import Drops
+
+if TYPE_CHECKING:
+    from scheduler.jobs import DropScheduler
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +33,15 @@ class StartupError(Exception):
 
 @dataclass
 class Runtime:
-    """Everything a running bot holds: settings, engine and the core behind its adapters."""
+    """Everything a running bot holds, as `wire` put it together for the adapters and the CLI."""
 
     settings: Settings
     engine: Engine
     bot: StudyBot
-    posters: Posters = field(default_factory=Posters)
-    connected: dict[str, bool] = field(default_factory=dict)
-    unfinished: UnfinishedWork = field(init=False)
-
-    def __post_init__(self) -> None:
-        """Acknowledged requests are kept in the core's database until answered."""
-        self.unfinished = UnfinishedWork(UnfinishedStore(self.core.sessions))
+    posters: Posters
+    unfinished: UnfinishedWork
+    health: Health
+    scheduler: DropScheduler
 
     @property
     def core(self) -> Core:
@@ -46,8 +49,28 @@ class Runtime:
         return self.bot.core
 
     async def close(self) -> None:
-        """Release the database connections."""
+        """Stop the drop scheduler (if it was started) and release the database connections."""
+        await self.scheduler.stop()
         await self.engine.dispose()
+
+
+def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
+    """Everything around a core, wired: the posters, kept requests, health and the (stopped) drop scheduler.
+
+    The scheduler hears of changed schedules from the core and of connected platforms from the
+    posters, through their notices.
+    """
+    from scheduler.fanout import DropRunner
+    from scheduler.jobs import DropScheduler, worker_name
+
+    core = bot.core
+    posters = Posters()
+    drops = Drops(core, worker_name())
+    scheduler = DropScheduler(drops, DropRunner(drops, posters, clock=core.clock), clock=core.clock)
+    core.schedule_changed.subscribe(scheduler.channel_changed)
+    posters.registered.subscribe(scheduler.platform_connected)
+    unfinished = UnfinishedWork(UnfinishedStore(core.sessions))  # acknowledged requests, kept until answered
+    return Runtime(settings, engine, bot, posters, unfinished, Health(engine), scheduler)
 
 
 def settle_heap() -> None:
@@ -97,6 +120,7 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
             f"cannot use the database {describe_database(settings.db_url)}: {reason}"
         ) from None
     core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
+    runtime = wire(settings, engine, StudyBot(core))
     settle_heap()
     log.info(
         "serving %s (%d topics) from %s",
@@ -104,4 +128,4 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
         len(course.topics),
         describe_database(settings.db_url),
     )
-    return Runtime(settings, engine, StudyBot(core))
+    return runtime

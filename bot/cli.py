@@ -21,7 +21,6 @@ from typing import Any
 
 from bot.bootstrap import Runtime, StartupError, build, describe_database
 from bot.content.loader import load_course
-from bot.health import serve_health
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("studybot")
@@ -231,18 +230,13 @@ async def _console(settings: Settings, user: str | None) -> int:
 
 @asynccontextmanager
 async def _running(settings: Settings) -> AsyncIterator[Runtime]:
-    """The wired runtime with the drop scheduler started; both stopped on the way out."""
-    from scheduler.service import DropScheduler
-
+    """The wired runtime with its drop scheduler started; both stopped on the way out."""
     runtime = await build(settings)
-    scheduler = DropScheduler.for_runtime(runtime)
-    runtime.core.schedule_changed = scheduler.channel_changed
     try:
-        await scheduler.start()
+        await runtime.scheduler.start()
         yield runtime
     finally:
         leave_by(STOP_GRACE_S)
-        await scheduler.stop()
         await runtime.close()
 
 
@@ -266,17 +260,11 @@ ADAPTERS = {
 def configured_adapters(settings: Settings) -> list[str]:
     """Platforms whose credentials are set; a half-configured Slack stops start-up, naming what is missing."""
     names = []
-    if settings.discord_token:
+    if settings.discord.token:
         names.append("discord")
-    slack = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
-    if any(value is not None for value in slack) or settings.slack_http_port is not None:
-        if not settings.slack_bot_token:
-            raise StartupError("Slack is half configured: set SLACK_BOT_TOKEN (the xoxb- bot token) as well")
-        if not settings.slack_app_token and not (settings.slack_signing_secret and settings.slack_http_port):
-            raise StartupError(
-                "Slack is half configured: set SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET "
-                "and SLACK_HTTP_PORT for HTTP mode"
-            )
+    if settings.slack.wanted:
+        if settings.slack.problem is not None:
+            raise StartupError(settings.slack.problem)
         names.append("slack")
     return names
 
@@ -300,7 +288,7 @@ async def supervise(name: str, run: Callable[[Runtime], Awaitable[None]], runtim
         except StartupError:
             raise
         except Exception as exc:
-            runtime.connected[name] = False
+            runtime.health.connected[name] = False
             runtime.posters.withdraw(name)  # drops wait (unclaimed) for the restarted platform
             if time.monotonic() - started > RESTART_MAX_S:
                 delay = RESTART_FIRST_S  # it ran fine for a while: start the backoff again
@@ -344,7 +332,7 @@ async def _run(settings: Settings, *, console_fallback: bool) -> int:
     async with _running(settings) as runtime:
         services = [supervise(n, r.run, runtime) for n, r in zip(names, runners, strict=True)]
         if settings.health_port:
-            services.append(serve_health(runtime, names, settings.health_host, settings.health_port))
+            services.append(runtime.health.serve(names, settings.health_host, settings.health_port))
         await asyncio.gather(*services)
     return 0
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Protocol, runtime_checkable
 
 from bot.messages import Message
+from bot.notify import Notice
 
 
 class PermanentPostError(Exception):
@@ -42,26 +43,21 @@ class Posters(Mapping[str, Poster]):
     """The posters of the platforms connected now, by platform name.
 
     A platform registers its poster once it is connected and withdraws it when it drops out, so
-    drops wait (unclaimed) for it; whoever watches registrations (the drop scheduler) hears at once.
+    drops wait (unclaimed) for it; subscribers of `registered` (the drop scheduler) hear at once.
     """
 
     def __init__(self) -> None:
         self._by_platform: dict[str, Poster] = {}
-        self._watchers: list[Callable[[str], None]] = []
+        self.registered: Notice[str] = Notice()
 
     def register(self, platform: str, poster: Poster) -> None:
         """`platform` can be posted to now, through `poster`."""
         self._by_platform[platform] = poster
-        for watcher in self._watchers:
-            watcher(platform)
+        self.registered.publish(platform)
 
     def withdraw(self, platform: str) -> None:
         """`platform` is gone until it registers again."""
         self._by_platform.pop(platform, None)
-
-    def watch(self, on_register: Callable[[str], None]) -> None:
-        """Call `on_register(platform)` after each registration."""
-        self._watchers.append(on_register)
 
     def __getitem__(self, platform: str) -> Poster:
         return self._by_platform[platform]

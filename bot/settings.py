@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from dotenv import load_dotenv
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import pydantic_settings
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.periods import is_timezone
 from bot.store.db import DatabaseURLError, async_url, sqlite_url_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DISCORD_API_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+SLACK_API_URL = "https://slack.com/api/"
 
 
 def default_content_dir() -> Path:
@@ -20,12 +26,151 @@ def default_content_dir() -> Path:
     return beside if beside.is_dir() else Path.cwd() / "content"
 
 
+def _text(value: Any) -> Any:
+    """A text value stripped of spaces, None when nothing is left (other values as they are)."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+def _whole_number(name: str, value: Any) -> int | None:
+    """`value` as an int, naming the setting and what it got when it is not a whole number."""
+    value = _text(value)
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+class DiscordSettings(BaseModel):
+    """The DISCORD_* settings: the bot token, where to connect and which shards this process runs."""
+
+    token: SecretStr | None = None
+    api_url: str = DISCORD_API_URL
+    gateway_url: str = DISCORD_GATEWAY_URL
+    shard_count: int | None = None
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None  # `0,1`, not JSON
+    application_id: int | None = None
+
+    @property
+    def custom_gateway(self) -> bool:
+        """Whether the gateway URL was overridden (a Discord-compatible server or a stand-in)."""
+        return self.gateway_url != DISCORD_GATEWAY_URL
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> Any:
+        return _text(value)
+
+    @field_validator("api_url", mode="before")
+    @classmethod
+    def _api_url(cls, value: Any) -> str:
+        api = str(_text(value) or DISCORD_API_URL).rstrip("/")
+        url = urlsplit(api)
+        if url.username is not None:
+            raise ValueError("DISCORD_API_URL must not hold a user name or password (the bot token is the login)")
+        if not api.startswith(("http://", "https://")):
+            raise ValueError(f"DISCORD_API_URL must start with http:// or https://, not {api!r}")
+        return api if "/api" in url.path else api + "/api/v10"
+
+    @field_validator("gateway_url", mode="before")
+    @classmethod
+    def _gateway_url(cls, value: Any) -> str:
+        gateway = str(_text(value) or DISCORD_GATEWAY_URL)
+        if not gateway.startswith(("ws://", "wss://")):
+            raise ValueError(f"DISCORD_GATEWAY_URL must start with ws:// or wss://, not {gateway!r}")
+        return gateway
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _shard_count(cls, value: Any) -> int | None:
+        count = _whole_number("DISCORD_SHARD_COUNT", value)
+        if count is not None and count < 1:
+            raise ValueError("DISCORD_SHARD_COUNT must be at least 1")
+        return count
+
+    @field_validator("application_id", mode="before")
+    @classmethod
+    def _application_id(cls, value: Any) -> int | None:
+        return _whole_number("DISCORD_APPLICATION_ID", value)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: Any) -> Any:
+        raw = _text(value)
+        if not isinstance(raw, str):
+            return raw
+        try:
+            return tuple(sorted({int(part) for part in raw.replace(" ", ",").split(",") if part}))
+        except ValueError:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS must be a comma-separated list of shard numbers, not {raw!r}") from None
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> DiscordSettings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total across all processes)")
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad:
+                raise ValueError(f"DISCORD_SHARD_IDS must lie in 0..{self.shard_count - 1}; got {bad}")
+        return self
+
+
+class SlackSettings(BaseModel):
+    """The SLACK_* settings: tokens, the connection mode and where Slack's Web API lives."""
+
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    http_port: int | None = None
+    http_host: str = "0.0.0.0"
+    api_url: str = SLACK_API_URL
+
+    @field_validator("bot_token", "app_token", "signing_secret", mode="before")
+    @classmethod
+    def _secret(cls, value: Any) -> Any:
+        return _text(value)
+
+    @field_validator("http_host", mode="before")
+    @classmethod
+    def _host(cls, value: Any) -> Any:
+        return _text(value) or "0.0.0.0"
+
+    @field_validator("api_url", mode="before")
+    @classmethod
+    def _api_url(cls, value: Any) -> str:
+        """The Web API base URL, ending in `/` as slack_sdk expects."""
+        url = str(_text(value) or SLACK_API_URL)
+        return url if url.endswith("/") else url + "/"
+
+    @property
+    def socket_mode(self) -> bool:
+        """Socket Mode when an app-level token is set (no public URL needed)."""
+        return self.app_token is not None
+
+    @property
+    def wanted(self) -> bool:
+        """Whether any token, secret or port for Slack is set."""
+        return any(v is not None for v in (self.bot_token, self.app_token, self.signing_secret, self.http_port))
+
+    @property
+    def problem(self) -> str | None:
+        """What keeps Slack from running with these settings, for the operator (None when nothing does)."""
+        if self.bot_token is None:
+            return "Slack is half configured: set SLACK_BOT_TOKEN (the xoxb- bot token) as well"
+        if not self.socket_mode and not (self.signing_secret and self.http_port):
+            return ("Slack is half configured: set SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET "
+                    "and SLACK_HTTP_PORT for HTTP mode")
+        return None
+
+
 class Settings(BaseSettings):
-    """Every setting of StudyBot; see docs/operations.md."""
+    """Every setting of StudyBot; see docs/operations.md, docs/discord.md and docs/slack.md."""
 
     # An empty value (`SLACK_HTTP_PORT=` in a copy of .env.example) means unset, for every setting.
+    # DISCORD_API_URL is `discord.api_url`: the name up to the first `_` picks the group.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True,
+        env_nested_delimiter="_", env_nested_max_split=1,
     )
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
@@ -39,14 +184,8 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="STUDYBOT_LOG_LEVEL")
     health_port: int | None = Field(default=None, validation_alias="STUDYBOT_HEALTH_PORT")
     health_host: str = Field(default="0.0.0.0", validation_alias="STUDYBOT_HEALTH_HOST")
-
-    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
-    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(
-        default=None, validation_alias="SLACK_SIGNING_SECRET"
-    )
-    slack_http_port: int | None = Field(default=None, validation_alias="SLACK_HTTP_PORT")
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
 
     @field_validator("log_level")
     @classmethod
@@ -95,18 +234,18 @@ class SettingsError(Exception):
     """Settings that cannot be used; the message is one line for the operator."""
 
 
-def load_settings() -> Settings:
-    """Read and validate settings, turning pydantic's report into one clear line.
+def _problem(err: ErrorDetails) -> str:
+    """One problem, naming its setting: `invalid setting NAME: why`, or the message as is when it names it."""
+    name = "_".join(str(part) for part in err["loc"]).upper()
+    message = err["msg"].removeprefix("Value error, ")
+    return message if message.startswith(name) else f"invalid setting {name}: {message}"
 
-    `.env` is also loaded into the process environment (without overriding it), so the
-    platform-specific variables the adapters read themselves can live there too.
-    """
-    load_dotenv(".env", override=False)
+
+def load_settings() -> Settings:
+    """Read and validate settings, turning pydantic's report into one clear line."""
     try:
         return Settings()
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else "settings"
-            problems.append(f"{name}: {err['msg'].removeprefix('Value error, ')}")
-        raise SettingsError("invalid setting " + "; ".join(problems)) from None
+        raise SettingsError("; ".join(_problem(err) for err in exc.errors())) from None
+    except pydantic_settings.SettingsError as exc:  # a value that is not JSON for a group (DISCORD=...)
+        raise SettingsError(f"invalid setting: {exc}") from None

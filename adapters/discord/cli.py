@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 
 import aiohttp
 import discord
 
 from adapters.discord.client import StudyClient
-from adapters.discord.config import REQUIRED_PERMISSIONS, SCOPES, ConfigError, DiscordConfig, intents
+from adapters.discord.config import REQUIRED_PERMISSIONS, SCOPES, apply, intents
 from adapters.discord.sync import sync
 from bot.bootstrap import build
 from bot.settings import Settings
@@ -24,17 +23,12 @@ def invite_url(application_id: int) -> str:
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """Run a `studybot discord` subcommand; the exit code."""
-    try:
-        config = DiscordConfig.from_env(os.environ)
-    except ConfigError as exc:
-        print(f"studybot: {exc}", file=sys.stderr)
-        return 2
-    config.apply()
+    apply(settings.discord)
     try:
         if args.discord_command == "invite":
-            return asyncio.run(_invite(settings, config))
+            return asyncio.run(_invite(settings))
         if args.discord_command == "sync":
-            return asyncio.run(_sync(settings, config, args.guild, clear=getattr(args, "clear", False)))
+            return asyncio.run(_sync(settings, args.guild, clear=getattr(args, "clear", False)))
     except discord.LoginFailure:
         print("studybot: Discord rejected DISCORD_TOKEN; copy the bot token again from the Developer Portal",
               file=sys.stderr)
@@ -44,7 +38,7 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except (aiohttp.ClientError, OSError, TimeoutError) as exc:
         reason = str(exc) or exc.__class__.__name__
-        print(f"studybot: cannot reach Discord at {config.api_url} ({reason}); check the network connection "
+        print(f"studybot: cannot reach Discord at {settings.discord.api_url} ({reason}); check the network connection "
               "and DISCORD_API_URL", file=sys.stderr)
         return 1
     print(f"studybot: unknown discord command {args.discord_command!r}", file=sys.stderr)
@@ -52,14 +46,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _token(settings: Settings) -> str | None:
-    if settings.discord_token is None:
+    if settings.discord.token is None:
         print("studybot: set DISCORD_TOKEN (the bot token from the Developer Portal)", file=sys.stderr)
         return None
-    return settings.discord_token.get_secret_value()
+    return settings.discord.token.get_secret_value()
 
 
-async def _invite(settings: Settings, config: DiscordConfig) -> int:
-    application_id = config.application_id
+async def _invite(settings: Settings) -> int:
+    application_id = settings.discord.application_id
     if application_id is None:
         token = _token(settings)
         if token is None:
@@ -73,7 +67,7 @@ async def _invite(settings: Settings, config: DiscordConfig) -> int:
     return 0
 
 
-async def _sync(settings: Settings, config: DiscordConfig, guild: int | None, *, clear: bool = False) -> int:
+async def _sync(settings: Settings, guild: int | None, *, clear: bool = False) -> int:
     token = _token(settings)
     if token is None:
         return 2
@@ -82,7 +76,7 @@ async def _sync(settings: Settings, config: DiscordConfig, guild: int | None, *,
         return 2
     runtime = await build(settings)
     try:
-        client = StudyClient(runtime, config)
+        client = StudyClient(runtime)
         async with client:
             await client.login(token)
             count = await sync(client, client.tree, runtime, guild, clear=clear)

@@ -12,7 +12,7 @@ from discord import app_commands
 
 from adapters.discord.buttons import StudyButton
 from adapters.discord.commands import StudyGroup
-from adapters.discord.config import DiscordConfig, intents
+from adapters.discord.config import intents
 from adapters.discord.interactions import PLATFORM, Kept, apologise, deliver, send_parts
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.render import render
@@ -65,8 +65,8 @@ def skipping_malformed(parse: Callable[[Any], None]) -> Callable[[Any], None]:
 class StudyClient(discord.AutoShardedClient):
     """A sharded client serving `/study`; `shard_ids` lets several processes split the guilds."""
 
-    def __init__(self, runtime: Runtime, config: DiscordConfig, *, defer_after: float = DEFER_AFTER,
-                 **options: Any) -> None:
+    def __init__(self, runtime: Runtime, *, defer_after: float = DEFER_AFTER, **options: Any) -> None:
+        config = runtime.settings.discord
         if config.shard_ids is not None:
             options["shard_ids"] = list(config.shard_ids)
         if config.application_id is not None:
@@ -75,7 +75,6 @@ class StudyClient(discord.AutoShardedClient):
                          member_cache_flags=discord.MemberCacheFlags.none(),
                          allowed_mentions=discord.AllowedMentions.none(), **options)
         self.runtime = runtime
-        self.config = config
         self.defer_after = defer_after
         self.tree = StudyTree(self)
         self.tree.add_command(StudyGroup())
@@ -90,7 +89,7 @@ class StudyClient(discord.AutoShardedClient):
         # interaction would raise there and drop the connection; skip it with one line instead.
         parsers = self._connection.parsers
         parsers["INTERACTION_CREATE"] = skipping_malformed(parsers["INTERACTION_CREATE"])
-        if self.shard_count is None and self.config.custom_gateway:
+        if self.shard_count is None and self.runtime.settings.discord.custom_gateway:
             # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
             self.shard_count, _url, _limits = await self.http.get_bot_gateway()
         self._finishing = asyncio.create_task(self._keep_finishing())
@@ -133,14 +132,14 @@ class StudyClient(discord.AutoShardedClient):
 
     async def on_ready(self) -> None:
         """Log which guilds and shards this process serves, and report the connection for /healthz."""
-        self.runtime.connected["discord"] = True
+        self.runtime.health.connected["discord"] = True
         log.info("Discord: logged in as %s, %d guild(s), shards %s of %s", self.user, len(self.guilds),
                  list(self.shards), self.shard_count)
 
     async def on_resumed(self) -> None:
         """The gateway session came back."""
-        self.runtime.connected["discord"] = True
+        self.runtime.health.connected["discord"] = True
 
     async def on_disconnect(self) -> None:
         """The gateway connection dropped; discord.py reconnects by itself."""
-        self.runtime.connected["discord"] = False
+        self.runtime.health.connected["discord"] = False

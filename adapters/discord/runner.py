@@ -7,21 +7,17 @@ import logging
 import discord
 
 from adapters.discord.client import StudyClient
-from adapters.discord.config import ConfigError, DiscordConfig
+from adapters.discord.config import apply
 from adapters.discord.sync import sync_if_changed
 from bot.bootstrap import Runtime, StartupError
 
 log = logging.getLogger(__name__)
 
 
-def make_client(runtime: Runtime, config: DiscordConfig | None = None) -> StudyClient:
-    """A client for this runtime, with the URLs and shards of the environment applied."""
-    try:
-        config = config or DiscordConfig.from_env()
-    except ConfigError as exc:
-        raise StartupError(str(exc)) from None
-    config.apply()
-    return StudyClient(runtime, config)
+def make_client(runtime: Runtime) -> StudyClient:
+    """A client for this runtime, with the URLs and shards of its Discord settings applied."""
+    apply(runtime.settings.discord)
+    return StudyClient(runtime)
 
 
 async def serve(client: StudyClient, token: str, *, sync_on_start: bool = True) -> None:
@@ -43,7 +39,7 @@ async def serve(client: StudyClient, token: str, *, sync_on_start: bool = True) 
 
 async def run(runtime: Runtime) -> None:
     """Serve Discord with DISCORD_TOKEN until cancelled."""
-    token = runtime.settings.discord_token
+    token = runtime.settings.discord.token
     if token is None:
         raise StartupError("DISCORD_TOKEN is not set")
     await serve(make_client(runtime), token.get_secret_value())

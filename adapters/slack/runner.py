@@ -9,17 +9,18 @@ from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
+from pydantic import SecretStr
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackAdapter
-from adapters.slack.config import EVENTS_PATH, SlackConfig, web_client
+from adapters.slack.config import EVENTS_PATH, web_client
 from adapters.slack.inbound import Gate, RefusedError
 from adapters.slack.poster import SlackPoster
-from bot.bootstrap import Runtime
-from bot.health import health_report
+from bot.bootstrap import Runtime, StartupError
+from bot.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 SOCKET_CHECK_S = 10.0
@@ -27,26 +28,30 @@ FINISH_EVERY_S = 10.0
 """How often to look for requests another replica acknowledged and did not live to answer."""
 
 
-def build_adapter(runtime: Runtime, config: SlackConfig, session: aiohttp.ClientSession) -> SlackAdapter:
-    """The adapter wired to the runtime's bot and a Web API client for `config`."""
-    client = web_client(config.bot_token, config.api_url, session)
-    return SlackAdapter(runtime.bot, client, session, signing_secret=config.signing_secret,
-                        admin_ids=config.admin_ids, unfinished=runtime.unfinished)
+def build_adapter(runtime: Runtime, token: str, session: aiohttp.ClientSession) -> SlackAdapter:
+    """The adapter wired to the runtime's bot and a Web API client with the bot `token`."""
+    config = runtime.settings.slack
+    client = web_client(token, config.api_url, session)
+    return SlackAdapter(runtime.bot, client, session, signing_secret=_secret(config.signing_secret),
+                        admin_ids=runtime.settings.admin_ids, unfinished=runtime.unfinished)
 
 
 async def run(runtime: Runtime) -> None:
     """Serve Slack until cancelled."""
-    config = SlackConfig.from_settings(runtime.settings)
+    config = runtime.settings.slack
+    if config.problem is not None:
+        raise StartupError(config.problem)
+    assert config.bot_token is not None  # else there would be a problem
     async with aiohttp.ClientSession() as session:
-        adapter = build_adapter(runtime, config, session)
+        adapter = build_adapter(runtime, config.bot_token.get_secret_value(), session)
         runtime.posters.register("slack", SlackPoster(adapter.app.client))
         finishing = asyncio.create_task(finish_unfinished(adapter))
         try:
-            report = functools.partial(runtime.connected.__setitem__, "slack")
+            report = functools.partial(runtime.health.connected.__setitem__, "slack")
             if config.socket_mode:
                 await serve_socket_mode(adapter.app, config, report)
             else:
-                await serve_http(adapter.app, config, functools.partial(health_report, runtime, ["slack"]), report)
+                await serve_http(adapter.app, config, functools.partial(runtime.health.report, ["slack"]), report)
         finally:
             finishing.cancel()
             await asyncio.gather(finishing, return_exceptions=True)
@@ -92,10 +97,10 @@ def http_app(app: AsyncApp, health: Health, gate: Gate) -> web.Application:
 
 
 async def serve_http(
-    app: AsyncApp, config: SlackConfig, health: Health, report: Callable[[bool], None] = lambda _up: None
+    app: AsyncApp, config: SlackSettings, health: Health, report: Callable[[bool], None] = lambda _up: None
 ) -> None:
     """HTTP mode: listen on SLACK_HTTP_HOST:SLACK_HTTP_PORT until cancelled."""
-    runner = web.AppRunner(http_app(app, health, Gate(config.signing_secret)), access_log=None)
+    runner = web.AppRunner(http_app(app, health, Gate(_secret(config.signing_secret))), access_log=None)
     await runner.setup()
     try:
         site = web.TCPSite(runner, config.http_host, config.http_port)
@@ -109,11 +114,11 @@ async def serve_http(
 
 
 async def serve_socket_mode(
-    app: AsyncApp, config: SlackConfig, report: Callable[[bool], None] = lambda _up: None
+    app: AsyncApp, config: SlackSettings, report: Callable[[bool], None] = lambda _up: None
 ) -> None:
     """Socket Mode: an outgoing websocket to Slack, no public URL, until cancelled."""
     assert config.app_token is not None
-    handler = AsyncSocketModeHandler(app, config.app_token, web_client=app.client)
+    handler = AsyncSocketModeHandler(app, config.app_token.get_secret_value(), web_client=app.client)
     # slack-bolt leaves these two unannotated; name their real signatures for mypy.
     connect: Callable[[], Awaitable[None]] = handler.connect_async
     close: Callable[[], Awaitable[None]] = handler.close_async
@@ -125,3 +130,7 @@ async def serve_socket_mode(
             await asyncio.sleep(SOCKET_CHECK_S)
     finally:
         await close()
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None

@@ -61,7 +61,7 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
-class Claim:
+class ClaimedAnswers:
     """What `claim_answers` found: the answers it inserted, the locked stats, and the existing cards."""
 
     inserted: set[tuple[int, str, str]]
@@ -299,7 +299,7 @@ class Repository:
         row = (await self._execute(_statements(self.dialect).read_stats, {"uid": user_id})).first()
         return StatsRow(*row) if row is not None else StatsRow()
 
-    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
         """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
 
         An answer is inserted unless its instance or delivery is already recorded (also by an
@@ -312,7 +312,7 @@ class Repository:
         inserted = {(row[0], row[1], row[2]) for row in result}
         locked = await self._execute(statements.lock_stats, {"uids": sorted({row["user_id"] for row in rows})})
         stats = {row[0]: StatsRow(*row[1:]) for row in locked}
-        return Claim(inserted, stats, await self.reviews(cards))
+        return ClaimedAnswers(inserted, stats, await self.reviews(cards))
 
     async def reviews(self, cards: Sequence[tuple[int, str]]) -> dict[tuple[int, str], ReviewRow]:
         """The FSRS cards with these (user id, question id) keys that exist (read them after `lock_stats`)."""

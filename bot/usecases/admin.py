@@ -137,7 +137,7 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
-    _notify(core, channel_pk)
+    core.schedule_changed.publish(channel_pk)
     label = channel_label(actor, ref.id, name)
     body = f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}."
     if existing:
@@ -218,7 +218,7 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
             channel_label(actor, target.external_id, target.name),
             next_drop_text(target, core.clock()),
         )
-    _notify(core, channel_pk)
+    core.schedule_changed.publish(channel_pk)
     if paused:
         state = "were already paused" if already else "are paused"
         return info("Daily drops paused ⏸️", f"Drops in {label} {state}: nothing will be posted until `/study resume`.")
@@ -256,7 +256,3 @@ async def schedule(core: Core, actor: Actor) -> Message:
         )
     return Message(kind=Kind.SCHEDULE, title="Daily drop schedule", body="\n".join(lines))
 
-
-def _notify(core: Core, channel_pk: int) -> None:
-    if core.schedule_changed is not None:
-        core.schedule_changed(channel_pk)

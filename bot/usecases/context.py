@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
+from bot.notify import Notice
 from bot.store.db import Sessions
 from bot.store.repository import Repository, unit_of_work
 from bot.usecases.batching import AnswerBatcher
@@ -54,7 +55,7 @@ class Core:
     sessions: Sessions
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
-    schedule_changed: Callable[[int], None] | None = None
+    schedule_changed: Notice[int] = field(default_factory=Notice[int])
     _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None, float]] = field(
         default_factory=dict, repr=False
     )

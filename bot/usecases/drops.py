@@ -10,7 +10,8 @@ from bot.domain.periods import zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
-from bot.store.drops import Claim, ScheduledChannel
+from bot.store.drops import Claim as Claim  # the drop's claim, for the scheduler: it may not reach the store
+from bot.store.drops import ScheduledChannel
 from bot.usecases.context import Core
 from bot.usecases.format import board_line, plural
 from bot.usecases.lessons import lesson_message

@@ -13,7 +13,7 @@ from bot.domain import srs
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.models import Answer
-from bot.store.repository import Claim, ReviewRow, SavedReview, StatsRow
+from bot.store.repository import ClaimedAnswers, ReviewRow, SavedReview, StatsRow
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -111,7 +111,7 @@ def progress_after(
 class AnswerStore(Protocol):
     """What recording answers needs of the store, inside one transaction (`Repository`)."""
 
-    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> Claim:
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
         """Insert the new answers, lock their learners' stats, read the cards."""
 
     async def save_progress(

@@ -12,19 +12,26 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 from rich.console import Console
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.console.poster import ConsolePoster
 from bot import cli
 from bot.bootstrap import Runtime, StartupError
+from bot.health import Health
 from bot.posting import Posters
-from bot.settings import Settings
-
-PLATFORM_SETTINGS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret", "slack_http_port")
+from bot.settings import DiscordSettings, Settings, SlackSettings
 
 
-def settings(**values: Any) -> Settings:
+def settings(discord: DiscordSettings | None = None, **slack: Any) -> Settings:
     """Settings with only the given platform credentials, whatever the environment holds."""
-    return Settings.model_construct(**{**dict.fromkeys(PLATFORM_SETTINGS), **values})
+    return Settings.model_construct(discord=discord or DiscordSettings(), slack=SlackSettings(**slack))
+
+
+def supervised() -> Runtime:
+    """A runtime with only what `supervise` touches: the posters and the health (on a database never opened)."""
+    runtime = Runtime.__new__(Runtime)
+    runtime.posters, runtime.health = Posters(), Health(create_async_engine("sqlite+aiosqlite://"))
+    return runtime
 
 
 def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -61,27 +68,26 @@ def test_no_tokens_means_no_platform() -> None:
 
 def test_discord_and_socket_mode_slack() -> None:
     """A Discord token and a Slack bot + app token run both."""
-    chosen = settings(discord_token=SecretStr("d"), slack_bot_token=SecretStr("b"), slack_app_token=SecretStr("a"))
+    chosen = settings(DiscordSettings(token=SecretStr("d")), bot_token=SecretStr("b"), app_token=SecretStr("a"))
     assert cli.configured_adapters(chosen) == ["discord", "slack"]
 
 
 def test_half_configured_slack_names_what_is_missing() -> None:
     """A Slack bot token without a connection mode stops start-up, naming both ways to finish it."""
     with pytest.raises(StartupError, match="SLACK_APP_TOKEN for Socket Mode, or both SLACK_SIGNING_SECRET"):
-        cli.configured_adapters(settings(slack_bot_token=SecretStr("b"), slack_signing_secret=SecretStr("s")))
+        cli.configured_adapters(settings(bot_token=SecretStr("b"), signing_secret=SecretStr("s")))
 
 
 def test_slack_without_bot_token_is_refused() -> None:
     """An app token alone is not enough."""
     with pytest.raises(StartupError, match="SLACK_BOT_TOKEN"):
-        cli.configured_adapters(settings(slack_app_token=SecretStr("a")))
+        cli.configured_adapters(settings(app_token=SecretStr("a")))
 
 
 async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     """A platform that fails (say, unreachable at login) is restarted instead of stopping the bot."""
     monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
-    runtime = Runtime.__new__(Runtime)
-    runtime.connected, runtime.posters = {}, Posters()
+    runtime = supervised()
     calls = 0
 
     async def flaky(_runtime: Runtime) -> None:
@@ -97,8 +103,7 @@ async def test_supervise_restarts_a_crashed_platform(monkeypatch: pytest.MonkeyP
 async def test_a_crashed_platform_posts_no_drops_until_it_is_back(monkeypatch: pytest.MonkeyPatch) -> None:
     """While a platform restarts, its poster is withdrawn, so due drops wait instead of failing."""
     monkeypatch.setattr(cli, "RESTART_FIRST_S", 0.01)
-    runtime = Runtime.__new__(Runtime)
-    runtime.connected, runtime.posters = {}, Posters()
+    runtime = supervised()
     seen: list[bool] = []
 
     async def crashes_once(rt: Runtime) -> None:
@@ -113,8 +118,7 @@ async def test_a_crashed_platform_posts_no_drops_until_it_is_back(monkeypatch: p
 
 async def test_supervise_lets_configuration_errors_stop_the_bot() -> None:
     """A StartupError (a rejected token) is not retried."""
-    runtime = Runtime.__new__(Runtime)
-    runtime.connected = {}
+    runtime = supervised()
 
     async def rejected(_runtime: Runtime) -> None:
         raise StartupError("Discord rejected DISCORD_TOKEN")

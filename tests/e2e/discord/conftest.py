@@ -13,10 +13,10 @@ from discord.http import Route
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.discord.client import StudyClient
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import apply
 from adapters.discord.runner import serve
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, wire
 from bot.settings import Settings
 from tests.e2e.discord.discord_standin import TOKEN, StandIn
 
@@ -51,29 +51,40 @@ def discord_env(standin: StandIn, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     return env
 
 
+def settings_for(db_url: str) -> Settings:
+    """Settings for the test database with a (fake) Discord token, the rest from the environment."""
+    return Settings(_env_file=None, DATABASE_URL=db_url, STUDYBOT_ADMINS="", discord={"token": TOKEN})
+
+
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    """Settings for the test database with a (fake) Discord token."""
-    return Settings(_env_file=None, DATABASE_URL=db_url, DISCORD_TOKEN=TOKEN,
-                    STUDYBOT_ADMINS="")
+def settings(db_url: str, discord_env: dict[str, str]) -> Settings:
+    """Settings for the test database, pointed at the stand-in by the environment."""
+    return settings_for(db_url)
 
 
 @pytest.fixture
 def runtime(settings: Settings, engine: AsyncEngine, studybot: StudyBot) -> Runtime:
     """The runtime the adapter serves, on the test database and clock."""
-    return Runtime(settings, engine, studybot)
+    return wire(settings, engine, studybot)
 
 
 @pytest.fixture
-async def start_client(runtime: Runtime, discord_env: dict[str, str]) -> AsyncIterator[Any]:
-    """Start StudyClients against the stand-in; all are closed at the end of the test."""
+async def start_client(runtime: Runtime, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Any]:
+    """Start StudyClients against the stand-in; all are closed at the end of the test.
+
+    `env` sets more DISCORD_* variables for that client's settings.
+    """
     running: list[tuple[StudyClient, asyncio.Task[None]]] = []
 
     async def start(bot_runtime: Runtime | None = None, *, defer_after: float = 1.5, sync_on_start: bool = False,
                     env: dict[str, str] | None = None) -> StudyClient:
-        config = DiscordConfig.from_env({**discord_env, **(env or {})})
-        config.apply()
-        client = StudyClient(bot_runtime or runtime, config, defer_after=defer_after, guild_ready_timeout=0.1)
+        bot_runtime = bot_runtime or runtime
+        if env:
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            bot_runtime = wire(settings_for(db_url), bot_runtime.engine, bot_runtime.bot)
+        apply(bot_runtime.settings.discord)
+        client = StudyClient(bot_runtime, defer_after=defer_after, guild_ready_timeout=0.1)
         task = asyncio.create_task(serve(client, TOKEN, sync_on_start=sync_on_start))
         running.append((client, task))
         ready = asyncio.create_task(client.wait_until_ready())

@@ -38,12 +38,11 @@ async def test_invite_fetches_the_application_id(standin: StandIn, discord_env: 
     assert query["permissions"] == [str(expected)]
 
 
-async def test_invite_uses_the_application_id_setting(discord_env: dict[str, str], settings: Settings,
-                                                      monkeypatch: pytest.MonkeyPatch,
+async def test_invite_uses_the_application_id_setting(settings: Settings,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """DISCORD_APPLICATION_ID is used as is, with no token needed."""
-    monkeypatch.setenv("DISCORD_APPLICATION_ID", "42")
-    settings.discord_token = None
+    settings.discord.application_id = 42
+    settings.discord.token = None
     code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="invite"), settings)
     assert code == 0
     assert invite(capsys.readouterr().out.strip())["client_id"] == ["42"]
@@ -68,7 +67,7 @@ async def test_sync_with_a_rejected_token_fails_without_echoing_it(
         standin: StandIn, discord_env: dict[str, str], settings: Settings,
         capsys: pytest.CaptureFixture[str]) -> None:
     """A wrong token exits 1 with a clear line that does not contain the token."""
-    settings.discord_token = SecretStr("wrong-secret-token")
+    settings.discord.token = SecretStr("wrong-secret-token")
     code = await asyncio.to_thread(cli.main, argparse.Namespace(discord_command="sync", guild=None), settings)
     err = capsys.readouterr().err
     assert code == 1

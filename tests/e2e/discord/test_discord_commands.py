@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from adapters.discord.render import render
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, wire
 from bot.messages import Message
 from bot.store.models import Answer, Channel
 from bot.usecases.context import Actor, Core
@@ -184,7 +184,7 @@ class ExplodingBot(StudyBot):
 async def test_handler_error_is_friendly_and_logged(standin: StandIn, start_client: Any, runtime: Runtime,
                                                     core: Core, caplog: pytest.LogCaptureFixture) -> None:
     """A failing handler answers a friendly private message, logs the traceback, and the bot keeps going."""
-    broken = Runtime(runtime.settings, runtime.engine, ExplodingBot(core))
+    broken = wire(runtime.settings, runtime.engine, ExplodingBot(core))
     await start_client(broken)
     with caplog.at_level(logging.ERROR):
         [reply] = await standin.answer(await standin.command(MEMBER, "streak"))
@@ -209,7 +209,7 @@ class SlowBot(StudyBot):
 async def test_slow_command_defers_then_follows_up(standin: StandIn, start_client: Any, runtime: Runtime,
                                                    core: Core) -> None:
     """When the core is slow the adapter defers privately first, then sends the answer as a follow-up."""
-    await start_client(Runtime(runtime.settings, runtime.engine, SlowBot(core)), defer_after=0.05)
+    await start_client(wire(runtime.settings, runtime.engine, SlowBot(core)), defer_after=0.05)
     iid = await standin.command(MEMBER, "help")
     [reply] = await standin.answer(iid)
     kinds = [(r.kind, r.type) for r in standin.replies_to(iid)]

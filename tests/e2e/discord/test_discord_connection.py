@@ -30,7 +30,7 @@ async def test_runner_serves_through_the_env_urls(standin: StandIn, discord_env:
         assert identify["intents"] == discord.Intents(guilds=True).value
         assert identify["token"] == TOKEN
         await standin.wait_for(lambda: standin.heartbeats >= 1, within=5)
-        await standin.wait_for(lambda: runtime.connected.get("discord"), within=5)
+        await standin.wait_for(lambda: runtime.health.connected.get("discord"), within=5)
         assert "discord" in runtime.posters
     finally:
         task.cancel()

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import apply
 from adapters.discord.poster import DiscordPoster, PermanentPostError
 from bot.content.models import Course
 from bot.messages import Message, Visibility
+from bot.settings import Settings
 from bot.usecases.lessons import lesson_message
 from tests.e2e.discord.discord_standin import (
     CHANNEL_ID,
@@ -27,8 +28,8 @@ from tests.e2e.discord.rest_poster import open_poster
 
 @pytest.fixture
 async def poster(standin: StandIn, discord_env: dict[str, str]) -> AsyncIterator[DiscordPoster]:
-    """A REST-only poster logged in to the stand-in."""
-    DiscordConfig.from_env(discord_env).apply()
+    """A REST-only poster logged in to the stand-in (its URLs set in the environment)."""
+    apply(Settings(_env_file=None).discord)
     async with open_poster(TOKEN) as opened:
         yield opened
 

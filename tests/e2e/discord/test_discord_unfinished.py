@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import Runtime, wire
 from bot.content.models import Course
 from bot.messages import Message
 from bot.store.db import create_engine, session_factory
@@ -60,7 +60,7 @@ async def test_a_deferred_click_is_kept_until_it_is_answered(
         standin: StandIn, start_client: Any, runtime: Runtime, core: Core, course: Course) -> None:
     """Deferred: kept in the database; followed up: no longer kept, and recorded once."""
     slow = SlowClicks(core)
-    await start_client(Runtime(runtime.settings, runtime.engine, slow), defer_after=DEFER_AFTER)
+    await start_client(wire(runtime.settings, runtime.engine, slow), defer_after=DEFER_AFTER)
     question = await ask(standin)
     iid = await standin.click(MEMBER, question, answer_button(course, question, right=True))
     await standin.wait_for(lambda: [r for r in standin.replies_to(iid) if r.type == 5] or None, 5)
@@ -75,7 +75,7 @@ async def test_a_deferred_click_is_kept_until_it_is_answered(
 async def test_a_click_a_stopped_process_deferred_is_answered_by_the_next(
         standin: StandIn, start_client: Any, runtime: Runtime, core: Core, course: Course) -> None:
     """The first client defers a click and stops mid-work; the next one records it and follows up."""
-    first = Runtime(runtime.settings, runtime.engine, SlowClicks(core))
+    first = wire(runtime.settings, runtime.engine, SlowClicks(core))
     first.unfinished = UnfinishedWork(UnfinishedStore(core.sessions, taken_for=dt.timedelta(milliseconds=1)))
     await start_client(first, defer_after=DEFER_AFTER)
     question = await ask(standin)
@@ -88,7 +88,7 @@ async def test_a_click_a_stopped_process_deferred_is_answered_by_the_next(
         task.cancel()
     await asyncio.sleep(0.05)
     assert await answers(core) == []
-    await start_client(Runtime(runtime.settings, runtime.engine, StudyBot(core)))
+    await start_client(wire(runtime.settings, runtime.engine, StudyBot(core)))
     [feedback] = await standin.answer(iid)
     assert feedback.kind == "followup"
     assert "Correct" in feedback.title + feedback.text
@@ -100,7 +100,7 @@ async def test_a_click_that_cannot_be_kept_is_not_deferred(
         standin: StandIn, start_client: Any, runtime: Runtime, core: Core, course: Course, tmp_path: Any) -> None:
     """With nowhere to keep it, the click is answered when done rather than acknowledged early."""
     slow = SlowClicks(core)
-    nowhere = Runtime(runtime.settings, runtime.engine, slow)
+    nowhere = wire(runtime.settings, runtime.engine, slow)
     unreachable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
     nowhere.unfinished = UnfinishedWork(UnfinishedStore(session_factory(unreachable)))
     try:

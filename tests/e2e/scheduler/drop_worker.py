@@ -12,12 +12,13 @@ import json
 import os
 from pathlib import Path
 
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import apply
 from bot.content.loader import require_course
+from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.e2e.discord.rest_poster import open_poster
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +30,7 @@ async def main() -> None:
     engine = create_engine(os.environ["DATABASE_URL"])
     core = Core(course=require_course(ROOT / "content" / "dotnet-architect"), sessions=session_factory(engine),
                 clock=lambda: now)
-    DiscordConfig.from_env().apply()
+    apply(Settings(_env_file=None).discord)
     drops = Drops(core, f"worker-{os.getpid()}", lease=dt.timedelta(seconds=float(os.environ["DROP_LEASE"])))
     async with open_poster(os.environ["DISCORD_TOKEN"]) as poster:
         runner = DropRunner(drops, {"discord": poster}, clock=lambda: now, concurrency=8, backoff=0.05)

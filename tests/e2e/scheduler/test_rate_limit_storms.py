@@ -7,13 +7,14 @@ from collections import Counter
 import aiohttp
 from sqlalchemy import select
 
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import apply
 from adapters.slack.config import web_client
 from adapters.slack.poster import SlackPoster
+from bot.settings import DiscordSettings
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.e2e.discord.discord_standin import DELETED_CHANNEL_ID, TOKEN, StandIn
 from tests.e2e.discord.rest_poster import open_poster
 from tests.e2e.scheduler.conftest import set_up_channels
@@ -40,7 +41,7 @@ async def test_discord_429_storm_and_a_deleted_channel(core: Core, discord_api: 
     channels = [str(1300000000000000000 + n) for n in range(10)]
     clock = await set_up_channels(core, "discord", [*channels, str(DELETED_CHANNEL_ID)])
     discord_api.rate_limit_posts = 12
-    DiscordConfig.from_env({"DISCORD_API_URL": discord_api.api_url}).apply()
+    apply(DiscordSettings(api_url=discord_api.api_url))
     async with open_poster(TOKEN) as poster:
         runner = DropRunner(Drops(core, "w"), {"discord": poster}, clock=clock, backoff=0.01)
         outcomes = Counter(o.outcome for o in await runner.run_due())

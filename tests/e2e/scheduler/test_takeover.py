@@ -13,7 +13,7 @@ from adapters.slack.poster import SlackPoster
 from bot.store.models import DailyDrop
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner, idempotency_key
+from scheduler.fanout import DropRunner, idempotency_key
 from tests.e2e.scheduler.conftest import set_up_channels
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, SlackStandIn
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import wire
 from tests.e2e.slack.slack_stand_ins import (
     ADMIN,
     LEARNER,
@@ -50,5 +50,5 @@ def slack_env(slack_api: SlackStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 async def slack_http(slack_env: None, engine: AsyncEngine, studybot: StudyBot) -> AsyncIterator[SlackHttpApp]:
     """The bot's real HTTP mode (`runner.run`) on a loopback port, and a client sending it signed requests."""
-    async with running_http(Runtime(http_settings(), engine, studybot)) as app:
+    async with running_http(wire(http_settings(), engine, studybot)) as app:
         yield app

@@ -37,8 +37,8 @@ LISTED_ADMIN = "U0LISTED"
 def slack_settings(*, app_token: str | None = None, signing_secret: str | None = None,
                    http_port: int | None = None) -> Settings:
     """Settings from explicit values only (no .env file); LISTED_ADMIN is in STUDYBOT_ADMINS."""
-    return Settings(_env_file=None, SLACK_BOT_TOKEN=BOT_TOKEN, STUDYBOT_ADMINS=LISTED_ADMIN,
-                    SLACK_APP_TOKEN=app_token, SLACK_SIGNING_SECRET=signing_secret, SLACK_HTTP_PORT=http_port)
+    slack = {"bot_token": BOT_TOKEN, "app_token": app_token, "signing_secret": signing_secret, "http_port": http_port}
+    return Settings(_env_file=None, STUDYBOT_ADMINS=LISTED_ADMIN, slack=slack)
 
 
 def http_settings() -> Settings:
@@ -49,7 +49,7 @@ def http_settings() -> Settings:
 @contextlib.asynccontextmanager
 async def running_http(runtime: Runtime) -> AsyncIterator[SlackHttpApp]:
     """Run the adapter in HTTP mode until the block ends; yields a client for its endpoint."""
-    port = runtime.settings.slack_http_port
+    port = runtime.settings.slack.http_port
     task = await serve(runtime)
     try:
         async with aiohttp.ClientSession() as session:

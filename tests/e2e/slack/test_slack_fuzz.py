@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from adapters.slack import runner
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import wire
 from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -88,13 +88,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         bot = StudyBot(Core(course=require_course(COURSE_DIR), sessions=session_factory(engine)))
         patch.setenv("SLACK_API_URL", api.api_url)
         patch.setenv("SLACK_HTTP_HOST", "127.0.0.1")
-        runtime = Runtime(http_settings(), engine, bot)
+        runtime = wire(http_settings(), engine, bot)
         task = asyncio.create_task(runner.run(runtime))
         for _ in range(3000):  # up to 30 s for the endpoint to listen
-            if runtime.connected.get("slack") is True:
+            if runtime.health.connected.get("slack") is True:
                 break
             await asyncio.sleep(0.01)
-        port = runtime.settings.slack_http_port
+        port = runtime.settings.slack.http_port
         assert port is not None
         ready.set_result(Served(port, api, records))
         await stop.wait()

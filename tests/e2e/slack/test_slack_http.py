@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import actions
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import wire
 from bot.content.models import Course
 from bot.store.models import Answer, Channel, User
 from bot.store.repository import StatsRow
@@ -344,9 +344,9 @@ async def test_home_button_answers_in_the_app_dm_after_a_429(
 async def test_buttons_keep_working_after_a_restart(
         slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine, course: Course, core: Core) -> None:
     """A question shown before a restart is answered after it: the button id carries everything."""
-    async with running_http(Runtime(http_settings(), engine, StudyBot(core))) as before:
+    async with running_http(wire(http_settings(), engine, StudyBot(core))) as before:
         question = await ask_quiz(before, slack_api)
-    async with running_http(Runtime(http_settings(), engine, StudyBot(core))) as after:
+    async with running_http(wire(http_settings(), engine, StudyBot(core))) as after:
         await after.click(answer_button(question, course, correct=True)["value"], slack_api.response_url("fb"),
                           action_ts="1700000010.000001")
         assert "Correct" in text_of(await slack_api.response("fb"))

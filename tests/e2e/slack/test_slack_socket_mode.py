@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import actions
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import wire
 from bot.content.models import Course
 from bot.store.models import Answer
 from bot.usecases.context import Core
@@ -34,11 +34,11 @@ from tests.e2e.slack.slack_stand_ins import (
 async def socket_mode(slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine,
                       studybot: StudyBot) -> AsyncIterator[SlackStandIn]:
     """The bot's real runner in Socket Mode (SLACK_APP_TOKEN set), connected to the stand-in."""
-    runtime = Runtime(slack_settings(app_token=APP_TOKEN), engine, studybot)
+    runtime = wire(slack_settings(app_token=APP_TOKEN), engine, studybot)
     task = await serve(runtime)
     try:
         await slack_api.wait_until(lambda: bool(slack_api.calls_of("apps.connections.open")))
-        await slack_api.wait_until(lambda: runtime.connected.get("slack") is True)
+        await slack_api.wait_until(lambda: runtime.health.connected.get("slack") is True)
         yield slack_api
     finally:
         with contextlib.suppress(Exception):

@@ -18,7 +18,7 @@ from adapters.slack import app as slack_app
 from adapters.slack.app import Kept
 from adapters.slack.payloads import ButtonPress
 from bot.app import StudyBot
-from bot.bootstrap import Runtime
+from bot.bootstrap import wire
 from bot.content.models import Course
 from bot.messages import Message
 from bot.store.db import create_engine, session_factory
@@ -50,7 +50,7 @@ async def kept_requests(core: Core) -> int:
 async def test_a_fast_click_is_recorded_before_the_ack(
         slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine, core: Core, course: Course) -> None:
     """When Slack hears "ok", the answer is already in the database, and nothing needed keeping."""
-    async with running_http(Runtime(http_settings(), engine, StudyBot(core))) as slack_http:
+    async with running_http(wire(http_settings(), engine, StudyBot(core))) as slack_http:
         button = answer_button(await ask_quiz(slack_http, slack_api), course, correct=True)
         status, _ = await slack_http.click(button["value"], slack_api.response_url("fb"), action_ts="1700000001.1")
         assert status == 200
@@ -64,7 +64,7 @@ async def test_a_slow_click_is_acked_in_time_kept_then_answered(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Slower than the ack budget: acked on time, kept meanwhile, answered, then no longer kept."""
     monkeypatch.setattr(slack_app, "ACK_WITHIN_S", 0.05)
-    async with running_http(Runtime(http_settings(), engine, SlowBot(core))) as slack_http:
+    async with running_http(wire(http_settings(), engine, SlowBot(core))) as slack_http:
         button = answer_button(await ask_quiz(slack_http, slack_api), course, correct=True)
         began = time.monotonic()
         status, _ = await slack_http.click(button["value"], slack_api.response_url("fb"), action_ts="1700000002.1")
@@ -80,7 +80,7 @@ async def test_a_slow_click_is_acked_in_time_kept_then_answered(
 async def test_a_click_a_stopped_process_acknowledged_is_finished_at_start(
         slack_env: None, slack_api: SlackStandIn, engine: AsyncEngine, core: Core, course: Course) -> None:
     """The kept click of a process that died is recorded once and answered by the next process."""
-    async with running_http(Runtime(http_settings(), engine, StudyBot(core))) as slack_http:
+    async with running_http(wire(http_settings(), engine, StudyBot(core))) as slack_http:
         button = answer_button(await ask_quiz(slack_http, slack_api), course, correct=True)
     press = ButtonPress.model_validate(
         block_actions(button["value"], slack_api.response_url("late"), action_ts="1700000003.1"))
@@ -88,7 +88,7 @@ async def test_a_click_a_stopped_process_acknowledged_is_finished_at_start(
     await dead.keep("slack", f"slack:1700000003.1:{LEARNER}", Kept(press=press).model_dump_json(),
                     dt.timedelta(minutes=30))
     await asyncio.sleep(0.01)
-    async with running_http(Runtime(http_settings(), engine, StudyBot(core))):
+    async with running_http(wire(http_settings(), engine, StudyBot(core))):
         assert "Correct" in text_of(await slack_api.response("late"))
     assert [a.delivery_key for a in await answers(core)] == [f"slack:1700000003.1:{LEARNER}"]
     assert await kept_requests(core) == 0
@@ -99,7 +99,7 @@ async def test_a_slow_click_that_cannot_be_kept_is_acked_when_done(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """With nowhere to keep it, the ack waits for the work: what Slack hears "ok" for is recorded."""
     monkeypatch.setattr(slack_app, "ACK_WITHIN_S", 0.05)
-    runtime = Runtime(http_settings(), engine, SlowBot(core))
+    runtime = wire(http_settings(), engine, SlowBot(core))
     unreachable = create_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
     runtime.unfinished = UnfinishedWork(UnfinishedStore(session_factory(unreachable)))
     try:

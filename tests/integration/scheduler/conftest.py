@@ -12,7 +12,7 @@ from bot.messages import Message
 from bot.posting import PermanentPostError
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.conftest import Clock, make_actor
 
 ADMIN = make_actor("boss", admin=True)

@@ -91,7 +91,7 @@ async def test_schedule_lists_channels(studybot: StudyBot) -> None:
 async def test_schedule_change_notifies_the_scheduler(core: Core) -> None:
     """setup, pause and resume tell the scheduler which channel changed."""
     changed: list[int] = []
-    core.schedule_changed = changed.append
+    core.schedule_changed.subscribe(changed.append)
     bot = StudyBot(core)
     await bot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
     await bot.dispatch(ADMIN, "/study pause")

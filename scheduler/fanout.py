@@ -13,9 +13,8 @@ from typing import Any
 
 from bot.messages import Message
 from bot.posting import PermanentPostError, Poster, PostFinder
-from bot.store.drops import Claim
 from bot.usecases.context import utc_now
-from bot.usecases.drops import Drops, DueDrop
+from bot.usecases.drops import Claim, Drops, DueDrop
 
 log = logging.getLogger("studybot.drops")
 

@@ -15,7 +15,7 @@ from bot.store.models import Channel, DailyDrop
 from bot.usecases import quiz
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 from tests.conftest import Clock, make_actor
 from tests.integration.scheduler.conftest import ADMIN, PermanentPostError, RecordingPlatform, at, set_up
 

@@ -13,10 +13,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import Runtime
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Drops, next_run
-from scheduler.runner import DropRunner
+from scheduler.fanout import DropRunner
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +55,6 @@ class DropScheduler:
         )
         self._tasks: set[asyncio.Task[None]] = set()
 
-    @classmethod
-    def for_runtime(cls, runtime: Runtime) -> DropScheduler:
-        """A scheduler posting through the runtime's registered platform posters."""
-        drops = Drops(runtime.core, worker_name())
-        scheduler = cls(drops, DropRunner(drops, runtime.posters, clock=runtime.core.clock), clock=runtime.core.clock)
-        runtime.posters.watch(scheduler.platform_connected)
-        return scheduler
-
     async def start(self, *, catch_up: bool = True) -> None:
         """Load every channel's next drop, start the sweep, and catch up on today's missed drops."""
         self.scheduler.start()
@@ -94,8 +85,9 @@ class DropScheduler:
             await asyncio.wait(tasks)
 
     def channel_changed(self, channel_id: int) -> None:
-        """Called by the core after setup, pause or resume: reschedule that channel now."""
-        self._track(asyncio.get_running_loop().create_task(self.reload(channel_id)))
+        """The core changed a channel's schedule (setup, pause, resume): reschedule it now, once started."""
+        if self.scheduler.running:
+            self._track(asyncio.get_running_loop().create_task(self.reload(channel_id)))
 
     def platform_connected(self, platform: str) -> None:
         """A platform (re)connected: post at once what waited for it, rather than at the next sweep."""

@@ -14,8 +14,8 @@ from bot.posting import Posters
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.runner import DropRunner
-from scheduler.service import DropScheduler, job_id
+from scheduler.fanout import DropRunner
+from scheduler.jobs import DropScheduler, job_id
 from tests.conftest import Clock
 from tests.integration.scheduler.conftest import ADMIN, RecordingPlatform, at, set_up
 
@@ -25,7 +25,7 @@ async def service(core: Core, clock: Clock, platform: RecordingPlatform) -> Asyn
     """A drop scheduler posting to the recording platform, stopped afterwards."""
     drops = Drops(core, "w")
     scheduler = DropScheduler(drops, DropRunner(drops, {"console": platform}, clock=clock), clock=clock)
-    core.schedule_changed = scheduler.channel_changed
+    core.schedule_changed.subscribe(scheduler.channel_changed)
     yield scheduler
     await scheduler.stop()
 
@@ -115,7 +115,7 @@ async def test_a_platform_connecting_gets_its_waiting_drop_at_once(core: Core, c
     posters = Posters()
     drops = Drops(core, "w")
     service = DropScheduler(drops, DropRunner(drops, posters, clock=clock), clock=clock)
-    posters.watch(service.platform_connected)
+    posters.registered.subscribe(service.platform_connected)
     await service.start()  # no console poster yet: the drop waits
     platform = RecordingPlatform()
     posters.register("console", platform)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from scheduler.runner import Pace
+from scheduler.fanout import Pace
 
 
 async def test_posts_within_the_limit_go_at_once() -> None:
