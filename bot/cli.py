@@ -122,10 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
-            return asyncio.run(_until_stopped(_console(settings, args.user)))
+            return asyncio.run(until_stopped(_console(settings, args.user)))
         if args.command == "discord":
             return _adapter_tool("adapters.discord.cli", args, settings)
-        return asyncio.run(_until_stopped(_run(settings, console_fallback=args.command is None)))
+        return asyncio.run(until_stopped(_run(settings, console_fallback=args.command is None)))
     except StartupError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
@@ -338,10 +338,11 @@ async def _run(settings: Settings, *, console_fallback: bool) -> int:
 
 
 STOP_GRACE_S = 0.8
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
-    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or Ctrl-C).
+async def until_stopped(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, Ctrl-C, a closed terminal).
 
     Then `work` is cancelled, so the platforms, the scheduler and the database close cleanly.
     """
@@ -352,8 +353,9 @@ async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
         leave_by(STOP_GRACE_S)
         task.cancel()
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop)
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # under `nohup`, a hang-up stops nothing
+            loop.add_signal_handler(sig, stop)
     try:
         return await task
     except asyncio.CancelledError:
