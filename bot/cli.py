@@ -71,20 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         csub, "validate", "check a pack and report every problem",
         "studybot content validate", "studybot content validate --strict content/dotnet-architect",
     )
-    validate.add_argument(
-        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
-    )
-    validate.add_argument(
-        "--strict", action="store_true", help="treat warnings (incomplete topics) as errors"
-    )
+    validate.add_argument("--strict", action="store_true", help="treat warnings (incomplete topics) as errors")
     stats = _command(
         csub, "stats", "sections, topics and questions per topic", "studybot content stats",
         "studybot content stats --json content/dotnet-architect",
     )
-    stats.add_argument(
-        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
-    )
     stats.add_argument("--json", action="store_true", help="print JSON")
+    for pack_command in (validate, stats):
+        pack_command.add_argument("path", nargs="?", type=Path, help="the pack folder (default: the configured course)")
 
     db = _command(sub, "db", "database tools", "studybot db upgrade")
     dsub = db.add_subparsers(dest="db_command", required=True)
@@ -124,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "console":
             return asyncio.run(until_stopped(_console(settings, args.user)))
         if args.command == "discord":
-            return _adapter_tool("adapters.discord.cli", args, settings)
+            tool = importlib.import_module("adapters.discord.cli")
+            result: int = tool.main(args, settings)
+            return result
         return asyncio.run(until_stopped(_run(settings, console_fallback=args.command is None)))
     except StartupError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
@@ -381,12 +377,6 @@ def _leave_now() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-def _adapter_tool(module: str, args: argparse.Namespace, settings: Settings) -> int:
-    tool = importlib.import_module(module)
-    result: int = tool.main(args, settings)
-    return result
 
 
 if __name__ == "__main__":
