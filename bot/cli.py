@@ -134,9 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _configure_logging(settings: Settings, quiet: bool) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:
@@ -144,15 +142,9 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
     result = load_course(root, strict=getattr(args, "strict", False))
     if args.content_command == "validate":
         for issue in result.issues:
-            print(
-                f"{issue.severity}: {issue}",
-                file=sys.stderr if issue.severity == "error" else sys.stdout,
-            )
+            print(f"{issue.severity}: {issue}", file=sys.stderr if issue.severity == "error" else sys.stdout)
         if result.course is None:
-            print(
-                f"{root}: {len(result.errors)} error(s); the pack cannot be served.",
-                file=sys.stderr,
-            )
+            print(f"{root}: {len(result.errors)} error(s); the pack cannot be served.", file=sys.stderr)
             return 1
         course = result.course
         questions = sum(len(t.quiz) for t in course.topics)
@@ -192,9 +184,7 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         return 0
-    print(
-        f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics"
-    )
+    print(f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics")
     for s in course.sections:
         print(f"\n{s.title}")
         for t in (course.topic_by_id[i] for i in s.topic_ids):

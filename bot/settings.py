@@ -169,9 +169,7 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default=Path("data"), validation_alias="STUDYBOT_DATA_DIR")
-    content_dir: Path = Field(
-        default_factory=default_content_dir, validation_alias="STUDYBOT_CONTENT_DIR"
-    )
+    content_dir: Path = Field(default_factory=default_content_dir, validation_alias="STUDYBOT_CONTENT_DIR")
     course: str | None = Field(default=None, validation_alias="STUDYBOT_COURSE")
     timezone: str = Field(default="UTC", validation_alias="STUDYBOT_TIMEZONE")
     admins: str = Field(default="", validation_alias="STUDYBOT_ADMINS")

@@ -165,9 +165,7 @@ def renderable(message: Message) -> RenderableType:
             continue
         if row:  # consecutive inline fields share one line
             parts.append(
-                Text("   ").join(
-                    Text.assemble((f"{visible(f.name)}: ", "bold"), visible(f.value)) for f in row
-                )
+                Text("   ").join(Text.assemble((f"{visible(f.name)}: ", "bold"), visible(f.value)) for f in row)
             )
             row = []
         if field is not None:

@@ -283,9 +283,7 @@ class _PackLoader:
         if topic_file is None:
             return None
         if topic_file.id != topic_id:
-            self.issues.append(
-                doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}")
-            )
+            self.issues.append(doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"))
         self.issues += _check_topic(doc, topic_file, self.strict)
         ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
         ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]

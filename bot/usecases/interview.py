@@ -29,9 +29,7 @@ def interview_message(course: Course, question: InterviewQuestion, instance: str
         kind=Kind.INTERVIEW,
         title=f"Interview · {topic.title}",
         body=f"{question.prompt}\n\n_Think it through (or say it out loud), then reveal the model answer._",
-        buttons=(
-            Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),
-        ),
+        buttons=(Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),),
         footer=topic_footer(course, topic),
     )
 
@@ -44,16 +42,10 @@ def reveal_message(course: Course, question: InterviewQuestion, instance: str) -
         title=f"Model answer · {topic.title}",
         body=f"**Q:** {question.prompt}\n\n{question.model_answer}",
         fields=(
-            Field(
-                "A good answer makes these points",
-                "\n".join(f"- {r}" for r in question.rubric),
-                inline=False,
-            ),
+            Field("A good answer makes these points", "\n".join(f"- {r}" for r in question.rubric), inline=False),
         ),
         buttons=tuple(
-            Button(
-                g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g]
-            )
+            Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g])
             for g in GRADES
         ),
         footer="How well did you do? Your grade decides when this question comes back.",
@@ -150,7 +142,4 @@ def _grade_advice(grade: Grade) -> str:
 
 
 def _retired() -> Message:
-    return info(
-        "That question has been retired",
-        "It is no longer part of the course; try `/study interview`.",
-    )
+    return info("That question has been retired", "It is no longer part of the course; try `/study interview`.")
