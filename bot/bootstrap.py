@@ -120,10 +120,5 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
     core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
     runtime = wire(settings, engine, StudyBot(core))
     settle_heap()
-    log.info(
-        "serving %s (%d topics) from %s",
-        course.title,
-        len(course.topics),
-        describe_database(settings.db_url),
-    )
+    log.info("serving %s (%d topics) from %s", course.title, len(course.topics), describe_database(settings.db_url))
     return runtime

@@ -172,17 +172,8 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
         for t in (course.topic_by_id[i] for i in s.topic_ids)
     ]
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "course": course.id,
-                    "title": course.title,
-                    "sections": len(course.sections),
-                    "topics": rows,
-                },
-                indent=2,
-            )
-        )
+        summary = {"course": course.id, "title": course.title, "sections": len(course.sections), "topics": rows}
+        print(json.dumps(summary, indent=2))
         return 0
     print(f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics")
     for s in course.sections:

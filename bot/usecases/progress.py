@@ -88,13 +88,7 @@ def parse_period(text: str | None) -> Period | None:
     """`week`, `month` or `all` (default week); None for anything else."""
     if not text:
         return Period.WEEK
-    aliases = {
-        "weekly": "week",
-        "monthly": "month",
-        "alltime": "all",
-        "all-time": "all",
-        "ever": "all",
-    }
+    aliases = {"weekly": "week", "monthly": "month", "alltime": "all", "all-time": "all", "ever": "all"}
     try:
         return Period(aliases.get(text.lower(), text.lower()))
     except ValueError:
