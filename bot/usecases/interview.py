@@ -20,6 +20,12 @@ GRADE_STYLES = {
     Grade.GOOD: Style.SUCCESS,
     Grade.EASY: Style.PRIMARY,
 }
+ADVICE = {
+    Grade.AGAIN: "No worries: this one comes back soon. Re-read the model answer once more.",
+    Grade.HARD: "Nearly there. It will come back in a few days.",
+    Grade.GOOD: "Well done. It will come back when it is about to fade.",
+    Grade.EASY: "Great! It will not come back for a while.",
+}
 
 
 def interview_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
@@ -122,7 +128,7 @@ async def grade(
     return Message(
         kind=Kind.GRADED,
         title=f"Graded: {chosen.value.capitalize()}",
-        body=_grade_advice(chosen),
+        body=ADVICE[chosen],
         fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
         buttons=(
             Button("Another interview question", actions.Interview().encode(), Style.PRIMARY),
@@ -130,15 +136,6 @@ async def grade(
         ),
         footer=topic_footer(core.course, topic),
     )
-
-
-def _grade_advice(grade: Grade) -> str:
-    return {
-        Grade.AGAIN: "No worries: this one comes back soon. Re-read the model answer once more.",
-        Grade.HARD: "Nearly there. It will come back in a few days.",
-        Grade.GOOD: "Well done. It will come back when it is about to fade.",
-        Grade.EASY: "Great! It will not come back for a while.",
-    }[grade]
 
 
 def _retired() -> Message:
