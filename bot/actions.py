@@ -129,6 +129,8 @@ class Topics(_Action):
 
 Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics
 VERBS = frozenset(kind.verb for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics))
+OPTIONAL_PART = {kind.verb: kind for kind in (NextQuiz, QuizTopic, Interview, Topics)}
+"""The kinds whose one part (a topic or a section) may be left out."""
 
 
 def decode(text: str) -> Action:
@@ -159,14 +161,8 @@ def _parsed(verb: str, parts: list[str]) -> Action | None:
             return Grade(question_id, instance, grade)
         case Lesson.verb, [topic]:
             return Lesson(topic)
-        case NextQuiz.verb, [] | [_]:
-            return NextQuiz(*parts)
-        case QuizTopic.verb, [] | [_]:
-            return QuizTopic(*parts)
-        case Interview.verb, [] | [_]:
-            return Interview(*parts)
-        case Topics.verb, [] | [_]:
-            return Topics(*parts)
+        case _, [] | [_] if verb in OPTIONAL_PART:
+            return OPTIONAL_PART[verb](*parts)
     return None
 
 

@@ -116,16 +116,9 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
     except DATABASE_ERRORS as exc:
         await engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StartupError(
-            f"cannot use the database {describe_database(settings.db_url)}: {reason}"
-        ) from None
+        raise StartupError(f"cannot use the database {describe_database(settings.db_url)}: {reason}") from None
     core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
     runtime = wire(settings, engine, StudyBot(core))
     settle_heap()
-    log.info(
-        "serving %s (%d topics) from %s",
-        course.title,
-        len(course.topics),
-        describe_database(settings.db_url),
-    )
+    log.info("serving %s (%d topics) from %s", course.title, len(course.topics), describe_database(settings.db_url))
     return runtime

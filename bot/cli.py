@@ -71,20 +71,14 @@ def _parser() -> argparse.ArgumentParser:
         csub, "validate", "check a pack and report every problem",
         "studybot content validate", "studybot content validate --strict content/dotnet-architect",
     )
-    validate.add_argument(
-        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
-    )
-    validate.add_argument(
-        "--strict", action="store_true", help="treat warnings (incomplete topics) as errors"
-    )
+    validate.add_argument("--strict", action="store_true", help="treat warnings (incomplete topics) as errors")
     stats = _command(
         csub, "stats", "sections, topics and questions per topic", "studybot content stats",
         "studybot content stats --json content/dotnet-architect",
     )
-    stats.add_argument(
-        "path", nargs="?", type=Path, help="the pack folder (default: the configured course)"
-    )
     stats.add_argument("--json", action="store_true", help="print JSON")
+    for pack_command in (validate, stats):
+        pack_command.add_argument("path", nargs="?", type=Path, help="the pack folder (default: the configured course)")
 
     db = _command(sub, "db", "database tools", "studybot db upgrade")
     dsub = db.add_subparsers(dest="db_command", required=True)
@@ -122,10 +116,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
-            return asyncio.run(_until_stopped(_console(settings, args.user)))
+            return asyncio.run(until_stopped(_console(settings, args.user)))
         if args.command == "discord":
-            return _adapter_tool("adapters.discord.cli", args, settings)
-        return asyncio.run(_until_stopped(_run(settings, console_fallback=args.command is None)))
+            tool = importlib.import_module("adapters.discord.cli")
+            result: int = tool.main(args, settings)
+            return result
+        return asyncio.run(until_stopped(_run(settings, console_fallback=args.command is None)))
     except StartupError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 1
@@ -138,9 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _configure_logging(settings: Settings, quiet: bool) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _content(args: argparse.Namespace, settings: Settings) -> int:
@@ -148,15 +142,9 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
     result = load_course(root, strict=getattr(args, "strict", False))
     if args.content_command == "validate":
         for issue in result.issues:
-            print(
-                f"{issue.severity}: {issue}",
-                file=sys.stderr if issue.severity == "error" else sys.stdout,
-            )
+            print(f"{issue.severity}: {issue}", file=sys.stderr if issue.severity == "error" else sys.stdout)
         if result.course is None:
-            print(
-                f"{root}: {len(result.errors)} error(s); the pack cannot be served.",
-                file=sys.stderr,
-            )
+            print(f"{root}: {len(result.errors)} error(s); the pack cannot be served.", file=sys.stderr)
             return 1
         course = result.course
         questions = sum(len(t.quiz) for t in course.topics)
@@ -184,21 +172,10 @@ def _content(args: argparse.Namespace, settings: Settings) -> int:
         for t in (course.topic_by_id[i] for i in s.topic_ids)
     ]
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "course": course.id,
-                    "title": course.title,
-                    "sections": len(course.sections),
-                    "topics": rows,
-                },
-                indent=2,
-            )
-        )
+        summary = {"course": course.id, "title": course.title, "sections": len(course.sections), "topics": rows}
+        print(json.dumps(summary, indent=2))
         return 0
-    print(
-        f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics"
-    )
+    print(f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics")
     for s in course.sections:
         print(f"\n{s.title}")
         for t in (course.topic_by_id[i] for i in s.topic_ids):
@@ -338,10 +315,11 @@ async def _run(settings: Settings, *, console_fallback: bool) -> int:
 
 
 STOP_GRACE_S = 0.8
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
-async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
-    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, or Ctrl-C).
+async def until_stopped(work: Coroutine[Any, Any, int]) -> int:
+    """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, Ctrl-C, a closed terminal).
 
     Then `work` is cancelled, so the platforms, the scheduler and the database close cleanly.
     """
@@ -352,8 +330,9 @@ async def _until_stopped(work: Coroutine[Any, Any, int]) -> int:
         leave_by(STOP_GRACE_S)
         task.cancel()
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop)
+    for sig in STOP_SIGNALS:
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # under `nohup`, a hang-up stops nothing
+            loop.add_signal_handler(sig, stop)
     try:
         return await task
     except asyncio.CancelledError:
@@ -379,12 +358,6 @@ def _leave_now() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-def _adapter_tool(module: str, args: argparse.Namespace, settings: Settings) -> int:
-    tool = importlib.import_module(module)
-    result: int = tool.main(args, settings)
-    return result
 
 
 if __name__ == "__main__":

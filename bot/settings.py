@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import pydantic_settings
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -31,6 +31,10 @@ def _text(value: Any) -> Any:
     return (value.strip() or None) if isinstance(value, str) else value
 
 
+Secret = Annotated[SecretStr | None, BeforeValidator(_text)]
+"""A token or secret; blank means unset."""
+
+
 def _whole_number(name: str, value: Any) -> int | None:
     """`value` as an int, naming the setting and what it got when it is not a whole number."""
     value = _text(value)
@@ -43,7 +47,7 @@ def _whole_number(name: str, value: Any) -> int | None:
 class DiscordSettings(BaseModel):
     """The DISCORD_* settings: the bot token, where to connect and which shards this process runs."""
 
-    token: SecretStr | None = None
+    token: Secret = None
     api_url: str = DISCORD_API_URL
     gateway_url: str = DISCORD_GATEWAY_URL
     shard_count: int | None = None
@@ -54,11 +58,6 @@ class DiscordSettings(BaseModel):
     def custom_gateway(self) -> bool:
         """Whether the gateway URL was overridden (a Discord-compatible server or a stand-in)."""
         return self.gateway_url != DISCORD_GATEWAY_URL
-
-    @field_validator("token", mode="before")
-    @classmethod
-    def _token(cls, value: Any) -> Any:
-        return _text(value)
 
     @field_validator("api_url", mode="before")
     @classmethod
@@ -118,17 +117,12 @@ class DiscordSettings(BaseModel):
 class SlackSettings(BaseModel):
     """The SLACK_* settings: tokens, the connection mode and where Slack's Web API lives."""
 
-    bot_token: SecretStr | None = None
-    app_token: SecretStr | None = None
-    signing_secret: SecretStr | None = None
+    bot_token: Secret = None
+    app_token: Secret = None
+    signing_secret: Secret = None
     http_port: int | None = None
     http_host: str = "0.0.0.0"
     api_url: str = SLACK_API_URL
-
-    @field_validator("bot_token", "app_token", "signing_secret", mode="before")
-    @classmethod
-    def _secret(cls, value: Any) -> Any:
-        return _text(value)
 
     @field_validator("http_host", mode="before")
     @classmethod
@@ -175,9 +169,7 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default=Path("data"), validation_alias="STUDYBOT_DATA_DIR")
-    content_dir: Path = Field(
-        default_factory=default_content_dir, validation_alias="STUDYBOT_CONTENT_DIR"
-    )
+    content_dir: Path = Field(default_factory=default_content_dir, validation_alias="STUDYBOT_CONTENT_DIR")
     course: str | None = Field(default=None, validation_alias="STUDYBOT_COURSE")
     timezone: str = Field(default="UTC", validation_alias="STUDYBOT_TIMEZONE")
     admins: str = Field(default="", validation_alias="STUDYBOT_ADMINS")

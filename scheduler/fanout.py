@@ -95,11 +95,6 @@ class DropRunner:
         self._active: set[str] = set()
         self._paces = {platform: Pace(limit, period) for platform, (limit, period) in pacing.items()}
 
-    def _limit(self, platform: str) -> asyncio.Semaphore:
-        if platform not in self._limits:
-            self._limits[platform] = asyncio.Semaphore(self._concurrency)
-        return self._limits[platform]
-
     async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
         """Post every drop due now (or only one channel's); one failing channel delays no other."""
         due = [d for d in await self.drops.due(self.clock(), channel_id) if d.key not in self._active]
@@ -110,7 +105,7 @@ class DropRunner:
         poster = self.posters.get(due.channel.platform)
         if poster is None:
             return Outcome(due.key, "skipped")
-        async with self._limit(due.channel.platform):
+        async with self._limits.setdefault(due.channel.platform, asyncio.Semaphore(self._concurrency)):
             started = time.perf_counter()
             claim = await self.drops.claim(due)
             if claim is None:

@@ -87,12 +87,12 @@ class DropScheduler:
     def channel_changed(self, channel_id: int) -> None:
         """The core changed a channel's schedule (setup, pause, resume): reschedule it now, once started."""
         if self.scheduler.running:
-            self._track(asyncio.get_running_loop().create_task(self.reload(channel_id)))
+            self._track(asyncio.create_task(self.reload(channel_id)))
 
     def platform_connected(self, platform: str) -> None:
         """A platform (re)connected: post at once what waited for it, rather than at the next sweep."""
         if self.scheduler.running:
-            self._track(asyncio.get_running_loop().create_task(self.sweep()))
+            self._track(asyncio.create_task(self.sweep()))
 
     def _track(self, task: asyncio.Task[None]) -> None:
         """Remember a running task until it ends, so that `stop` can wait for it."""

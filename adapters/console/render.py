@@ -16,7 +16,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from bot.markdown import plain_text
+from bot.markdown import LINK, plain_text
 from bot.messages import Button, Field, Kind, Message
 from bot.text import shorten
 
@@ -89,9 +89,6 @@ def _letters(index: int) -> str:
     alphabet = string.ascii_lowercase
     head, tail = divmod(index, len(alphabet))
     return (_letters(head - 1) if head else "") + alphabet[tail]
-
-
-LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 
 
 def markdown(text: str) -> Markdown:
@@ -168,9 +165,7 @@ def renderable(message: Message) -> RenderableType:
             continue
         if row:  # consecutive inline fields share one line
             parts.append(
-                Text("   ").join(
-                    Text.assemble((f"{visible(f.name)}: ", "bold"), visible(f.value)) for f in row
-                )
+                Text("   ").join(Text.assemble((f"{visible(f.name)}: ", "bold"), visible(f.value)) for f in row)
             )
             row = []
         if field is not None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, TextIO
 
@@ -32,7 +29,6 @@ WELCOME = (
 PROMPT = "study> "
 MORE = "-- more (Enter), or type a command -- "
 EXITS = ("exit", "quit", "/exit", "/quit")
-LEAVE_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Lines(Protocol):
@@ -60,7 +56,7 @@ async def run_console(
     posters: Posters | None = None,
     history: Path | None = None,
 ) -> None:
-    """Serve one learner until end of input, `exit`, Ctrl-D or Ctrl-C; daily drops print here too.
+    """Serve one learner until end of input, `exit` or Ctrl-D (or until cancelled); daily drops print here too.
 
     In a terminal the prompt edits lines and keeps a history in `history`; long messages are paged.
     """
@@ -68,27 +64,14 @@ async def run_console(
     console = out or Console(highlight=False)
     if posters is not None:
         posters.register("console", ConsolePoster(console))
-    session = ConsoleSession(bot, user)
-    task = asyncio.current_task()
-    interrupted = False
-
-    def leave() -> None:
-        nonlocal interrupted
-        interrupted = True
-        if task is not None:
-            task.cancel()
-
-    with _leaving_on_signals(leave):
-        try:
-            await converse(session, reader, console)
-        except asyncio.CancelledError:
-            if not interrupted or task is None:
-                raise
-            task.uncancel()
-            if reader.interactive:
-                console.print()  # the shell's prompt starts on a line of its own
-        finally:
-            reader.close()
+    try:
+        await converse(ConsoleSession(bot, user), reader, console)
+    except asyncio.CancelledError:  # Ctrl-C, a closed terminal or `kill`
+        if reader.interactive:
+            console.print()  # the shell's prompt starts on a line of its own
+        raise
+    finally:
+        reader.close()
 
 
 async def converse(session: ConsoleSession, reader: Lines, console: Console) -> None:
@@ -138,21 +121,3 @@ async def _show(message: Message, console: Console, reader: Lines) -> str | None
         if console.is_terminal:
             console.file.write("\x1b[1A\x1b[2K")  # erase the "more" line: the text reads on
     return None
-
-
-@contextlib.contextmanager
-def _leaving_on_signals(leave: Callable[[], None]) -> Iterator[None]:
-    """Ctrl-C (and a closed terminal or `kill`) end the conversation at once, whatever it is doing."""
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in LEAVE_SIGNALS:
-        try:
-            loop.add_signal_handler(sig, leave)
-        except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or Windows
-            continue
-        installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)

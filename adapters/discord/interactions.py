@@ -169,24 +169,12 @@ async def deliver(interaction: discord.Interaction[Any], rendered: Rendered) -> 
 async def send_parts(rendered: Rendered, first: Send, rest: Send) -> None:
     """Send the first part of `rendered` with `first` and the others with `rest`."""
     for index, part in enumerate(rendered.parts):
-        send = rest if index else first
-        view = part.make_view()
-        if view is None:
-            await send(embeds=list(part.embeds), ephemeral=rendered.ephemeral)
-        else:
-            await send(embeds=list(part.embeds), view=view, ephemeral=rendered.ephemeral)
-            # StudyButtons are dynamic items, answered by their custom_id after any restart; the view
-            # discord.py keeps for a sent message (with a 15-minute timer on ephemeral ones) is not needed.
-            view.stop()
+        await part.send(rest if index else first, ephemeral=rendered.ephemeral)
 
 
 async def apologise(interaction: discord.Interaction[Any]) -> None:
     """Tell the user something went wrong, privately; never raises."""
-    embeds = list(render(UNEXPECTED).parts[0].embeds)
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(embeds=embeds, ephemeral=True)
-        else:
-            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+        await deliver(interaction, render(UNEXPECTED))
     except Exception:
         log.exception("could not tell the user about the error (interaction %s)", interaction.id)

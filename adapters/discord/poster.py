@@ -44,13 +44,7 @@ class DiscordPoster:
         first: str | None = None
         for index, part in enumerate(render(message).parts):
             try:
-                view = part.make_view()
-                nonce = nonce_for(idempotency_key, index)
-                if view is None:
-                    sent = await channel.send(embeds=list(part.embeds), nonce=nonce)
-                else:
-                    sent = await channel.send(embeds=list(part.embeds), view=view, nonce=nonce)
-                    view.stop()  # dynamic items answer by custom_id; discord.py need not keep the view
+                sent = await part.send(channel.send, nonce=nonce_for(idempotency_key, index))
             except (discord.NotFound, discord.Forbidden) as exc:
                 reason = PERMANENT_CODES.get(exc.code, exc.text or f"HTTP {exc.status}")
                 raise PermanentPostError(f"cannot post in channel {channel_id}: {reason}") from exc

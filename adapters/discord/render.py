@@ -8,7 +8,9 @@ messages when it passes 6,000 characters or 10 embeds; buttons go on the last on
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import discord
 
@@ -17,6 +19,7 @@ from bot.messages import Button, Kind, Message, Style, Visibility
 from bot.text import ELLIPSIS, shorten
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits)
 TITLE_LIMIT = 256
@@ -85,6 +88,17 @@ class Part:
         for spec in self.buttons:
             view.add_item(StudyButton(spec.custom_id, label=spec.label, style=spec.style, row=spec.row))
         return view
+
+    async def send(self, send: Callable[..., Awaitable[T]], **options: Any) -> T:
+        """Send this part with `send` (a channel's, a webhook's or an interaction's), its buttons as a view."""
+        view = self.make_view()
+        if view is None:
+            return await send(embeds=list(self.embeds), **options)
+        sent = await send(embeds=list(self.embeds), view=view, **options)
+        # StudyButtons are dynamic items, answered by their custom_id after any restart; the view
+        # discord.py keeps for a sent message (with a 15-minute timer on ephemeral ones) is not needed.
+        view.stop()
+        return sent
 
 
 @dataclass(frozen=True)

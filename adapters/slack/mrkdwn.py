@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-FENCE = re.compile(r"^\s*(```|~~~)")
+from bot.markdown import CODE_SPAN, FENCE, LINK
+
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 BULLET = re.compile(r"^(\s*)[-*+]\s+(.*)$")
 NUMBERED = re.compile(r"^(\s*)(\d+)[.)]\s+(.*)$")
 QUOTE = re.compile(r"^\s{0,3}>\s?(.*)$")
 RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-CODE_SPAN = re.compile(r"(`+)(.+?)\1")
-LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
 BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 ITALIC = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
 STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")

@@ -31,9 +31,7 @@ class ContentIssue:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 @dataclass
@@ -129,67 +127,32 @@ def _dotted(path: Path_) -> str:
     return out
 
 
-def _validate(doc: _Document, schema: type[BaseModel]) -> tuple[Any, list[ContentIssue]]:
-    if not isinstance(doc.data, dict):
-        return None, [doc.issue((), "the file must hold a mapping of fields")]
-    try:
-        return schema.model_validate(doc.data), []
-    except ValidationError as exc:
-        issues = []
-        for err in exc.errors():
-            path = tuple(err["loc"])
-            message = "unknown field" if err["type"] == "extra_forbidden" else err["msg"]
-            if err["type"] == "missing":
-                message = "missing required field"
-            issues.append(doc.issue(path, message))
-        return None, issues
-
-
 def _words(text: str) -> int:
     return len(re.findall(r"\S+", text))
 
 
-def _check_topic(doc: _Document, topic: TopicFile, strict: bool) -> list[ContentIssue]:
+def _check_topic(doc: _Document, topic: TopicFile, strict: bool) -> Iterator[ContentIssue]:
     """Rules within one topic file beyond the schema."""
-    issues: list[ContentIssue] = []
     soft: Severity = "error" if strict else "warning"
     for i, q in enumerate(topic.quiz):
         if not 0 <= q.answer < len(q.choices):
-            issues.append(
-                doc.issue(
-                    ("quiz", i, "answer"),
-                    f"answer {q.answer} is out of range 0-{len(q.choices) - 1}",
-                )
-            )
+            yield doc.issue(("quiz", i, "answer"), f"answer {q.answer} is out of range 0-{len(q.choices) - 1}")
         seen: set[str] = set()
         for c, choice in enumerate(q.choices):
             if choice.casefold() in seen:
-                issues.append(doc.issue(("quiz", i, "choices", c), f"duplicate choice {choice!r}"))
+                yield doc.issue(("quiz", i, "choices", c), f"duplicate choice {choice!r}")
             seen.add(choice.casefold())
-    missing = [
-        name
-        for name in ("lesson", "key_points", "references", "quiz", "interview")
-        if not getattr(topic, name)
-    ]
+    missing = [name for name in ("lesson", "key_points", "references", "quiz", "interview") if not getattr(topic, name)]
     if missing:
-        issues.append(doc.issue((), f"topic is incomplete (no {', '.join(missing)})", soft))
-    if topic.lesson:
-        words = _words(topic.lesson)
-        if not LESSON_WORDS[0] <= words <= LESSON_WORDS[1]:
-            issues.append(
-                doc.issue(("lesson",), f"lesson has {words} words; the standard is 250-600", soft)
-            )
+        yield doc.issue((), f"topic is incomplete (no {', '.join(missing)})", soft)
+    words = _words(topic.lesson or "")
+    if topic.lesson and not LESSON_WORDS[0] <= words <= LESSON_WORDS[1]:
+        yield doc.issue(("lesson",), f"lesson has {words} words; the standard is 250-600", soft)
     for i, iq in enumerate(topic.interview):
         words = _words(iq.model_answer)
         if not MODEL_ANSWER_WORDS[0] <= words <= MODEL_ANSWER_WORDS[1]:
-            issues.append(
-                doc.issue(
-                    ("interview", i, "model_answer"),
-                    f"model answer has {words} words; the standard is 80-200",
-                    soft,
-                )
-            )
-    return issues
+            yield doc.issue(("interview", i, "model_answer"), f"model answer has {words} words; the standard is 80-200",
+                            soft)
 
 
 def load_course(root: Path, *, strict: bool = False) -> LoadResult:
@@ -229,7 +192,10 @@ class _PackLoader:
                 loaded[topic_id] = topic
         if any(i.severity == "error" for i in self.issues):
             return LoadResult(None, self.issues)
-        return LoadResult(_build_course(course_file, tuple(loaded[t] for t in listed)), self.issues)
+        sections = tuple(Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in course_file.sections)
+        course = Course(id=course_file.id, title=course_file.title, description=course_file.description,
+                        sections=sections, topics=tuple(loaded[t] for t in listed))
+        return LoadResult(course, self.issues)
 
     def display(self, p: Path) -> str:
         """`p` as messages name it: relative to the folder that holds the pack."""
@@ -254,9 +220,17 @@ class _PackLoader:
 
     def validate(self, doc: _Document, schema: type[BaseModel]) -> Any:
         """The document as `schema`, or None after noting what does not fit."""
-        value, errs = _validate(doc, schema)
-        self.issues += errs
-        return value
+        if not isinstance(doc.data, dict):
+            self.issues.append(doc.issue((), "the file must hold a mapping of fields"))
+            return None
+        try:
+            return schema.model_validate(doc.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                message = {"extra_forbidden": "unknown field", "missing": "missing required field"}.get(
+                    err["type"], err["msg"])
+                self.issues.append(doc.issue(tuple(err["loc"]), message))
+            return None
 
     def listed_topics(self, course_doc: _Document, course_file: CourseFile) -> dict[str, Placement]:
         """Each topic id that course.yaml lists, where it is first listed; repeats and duplicate ids noted."""
@@ -268,9 +242,16 @@ class _PackLoader:
                         course_doc.issue(("sections", s, "topics", t), f"topic {topic_id!r} is listed twice")
                     )
                 listed.setdefault(topic_id, (section.id, s, t))
-        ids: list[tuple[Path_, str]] = [(("sections", s, "id"), sec.id) for s, sec in enumerate(course_file.sections)]
-        _check_duplicate_ids(course_doc, ids, self.seen_ids, self.issues)
+        self.check_unique(course_doc, [(("sections", s, "id"), sec.id) for s, sec in enumerate(course_file.sections)])
         return listed
+
+    def check_unique(self, doc: _Document, ids: list[tuple[Path_, str]]) -> None:
+        """Note every id at `path` in `doc` already used somewhere in the pack."""
+        for path, ident in ids:
+            if ident in self.seen_ids:
+                self.issues.append(doc.issue(path, f"duplicate id {ident!r} (first used at {self.seen_ids[ident]})"))
+            else:
+                self.seen_ids[ident] = f"{doc.display}:{doc.line(path)}"
 
     def topic_files(self, listed: dict[str, Placement]) -> dict[str, Path]:
         """The topic files by id; a file that no section lists is noted."""
@@ -302,39 +283,13 @@ class _PackLoader:
         if topic_file is None:
             return None
         if topic_file.id != topic_id:
-            self.issues.append(
-                doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}")
-            )
+            self.issues.append(doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"))
         self.issues += _check_topic(doc, topic_file, self.strict)
         ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
         ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]
         ids += [(("interview", i, "id"), q.id) for i, q in enumerate(topic_file.interview)]
-        _check_duplicate_ids(doc, ids, self.seen_ids, self.issues)
+        self.check_unique(doc, ids)
         return _build_topic(topic_file, section_id)
-
-
-def _build_course(f: CourseFile, topics: tuple[Topic, ...]) -> Course:
-    return Course(
-        id=f.id,
-        title=f.title,
-        description=f.description,
-        sections=tuple(Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in f.sections),
-        topics=topics,
-    )
-
-
-def _check_duplicate_ids(
-    doc: _Document,
-    ids: list[tuple[Path_, str]],
-    seen: dict[str, str],
-    issues: list[ContentIssue],
-) -> None:
-    for path, ident in ids:
-        where = f"{doc.display}:{doc.line(path)}"
-        if ident in seen:
-            issues.append(doc.issue(path, f"duplicate id {ident!r} (first used at {seen[ident]})"))
-        else:
-            seen[ident] = where
 
 
 def _build_topic(f: TopicFile, section_id: str) -> Topic:

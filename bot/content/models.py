@@ -55,9 +55,7 @@ class Topic(_Frozen):
     @property
     def is_complete(self) -> bool:
         """Whether the topic has a lesson, key points, references and questions."""
-        return bool(
-            self.lesson and self.key_points and self.references and self.quiz and self.interview
-        )
+        return bool(self.lesson and self.key_points and self.references and self.quiz and self.interview)
 
 
 class Section(_Frozen):

@@ -58,11 +58,7 @@ def _day(text: str) -> str:
 
 def describe_weekdays(days: tuple[str, ...]) -> str:
     """A short human form of a set of weekdays."""
-    for name, value in (
-        ("every day", WEEKDAYS),
-        ("Monday to Friday", WEEKDAYS[:5]),
-        ("weekends", WEEKDAYS[5:]),
-    ):
+    for name, value in (("every day", WEEKDAYS), ("Monday to Friday", WEEKDAYS[:5]), ("weekends", WEEKDAYS[5:])):
         if days == value:
             return name
     return ", ".join(d.capitalize() for d in days)

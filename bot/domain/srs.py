@@ -37,9 +37,7 @@ def _new() -> Card:
     return Card(card_id=1)
 
 
-def review(
-    card: dict[str, Any] | None, rating: Rating, when: dt.datetime
-) -> tuple[dict[str, Any], dt.datetime]:
+def review(card: dict[str, Any] | None, rating: Rating, when: dt.datetime) -> tuple[dict[str, Any], dt.datetime]:
     """Review a (possibly new) card; returns the new card and its due time (UTC)."""
     current = Card.from_dict(cast(CardDict, card)) if card else _new()
     updated, _log = _SCHEDULER.review_card(current, rating, review_datetime=when)

@@ -33,16 +33,12 @@ def record_activity(streak: Streak, day: dt.date) -> Streak:
         current = 1
     elif day - last == dt.timedelta(days=1):
         current = streak.current + 1
-    elif day - last == dt.timedelta(days=2) and streak.freeze_available(
-        last + dt.timedelta(days=1)
-    ):
+    elif day - last == dt.timedelta(days=2) and streak.freeze_available(last + dt.timedelta(days=1)):
         current = streak.current + 1
         freeze = last + dt.timedelta(days=1)
     else:
         current = 1
-    return replace(
-        streak, current=current, best=max(streak.best, current), last_day=day, freeze_used_on=freeze
-    )
+    return replace(streak, current=current, best=max(streak.best, current), last_day=day, freeze_used_on=freeze)
 
 
 def current_as_of(streak: Streak, today: dt.date) -> int:

@@ -223,6 +223,4 @@ class DropStore:
             .order_by(UserStats.current_streak.desc(), User.id)
             .limit(limit)
         )
-        return [
-            (name or ext, tz, Streak(cur, best, day, freeze)) for name, ext, tz, cur, best, day, freeze in rows
-        ]
+        return [(name or ext, tz, Streak(cur, best, day, freeze)) for name, ext, tz, cur, best, day, freeze in rows]

@@ -47,9 +47,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(dt.UTC)
 
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: object
-    ) -> dt.datetime | None:
+    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
         """SQLite returns naive values: mark them as UTC."""
         if value is None:
             return None
@@ -66,9 +64,7 @@ class Workspace(Base):
     """A Discord guild, a Slack team, or the console."""
 
     __tablename__ = "workspaces"
-    __table_args__ = (
-        UniqueConstraint("platform", "external_id", name="uq_workspaces_platform_external"),
-    )
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_workspaces_platform_external"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(16))
@@ -82,9 +78,7 @@ class Channel(Base):
     """A channel of a workspace with its daily-drop settings."""
 
     __tablename__ = "channels"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "external_id", name="uq_channels_workspace_external"),
-    )
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_channels_workspace_external"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -104,9 +98,7 @@ class User(Base):
     """A learner, per platform workspace, with an optional timezone of their own."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        UniqueConstraint("workspace_id", "external_id", name="uq_users_workspace_external"),
-    )
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_users_workspace_external"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -121,9 +113,7 @@ class UserStats(Base):
 
     __tablename__ = "user_stats"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     points: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
@@ -164,9 +154,7 @@ class ReviewState(Base):
     __tablename__ = "review_states"
     __table_args__ = (Index("ix_review_states_user_due", "user_id", "due"),)
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     due: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     card: Mapped[dict[str, object]] = mapped_column(JSON)
@@ -180,9 +168,7 @@ class DailyDrop(Base):
 
     __tablename__ = "daily_drops"
     __table_args__ = (
-        UniqueConstraint(
-            "channel_id", "kind", "local_date", name="uq_daily_drops_channel_kind_date"
-        ),
+        UniqueConstraint("channel_id", "kind", "local_date", name="uq_daily_drops_channel_kind_date"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -87,9 +87,7 @@ class Core:
         )
         if cached is None or (user_tz and user_tz != cached[3]):
             async with self.unit_of_work() as repo:
-                ws = await repo.ensure_workspace(
-                    actor.platform, actor.workspace_id, actor.workspace_name
-                )
+                ws = await repo.ensure_workspace(actor.platform, actor.workspace_id, actor.workspace_name)
                 user = await repo.ensure_user(ws.id, actor.user_id, actor.user_name)
                 if user_tz and user_tz != user.timezone:
                     await repo.set_user_timezone(user.id, user_tz)

@@ -20,6 +20,12 @@ GRADE_STYLES = {
     Grade.GOOD: Style.SUCCESS,
     Grade.EASY: Style.PRIMARY,
 }
+ADVICE = {
+    Grade.AGAIN: "No worries: this one comes back soon. Re-read the model answer once more.",
+    Grade.HARD: "Nearly there. It will come back in a few days.",
+    Grade.GOOD: "Well done. It will come back when it is about to fade.",
+    Grade.EASY: "Great! It will not come back for a while.",
+}
 
 
 def interview_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
@@ -29,9 +35,7 @@ def interview_message(course: Course, question: InterviewQuestion, instance: str
         kind=Kind.INTERVIEW,
         title=f"Interview · {topic.title}",
         body=f"{question.prompt}\n\n_Think it through (or say it out loud), then reveal the model answer._",
-        buttons=(
-            Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),
-        ),
+        buttons=(Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),),
         footer=topic_footer(course, topic),
     )
 
@@ -44,16 +48,10 @@ def reveal_message(course: Course, question: InterviewQuestion, instance: str) -
         title=f"Model answer · {topic.title}",
         body=f"**Q:** {question.prompt}\n\n{question.model_answer}",
         fields=(
-            Field(
-                "A good answer makes these points",
-                "\n".join(f"- {r}" for r in question.rubric),
-                inline=False,
-            ),
+            Field("A good answer makes these points", "\n".join(f"- {r}" for r in question.rubric), inline=False),
         ),
         buttons=tuple(
-            Button(
-                g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g]
-            )
+            Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g])
             for g in GRADES
         ),
         footer="How well did you do? Your grade decides when this question comes back.",
@@ -130,7 +128,7 @@ async def grade(
     return Message(
         kind=Kind.GRADED,
         title=f"Graded: {chosen.value.capitalize()}",
-        body=_grade_advice(chosen),
+        body=ADVICE[chosen],
         fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
         buttons=(
             Button("Another interview question", actions.Interview().encode(), Style.PRIMARY),
@@ -140,17 +138,5 @@ async def grade(
     )
 
 
-def _grade_advice(grade: Grade) -> str:
-    return {
-        Grade.AGAIN: "No worries: this one comes back soon. Re-read the model answer once more.",
-        Grade.HARD: "Nearly there. It will come back in a few days.",
-        Grade.GOOD: "Well done. It will come back when it is about to fade.",
-        Grade.EASY: "Great! It will not come back for a while.",
-    }[grade]
-
-
 def _retired() -> Message:
-    return info(
-        "That question has been retired",
-        "It is no longer part of the course; try `/study interview`.",
-    )
+    return info("That question has been retired", "It is no longer part of the course; try `/study interview`.")

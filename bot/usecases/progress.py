@@ -88,13 +88,7 @@ def parse_period(text: str | None) -> Period | None:
     """`week`, `month` or `all` (default week); None for anything else."""
     if not text:
         return Period.WEEK
-    aliases = {
-        "weekly": "week",
-        "monthly": "month",
-        "alltime": "all",
-        "all-time": "all",
-        "ever": "all",
-    }
+    aliases = {"weekly": "week", "monthly": "month", "alltime": "all", "all-time": "all", "ever": "all"}
     try:
         return Period(aliases.get(text.lower(), text.lower()))
     except ValueError:
@@ -105,16 +99,12 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
     """The workspace's top learners for a week, a month or all time."""
     period = parse_period(period_text)
     if period is None:
-        return error(
-            f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`."
-        )
+        return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
     identity = await core.identify(actor)
     async with core.unit_of_work() as repo:
         ws = await repo.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        rows = await repo.leaderboard(
-            identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE
-        )
+        rows = await repo.leaderboard(identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk

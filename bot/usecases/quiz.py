@@ -17,9 +17,7 @@ from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
 
 
-def question_message(
-    course: Course, question: QuizQuestion, instance: str, scoped: bool
-) -> Message:
+def question_message(course: Course, question: QuizQuestion, instance: str, scoped: bool) -> Message:
     """A quiz question with one button per choice."""
     topic = course.topic_by_id[question.topic_id]
     return Message(
@@ -45,9 +43,7 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
         if isinstance(found, TopicNotFound):
             return found.message(actions.QuizTopic)
         if not found.quiz:
-            return info(
-                f"No quiz for “{found.title}” yet", "Its questions are still being written."
-            )
+            return info(f"No quiz for “{found.title}” yet", "Its questions are still being written.")
         candidates = [q.id for q in found.quiz]
         scoped = True
     identity = await core.identify(actor)
@@ -58,12 +54,8 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
         async with core.unit_of_work() as repo:
             results = await repo.last_quiz_results(identity.user_pk, candidates)
         right = sum(results.values())
-        return caught_up(
-            right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query)
-        )
-    return question_message(
-        course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped
-    )
+        return caught_up(right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query))
+    return question_message(course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped)
 
 
 def caught_up(
@@ -159,18 +151,13 @@ def feedback_message(
         Field("Streak", plural(stats.current_streak, "day")),
     )
     if not correct:
-        fields = (
-            Field("Your answer", f"{LETTERS[choice]}. {question.choices[choice]}", inline=False),
-            *fields,
-        )
+        fields = (Field("Your answer", f"{LETTERS[choice]}. {question.choices[choice]}", inline=False), *fields)
     topic = course.topic_by_id[question.topic_id]
     return Message(
         kind=Kind.FEEDBACK,
         title=title,
         body=body,
         fields=tuple(fields),
-        buttons=(
-            Button("Next question", actions.NextQuiz(topic.id if scoped else "").encode(), Style.PRIMARY),
-        ),
+        buttons=(Button("Next question", actions.NextQuiz(topic.id if scoped else "").encode(), Style.PRIMARY),),
         footer=topic_footer(course, topic),
     )

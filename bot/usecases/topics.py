@@ -137,27 +137,18 @@ def _has_every_prefix(typed: list[str], words: list[str]) -> bool:
 
 
 def _not_found(
-    course: Course, text: str, topics: tuple[Topic, ...], *, ambiguous: bool = False,
-    number: bool = False, matches: int = 0,
+    course: Course, text: str, topics: tuple[Topic, ...], *, ambiguous: bool = False, number: bool = False,
+    matches: int = 0,
 ) -> TopicNotFound:
-    return TopicNotFound(
-        shorten(text, SHOWN_QUERY),
-        topics,
-        tuple(course.topic_number(t.id) for t in topics),
-        len(course.topics),
-        ambiguous=ambiguous,
-        number=number,
-        matches=matches,
-    )
+    numbers = tuple(course.topic_number(t.id) for t in topics)
+    return TopicNotFound(shorten(text, SHOWN_QUERY), topics, numbers, len(course.topics), ambiguous, number, matches)
 
 
-def suggest_topics(course: Course, query: str, limit: int = 3) -> tuple[str, ...]:
-    """Topic ids that best match a free-text query (by id and by title)."""
+def suggest_topics(course: Course, query: str, limit: int = 3, cutoff: int = 50) -> tuple[str, ...]:
+    """Topic ids that best match a free-text query (by id and by title), scoring at least `cutoff` of 100."""
     choices = {t.id: f"{t.id} {t.title}" for t in course.topics}
-    hits = process.extract(
-        clean_query(query).lower(), choices, scorer=fuzz.WRatio, processor=str.lower, limit=limit
-    )
-    return tuple(str(key) for _text, score, key in hits if score >= 50)
+    hits = process.extract(clean_query(query).lower(), choices, scorer=fuzz.WRatio, processor=str.lower, limit=limit)
+    return tuple(str(key) for _text, score, key in hits if score >= cutoff)
 
 
 def search_topics(course: Course, query: str, limit: int = 25) -> list[Topic]:
@@ -168,8 +159,5 @@ def search_topics(course: Course, query: str, limit: int = 25) -> list[Topic]:
     number = topic_number(text)
     found = [course.topics[number - 1]] if number and number <= len(course.topics) else []
     found += [t for t in matching_topics(course, text) if t not in found]
-    choices = {t.id: f"{t.id} {t.title}" for t in course.topics}
-    hits = process.extract(text.lower(), choices, scorer=fuzz.WRatio, processor=str.lower, limit=limit)
-    found += [course.topic_by_id[str(k)] for _t, score, k in hits if score >= 40]
-    unique = list(dict.fromkeys(found))
-    return unique[:limit]
+    found += [course.topic_by_id[i] for i in suggest_topics(course, text, limit, cutoff=40)]
+    return list(dict.fromkeys(found))[:limit]
