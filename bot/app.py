@@ -6,8 +6,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import DBAPIError
 
 from bot import actions
 from bot.actions import BadAction, Verb
@@ -15,7 +14,7 @@ from bot.boundary import MAX_DELIVERY_KEY, admitted, button_parts_fit, is_token
 from bot.commands import BY_NAME, help_message, parse
 from bot.domain.numbers import small_number
 from bot.messages import Message, error
-from bot.outage import OutageLog
+from bot.outage import OutageLog, unreachable
 from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
 from bot.usecases.context import Actor, Core
 
@@ -130,13 +129,13 @@ class StudyBot:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""
         try:
             message = await work
-        except (OperationalError, PoolTimeout, OSError, ConnectionError) as exc:
-            self.outage.failed(exc)
-            return down
-        except DBAPIError:
-            log.exception("database error")
-            return down
-        except Exception:
+        except Exception as exc:
+            if unreachable(exc):
+                self.outage.failed(exc)
+                return down
+            if isinstance(exc, DBAPIError):
+                log.exception("database error")
+                return down
             log.exception("unexpected error while handling a request")
             return UNEXPECTED
         self.outage.succeeded()
