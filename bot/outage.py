@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.store.errors import StoreBusyError, StoreError, StoreUnavailableError
+from bot.store.errors import StoreBusyError, StoreError, StoreUnavailableError, translated
 
 REPORT_EVERY_S = 30.0
 
@@ -17,7 +17,8 @@ def unreachable(exc: BaseException) -> bool:
     Down, refusing connections, out of pooled connections, a connection lost mid-way, a lock that
     will not come: the difference between an outage and a bug.
     """
-    return isinstance(exc, StoreUnavailableError | StoreBusyError | OSError)
+    down = StoreUnavailableError | StoreBusyError
+    return isinstance(exc, down | OSError) or isinstance(translated(exc), down)
 
 
 class OutageLog:

@@ -140,8 +140,9 @@ class DropScheduler:
         await self.reload(channel_id, after=self.clock() + dt.timedelta(seconds=1))
 
     def _failed(self, exc: Exception, message: str, *args: object) -> None:
-        """A job failed: part of the outage story when the database is unreachable (the next sweep
-        retries), else a bug, logged with its traceback.
+        """Log a failed job: part of the outage story, or else a bug with its traceback.
+
+        When the database is unreachable the next sweep retries.
         """
         if unreachable(exc):
             self.outage.failed(exc)

@@ -151,8 +151,9 @@ async def _emptied(url: str) -> str:
 
 @pytest.fixture
 async def pg_proxy(pg_url: str) -> AsyncIterator[CutProxy]:
-    """A proxy in front of the test PostgreSQL server that can cut it off and restore it (see
-    tests/dbproxy.py); connect through `pg_proxy.url(pg_url)`.
+    """A proxy in front of the test PostgreSQL server that can cut it off and restore it.
+
+    See tests/dbproxy.py; connect through `pg_proxy.url(pg_url)`.
     """
     url = make_url(pg_url)
     async with CutProxy.running(url.host or "127.0.0.1", url.port or 5432) as proxy:

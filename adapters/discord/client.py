@@ -33,9 +33,11 @@ class StudyTree(app_commands.CommandTree[discord.Client]):
     """The command tree, with failures inside commands turned into a friendly private message."""
 
     async def _call(self, interaction: discord.Interaction[discord.Client]) -> None:
-        """Run the command. discord.py reads the command's options and resolved objects only here, in a
-        task of its own; what it cannot read is skipped as at arrival. Errors of the command itself
-        come wrapped in AppCommandError and reach `on_error`.
+        """Run the command, skipping one whose options discord.py cannot read.
+
+        discord.py reads the command's options and resolved objects only here, in a task of its own;
+        what it cannot read is skipped as at arrival. Errors of the command itself come wrapped in
+        AppCommandError and reach `on_error`.
         """
         try:
             command = interaction.command
@@ -86,8 +88,9 @@ def skip_malformed(ident: object, exc: Exception) -> None:
 
 
 def skipping_malformed(parse: Callable[[Any], None]) -> Callable[[Any], None]:
-    """`parse` for INTERACTION_CREATE, skipping an event that does not fit Discord's documented shapes
-    (checked first) or that discord.py cannot read.
+    """`parse` for INTERACTION_CREATE, skipping an event that is malformed.
+
+    Malformed: it does not fit Discord's documented shapes (checked first), or discord.py cannot read it.
     """
 
     def parse_or_skip(data: Any) -> None:

@@ -135,13 +135,15 @@ class Interaction(_Part):
         return self
 
 
-class MalformedInteraction(ValueError):
+class MalformedInteractionError(ValueError):
     """An interaction that does not fit Discord's documented shapes; the message says where, in one line."""
 
 
 def check_interaction(data: Any) -> None:
-    """Raise MalformedInteraction unless `data` fits the documented INTERACTION_CREATE: the envelope,
-    then the data of its type (commands and autocomplete, components, modals).
+    """Raise MalformedInteractionError unless `data` fits the documented INTERACTION_CREATE.
+
+    The envelope is checked first, then the data of its type (commands and autocomplete, components,
+    modals).
     """
     try:
         envelope = Interaction.model_validate(data)
@@ -149,9 +151,9 @@ def check_interaction(data: Any) -> None:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or exc.title
-        raise MalformedInteraction(f"{where}: {first['msg']}"[:160]) from None
+        raise MalformedInteractionError(f"{where}: {first['msg']}"[:160]) from None
     if envelope.type == AUTOCOMPLETE and isinstance(inner, _CommandData) and len(_focused(inner.options)) != 1:
-        raise MalformedInteraction("an autocomplete request has exactly one focused option")
+        raise MalformedInteractionError("an autocomplete request has exactly one focused option")
 
 
 def focused_option(data: Any) -> str | None:
@@ -167,5 +169,5 @@ def _focused(options: list[_Option]) -> list[str]:
 
 def describe(exc: Exception) -> str:
     """Why an interaction was skipped, in one short line."""
-    text = str(exc) if isinstance(exc, MalformedInteraction) else f"{exc.__class__.__name__}: {exc}"
+    text = str(exc) if isinstance(exc, MalformedInteractionError) else f"{exc.__class__.__name__}: {exc}"
     return text[:160]

@@ -309,8 +309,9 @@ class StandIn:
         return self.admit(interaction_payload(kind, person, channel_id, interaction_id or self.next_id()))
 
     def admit(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Accept callbacks for the payload's id and token (whatever they are), as Discord does for
-        the interactions it sends; the payload itself.
+        """The payload, with callbacks for its id and token (whatever they are) accepted.
+
+        Discord accepts callbacks for the interactions it sends.
         """
         token, iid = payload.get("token"), payload.get("id")
         if isinstance(token, str) and isinstance(iid, str) and iid.isascii() and iid.isdigit() and len(iid) <= 20:

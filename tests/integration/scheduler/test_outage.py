@@ -6,8 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 
 import pytest
-from scheduler.runner import DropRunner
-from scheduler.service import SWEEP_EVERY, DropScheduler
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -17,6 +15,8 @@ from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
+from scheduler.fanout import DropRunner
+from scheduler.jobs import SWEEP_EVERY, DropScheduler
 from tests.conftest import Clock
 from tests.dbproxy import CutProxy
 from tests.integration.scheduler.conftest import RecordingPlatform, at, set_up
@@ -31,6 +31,7 @@ class Ticks:
         self.now = 1000.0
 
     def __call__(self) -> float:
+        """The current reading."""
         return self.now
 
 
@@ -64,8 +65,9 @@ async def test_sweeps_against_an_unreachable_database_log_one_line_then_a_count_
     proxied_core: Core, clock: Clock, platform: RecordingPlatform, pg_proxy: CutProxy,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A sweep a minute through an outage: one error line with its cause, a count after 30 s, one
-    line when the database answers again, and no traceback anywhere.
+    """A sweep a minute through an outage logs three lines and no traceback.
+
+    One error line with its cause, a count after 30 s, one line when the database answers again.
     """
     at(clock, "UTC", 2030, 11, 26, 8, 0)
     await set_up(proxied_core, clock, "C1", "09:00 UTC")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from adapters.discord.payloads import MalformedInteraction, check_interaction, focused_option
+from adapters.discord.payloads import MalformedInteractionError, check_interaction, focused_option
 
 GUILD = "1140000000000000002"
 
@@ -27,7 +27,7 @@ def command(*options: dict[str, Any], kind: int = 2, **envelope: Any) -> dict[st
 
 def reason(payload: Any) -> str:
     """Why the payload was refused."""
-    with pytest.raises(MalformedInteraction) as refused:
+    with pytest.raises(MalformedInteractionError) as refused:
         check_interaction(payload)
     return str(refused.value)
 
