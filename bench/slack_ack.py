@@ -1,6 +1,7 @@
 """p99 time from a signed Slack request to its ack: StudyBot's HTTP mode next to a bare bolt app.
 
     .venv/bin/python -m bench.slack_ack [--rate 100] [--seconds 10]
+    .venv/bin/python -m bench.slack_ack --during-heavy [--seconds 10] [--postgres postgresql://...]
 
 Each server runs in its own process on 127.0.0.1 with a local stand-in of Slack's Web API
 (users.info, auth.test, response_url) in a third; this process sends signed `/study` slash
@@ -10,6 +11,12 @@ the same event loop, so that work competes with acking exactly as in production.
 The floor is a bare slack-bolt AsyncApp whose listener only calls `ack()`, served by the same
 aiohttp code; "bare, lazy" is the same bare app configured like StudyBot
 (process_before_response=True, work in a lazy listener).
+
+`--during-heavy` measures StudyBot alone while it handles the largest requests it accepts, back to
+back: `/study lesson` with one word making the command 2,000 characters long (the most a command may
+hold), and a signed slash command of 1,000,000 bytes (the HTTP port takes bodies up to 1 MiB). Meanwhile
+`GET /healthz` and signed `/study help` commands are sent at `--probe-rate` per second each and timed
+until their answer; the target is under 100 ms for every one of them.
 """
 
 from __future__ import annotations
@@ -31,10 +38,15 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from bench.scratch import create_database, drop_database
+
 SECRET = "bench-signing-secret"
 TEXTS = ("quiz", "streak", "stats", "help", "lesson 3", "interview", "leaderboard")
 TARGET_P99_MS = 50.0
 TARGET_RATIO = 1.5
+MAX_COMMAND = 2_000  # StudyBot's limit for a command, "/study " included
+HEAVY_BODY = 1_000_000  # bytes; the HTTP port refuses bodies over 1 MiB
+TARGET_DURING_HEAVY_MS = 100.0
 
 
 def free_port() -> int:
@@ -80,8 +92,8 @@ def serve_api(port: int) -> None:
 
 # The servers under test -------------------------------------------------------------------------
 
-def serve_studybot(port: int, api_port: int, data_dir: str) -> None:
-    """StudyBot's real Slack runner in HTTP mode, on a fresh SQLite database."""
+def serve_studybot(port: int, api_port: int, data_dir: str, database_url: str | None = None) -> None:
+    """StudyBot's real Slack runner in HTTP mode, on a fresh SQLite database (or `database_url`)."""
     from adapters.slack import runner
     from bot.bootstrap import build
     from bot.settings import Settings
@@ -89,7 +101,7 @@ def serve_studybot(port: int, api_port: int, data_dir: str) -> None:
     async def main() -> None:
         slack = {"bot_token": "xoxb-bench", "signing_secret": SECRET, "http_port": port, "http_host": "127.0.0.1",
                  "api_url": f"http://127.0.0.1:{api_port}/api/"}
-        settings = Settings(_env_file=None, STUDYBOT_DATA_DIR=data_dir, slack=slack)
+        settings = Settings(_env_file=None, STUDYBOT_DATA_DIR=data_dir, DATABASE_URL=database_url, slack=slack)
         runtime = await build(settings)
         await runner.run(runtime)
 
@@ -155,12 +167,21 @@ class Result:
 
 def signed_command(text: str, n: int, api_port: int) -> tuple[bytes, dict[str, str]]:
     """A signed /study slash command, as Slack posts it."""
-    body = urllib.parse.urlencode({
+    return signed(command_form(text, n, api_port))
+
+
+def command_form(text: str, n: int, api_port: int, response_url: str | None = None) -> str:
+    """The URL-encoded form of a /study slash command (answered at the API stand-in unless told otherwise)."""
+    return urllib.parse.urlencode({
         "token": "x", "team_id": "T0BENCH", "team_domain": "bench", "channel_id": "C0BENCH",
         "channel_name": "bench", "user_id": f"U{n % 50:04d}", "user_name": f"user{n % 50}", "command": "/study",
-        "text": text, "api_app_id": "A0BENCH", "response_url": f"http://127.0.0.1:{api_port}/response/{n}",
-        "trigger_id": f"{n}.1.x",
+        "text": text, "api_app_id": "A0BENCH",
+        "response_url": response_url or f"http://127.0.0.1:{api_port}/response/{n}", "trigger_id": f"{n}.1.x",
     })
+
+
+def signed(body: str) -> tuple[bytes, dict[str, str]]:
+    """`body` with Slack's signature headers, timestamped now."""
     ts = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
     assert signature is not None
@@ -226,6 +247,169 @@ async def load(name: str, port: int, api_port: int, rate: float, seconds: float)
     return Result(name, latencies, errors, answered)
 
 
+def heavy_form(kind: str, n: int, api_port: int, response_url: str) -> str:
+    """The form of heavy request `n`: the longest command StudyBot accepts, or a 1 MB one."""
+    if kind == LONGEST:  # "/study lesson xx...x", as the core sees it, is MAX_COMMAND characters
+        return command_form("lesson " + "x" * (MAX_COMMAND - len("/study lesson ")), n, api_port, response_url)
+    base = command_form("lesson ", n, api_port, response_url)
+    # One word of 'x' in the text field brings the form to exactly HEAVY_BODY bytes.
+    huge = base.replace("text=lesson+", "text=lesson+" + "x" * (HEAVY_BODY - len(base)), 1)
+    assert len(huge) == HEAVY_BODY
+    return huge
+
+
+LONGEST, HUGE = "2,000-char command", "1 MB body"
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Latencies of one kind of request during the heavy run, in milliseconds."""
+
+    name: str
+    latencies: list[float]
+    statuses: dict[int, int]
+
+    def line(self) -> str:
+        """Min / median / p99 / max, and how many went over the target."""
+        ordered = sorted(self.latencies)
+        over = sum(x >= TARGET_DURING_HEAVY_MS for x in ordered)
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        median = statistics.median(ordered)
+        return (f"{self.name:<32} n={len(ordered):>5}  min={ordered[0]:6.2f} ms  median={median:6.2f} ms  "
+                f"p99={p99:6.2f} ms  max={ordered[-1]:6.2f} ms  over {TARGET_DURING_HEAVY_MS:g} ms: {over}  "
+                f"statuses={dict(sorted(self.statuses.items()))}")
+
+
+async def during_heavy(port: int, api_port: int, seconds: float, probe_rate: float) -> list[Timed]:
+    """The timings of /healthz and /study help probes while the heavy requests keep coming.
+
+    Each heavy request is sent again as soon as the previous one was answered (one of each always
+    being handled); their answers come to a receiver in this process, so the next one waits for them.
+    """
+    base = f"http://127.0.0.1:{port}"
+    await wait_ready(f"{base}/slack/events")
+    timings: dict[str, list[float]] = {}
+    statuses: dict[str, dict[int, int]] = {}
+    answered: dict[str, asyncio.Event] = {}
+
+    async def receive(request: web.Request) -> web.Response:
+        await request.read()
+        answered.setdefault(request.match_info["name"], asyncio.Event()).set()
+        return web.Response(text="ok")
+
+    receiver = web.AppRunner(web.Application(), access_log=None)
+    receiver.app.add_routes([web.post("/answer/{name}", receive)])
+    await receiver.setup()
+    receiver_port = free_port()
+    await web.TCPSite(receiver, "127.0.0.1", receiver_port).start()
+    stop = asyncio.Event()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
+
+        async def timed(name: str, method: str, path: str, body: bytes | None = None,
+                        headers: dict[str, str] | None = None) -> None:
+            start = time.perf_counter()
+            try:
+                async with session.request(method, base + path, data=body, headers=headers) as response:
+                    await response.read()
+                    status = response.status
+            except aiohttp.ClientError:
+                status = 0
+            timings.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+            counts = statuses.setdefault(name, {})
+            counts[status] = counts.get(status, 0) + 1
+
+        async def one_at_a_time(kind: str, first: int) -> None:
+            n = first
+            while not stop.is_set():
+                done = answered.setdefault(str(n), asyncio.Event())
+                form = heavy_form(kind, n, api_port, f"http://127.0.0.1:{receiver_port}/answer/{n}")
+                start = time.perf_counter()
+                await timed(f"{kind} (ack)", "POST", "/slack/events", *signed(form))
+                await asyncio.wait_for(done.wait(), timeout=30)
+                timings.setdefault(f"{kind} (answered)", []).append((time.perf_counter() - start) * 1000)
+                statuses.setdefault(f"{kind} (answered)", {200: 0})[200] += 1
+                n += 1
+
+        async def probing(until: asyncio.Event, suffix: str = "") -> None:
+            tasks, n, begin = [], 0, time.perf_counter()
+            while not until.is_set():
+                delay = begin + n / probe_rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                tasks.append(asyncio.create_task(timed(HEALTHZ + suffix, "GET", "/healthz")))
+                tasks.append(asyncio.create_task(timed(ACK + suffix, "POST", "/slack/events",
+                                                       *signed_command("help", n, api_port))))
+                n += 1
+            await asyncio.gather(*tasks)
+
+        try:
+            for n in range(-20, 0):  # warm up (not counted)
+                await timed("warm-up", "POST", "/slack/events", *signed_command("help", n, api_port))
+            await asyncio.sleep(0.5)
+            timings.clear()
+            statuses.clear()
+            idle = asyncio.Event()
+            asyncio.get_running_loop().call_later(IDLE_S, idle.set)
+            await probing(idle, IDLE)  # the same probes with nothing heavy going on, to compare
+            workers = [asyncio.create_task(one_at_a_time(LONGEST, 1_000_000)),
+                       asyncio.create_task(one_at_a_time(HUGE, 2_000_000)), asyncio.create_task(probing(stop))]
+            await asyncio.sleep(seconds)
+            stop.set()
+            await asyncio.gather(*workers)
+        finally:
+            await receiver.cleanup()
+    order = [HEALTHZ + IDLE, ACK + IDLE, HEALTHZ, ACK,
+             *(f"{kind} ({what})" for kind in (LONGEST, HUGE) for what in ("ack", "answered"))]
+    return [Timed(name, timings[name], statuses[name]) for name in order]
+
+
+HEALTHZ, ACK, IDLE = "GET /healthz", "signed /study help (ack)", ", idle"
+IDLE_S = 3.0
+
+
+def run_during_heavy(seconds: float, probe_rate: float, postgres: str | None) -> int:
+    """Measure StudyBot under the heavy requests; print the table and the verdict.
+
+    It runs on SQLite, or on a scratch database next to `postgres`.
+    """
+    async def measure(data_dir: str) -> list[Timed]:
+        database_url = await create_database(postgres, "studybot_bench") if postgres else None
+        port = free_port()
+        server = multiprocessing.get_context("spawn").Process(
+            target=serve_studybot, args=(port, api_port, data_dir, database_url), daemon=True)
+        server.start()
+        try:
+            return await during_heavy(port, api_port, seconds, probe_rate)
+        finally:
+            server.terminate()
+            server.join(5)
+            if postgres and database_url:
+                await drop_database(postgres, database_url)
+
+    api_port = free_port()
+    api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
+    api.start()
+    try:
+        with tempfile.TemporaryDirectory() as data_dir:
+            results = asyncio.run(measure(data_dir))
+    finally:
+        api.terminate()
+        api.join(5)
+    print(f"StudyBot HTTP mode on {'PostgreSQL' if postgres else 'SQLite'} for {seconds:g} s, always handling a "
+          f"2,000-character /study lesson and a {HEAVY_BODY:,}-byte signed command (each sent again once "
+          f"answered); /healthz and /study help probed at {probe_rate:g}/s each; Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs")
+    for result in results:
+        print(result.line())
+    probes = [x for result in results[2:4] for x in result.latencies]
+    worst = max(probes)
+    verdict = "PASS" if worst < TARGET_DURING_HEAVY_MS and all(
+        set(result.statuses) == {200} for result in results[2:4]) else "FAIL"
+    print(f"slowest probe {worst:.2f} ms (target: every /healthz and ack under {TARGET_DURING_HEAVY_MS:g} ms): "
+          f"{verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
 def run_one(name: str, target: Callable[..., None], args: tuple[object, ...], api_port: int, rate: float,
             seconds: float) -> Result:
     """Start one server process, load it, stop it."""
@@ -245,7 +429,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second (default 100)")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of load per server (default 10)")
+    parser.add_argument("--during-heavy", action="store_true",
+                        help="StudyBot only: probe /healthz and acks while the largest requests are handled")
+    parser.add_argument("--probe-rate", type=float, default=20.0,
+                        help="with --during-heavy: /healthz and /study help probes per second, each (default 20)")
+    parser.add_argument("--postgres", default=None,
+                        help="with --during-heavy: PostgreSQL to make a scratch database on (default: SQLite)")
     args = parser.parse_args()
+    if args.during_heavy:
+        return run_during_heavy(args.seconds, args.probe_rate, args.postgres)
     api_port = free_port()
     api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
     api.start()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.messages import Message
+from bot.outage import OutageLog, unreachable
 from bot.posting import PermanentPostError, Poster, PostFinder
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Claim, Drops, DueDrop
@@ -84,8 +85,11 @@ class DropRunner:
         attempts: int = 4,
         backoff: float = 2.0,
         pacing: Mapping[str, tuple[int, float]] = DEFAULT_PACING,
+        outage: OutageLog | None = None,
     ) -> None:
         self.drops = drops
+        # One story in the log per database outage, shared with the scheduler that runs this runner.
+        self.outage = outage or OutageLog(log, what="drop job")
         self.posters = posters
         self.clock = clock
         self.attempts = attempts
@@ -97,7 +101,9 @@ class DropRunner:
 
     async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
         """Post every drop due now (or only one channel's); one failing channel delays no other."""
-        due = [d for d in await self.drops.due(self.clock(), channel_id) if d.key not in self._active]
+        found = await self.drops.due(self.clock(), channel_id)
+        self.outage.succeeded()  # the database answered
+        due = [d for d in found if d.key not in self._active]
         return list(await asyncio.gather(*(self.run_one(d) for d in due)))
 
     async def run_one(self, due: DueDrop) -> Outcome:
@@ -152,9 +158,13 @@ class DropRunner:
             await asyncio.sleep(interval)
             try:
                 renewed = await self.drops.renew(claim)
-            except Exception:
-                log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
+            except Exception as exc:
+                if unreachable(exc):
+                    self.outage.failed(exc)
+                else:
+                    log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
                 continue
+            self.outage.succeeded()
             if not renewed:
                 log.warning("drop %s was taken over by another process; stopping this attempt", claim.id)
                 lost.set()
@@ -165,12 +175,17 @@ class DropRunner:
         """Record the outcome, retrying through a database blip (the claim is kept alive meanwhile)."""
         for attempt in range(1, self.attempts + 1):
             try:
-                return await self.drops.finish(due, claim, self.clock(), message_id, error)
-            except Exception:
-                if attempt == self.attempts:
+                finished = await self.drops.finish(due, claim, self.clock(), message_id, error)
+            except Exception as exc:
+                if attempt < self.attempts:
+                    await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+                elif unreachable(exc):  # the claim's lease lets a later run find the post and record it
+                    self.outage.failed(exc)
+                else:
                     log.exception("could not record drop %s (message %s)", claim.id, message_id)
-                    return False
-                await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
+            else:
+                self.outage.succeeded()
+                return finished
         return False
 
     async def _deliver(self, poster: Poster, due: DueDrop, claim: Claim) -> tuple[str | None, str | None]:

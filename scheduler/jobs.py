@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.outage import unreachable
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Drops, next_run
 from scheduler.fanout import DropRunner
@@ -48,6 +49,7 @@ class DropScheduler:
     ) -> None:
         self.drops = drops
         self.runner = runner
+        self.outage = runner.outage  # one story per database outage, whichever job meets it
         self.clock = clock
         self.sweep_every = sweep_every
         self.scheduler = AsyncIOScheduler(
@@ -106,10 +108,11 @@ class DropScheduler:
         """
         try:
             channels = await self.drops.channels(channel_id)
-        except Exception:
-            log.exception("could not reschedule channel %s; trying again in a minute", channel_id)
+        except Exception as exc:
+            self._failed(exc, "could not reschedule channel %s; trying again in a minute", channel_id)
             self.schedule_at(channel_id, self.clock() + SWEEP_EVERY)
             return
+        self.outage.succeeded()
         self.schedule_at(channel_id, next_run(channels[0], after or self.clock()) if channels else None)
 
     def next_run_time(self, channel_id: int) -> dt.datetime | None:
@@ -121,8 +124,8 @@ class DropScheduler:
         """Post whatever is due and not yet out (missed jobs, stale claims of stopped peers)."""
         try:
             await self.runner.run_due()
-        except Exception:
-            log.exception("drop sweep failed; the next sweep will try again")
+        except Exception as exc:
+            self._failed(exc, "drop sweep failed; the next sweep will try again")
 
     async def _sweep_job(self) -> None:
         self._track_current()
@@ -132,9 +135,19 @@ class DropScheduler:
         self._track_current()
         try:
             await self.runner.run_due(channel_id)
-        except Exception:
-            log.exception("drop job for channel %s failed; the sweep will try again", channel_id)
+        except Exception as exc:
+            self._failed(exc, "drop job for channel %s failed; the sweep will try again", channel_id)
         await self.reload(channel_id, after=self.clock() + dt.timedelta(seconds=1))
+
+    def _failed(self, exc: Exception, message: str, *args: object) -> None:
+        """Log a failed job: part of the outage story, or else a bug with its traceback.
+
+        When the database is unreachable the next sweep retries.
+        """
+        if unreachable(exc):
+            self.outage.failed(exc)
+        else:
+            log.error(message, *args, exc_info=exc)
 
     def _track_current(self) -> None:
         """Track the job APScheduler is running in this task (its executor does not wait for it)."""

@@ -24,6 +24,7 @@ from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Base
 from bot.usecases.context import Actor, Core
+from tests.dbproxy import CutProxy
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_DIR = ROOT / "content" / "dotnet-architect"
@@ -146,6 +147,17 @@ async def _emptied(url: str) -> str:
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
     return url
+
+
+@pytest.fixture
+async def pg_proxy(pg_url: str) -> AsyncIterator[CutProxy]:
+    """A proxy in front of the test PostgreSQL server that can cut it off and restore it.
+
+    See tests/dbproxy.py; connect through `pg_proxy.url(pg_url)`.
+    """
+    url = make_url(pg_url)
+    async with CutProxy.running(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield proxy
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from adapters.discord.buttons import StudyButton
 from adapters.discord.commands import StudyGroup
 from adapters.discord.config import intents
 from adapters.discord.interactions import PLATFORM, Kept, apologise, deliver, send_parts
+from adapters.discord.payloads import check_interaction, describe, focused_option
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.render import render
 from bot.bootstrap import Runtime
@@ -30,6 +32,24 @@ FINISH_EVERY_S = 10.0
 class StudyTree(app_commands.CommandTree[discord.Client]):
     """The command tree, with failures inside commands turned into a friendly private message."""
 
+    async def _call(self, interaction: discord.Interaction[discord.Client]) -> None:
+        """Run the command, skipping one whose options discord.py cannot read.
+
+        discord.py reads the command's options and resolved objects only here, in a task of its own;
+        what it cannot read is skipped as at arrival. Errors of the command itself come wrapped in
+        AppCommandError and reach `on_error`.
+        """
+        try:
+            command = interaction.command
+            if (interaction.type is discord.InteractionType.autocomplete and isinstance(command, app_commands.Command)
+                    and not completes(command, interaction.data)):
+                # discord.py would log this mismatch with a traceback of its own, so it is caught first.
+                await self.on_error(interaction, app_commands.CommandSignatureMismatch(command))
+                return
+            await super()._call(interaction)
+        except MALFORMED as exc:
+            skip_malformed(interaction.id, exc)
+
     async def on_error(self, interaction: discord.Interaction[discord.Client],
                        exc: app_commands.AppCommandError, /) -> None:
         """Log the traceback and answer the user; the bot keeps running."""
@@ -38,6 +58,9 @@ class StudyTree(app_commands.CommandTree[discord.Client]):
         elif isinstance(exc, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
             log.error("Discord's copy of /study is out of date (%s): run `studybot discord sync`", exc)
             reply = error("This command is out of date", "An admin needs to run `studybot discord sync`.")
+            if interaction.type is discord.InteractionType.autocomplete:  # it can only be answered with choices
+                await interaction.response.autocomplete([])
+                return
         else:
             command = interaction.command.qualified_name if interaction.command else "a command"
             log.error("error in /%s (interaction %s)", command, interaction.id, exc_info=exc)
@@ -49,15 +72,33 @@ class StudyTree(app_commands.CommandTree[discord.Client]):
             log.exception("could not answer interaction %s", interaction.id)
 
 
+def completes(command: app_commands.Command[Any, ..., Any], data: Any) -> bool:
+    """Whether the option being typed in an autocomplete request is one `command` completes."""
+    name = focused_option(data)
+    return any(p.display_name == name and p.autocomplete for p in command.parameters)
+
+
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
+"""What discord.py raises on an interaction that lacks a field or holds one of the wrong type."""
+
+
+def skip_malformed(ident: object, exc: Exception) -> None:
+    """Log, in one line and without a traceback, that an interaction was skipped and why."""
+    log.warning("skipped a malformed interaction %s (%s)", str(ident)[:32], describe(exc))
+
+
 def skipping_malformed(parse: Callable[[Any], None]) -> Callable[[Any], None]:
-    """`parse` for one gateway event, logging and skipping an event it cannot read (a missing field)."""
+    """`parse` for INTERACTION_CREATE, skipping an event that is malformed.
+
+    Malformed: it does not fit Discord's documented shapes (checked first), or discord.py cannot read it.
+    """
 
     def parse_or_skip(data: Any) -> None:
         try:
+            check_interaction(data)
             parse(data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            ident = str(data.get("id"))[:32] if isinstance(data, dict) else "?"
-            log.warning("skipped a malformed interaction %s (%s: %s)", ident, exc.__class__.__name__, str(exc)[:100])
+        except MALFORMED as exc:
+            skip_malformed(data.get("id") if isinstance(data, dict) else "?", exc)
 
     return parse_or_skip
 
@@ -89,6 +130,18 @@ class StudyClient(discord.AutoShardedClient):
         # interaction would raise there and drop the connection; skip it with one line instead.
         parsers = self._connection.parsers
         parsers["INTERACTION_CREATE"] = skipping_malformed(parsers["INTERACTION_CREATE"])
+        # A button press is read further (the message it is on, its components) in a task of its own.
+        views = self._connection._view_store
+        run_item = views.schedule_dynamic_item_call
+
+        async def run_item_or_skip(component_type: int, factory: Any, interaction: discord.Interaction[Any],
+                                   custom_id: str, match: re.Match[str]) -> None:
+            try:
+                await run_item(component_type, factory, interaction, custom_id, match)
+            except MALFORMED as exc:
+                skip_malformed(interaction.id, exc)
+
+        views.schedule_dynamic_item_call = run_item_or_skip  # type: ignore[method-assign]
         if self.shard_count is None and self.runtime.settings.discord.custom_gateway:
             # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
             self.shard_count, _url, _limits = await self.http.get_bot_gateway()

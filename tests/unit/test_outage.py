@@ -1,12 +1,14 @@
-"""An outage in the log: one line when it starts, a count every 30 s, one line when it ends."""
+"""An outage in the log: one line when it starts, a count every 30 s, one line when it ends; and what counts as one."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.outage import OutageLog
+from bot.outage import OutageLog, unreachable
 
 LOGGER = "tests.outage"
 
@@ -78,3 +80,25 @@ def test_successes_without_an_outage_log_nothing(outage: OutageLog, caplog: pyte
     for _ in range(10):
         outage.succeeded()
     assert lines(caplog) == []
+
+
+@pytest.mark.parametrize("exc", [
+    ConnectionRefusedError(111, "Connect call failed"),
+    TimeoutError(),
+    OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
+    PoolTimeout("QueuePool limit of size 10 overflow 10 reached"),
+    InterfaceError("SELECT 1", {}, Exception("connection is closed"), connection_invalidated=True),
+], ids=["refused", "timeout", "operational", "pool exhausted", "connection lost"])
+def test_an_unreachable_database_is_told_from_a_bug(exc: Exception) -> None:
+    """Refused, timed out, lost and out-of-connections errors are an outage."""
+    assert unreachable(exc)
+
+
+@pytest.mark.parametrize("exc", [
+    ProgrammingError("SELEC 1", {}, Exception("syntax error")),
+    IntegrityError("INSERT", {}, Exception("duplicate key")),
+    KeyError("Mars/Olympus_Mons"),
+], ids=["bad statement", "constraint", "bug"])
+def test_a_wrong_statement_or_a_bug_is_not_an_outage(exc: Exception) -> None:
+    """What retrying later would not fix is not an outage."""
+    assert not unreachable(exc)

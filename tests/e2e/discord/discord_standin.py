@@ -122,6 +122,21 @@ async def application(_request: web.Request) -> web.Response:
                           "verify_key": "0" * 64, "team": None, "flags": 0, "bot": BOT_USER})
 
 
+def interaction_payload(kind: int, person: Person, channel_id: int, interaction_id: int) -> dict[str, Any]:
+    """INTERACTION_CREATE data of `kind` (2 command, 3 component, 4 autocomplete) without its `data`."""
+    channel = next((c for c in CHANNELS if int(c["id"]) == channel_id), channel_object(channel_id, "x"))
+    return {
+        "id": str(interaction_id), "application_id": str(APP_ID), "type": kind, "token": f"token-{interaction_id}",
+        "version": 1, "guild_id": str(GUILD_ID), "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
+        "channel_id": str(channel_id), "channel": channel,
+        "member": {"user": person.user(), "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False,
+                   "flags": 0, "permissions": str(person.permissions), "nick": None, "avatar": None},
+        "app_permissions": str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS), "locale": "en-US",
+        "guild_locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)},
+        "context": 0, "attachment_size_limit": 10 * 1024 * 1024,
+    }
+
+
 @dataclass
 class Reply:
     """Something the bot showed in answer to an interaction."""
@@ -171,6 +186,7 @@ class StandIn:
     port: int = 0
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     identifies: list[dict[str, Any]] = field(default_factory=list)
+    connections: int = 0  # gateway websockets ever opened: a reconnect or resume opens another
     heartbeats: int = 0
     replies: list[Reply] = field(default_factory=list)
     channel_posts: list[dict[str, Any]] = field(default_factory=list)
@@ -250,6 +266,7 @@ class StandIn:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self.sockets.append(ws)
+        self.connections += 1
         await ws.send_json({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}, "s": None, "t": None})
         try:
             async for msg in ws:
@@ -289,20 +306,17 @@ class StandIn:
 
     # interactions the tests send -------------------------------------------------------
     def _base(self, kind: int, person: Person, channel_id: int, interaction_id: int | None) -> dict[str, Any]:
-        iid = interaction_id or self.next_id()
-        token = f"token-{iid}"
-        self._tokens[token] = iid
-        channel = next((c for c in CHANNELS if int(c["id"]) == channel_id), channel_object(channel_id, "x"))
-        return {
-            "id": str(iid), "application_id": str(APP_ID), "type": kind, "token": token, "version": 1,
-            "guild_id": str(GUILD_ID), "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
-            "channel_id": str(channel_id), "channel": channel,
-            "member": {"user": person.user(), "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False,
-                       "flags": 0, "permissions": str(person.permissions), "nick": None, "avatar": None},
-            "app_permissions": str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS), "locale": "en-US",
-            "guild_locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)},
-            "context": 0, "attachment_size_limit": 10 * 1024 * 1024,
-        }
+        return self.admit(interaction_payload(kind, person, channel_id, interaction_id or self.next_id()))
+
+    def admit(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload, with callbacks for its id and token (whatever they are) accepted.
+
+        Discord accepts callbacks for the interactions it sends.
+        """
+        token, iid = payload.get("token"), payload.get("id")
+        if isinstance(token, str) and isinstance(iid, str) and iid.isascii() and iid.isdigit() and len(iid) <= 20:
+            self._tokens[token] = int(iid)
+        return payload
 
     async def command(self, person: Person, subcommand: str, options: dict[str, Any] | None = None, *,
                       channel_id: int = CHANNEL_ID, resolved: dict[str, Any] | None = None) -> int:

@@ -29,6 +29,7 @@ from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from tests.conftest import COURSE_DIR
+from tests.e2e.records import Recorder
 from tests.e2e.slack.slack_stand_ins import (
     LEARNER,
     SlackStandIn,
@@ -60,15 +61,6 @@ class Served:
             connection.close()
 
 
-class _Keep(logging.Handler):
-    def __init__(self, records: list[logging.LogRecord]) -> None:
-        super().__init__(logging.INFO)
-        self.records = records
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The real `runner.run` in HTTP mode on SQLite, with the Web API stand-in, for the whole module."""
@@ -77,7 +69,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     ready: Future[Served] = Future()
     records: list[logging.LogRecord] = []
     patch = pytest.MonkeyPatch()
-    handler = _Keep(records)
+    handler = Recorder(records, logging.INFO)
     logging.getLogger().addHandler(handler)
 
     async def main(path: Path) -> None:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import StudyBot
+from bot.app import MAX_COMMAND_CHARS, StudyBot
 from bot.bootstrap import wire
 from bot.store.db import create_engine
-from tests.e2e.slack.slack_stand_ins import http_settings, running_http
+from tests.e2e.slack.slack_stand_ins import (
+    SlackHttpApp,
+    SlackStandIn,
+    command_body,
+    form,
+    http_settings,
+    running_http,
+    signed,
+)
 
 
 async def test_healthz_on_the_slack_port_reports_the_database(
@@ -30,3 +41,28 @@ async def test_healthz_on_the_slack_port_reports_the_database(
             runtime.health.engine = engine
     assert str(report["database"]).startswith("unreachable")
     assert report["status"] == "unhealthy"
+
+
+async def test_healthz_answers_while_the_largest_requests_are_handled(
+    slack_http: SlackHttpApp, slack_api: SlackStandIn
+) -> None:
+    """/healthz answers at once while a 2,000-character command and a signed 1 MB one are handled.
+
+    A generous 1 s bound here; `python -m bench.slack_ack --during-heavy` measures it. Both heavy
+    commands are acked and answered.
+    """
+    longest = form(command_body("lesson " + "x" * (MAX_COMMAND_CHARS - len("/study lesson ")),
+                                slack_api.response_url("longest")))
+    base = form(command_body("lesson ", slack_api.response_url("huge")))
+    huge = base.replace("text=lesson+", "text=lesson+" + "x" * (1_000_000 - len(base)), 1)
+    heavy = [asyncio.create_task(slack_http.send(body, signed(body))) for body in (longest, huge)]
+    started = time.perf_counter()
+    async with slack_http.session.get(slack_http.url.replace("/slack/events", "/healthz")) as response:
+        status = response.status
+    elapsed = time.perf_counter() - started
+    acks = [code for code, _text in await asyncio.gather(*heavy)]
+    answers = [await slack_api.response(name) for name in ("longest", "huge")]
+    assert (status, acks) == (200, [200, 200])
+    assert elapsed < 1.0
+    assert answers[0]["text"].startswith("No topic called")  # looked up: the longest command there is
+    assert answers[1]["text"].startswith("That command is too long")
