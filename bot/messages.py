@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -96,3 +97,13 @@ def info(title: str, body: str = "", *, buttons: tuple[Button, ...] = ()) -> Mes
 
 
 LETTERS = "ABCDEFGH"
+
+
+CHANNEL_MENTION = re.compile(r"<#([A-Za-z0-9_.-]+)(?:\|([^<>|&]*))?>")
+"""A channel named in a message's text, as `channel_mention` writes it: id, then name."""
+
+
+def channel_mention(channel_id: str, name: str) -> str:
+    """A channel in a message's text; each renderer shows it as its platform does (a live link, or `#name`)."""
+    name = re.sub(r"[<>|&]", "", name)
+    return f"<#{channel_id}|{name}>" if name else f"<#{channel_id}>"

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.markdown import LINK, plain_text
-from bot.messages import Button, Field, Kind, Message
+from bot.messages import CHANNEL_MENTION, Button, Field, Kind, Message
 from bot.text import shorten
 
 BORDERS = {
@@ -100,6 +100,7 @@ def markdown(text: str) -> Markdown:
             return f"<{url}>"  # the label is a short form of the address: show the address alone
         return f"{label} (<{url}>)"
 
+    text = CHANNEL_MENTION.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)  # no links to channels here
     return _Markdown(LINK.sub(address, text))
 
 

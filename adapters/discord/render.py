@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import discord
 
 from bot.markdown import plain_text, split_markdown
-from bot.messages import Button, Kind, Message, Style, Visibility
+from bot.messages import CHANNEL_MENTION, Button, Kind, Message, Style, Visibility
 from bot.text import ELLIPSIS, shorten
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def render(message: Message) -> Rendered:
 
 def description_of(message: Message) -> str:
     """The body, followed by the lettered choices of a quiz."""
-    text = message.body.strip()
+    text = CHANNEL_MENTION.sub(lambda m: f"<#{m.group(1)}>", message.body.strip())  # Discord links by id
     if message.choices:
         lines = "\n".join(f"**{c.letter}.** {c.text}" for c in message.choices)
         text = f"{text}\n\n{lines}" if text else lines

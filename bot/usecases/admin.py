@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.domain.periods import is_timezone, zone
 from bot.domain.schedule import describe_weekdays, next_drop, parse_time, parse_weekdays
-from bot.messages import Field, Kind, Message, error, info
+from bot.messages import Field, Kind, Message, channel_mention, error, info
 from bot.store.models import Channel
 from bot.usecases.context import Actor, Core
 
@@ -33,11 +33,6 @@ def parse_channel(token: str) -> ChannelRef | None:
     if match:
         return ChannelRef(match.group(1), match.group(1) if token.startswith("#") else "")
     return None
-
-
-def channel_label(actor: Actor, channel_id: str, name: str) -> str:
-    """A channel as the platform shows it: a live mention on Discord and Slack, `#name` in the console."""
-    return f"#{name or channel_id}" if actor.platform == "console" else f"<#{channel_id}>"
 
 
 SETUP_USAGE = (
@@ -138,7 +133,7 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
     core.schedule_changed.publish(channel_pk)
-    label = channel_label(actor, ref.id, name)
+    label = channel_mention(ref.id, name)
     body = f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}."
     if existing:
         body += "\n\n" + _changes(before, after)
@@ -199,11 +194,11 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
         if not channels:
             return info("No daily drop is set up yet", "Set one up with `/study setup`.")
         if target is None:
-            known = ", ".join(channel_label(actor, c.external_id, c.name) for c in channels)
+            known = ", ".join(channel_mention(c.external_id, c.name) for c in channels)
             if ref is not None:
                 return error(
                     "That channel has no daily drop",
-                    f"{channel_label(actor, ref.id, ref.name)} is not set up for daily drops. "
+                    f"{channel_mention(ref.id, ref.name)} is not set up for daily drops. "
                     f"Channels with one: {known}.",
                 )
             return error(
@@ -215,7 +210,7 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
         await repo.set_paused(target.id, paused, core.clock())
         channel_pk, label, when = (
             target.id,
-            channel_label(actor, target.external_id, target.name),
+            channel_mention(target.external_id, target.name),
             next_drop_text(target, core.clock()),
         )
     core.schedule_changed.publish(channel_pk)
@@ -242,7 +237,7 @@ async def schedule(core: Core, actor: Actor) -> Message:
             days = describe_weekdays(tuple(c.weekdays.split(",")))
             state = "⏸️ paused" if c.paused else f"next {next_drop_text(c, now)}"
             topic = core.course.topics[c.next_topic_index % len(core.course.topics)]
-            name = channel_label(actor, c.external_id, c.name)
+            name = channel_mention(c.external_id, c.name)
             line = f"- **{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"
             if c.weekly_board:
                 line += "; weekly board on"

@@ -83,7 +83,7 @@ async def test_schedule_lists_channels(studybot: StudyBot) -> None:
     """The schedule shows each channel with its time, days and next topic."""
     await studybot.dispatch(ADMIN, "/study setup <#C1|general> 08:00 UTC weekends")
     body = (await studybot.dispatch(ADMIN, "/study schedule")).body
-    assert "#general" in body
+    assert "<#C1|general>" in body  # a channel mention, which each renderer shows its own way
     assert "08:00 UTC, weekends" in body
     assert "next topic: The CLR Deep Dive" in body
 
@@ -146,14 +146,14 @@ async def test_pausing_a_channel_without_a_drop_names_it(studybot: StudyBot) -> 
     message = await studybot.dispatch(ADMIN, "/study pause #nonexistent")
     assert message.kind is Kind.ERROR
     assert message.title == "That channel has no daily drop"
-    assert message.body == "#nonexistent is not set up for daily drops. Channels with one: #team."
+    assert message.body == "<#nonexistent|nonexistent> is not set up for daily drops. Channels with one: <#team|team>."
 
 
-async def test_pause_and_resume_name_the_channel_with_a_hash(studybot: StudyBot) -> None:
-    """Pausing and resuming show the channel as #team, and the console can name it by #name."""
+async def test_pause_and_resume_name_the_channel(studybot: StudyBot) -> None:
+    """Pausing and resuming mention the channel, which the console names by #name."""
     await studybot.dispatch(ADMIN, "/study setup #team 08:00 UTC")
     paused = await studybot.dispatch(ADMIN, "/study pause #team")
     assert paused.title == "Daily drops paused ⏸️"
-    assert paused.body.startswith("Drops in #team are paused")
+    assert paused.body.startswith("Drops in <#team|team> are paused")
     resumed = await studybot.dispatch(ADMIN, "/study resume #team")
-    assert resumed.body.startswith("Drops in #team are running again. Next drop: ")
+    assert resumed.body.startswith("Drops in <#team|team> are running again. Next drop: ")

@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from adapters.console.render import button_keys, enter_button, numbers_are_topics, renderable, topic_button, visible
-from bot.messages import Button, Choice, Kind, Message
+from bot.messages import Button, Choice, Kind, Message, channel_mention
 from tests.console_driver import as_text
 
 LONG_LINE = "        int local = count * 2;                  // in the stack frame (or in a register) END"
@@ -143,3 +143,10 @@ def test_a_button_that_names_no_topic_keeps_numbers_for_buttons() -> None:
     mixed = Message(kind=Kind.FEEDBACK, title="Correct", buttons=(Button("6. ValueTask", "l:6"), Button("Next", "n")))
     assert not numbers_are_topics(mixed)
     assert button_keys(mixed) == ("1", "2")
+
+
+def test_a_channel_mention_is_shown_as_its_name() -> None:
+    """The core's channel mention reads `#name` in the terminal, or `#id` when the name is unknown."""
+    text = as_text(Message(kind=Kind.INFO, title="t", body=f"Drops in {channel_mention('C1', 'team')} and "
+                                                          f"{channel_mention('C2', '')}."))
+    assert "Drops in #team and #C2." in text

@@ -12,7 +12,7 @@ from bot.app import ADMINS_ONLY, DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
 from bot.content.models import Course
 from bot.markdown import split_markdown
-from bot.messages import Button, Choice, Field, Kind, Message, Visibility
+from bot.messages import Button, Choice, Field, Kind, Message, Visibility, channel_mention
 from bot.store.repository import StatsRow
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
@@ -165,3 +165,9 @@ def test_more_rows_than_discord_allows_are_packed_five_a_row() -> None:
     buttons = tuple(Button(f"b{i}", f"sb1:l:b{i}", row=i) for i in range(8))
     specs = r.render(Message(kind=Kind.TOPICS, title="t", buttons=buttons)).parts[-1].buttons
     assert [s.row for s in specs] == [0, 0, 0, 0, 0, 1, 1, 1]
+
+
+def test_a_channel_mention_is_a_discord_channel_link() -> None:
+    """The core's channel mention becomes Discord's `<#id>`, which Discord shows as a live link."""
+    rendered = r.render(Message(kind=Kind.INFO, title="t", body=f"Drops in {channel_mention('123', 'team')}."))
+    assert rendered.parts[0].embeds[0].description == "Drops in <#123>."

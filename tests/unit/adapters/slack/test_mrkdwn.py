@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.slack.mrkdwn import to_mrkdwn
+from bot.messages import channel_mention
 
 
 def test_bold_becomes_single_asterisks() -> None:
@@ -52,3 +53,10 @@ def test_channel_and_user_mentions_stay_live() -> None:
     """`<#C123>` and `<@U1|ada>` are Slack mentions, not text to escape."""
     text = "Drops go to <#C0123ABC> for <@U1|ada> & co"
     assert to_mrkdwn(text) == "Drops go to <#C0123ABC> for <@U1|ada> &amp; co"
+
+
+def test_a_channel_mention_stays_a_live_slack_link() -> None:
+    """The core's channel mention is Slack's own `<#C123|name>` and survives the escaping."""
+    assert to_mrkdwn(f"Drops in {channel_mention('C0GENERAL', 'general')} & more") == (
+        "Drops in <#C0GENERAL|general> &amp; more"
+    )
