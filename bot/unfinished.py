@@ -15,13 +15,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from bot.outage import cause
 from bot.store.unfinished import UnfinishedStore
 
 log = logging.getLogger(__name__)
 
+FINISH_EVERY_S = 10.0
+"""How often to look for requests another process acknowledged and did not live to answer."""
+Record = TypeVar("Record", bound=BaseModel)
 KEEP_WITHIN_S = 0.5
 """How long acknowledging waits for the record to be written; it goes on being written after."""
 
@@ -62,14 +69,32 @@ class UnfinishedWork:
             log.warning("could not clear finished request %s (%s); a restart may answer it again",
                         hold.key, cause(exc))
 
-    async def take(self, platform: str) -> list[tuple[Hold, str]]:
-        """Requests of `platform` left unfinished by a process that stopped, now held by this one."""
+    async def take(self, platform: str, shape: type[Record]) -> list[tuple[Hold, Record]]:
+        """Requests of `platform` left unfinished by a process that stopped, now held by this one.
+
+        A record that no longer reads as `shape` is dropped with one line.
+        """
         try:
             taken = await self.store.take(platform)
         except Exception as exc:
             log.warning("could not look for unfinished %s requests (%s)", platform, cause(exc))
             return []
-        return [(Hold(key, _kept()), body) for key, body in taken]
+        found: list[tuple[Hold, Record]] = []
+        for key, body in taken:
+            hold = Hold(key, _kept())
+            try:
+                found.append((hold, shape.model_validate_json(body)))
+            except ValidationError:
+                log.warning("dropped unfinished request %s: it could not be read", key)
+                await self.release(hold)
+        return found
+
+    @staticmethod
+    async def keep_finishing(finish: Callable[[], Awaitable[None]]) -> None:
+        """Run `finish` now and then every FINISH_EVERY_S, until cancelled."""
+        while True:
+            await finish()
+            await asyncio.sleep(FINISH_EVERY_S)
 
     async def _keep(self, platform: str, key: str, body: str, lifetime: dt.timedelta) -> bool:
         try:

@@ -161,6 +161,14 @@ async def pg_proxy(pg_url: str) -> AsyncIterator[CutProxy]:
 
 
 @pytest.fixture
+async def proxied(pg_url: str, pg_proxy: CutProxy) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test PostgreSQL database, reached through the proxy."""
+    engine = create_engine(pg_proxy.url(pg_url))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
 async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database."""
     eng = create_engine(db_url, pool_size=20)

@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 
 DEFER_AFTER = 1.5
 """Seconds to wait for the core before deferring (Discord wants an answer within 3 s)."""
-FINISH_EVERY_S = 10.0
-"""How often to look for interactions another replica deferred and did not live to answer."""
 
 
 class StudyTree(app_commands.CommandTree[discord.Client]):
@@ -145,7 +143,7 @@ class StudyClient(discord.AutoShardedClient):
         if self.shard_count is None and self.runtime.settings.discord.custom_gateway:
             # discord.py would connect to the URL that GET /gateway/bot returns; keep ours instead.
             self.shard_count, _url, _limits = await self.http.get_bot_gateway()
-        self._finishing = asyncio.create_task(self._keep_finishing())
+        self._finishing = asyncio.create_task(self._finish_when_ready())
 
     async def close(self) -> None:
         """Stop finishing kept interactions, let the ones being answered finish, then close the connection."""
@@ -156,27 +154,20 @@ class StudyClient(discord.AutoShardedClient):
             await asyncio.gather(*(self.answering - {asyncio.current_task()}), return_exceptions=True)
         await super().close()
 
-    async def _keep_finishing(self) -> None:
+    async def _finish_when_ready(self) -> None:
         await self.wait_until_ready()
-        while True:
-            await self.finish_unfinished()
-            await asyncio.sleep(FINISH_EVERY_S)
+        await self.runtime.unfinished.keep_finishing(self.finish_unfinished)
 
     async def finish_unfinished(self) -> None:
         """Answer the interactions a stopped process deferred, with their tokens (valid 15 minutes)."""
-        for hold, body in await self.runtime.unfinished.take(PLATFORM):
+        for hold, kept in await self.runtime.unfinished.take(PLATFORM, Kept):
+            log.info("finishing interaction %s, deferred by a process that stopped", hold.key)
             try:
-                kept = Kept.model_validate_json(body)
-            except ValueError:
-                log.warning("dropped unfinished interaction %s: it could not be read", hold.key)
-            else:
-                log.info("finishing interaction %s, deferred by a process that stopped", hold.key)
-                try:
-                    webhook = discord.Webhook.from_state(
-                        {"id": kept.application_id, "type": 3, "token": kept.token}, self._connection)
-                    await send_parts(render(await kept.work(self.runtime.bot)), webhook.send, webhook.send)
-                except discord.HTTPException as exc:
-                    log.warning("could not finish interaction %s (%s)", hold.key, exc.__class__.__name__)
+                webhook = discord.Webhook.from_state(
+                    {"id": kept.application_id, "type": 3, "token": kept.token}, self._connection)
+                await send_parts(render(await kept.work(self.runtime.bot)), webhook.send, webhook.send)
+            except discord.HTTPException as exc:
+                log.warning("could not finish interaction %s (%s)", hold.key, exc.__class__.__name__)
             await self.runtime.unfinished.release(hold)
 
     def poster(self) -> DiscordPoster:

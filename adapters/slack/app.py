@@ -195,13 +195,7 @@ class SlackAdapter:
 
     async def finish_unfinished(self) -> None:
         """Finish the requests a stopped process acknowledged but never answered."""
-        for hold, body in await self.unfinished.take(PLATFORM):
-            try:
-                kept = Kept.model_validate_json(body)
-            except ValidationError:
-                log.warning("dropped unfinished request %s: it could not be read", hold.key)
-                await self.unfinished.release(hold)
-                continue
+        for hold, kept in await self.unfinished.take(PLATFORM, Kept):
             log.info("finishing request %s, acknowledged by a process that stopped", hold.key)
             work: Coroutine[Any, Any, Reply | None]
             if kept.command is not None:

@@ -24,8 +24,6 @@ from bot.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 SOCKET_CHECK_S = 10.0
-FINISH_EVERY_S = 10.0
-"""How often to look for requests another replica acknowledged and did not live to answer."""
 
 
 def build_adapter(runtime: Runtime, token: str, session: aiohttp.ClientSession) -> SlackAdapter:
@@ -45,7 +43,7 @@ async def run(runtime: Runtime) -> None:
     async with aiohttp.ClientSession() as session:
         adapter = build_adapter(runtime, config.bot_token.get_secret_value(), session)
         runtime.posters.register("slack", SlackPoster(adapter.app.client))
-        finishing = asyncio.create_task(finish_unfinished(adapter))
+        finishing = asyncio.create_task(runtime.unfinished.keep_finishing(adapter.finish_unfinished))
         try:
             report = functools.partial(runtime.health.connected.__setitem__, "slack")
             if config.socket_mode:
@@ -57,12 +55,6 @@ async def run(runtime: Runtime) -> None:
             await asyncio.gather(finishing, return_exceptions=True)
             await asyncio.shield(adapter.drain())
 
-
-async def finish_unfinished(adapter: SlackAdapter) -> None:
-    """Finish what a stopped process acknowledged, at start-up and then every FINISH_EVERY_S."""
-    while True:
-        await adapter.finish_unfinished()
-        await asyncio.sleep(FINISH_EVERY_S)
 
 
 Health = Callable[[], Awaitable[tuple[bool, dict[str, object]]]]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -21,7 +20,7 @@ from bot.bootstrap import Runtime, wire
 from bot.content.models import Course, QuizQuestion
 from bot.messages import Message
 from bot.settings import Settings
-from bot.store.db import create_engine, session_factory
+from bot.store.db import session_factory
 from bot.store.models import Answer, User, UserStats
 from bot.usecases.context import Core
 from tests.conftest import Clock, make_actor
@@ -45,14 +44,6 @@ class Click:
     def recorded(self) -> bool:
         """Whether the reply says the answer counted."""
         return self.reply.title == RECORDED
-
-
-@pytest.fixture
-async def proxied(pg_url: str, pg_proxy: CutProxy) -> AsyncIterator[AsyncEngine]:
-    """An engine on the test PostgreSQL database, reached through the proxy."""
-    engine = create_engine(pg_proxy.url(pg_url))
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

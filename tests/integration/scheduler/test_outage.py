@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import update
@@ -11,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.models import Course
 from bot.outage import OutageLog
-from bot.store.db import create_engine, session_factory
+from bot.store.db import session_factory
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
@@ -40,14 +39,6 @@ def scheduler_for(core: Core, clock: Clock, platform: RecordingPlatform, ticks: 
     drops = Drops(core, "w")
     outage = OutageLog(logging.getLogger(DROPS_LOG), clock=ticks, what="drop job")
     return DropScheduler(drops, DropRunner(drops, {"console": platform}, clock=clock, outage=outage), clock=clock)
-
-
-@pytest.fixture
-async def proxied(pg_url: str, pg_proxy: CutProxy) -> AsyncIterator[AsyncEngine]:
-    """An engine on the test PostgreSQL database, reached through the proxy."""
-    engine = create_engine(pg_proxy.url(pg_url))
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture
