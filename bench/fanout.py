@@ -108,8 +108,8 @@ def channel_ids(discord: int, slack: int) -> tuple[list[str], list[str]]:
 async def seed(core: Core, discord_ids: list[str], slack_ids: list[str]) -> None:
     """Workspaces and scheduled channels in bulk (09:00 UTC every day, set up the day before)."""
     guilds = math.ceil(len(discord_ids) / CHANNELS_PER_GUILD)
-    async with core.unit_of_work() as repo:
-        session = repo.session
+    async with core.unit_of_work() as uow:
+        session = uow.answers.session
         workspaces = [{"platform": "discord", "external_id": str(1140000000000000000 + g), "name": f"Guild {g}"}
                       for g in range(guilds)]
         if slack_ids:
@@ -194,8 +194,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             discord_stats = await get_json(session, urls["discord_stats"])
             slack_stats = await get_json(session, urls["slack_stats"])
         rss_peak = rss_mib()
-        async with core.unit_of_work() as repo:
-            statuses = dict((await repo.session.execute(
+        async with core.unit_of_work() as uow:
+            statuses = dict((await uow.answers.session.execute(
                 select(DailyDrop.status, func.count()).group_by(DailyDrop.status))).all())
     finally:
         await engine.dispose()

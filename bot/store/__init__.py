@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy models, engine set-up, migrations and the repository."""
+"""Persistence: SQLAlchemy models, engine set-up, migrations, the unit of work and its stores."""

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.streaks import Streak
+from bot.store.base import SessionStore
 from bot.store.clock import DatabaseNow
 from bot.store.models import Channel, DailyDrop, User, UserStats, Workspace
 
@@ -53,15 +51,8 @@ def _stale(lease: dt.timedelta) -> ColumnElement[bool]:
     return and_(DailyDrop.status == "claimed", DailyDrop.claimed_at <= DatabaseNow(-lease))
 
 
-class DropStore:
+class DropStore(SessionStore):
     """Data access for the scheduler; never commits (the caller's unit of work does)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-        self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-
-    def _insert(self, table: Any) -> Any:
-        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
 
     async def scheduled(self, channel_id: int | None = None) -> list[ScheduledChannel]:
         """Every channel with a drop time (or one of them), with its platform."""

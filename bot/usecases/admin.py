@@ -115,9 +115,9 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         return request
     ref, at, tz = request.channel, request.at, request.timezone
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
+    async with core.unit_of_work() as uow:
         name = ref.name or (actor.channel_name if ref.id == actor.channel_id else "")
-        channel = await repo.ensure_channel(identity.workspace_pk, ref.id, name)
+        channel = await uow.channels.ensure_channel(identity.workspace_pk, ref.id, name)
         existing = channel.drop_time is not None
         before = _settings(channel)
         days = request.weekdays or (
@@ -126,9 +126,9 @@ async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
         schedule: dict[str, object] = {"drop_time": f"{at:%H:%M}", "timezone": tz, "weekdays": ",".join(days)}
         if request.weekly is not None:
             schedule["weekly_board"] = request.weekly
-        await repo.save_schedule(channel.id, schedule, core.clock())
+        await uow.channels.save_schedule(channel.id, schedule, core.clock())
         after = _settings(channel)
-        await repo.adopt_timezone(identity.workspace_pk, tz)  # the first schedule's becomes the workspace's day
+        await uow.channels.adopt_timezone(identity.workspace_pk, tz)  # the first schedule's becomes the workspace's day
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
         weekly_on = channel.weekly_board
     core.forget_identities(identity.workspace_pk)
@@ -183,8 +183,8 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
     if args and ref is None:
         return error(f"“{args[0]}” is not a channel", f"Name it as #channel: `/study {verb} #general`.")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        channels = list(await repo.scheduled_channels(identity.workspace_pk))
+    async with core.unit_of_work() as uow:
+        channels = list(await uow.channels.scheduled_channels(identity.workspace_pk))
         if ref is not None:
             target = next((c for c in channels if _is(c, ref)), None)
         else:
@@ -207,7 +207,7 @@ async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) ->
                 f"Channels with a daily drop: {known}.",
             )
         already = target.paused == paused
-        await repo.set_paused(target.id, paused, core.clock())
+        await uow.channels.set_paused(target.id, paused, core.clock())
         channel_pk, label, when = (
             target.id,
             channel_mention(target.external_id, target.name),
@@ -229,8 +229,8 @@ def _is(channel: Channel, ref: ChannelRef) -> bool:
 async def schedule(core: Core, actor: Actor) -> Message:
     """Every configured channel of the workspace with its settings and next drop."""
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        channels = list(await repo.scheduled_channels(identity.workspace_pk))
+    async with core.unit_of_work() as uow:
+        channels = list(await uow.channels.scheduled_channels(identity.workspace_pk))
         now = core.clock()
         lines = []
         for c in channels:

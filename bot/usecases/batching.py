@@ -15,7 +15,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from bot.store.errors import StoreBusyError, StoreUnavailableError
-from bot.store.repository import Repository
+from bot.store.unit_of_work import Stores
 from bot.usecases.recording import Recorded, Submission, record_many
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class AnswerBatcher:
 
     def __init__(
         self,
-        unit_of_work: Callable[[], AbstractAsyncContextManager[Repository]],
+        unit_of_work: Callable[[], AbstractAsyncContextManager[Stores]],
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._unit_of_work = unit_of_work
@@ -99,8 +99,8 @@ class AnswerBatcher:
         fails after that, which a lost connection aside is very rare, is retried beside the next batch.)
         """
         try:
-            async with self._unit_of_work() as repo:
-                outcomes = await record_many(repo, [w.submission for w in batch])
+            async with self._unit_of_work() as uow:
+                outcomes = await record_many(uow.answers, [w.submission for w in batch])
                 written.set()
         except Exception as exc:
             if len(batch) == 1 or _lost_connection(exc):  # nothing to isolate, or every retry would fail too
@@ -123,8 +123,8 @@ class AnswerBatcher:
     async def _commit_alone(self, waiting: _Waiting) -> None:
         """Record one answer in its own transaction, handing any error to its caller only."""
         try:
-            async with self._unit_of_work() as repo:
-                [outcome] = await record_many(repo, [waiting.submission])
+            async with self._unit_of_work() as uow:
+                [outcome] = await record_many(uow.answers, [waiting.submission])
         except Exception as exc:
             _settle(waiting.future, exc)
         else:

@@ -12,7 +12,7 @@ from bot.content.models import Course
 from bot.domain.periods import is_timezone
 from bot.notify import Notice
 from bot.store.db import Sessions
-from bot.store.repository import Repository, unit_of_work
+from bot.store.unit_of_work import Stores, unit_of_work
 from bot.usecases.batching import AnswerBatcher
 
 IDENTITY_TTL_S = 300.0
@@ -65,7 +65,7 @@ class Core:
         """Answers are recorded through one group-commit batcher per core."""
         self.answers = AnswerBatcher(self.unit_of_work)
 
-    def unit_of_work(self) -> AbstractAsyncContextManager[Repository]:
+    def unit_of_work(self) -> AbstractAsyncContextManager[Stores]:
         """A transaction: commits when the block ends, rolls back on an exception."""
         return unit_of_work(self.sessions)
 
@@ -86,11 +86,11 @@ class Core:
             else None
         )
         if cached is None or (user_tz and user_tz != cached[3]):
-            async with self.unit_of_work() as repo:
-                ws = await repo.ensure_workspace(actor.platform, actor.workspace_id, actor.workspace_name)
-                user = await repo.ensure_user(ws.id, actor.user_id, actor.user_name)
+            async with self.unit_of_work() as uow:
+                ws = await uow.channels.ensure_workspace(actor.platform, actor.workspace_id, actor.workspace_name)
+                user = await uow.learners.ensure_user(ws.id, actor.user_id, actor.user_name)
                 if user_tz and user_tz != user.timezone:
-                    await repo.set_user_timezone(user.id, user_tz)
+                    await uow.learners.set_user_timezone(user.id, user_tz)
                 cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone, time.monotonic())
             self._identities[key] = cached
         ws_pk, user_pk, ws_tz, stored_user_tz, _cached_at = cached

@@ -82,16 +82,16 @@ class Drops:
 
     async def channels(self, channel_id: int | None = None) -> list[ScheduledChannel]:
         """Scheduled channels (or one), as stored now."""
-        async with self.core.unit_of_work() as repo:
-            return await repo.drops.scheduled(channel_id)
+        async with self.core.unit_of_work() as uow:
+            return await uow.drops.scheduled(channel_id)
 
     async def due(self, now: dt.datetime, channel_id: int | None = None) -> list[DueDrop]:
         """Drops due now that nobody has sent, failed, or is still working on."""
         candidates = [d for c in await self.channels(channel_id) for d in due_today(c, now)]
         if not candidates:
             return []
-        async with self.core.unit_of_work() as repo:
-            settled = await repo.drops.settled(sorted({d.local_date for d in candidates}), self.lease)
+        async with self.core.unit_of_work() as uow:
+            settled = await uow.drops.settled(sorted({d.local_date for d in candidates}), self.lease)
         return [d for d in candidates if (d.channel.id, d.kind, d.local_date) not in settled]
 
     async def claim(self, due: DueDrop) -> Claim | None:
@@ -101,8 +101,8 @@ class Drops:
         disagree still agree on who holds a drop.
         """
         topics = [t.id for t in self.core.course.topics]
-        async with self.core.unit_of_work() as repo:
-            store = repo.drops
+        async with self.core.unit_of_work() as uow:
+            store = uow.drops
             claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, self.worker)
             if claim is not None:
                 return claim
@@ -119,8 +119,8 @@ class Drops:
 
     async def renew(self, claim: Claim) -> bool:
         """Tell other processes this claim is still being worked on; False once it was taken over."""
-        async with self.core.unit_of_work() as repo:
-            return await repo.drops.renew(claim.id, claim.attempt)
+        async with self.core.unit_of_work() as uow:
+            return await uow.drops.renew(claim.id, claim.attempt)
 
     async def finish(self, due: DueDrop, claim: Claim, now: dt.datetime, message_id: str | None,
                      error: str | None) -> bool:
@@ -129,8 +129,8 @@ class Drops:
         The outcome is sent with its message id, or failed with the reason for admins. A claim taken
         over changes nothing.
         """
-        async with self.core.unit_of_work() as repo:
-            store = repo.drops
+        async with self.core.unit_of_work() as uow:
+            store = uow.drops
             await store.lock_channel(due.channel.id)  # the channel row first, then the drop, as a claim does
             if not await store.finish(claim.id, claim.attempt, "failed" if error else "sent", now, message_id):
                 return False
@@ -156,9 +156,9 @@ class Drops:
         monday = due.local_date - dt.timedelta(days=due.local_date.weekday())
         this_week = _local_midnight(monday, channel.timezone)
         last_week = _local_midnight(monday - dt.timedelta(days=7), channel.timezone)
-        async with self.core.unit_of_work() as repo:
-            store = repo.drops
-            leaders = await repo.leaderboard(channel.workspace_id, last_week, BOARD_SIZE, until=this_week)
+        async with self.core.unit_of_work() as uow:
+            store = uow.drops
+            leaders = await uow.answers.leaderboard(channel.workspace_id, last_week, BOARD_SIZE, until=this_week)
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
         default_tz = channel.workspace_timezone or channel.timezone

@@ -70,8 +70,8 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
         if not candidates:
             return info(f"No interview questions for “{found.title}” yet")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        dues = await repo.review_dues(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        dues = await uow.learners.review_dues(identity.user_pk)
     pick = pick_next(candidates, dues, core.clock())
     question_id = pick.question_id
     if question_id is None:

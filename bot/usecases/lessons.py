@@ -57,11 +57,11 @@ async def todays_topic(core: Core, actor: Actor) -> Topic:
     if not actor.channel_id:
         return course.topics[0]
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        channel = await repo.channel(identity.workspace_pk, actor.channel_id)
+    async with core.unit_of_work() as uow:
+        channel = await uow.channels.channel(identity.workspace_pk, actor.channel_id)
         if channel is None:
             return course.topics[0]
-        last = await repo.last_drop(channel.id)
+        last = await uow.channels.last_drop(channel.id)
         if last is not None and last.topic_id in course.topic_by_id:
             return course.topic_by_id[last.topic_id]
         return course.topics[channel.next_topic_index % len(course.topics)]

@@ -15,8 +15,8 @@ BOARD_SIZE = 10
 async def streak(core: Core, actor: Actor) -> Message:
     """The learner's current and best streak, counted in their own days."""
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        stats = await repo.stats(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        stats = await uow.learners.stats(identity.user_pk)
     today = local_day(core.clock(), identity.timezone)
     state = stats.streak
     current = current_as_of(state, today)
@@ -48,10 +48,10 @@ async def stats(core: Core, actor: Actor) -> Message:
     """Streak, points, accuracy overall and per section, and topics practised."""
     course = core.course
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        row = await repo.stats(identity.user_pk)
-        tallies = await repo.topic_tallies(identity.user_pk)
-        practised = await repo.practised_topics(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        row = await uow.learners.stats(identity.user_pk)
+        tallies = await uow.learners.topic_tallies(identity.user_pk)
+        practised = await uow.learners.practised_topics(identity.user_pk)
     today = local_day(core.clock(), identity.timezone)
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
@@ -101,10 +101,10 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
     if period is None:
         return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        ws = await repo.workspace_by_id(identity.workspace_pk)
+    async with core.unit_of_work() as uow:
+        ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        rows = await repo.leaderboard(identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE)
+        rows = await uow.answers.leaderboard(identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk

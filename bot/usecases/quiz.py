@@ -10,7 +10,7 @@ from bot.domain import srs
 from bot.domain.points import quiz_points
 from bot.domain.selection import pick_next
 from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, error, info
-from bot.store.repository import StatsRow
+from bot.store.answers import StatsRow
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import difficulty_label, local_time, plural, topic_footer
 from bot.usecases.recording import NewAnswer, Submission
@@ -47,12 +47,12 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
         candidates = [q.id for q in found.quiz]
         scoped = True
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        dues = await repo.review_dues(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        dues = await uow.learners.review_dues(identity.user_pk)
     pick = pick_next(candidates, dues, core.clock())
     if pick.question_id is None:
-        async with core.unit_of_work() as repo:
-            results = await repo.last_quiz_results(identity.user_pk, candidates)
+        async with core.unit_of_work() as uow:
+            results = await uow.learners.last_quiz_results(identity.user_pk, candidates)
         right = sum(results.values())
         return caught_up(right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query))
     return question_message(course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from fsrs import Rating
 
 from bot.domain import srs
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
+from bot.store.answers import AnswerStore, ReviewRow, SavedReview, StatsRow
 from bot.store.models import Answer
-from bot.store.repository import ClaimedAnswers, ReviewRow, SavedReview, StatsRow
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -106,23 +106,6 @@ def progress_after(
         (card.lapses if card else 0) + int(not answer.correct),
     )
     return stats, review, due, earned
-
-
-class AnswerStore(Protocol):
-    """What recording answers needs of the store, inside one transaction (`Repository`)."""
-
-    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
-        """Insert the new answers, lock their learners' stats, read the cards."""
-
-    async def save_progress(
-        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
-    ) -> None:
-        """Write the totals and cards, and zero the points of answers that earned none."""
-
-    async def answers_matching(
-        self, instances: Sequence[tuple[int, str]], delivery_keys: Sequence[str]
-    ) -> list[Answer]:
-        """The answers recorded for these instances or deliveries."""
 
 
 async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> list[Recorded]:

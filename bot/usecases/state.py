@@ -7,11 +7,11 @@ from bot.usecases.context import Core
 
 async def get_state(core: Core, key: str) -> str | None:
     """The value stored under `key`, or None."""
-    async with core.unit_of_work() as repo:
-        return await repo.get_value(key)
+    async with core.unit_of_work() as uow:
+        return await uow.channels.get_value(key)
 
 
 async def set_state(core: Core, key: str, value: str) -> None:
     """Store `value` under `key`."""
-    async with core.unit_of_work() as repo:
-        await repo.set_value(key, value)
+    async with core.unit_of_work() as uow:
+        await uow.channels.set_value(key, value)

@@ -42,9 +42,9 @@ class TopicProgress:
 async def progress_by_topic(core: Core, actor: Actor) -> dict[str, TopicProgress]:
     """Every topic's progress for the learner."""
     identity = await core.identify(actor)
-    async with core.unit_of_work() as repo:
-        practised = await repo.practised_topics(identity.user_pk)
-        right = await repo.questions_answered_right(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        practised = await uow.learners.practised_topics(identity.user_pk)
+        right = await uow.learners.questions_answered_right(identity.user_pk)
     return {
         t.id: TopicProgress(t.id in practised, sum(q.id in right for q in t.quiz), len(t.quiz))
         for t in core.course.topics

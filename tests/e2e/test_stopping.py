@@ -131,9 +131,9 @@ async def prepare_slack_drop(data: Path) -> None:
         admin = make_actor("U0ADMIN", TEAM, platform="slack", admin=True, channel=CHANNEL)
         reply = await StudyBot(core).dispatch(admin, f"/study setup <#{CHANNEL}|general> 00:00 UTC")
         assert reply.title == "Daily drop set up ✅", reply.body
-        async with core.unit_of_work() as repo:  # set up yesterday, so today's drop is due
+        async with core.unit_of_work() as uow:  # set up yesterday, so today's drop is due
             yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-            await repo.session.execute(update(Channel).values(updated_at=yesterday))
+            await uow.answers.session.execute(update(Channel).values(updated_at=yesterday))
     finally:
         await engine.dispose()
 

@@ -121,13 +121,13 @@ async def test_nothing_told_counted_is_lost_and_nothing_is_counted_twice(outage:
     """
     assert {c.reply.title for c in outage.clicks} == {RECORDED, CLICK_NOT_RECORDED.title}
     assert all(c.reply == CLICK_NOT_RECORDED for c in outage.clicks if not c.recorded)
-    async with runtime.core.unit_of_work() as repo:
-        rows = dict((await repo.session.execute(
+    async with runtime.core.unit_of_work() as uow:
+        rows = dict((await uow.answers.session.execute(
             select(Answer.delivery_key, func.count()).group_by(Answer.delivery_key))).all())
-        totals = (await repo.session.execute(
+        totals = (await uow.answers.session.execute(
             select(User.external_id, UserStats.points, UserStats.answers).join(UserStats, UserStats.user_id == User.id)
         )).all()
-        added = (await repo.session.execute(
+        added = (await uow.answers.session.execute(
             select(User.external_id, func.sum(Answer.points), func.count()).join(Answer, Answer.user_id == User.id)
             .group_by(User.external_id)
         )).all()

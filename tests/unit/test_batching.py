@@ -6,13 +6,15 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import cast
 
 import pytest
 from fsrs import Rating
 
+from bot.store.answers import StatsRow
 from bot.store.errors import StoreBusyError, StoreUnavailableError
-from bot.store.repository import Repository, StatsRow
+from bot.store.unit_of_work import Stores
 from bot.usecases import batching
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.context import Identity
@@ -31,7 +33,7 @@ async def test_a_lost_connection_fails_the_whole_batch_without_retries() -> None
     attempts: list[int] = []
 
     @asynccontextmanager
-    async def unreachable() -> AsyncIterator[Repository]:
+    async def unreachable() -> AsyncIterator[Stores]:
         attempts.append(1)
         raise ConnectionRefusedError("database down")
         yield  # pragma: no cover
@@ -47,7 +49,7 @@ async def test_callers_waiting_when_the_batcher_is_cancelled_are_cancelled() -> 
     entered = asyncio.Event()
 
     @asynccontextmanager
-    async def stuck() -> AsyncIterator[Repository]:
+    async def stuck() -> AsyncIterator[Stores]:
         entered.set()
         await asyncio.sleep(3600)
         raise AssertionError("never reached")
@@ -79,7 +81,7 @@ async def test_a_busy_database_fails_the_batch_once(error: Exception) -> None:
     attempts: list[int] = []
 
     @asynccontextmanager
-    async def busy() -> AsyncIterator[Repository]:
+    async def busy() -> AsyncIterator[Stores]:
         attempts.append(1)
         raise error
         yield  # pragma: no cover
@@ -107,9 +109,9 @@ async def test_a_batcher_whose_runner_was_cancelled_mid_commit_records_later_ans
     written_batches = 0
 
     @asynccontextmanager
-    async def slow_commits() -> AsyncIterator[Repository]:
+    async def slow_commits() -> AsyncIterator[Stores]:
         nonlocal written_batches
-        yield cast(Repository, object())
+        yield cast(Stores, SimpleNamespace(answers=None))  # record_many is replaced above
         written_batches += 1
         if written_batches == 2:
             both_written.set()

@@ -58,9 +58,9 @@ async def test_sync_to_a_guild_registers_study_and_stores_the_hash(
     [synced] = standin.command_syncs
     assert synced["guild_id"] == GUILD_ID
     assert synced["payload"][0]["name"] == "study"
-    async with core.unit_of_work() as repo:
-        assert await repo.get_value(hash_key(APP_ID, GUILD_ID)) is not None
-        assert await repo.get_value(hash_key(APP_ID)) is None
+    async with core.unit_of_work() as uow:
+        assert await uow.channels.get_value(hash_key(APP_ID, GUILD_ID)) is not None
+        assert await uow.channels.get_value(hash_key(APP_ID)) is None
 
 
 async def test_sync_with_a_rejected_token_fails_without_echoing_it(

@@ -28,8 +28,8 @@ from tests.e2e.discord.discord_standin import (
 
 async def channels(core: Core) -> list[Channel]:
     """Every channel row."""
-    async with core.unit_of_work() as repo:
-        return list((await repo.session.scalars(select(Channel))).all())
+    async with core.unit_of_work() as uow:
+        return list((await uow.answers.session.scalars(select(Channel))).all())
 
 
 async def test_interview_round_reveal_then_self_grade(standin: StandIn, client: Any, core: Core) -> None:
@@ -45,8 +45,8 @@ async def test_interview_round_reveal_then_self_grade(standin: StandIn, client: 
     [graded] = await standin.answer(iid)
     assert graded.ephemeral
     assert graded.title == "Graded: Good"
-    async with core.unit_of_work() as repo:
-        [stored] = (await repo.session.scalars(select(Answer))).all()
+    async with core.unit_of_work() as uow:
+        [stored] = (await uow.answers.session.scalars(select(Answer))).all()
     assert stored.kind == "interview"
     assert stored.correct
     assert stored.delivery_key == f"discord:{iid}"
@@ -152,8 +152,8 @@ async def test_unknown_topic_gets_a_friendly_error(standin: StandIn, client: Any
     assert reply.ephemeral
     assert reply.title == "No topic called “spann”"
     assert "span-and-memory" in reply.text
-    async with core.unit_of_work() as repo:
-        assert (await repo.session.scalars(select(Answer))).all() == []
+    async with core.unit_of_work() as uow:
+        assert (await uow.answers.session.scalars(select(Answer))).all() == []
 
 
 async def test_long_lesson_is_split_over_embeds(standin: StandIn, client: Any, course: Any) -> None:

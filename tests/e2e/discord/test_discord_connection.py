@@ -17,8 +17,8 @@ from tests.e2e.discord.discord_standin import APP_ID, GUILD_ID, TOKEN, StandIn
 
 async def stored_hash(core: Core, guild_id: int | None = None) -> str | None:
     """The command-tree hash kept in the database."""
-    async with core.unit_of_work() as repo:
-        return await repo.get_value(hash_key(APP_ID, guild_id))
+    async with core.unit_of_work() as uow:
+        return await uow.channels.get_value(hash_key(APP_ID, guild_id))
 
 
 async def test_runner_serves_through_the_env_urls(standin: StandIn, discord_env: dict[str, str],
@@ -58,8 +58,8 @@ async def test_restart_with_the_same_tree_does_not_sync(standin: StandIn, start_
 
 async def test_start_syncs_again_when_the_tree_changed(standin: StandIn, start_client: Any, core: Core) -> None:
     """A stored hash that no longer matches the tree triggers one sync at start."""
-    async with core.unit_of_work() as repo:
-        await repo.set_value(hash_key(APP_ID), "an-older-tree")
+    async with core.unit_of_work() as uow:
+        await uow.channels.set_value(hash_key(APP_ID), "an-older-tree")
     await start_client(sync_on_start=True)
     assert len(standin.command_syncs) == 1
     assert await stored_hash(core) != "an-older-tree"

@@ -7,23 +7,23 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.content.models import Course
+from bot.store.answers import StatsRow
 from bot.store.models import Answer, User
-from bot.store.repository import StatsRow
 from bot.usecases.context import Core
 from tests.e2e.discord.discord_standin import MEMBER, Reply, StandIn
 
 
 async def answers(core: Core) -> list[Answer]:
     """Every recorded answer."""
-    async with core.unit_of_work() as repo:
-        return list((await repo.session.scalars(select(Answer).order_by(Answer.id))).all())
+    async with core.unit_of_work() as uow:
+        return list((await uow.answers.session.scalars(select(Answer).order_by(Answer.id))).all())
 
 
 async def stats_of(core: Core, user_id: int) -> StatsRow | None:
     """The running totals of a Discord user."""
-    async with core.unit_of_work() as repo:
-        user = await repo.session.scalar(select(User).where(User.external_id == str(user_id)))
-        return await repo.stats(user.id) if user else None
+    async with core.unit_of_work() as uow:
+        user = await uow.answers.session.scalar(select(User).where(User.external_id == str(user_id)))
+        return await uow.learners.stats(user.id) if user else None
 
 
 def answer_button(course: Course, question: Reply, right: bool) -> str:

@@ -45,8 +45,8 @@ class SlowClicks(StudyBot):
 
 async def kept_requests(core: Core) -> int:
     """How many interactions the database keeps."""
-    async with core.unit_of_work() as repo:
-        return int(await repo.session.scalar(select(func.count()).select_from(UnfinishedReply)) or 0)
+    async with core.unit_of_work() as uow:
+        return int(await uow.answers.session.scalar(select(func.count()).select_from(UnfinishedReply)) or 0)
 
 
 async def until_kept(core: Core, count: int, within: float = 5.0) -> None:

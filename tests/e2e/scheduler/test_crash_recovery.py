@@ -73,8 +73,8 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
     worker.send_signal(signal.SIGKILL)
     await worker.wait()
     assert len(discord.channel_posts) < CHANNELS
-    async with core.unit_of_work() as repo:
-        recorded = (await repo.session.execute(
+    async with core.unit_of_work() as uow:
+        recorded = (await uow.answers.session.execute(
             select(func.count()).select_from(DailyDrop).where(DailyDrop.status == "sent")
         )).scalar_one()
 
@@ -89,8 +89,8 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
     assert len(per_channel) == CHANNELS
     assert max(per_channel.values()) == 1
     assert outcomes == {"sent": CHANNELS - recorded}
-    async with core.unit_of_work() as repo:
-        statuses = dict((await repo.session.execute(
+    async with core.unit_of_work() as uow:
+        statuses = dict((await uow.answers.session.execute(
             select(DailyDrop.status, func.count()).group_by(DailyDrop.status)
         )).all())
     assert statuses == {"sent": CHANNELS}

@@ -47,8 +47,10 @@ async def test_discord_429_storm_and_a_deleted_channel(core: Core, discord_api: 
         outcomes = Counter(o.outcome for o in await runner.run_due())
     assert outcomes == {"sent": 10, "failed": 1}
     assert Counter(str(p["channel_id"]) for p in discord_api.channel_posts) == dict.fromkeys(channels, 1)
-    async with core.unit_of_work() as repo:
-        deleted = await repo.session.scalar(select(Channel).where(Channel.external_id == str(DELETED_CHANNEL_ID)))
+    async with core.unit_of_work() as uow:
+        deleted = await uow.channels.session.scalar(
+            select(Channel).where(Channel.external_id == str(DELETED_CHANNEL_ID))
+        )
     assert deleted is not None
     assert deleted.last_error is not None
     assert "deleted" in deleted.last_error

@@ -38,8 +38,8 @@ async def test_slack_drop_posted_before_a_crash_is_not_posted_again(core: Core, 
     assert outcome.outcome == "sent"
     assert outcome.message_id == first
     assert len(slack_api.calls_of("chat.postMessage")) == 1
-    async with core.unit_of_work() as repo:
-        drop = await repo.session.scalar(select(DailyDrop))
+    async with core.unit_of_work() as uow:
+        drop = await uow.answers.session.scalar(select(DailyDrop))
     assert drop is not None
     assert (drop.status, drop.message_id) == ("sent", first)
 

@@ -139,8 +139,8 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 async def nothing_recorded(core: Core) -> None:
     """No learner was created: the request was not served."""
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(User)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 @pytest.mark.parametrize(

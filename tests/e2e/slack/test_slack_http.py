@@ -13,8 +13,8 @@ from bot import actions
 from bot.app import StudyBot
 from bot.bootstrap import wire
 from bot.content.models import Course
+from bot.store.answers import StatsRow
 from bot.store.models import Answer, Channel, User
-from bot.store.repository import StatsRow
 from bot.usecases.context import Core
 from tests.e2e.slack.slack_stand_ins import (
     ADMIN,
@@ -62,15 +62,15 @@ def answer_button(question: dict[str, Any], course: Course, *, correct: bool) ->
 
 async def answers(core: Core) -> list[Answer]:
     """Every answer in the database."""
-    async with core.unit_of_work() as repo:
-        return list((await repo.session.scalars(select(Answer))).all())
+    async with core.unit_of_work() as uow:
+        return list((await uow.answers.session.scalars(select(Answer))).all())
 
 
 async def stats_of(core: Core, user: str) -> StatsRow | None:
     """A Slack user's running totals."""
-    async with core.unit_of_work() as repo:
-        user_pk = await repo.session.scalar(select(User.id).where(User.external_id == user))
-        return await repo.stats(user_pk) if user_pk is not None else None
+    async with core.unit_of_work() as uow:
+        user_pk = await uow.answers.session.scalar(select(User.id).where(User.external_id == user))
+        return await uow.learners.stats(user_pk) if user_pk is not None else None
 
 
 async def test_quiz_question_is_ephemeral_with_one_button_per_choice(
@@ -211,8 +211,8 @@ async def test_setup_by_a_workspace_admin(slack_http: SlackHttpApp, slack_api: S
     assert "Daily drop set up" in reply
     assert "Next drop" in reply
     assert "Europe/Berlin" in reply
-    async with core.unit_of_work() as repo:
-        channel = await repo.session.scalar(select(Channel).where(Channel.external_id == CHANNEL))
+    async with core.unit_of_work() as uow:
+        channel = await uow.answers.session.scalar(select(Channel).where(Channel.external_id == CHANNEL))
     assert channel is not None
     assert (channel.drop_time, channel.timezone, channel.weekdays, channel.name) == (
         "09:00", "Europe/Berlin", "mon,tue,wed,thu,fri", "general")
@@ -224,8 +224,8 @@ async def test_setup_by_an_admin_listed_in_studybot_admins(
     await slack_http.command(f"setup <#{CHANNEL}|general> 18:30 Asia/Tokyo", slack_api.response_url("su"),
                              user=LISTED_ADMIN)
     assert "Daily drop set up" in text_of(await slack_api.response("su"))
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(Channel.drop_time)) == "18:30"
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(Channel.drop_time)) == "18:30"
 
 
 async def test_setup_refused_for_a_non_admin(slack_http: SlackHttpApp, slack_api: SlackStandIn, core: Core) -> None:
@@ -234,8 +234,8 @@ async def test_setup_refused_for_a_non_admin(slack_http: SlackHttpApp, slack_api
     reply = await slack_api.response("su")
     assert "Only admins can do that" in text_of(reply)
     assert reply["response_type"] == "ephemeral"
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(Channel)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(Channel)) == 0
 
 
 async def test_setup_rejects_a_bad_time(slack_http: SlackHttpApp, slack_api: SlackStandIn, core: Core) -> None:
@@ -243,8 +243,8 @@ async def test_setup_rejects_a_bad_time(slack_http: SlackHttpApp, slack_api: Sla
     await slack_http.command(f"setup <#{CHANNEL}|general> 25:99 Europe/Berlin", slack_api.response_url("su"),
                              user=ADMIN)
     assert "time" in text_of(await slack_api.response("su")).lower()
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(Channel)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(Channel)) == 0
 
 
 async def test_forged_signature_is_rejected(slack_http: SlackHttpApp, slack_api: SlackStandIn, core: Core) -> None:
@@ -255,8 +255,8 @@ async def test_forged_signature_is_rejected(slack_http: SlackHttpApp, slack_api:
     await asyncio.sleep(0.2)
     assert slack_api.responses == {}
     assert slack_api.calls_of("users.info") == []
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(User)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 async def test_stale_timestamp_is_rejected(slack_http: SlackHttpApp, slack_api: SlackStandIn, core: Core) -> None:
@@ -266,8 +266,8 @@ async def test_stale_timestamp_is_rejected(slack_http: SlackHttpApp, slack_api: 
     assert status == 401
     await asyncio.sleep(0.2)
     assert slack_api.responses == {}
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(User)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 async def test_unknown_subcommand_shows_help(slack_http: SlackHttpApp, slack_api: SlackStandIn) -> None:
@@ -292,8 +292,8 @@ async def test_stats_use_the_slack_timezone(
     """`/study streak` counts days in the user's Slack timezone (users.info `tz`), stored on the user."""
     await slack_http.command("streak", slack_api.response_url("s"), user=OTHER)
     assert "midnight America/New_York" in text_of(await slack_api.response("s"))
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(User.timezone).where(User.external_id == OTHER)) == \
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(User.timezone).where(User.external_id == OTHER)) == \
             "America/New_York"
 
 

@@ -65,8 +65,8 @@ async def test_quiz_round_trip_over_socket_mode(socket_mode: SlackStandIn, cours
                                                       action_ts="1700000100.000001")})
     await api.wait_until(lambda: any(a.get("envelope_id") == "env-2" for a in api.socket_acks))
     assert "Correct" in text_of(await api.response("fb"))
-    async with core.unit_of_work() as repo:
-        stored = (await repo.session.scalars(select(Answer))).all()
+    async with core.unit_of_work() as uow:
+        stored = (await uow.answers.session.scalars(select(Answer))).all()
     assert [(a.correct, a.delivery_key) for a in stored] == [(True, f"slack:1700000100.000001:{LEARNER}")]
 
 

@@ -43,8 +43,8 @@ class SlowBot(StudyBot):
 
 async def kept_requests(core: Core) -> int:
     """How many requests the database keeps."""
-    async with core.unit_of_work() as repo:
-        return int(await repo.session.scalar(select(func.count()).select_from(UnfinishedReply)) or 0)
+    async with core.unit_of_work() as uow:
+        return int(await uow.answers.session.scalar(select(func.count()).select_from(UnfinishedReply)) or 0)
 
 
 async def test_a_fast_click_is_recorded_before_the_ack(

@@ -22,8 +22,8 @@ from tests.integration.scheduler.conftest import ADMIN, PermanentPostError, Reco
 
 async def drops_in_db(core: Core) -> list[DailyDrop]:
     """Every daily drop row, in the order they were made."""
-    async with core.unit_of_work() as repo:
-        return list((await repo.session.scalars(select(DailyDrop).order_by(DailyDrop.id))).all())
+    async with core.unit_of_work() as uow:
+        return list((await uow.answers.session.scalars(select(DailyDrop).order_by(DailyDrop.id))).all())
 
 
 async def test_drop_goes_out_once_at_its_time(core: Core, clock: Clock, runner: DropRunner,
@@ -59,8 +59,8 @@ async def test_course_wraps_around_with_an_announcement(core: Core, clock: Clock
     """After the last topic the channel starts again at topic 1 and says so."""
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
-    async with core.unit_of_work() as repo:
-        channel = (await repo.session.scalars(select(Channel))).one()
+    async with core.unit_of_work() as uow:
+        channel = (await uow.answers.session.scalars(select(Channel))).one()
         channel.next_topic_index = len(course.topics)
     at(clock, "UTC", 2026, 11, 25, 9, 30)
     await runner.run_due()
@@ -207,8 +207,8 @@ async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, cl
     assert len(sent) == 200
     assert len(platform.posts) == 200
     assert len({c for c, _, _ in platform.posts}) == 200
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(DailyDrop)) == 200
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(DailyDrop)) == 200
 
 
 async def test_failed_drop_does_not_skip_a_topic(core: Core, clock: Clock, runner: DropRunner,
@@ -305,9 +305,9 @@ async def test_a_claim_taken_over_mid_post_is_not_recorded_twice(core: Core, clo
 
     first, second = await asyncio.gather(stalled.run_due(), later())
     assert ([o.outcome for o in first], second) == (["taken"], ["sent"])
-    async with core.unit_of_work() as repo:
-        channel = await repo.session.scalar(select(Channel))
-        drop = await repo.session.scalar(select(DailyDrop))
+    async with core.unit_of_work() as uow:
+        channel = await uow.answers.session.scalar(select(Channel))
+        drop = await uow.answers.session.scalar(select(DailyDrop))
     assert channel is not None
     assert drop is not None
     assert channel.next_topic_index == 1

@@ -89,8 +89,8 @@ async def test_job_fires_for_real_and_moves_to_the_next_day(core: Core, platform
     """With the real clock, a job that fires posts the due drop and reschedules for tomorrow."""
     now = dt.datetime.now(dt.UTC)
     await set_up(core, Clock(now), "C1", f"{now:%H:%M} UTC")
-    async with core.unit_of_work() as repo:  # set up yesterday, so today's time counts
-        await repo.session.execute(update(Channel).values(updated_at=now - dt.timedelta(days=1)))
+    async with core.unit_of_work() as uow:  # set up yesterday, so today's time counts
+        await uow.answers.session.execute(update(Channel).values(updated_at=now - dt.timedelta(days=1)))
     drops = Drops(core, "w")
     service = DropScheduler(drops, DropRunner(drops, {"console": platform}))
     await service.start(catch_up=False)

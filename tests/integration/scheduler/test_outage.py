@@ -114,8 +114,8 @@ async def test_a_sweep_that_fails_for_a_bug_logs_its_traceback(
     """A channel whose stored timezone no code accepts is a bug, not an outage: it keeps its traceback."""
     at(clock, "UTC", 2030, 11, 26, 8, 0)
     await set_up(core, clock, "C1", "09:00 UTC")
-    async with core.unit_of_work() as repo:
-        await repo.session.execute(update(Channel).values(timezone="Mars/Olympus_Mons"))
+    async with core.unit_of_work() as uow:
+        await uow.answers.session.execute(update(Channel).values(timezone="Mars/Olympus_Mons"))
     scheduler = scheduler_for(core, clock, platform, Ticks())
     await scheduler.sweep()
     [failure] = [r for r in caplog.records if r.levelno >= logging.ERROR]

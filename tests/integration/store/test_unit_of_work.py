@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import create_engine, session_factory
 from bot.store.errors import RejectedValueError, StoreUnavailableError
-from bot.store.repository import unit_of_work
+from bot.store.unit_of_work import unit_of_work
 
 
 async def test_a_value_the_schema_refuses_is_a_rejected_value(engine: AsyncEngine) -> None:
     """A user of a workspace that does not exist is refused by the database, not an outage."""
     with pytest.raises(RejectedValueError):
-        async with unit_of_work(session_factory(engine)) as repo:
-            await repo.ensure_user(999_999, "u1", "Ada")
+        async with unit_of_work(session_factory(engine)) as uow:
+            await uow.learners.ensure_user(999_999, "u1", "Ada")
 
 
 async def test_a_database_that_cannot_be_opened_is_unavailable(tmp_path: Path) -> None:
@@ -24,8 +24,8 @@ async def test_a_database_that_cannot_be_opened_is_unavailable(tmp_path: Path) -
     engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'studybot.db'}")
     try:
         with pytest.raises(StoreUnavailableError):
-            async with unit_of_work(session_factory(engine)) as repo:
-                await repo.stats(1)
+            async with unit_of_work(session_factory(engine)) as uow:
+                await uow.learners.stats(1)
     finally:
         await engine.dispose()
 

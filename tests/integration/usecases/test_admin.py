@@ -16,8 +16,8 @@ ADMIN = make_actor("boss", admin=True)
 
 async def channels(core: Core) -> list[Channel]:
     """Every channel row."""
-    async with core.unit_of_work() as repo:
-        return list((await repo.session.scalars(select(Channel))).all())
+    async with core.unit_of_work() as uow:
+        return list((await uow.answers.session.scalars(select(Channel))).all())
 
 
 async def test_setup_by_admin_stores_settings_and_echoes_next_drop(studybot: StudyBot, core: Core) -> None:

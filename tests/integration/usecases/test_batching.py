@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from bot.content.models import Course, QuizQuestion
 from bot.domain.points import quiz_points
 from bot.messages import Kind
+from bot.store.answers import AnswerStore
 from bot.store.db import create_engine, session_factory
 from bot.store.errors import RejectedValueError
 from bot.store.models import Answer, ReviewState
-from bot.store.repository import Repository
+from bot.store.unit_of_work import Stores
 from bot.usecases import batching, quiz, recording
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.context import Core, Identity
@@ -24,9 +25,9 @@ from bot.usecases.recording import NewAnswer, Recorded, Submission, record_many
 from tests.conftest import Clock, make_actor
 
 
-async def record_alone(repo: Repository, identity: Identity, answer: NewAnswer, now: dt.datetime) -> Recorded:
+async def record_alone(store: AnswerStore, identity: Identity, answer: NewAnswer, now: dt.datetime) -> Recorded:
     """Record one answer in the caller's transaction, outside any batcher."""
-    [outcome] = await record_many(repo, [Submission(identity, answer, now)])
+    [outcome] = await record_many(store, [Submission(identity, answer, now)])
     return outcome
 
 
@@ -40,17 +41,17 @@ def batch_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     original = recording.record_many
 
-    async def counting(repo: Repository, submissions: Sequence[Submission]) -> list[Recorded]:
+    async def counting(store: AnswerStore, submissions: Sequence[Submission]) -> list[Recorded]:
         sizes.append(len(submissions))
-        return await original(repo, submissions)
+        return await original(store, submissions)
 
     monkeypatch.setattr(batching, "record_many", counting)
     return sizes
 
 
 async def _count(core: Core, model: type) -> int:
-    async with core.unit_of_work() as repo:
-        return int(await repo.session.scalar(select(func.count()).select_from(model)) or 0)
+    async with core.unit_of_work() as uow:
+        return int(await uow.answers.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 async def test_answers_arriving_together_share_a_transaction(
@@ -99,8 +100,8 @@ async def test_repeated_answers_to_one_question_in_a_batch_chain_the_card(core: 
         core.answers.record(Submission(identity, _new(q, "i2", "d2"), core.clock())),
         core.answers.record(Submission(identity, _new(q, "i3", "d3", wrong), core.clock())),
     )
-    async with core.unit_of_work() as repo:
-        card = await repo.session.scalar(select(ReviewState))
+    async with core.unit_of_work() as uow:
+        card = await uow.answers.session.scalar(select(ReviewState))
     assert card is not None
     assert (card.reviews, card.lapses) == (1, 1)
     assert [o.points for o in outcomes] == [0, 0, 0]
@@ -195,8 +196,8 @@ async def test_batches_match_one_by_one_recording(
         return _new(q, f"{who}{n}", f"{who}-d{n}", (q.answer + 1) % 4 if wrong else None)
 
     for n, (q, wrong, when) in enumerate(plan):
-        async with core.unit_of_work() as repo:
-            await record_alone(repo, alone, answer(n, q, wrong, "a"), when)
+        async with core.unit_of_work() as uow:
+            await record_alone(uow.answers, alone, answer(n, q, wrong, "a"), when)
     await asyncio.gather(
         *(
             core.answers.record(Submission(batched, answer(n, q, wrong, "b"), when))
@@ -204,9 +205,9 @@ async def test_batches_match_one_by_one_recording(
         )
     )
     assert batch_sizes == [8]
-    async with core.unit_of_work() as repo:
-        assert await repo.stats(alone.user_pk) == await repo.stats(batched.user_pk)
-        cards = (await repo.session.scalars(select(ReviewState).order_by(ReviewState.question_id))).all()
+    async with core.unit_of_work() as uow:
+        assert await uow.learners.stats(alone.user_pk) == await uow.learners.stats(batched.user_pk)
+        cards = (await uow.answers.session.scalars(select(ReviewState).order_by(ReviewState.question_id))).all()
     by_user = {
         u: [(c.question_id, c.card, c.due, c.reviews, c.lapses, c.last_correct_at) for c in cards if c.user_id == u]
         for u in (alone.user_pk, batched.user_pk)
@@ -234,8 +235,8 @@ async def test_two_processes_batching_the_same_learners_lose_nothing(
             *(answer(core, "a", n, n % 6) for n in range(30)),
             *(answer(other, "b", n, 5 - n % 6) for n in range(30)),
         )
-        async with core.unit_of_work() as repo:
-            totals = [await repo.stats((await core.identify(a)).user_pk) for a in actors]
+        async with core.unit_of_work() as uow:
+            totals = [await uow.learners.stats((await core.identify(a)).user_pk) for a in actors]
     finally:
         await engine.dispose()
     assert [t.answers for t in totals] == [10] * 6
@@ -252,8 +253,8 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
     q = course.topics[0].quiz[0]
     identity = await core.identify(make_actor())
     try:
-        async with other.unit_of_work() as repo:
-            await record_alone(repo, identity, _new(q, "i1", "d1"), clock.now)
+        async with other.unit_of_work() as uow:
+            await record_alone(uow.answers, identity, _new(q, "i1", "d1"), clock.now)
             batched = asyncio.ensure_future(core.answers.record(Submission(identity, _new(q, "i2", "d2"), clock.now)))
             await asyncio.sleep(0.3)
             assert not batched.done()
@@ -264,8 +265,8 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
     # one: reviewed it again and paid its points twice.
     assert outcome.stats.answers == 2
     assert outcome.stats.points == quiz_points(True, q.difficulty)
-    async with core.unit_of_work() as repo:
-        card = await repo.session.scalar(select(ReviewState))
+    async with core.unit_of_work() as uow:
+        card = await uow.answers.session.scalar(select(ReviewState))
     assert card is not None
     assert card.reviews == 1
 
@@ -284,20 +285,20 @@ async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card
     identity = await core.identify(make_actor())
 
     async def second() -> Recorded:
-        async with core.unit_of_work() as repo:
-            return await record_alone(repo, identity, _new(q, "i2", "d2"), clock.now)
+        async with core.unit_of_work() as uow:
+            return await record_alone(uow.answers, identity, _new(q, "i2", "d2"), clock.now)
 
     try:
-        async with other.unit_of_work() as repo:
-            await record_alone(repo, identity, _new(q, "i1", "d1"), clock.now)
+        async with other.unit_of_work() as uow:
+            await record_alone(uow.answers, identity, _new(q, "i1", "d1"), clock.now)
             waiting = asyncio.ensure_future(second())
             await asyncio.sleep(0.3)
             assert not waiting.done()
         outcome = await waiting
     finally:
         await engine.dispose()
-    async with core.unit_of_work() as repo:
-        card = await repo.session.scalar(select(ReviewState))
+    async with core.unit_of_work() as uow:
+        card = await uow.answers.session.scalar(select(ReviewState))
     assert outcome.stats.points == quiz_points(True, q.difficulty)
     assert card is not None
     assert card.reviews == 1
@@ -313,16 +314,16 @@ class HeldFirstCommit:
         self.batches = 0
 
     @asynccontextmanager
-    async def _store(self) -> AsyncIterator[Repository]:
+    async def _store(self) -> AsyncIterator[Stores]:
         self.batches += 1
         first = self.batches == 1
-        async with self.core.unit_of_work() as repo:
-            yield repo
+        async with self.core.unit_of_work() as uow:
+            yield uow
             if first:
                 self.written.set()
                 await self.release.wait()
 
-    def __call__(self) -> AbstractAsyncContextManager[Repository]:
+    def __call__(self) -> AbstractAsyncContextManager[Stores]:
         """A unit of work, held before its commit when it is the first."""
         return self._store()
 

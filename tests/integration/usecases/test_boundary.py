@@ -16,8 +16,8 @@ from tests.conftest import make_actor
 
 async def answers(core: Core) -> int:
     """How many answers are stored."""
-    async with core.unit_of_work() as repo:
-        return int(await repo.session.scalar(select(func.count()).select_from(Answer)) or 0)
+    async with core.unit_of_work() as uow:
+        return int(await uow.answers.session.scalar(select(func.count()).select_from(Answer)) or 0)
 
 
 async def test_a_button_instance_too_long_for_the_store_is_a_damaged_button(
@@ -38,8 +38,8 @@ async def test_a_nul_byte_in_a_name_is_dropped_and_the_answer_recorded(
     actor = replace(make_actor(), user_name="Ada\x00\x1b[31m Lovelace")
     message = await studybot.click(actor, actions.Answer(q.id, "i1", q.answer).encode(), "d1")
     assert message.title.startswith("✅")
-    async with core.unit_of_work() as repo:
-        names = list(await repo.session.scalars(select(User.display_name)))
+    async with core.unit_of_work() as uow:
+        names = list(await uow.answers.session.scalars(select(User.display_name)))
     assert names == ["Ada[31m Lovelace"]
 
 
@@ -47,8 +47,8 @@ async def test_ids_longer_than_the_store_holds_are_refused_politely(studybot: St
     """A user id of 65 characters gets a clear answer and creates nobody."""
     message = await studybot.dispatch(make_actor("u" * 65), "/study streak")
     assert message.title == "StudyBot can't serve that request"
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(User)) == 0
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 async def test_a_delivery_key_longer_than_the_store_holds_is_refused(

@@ -26,10 +26,10 @@ async def test_many_users_answering_at_once_lose_nothing(core: Core, course: Cou
 
     await asyncio.gather(*(one(u, n) for u in range(USERS) for n in range(PER_USER)))
     expected_points = sum(10 * q.difficulty for q in questions)
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(Answer)) == USERS * PER_USER
-        points = (await repo.session.scalars(select(UserStats.points))).all()
-        answers = (await repo.session.scalars(select(UserStats.answers))).all()
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(Answer)) == USERS * PER_USER
+        points = (await uow.answers.session.scalars(select(UserStats.points))).all()
+        answers = (await uow.answers.session.scalars(select(UserStats.answers))).all()
     assert sorted(points) == [expected_points] * USERS
     assert sorted(answers) == [PER_USER] * USERS
 
@@ -43,9 +43,9 @@ async def test_same_delivery_twice_at_once_counts_once(core: Core, course: Cours
     )
     assert all(r.title == "✅ Correct!" for r in replies)
     assert sum("already counted" not in r.fields[0].value for r in replies) == 1
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(Answer)) == 1
-        stats = await repo.stats(1)
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(Answer)) == 1
+        stats = await uow.learners.stats(1)
     assert stats is not None
     assert stats.points == 10 * q.difficulty
 
@@ -54,5 +54,5 @@ async def test_first_sight_of_a_user_from_many_requests_creates_one_user(core: C
     """Concurrent first requests of one new user create a single user row."""
     actor = make_actor("newcomer")
     await asyncio.gather(*(core.identify(actor) for _ in range(10)))
-    async with core.unit_of_work() as repo:
-        assert await repo.session.scalar(select(func.count()).select_from(User)) == 1
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.session.scalar(select(func.count()).select_from(User)) == 1

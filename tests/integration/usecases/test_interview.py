@@ -24,8 +24,8 @@ async def test_interview_round_trip(core: Core, course: Course) -> None:
     graded = await interview.grade(core, actor, qid, instance, "good", "d1")
     assert graded.title == "Graded: Good"
     assert graded.fields[0].value == "5 (+5)"
-    async with core.unit_of_work() as repo:
-        dues = await repo.review_dues(1)
+    async with core.unit_of_work() as uow:
+        dues = await uow.learners.review_dues(1)
     assert qid in dues
 
 
@@ -36,8 +36,8 @@ async def test_regrading_differently_is_refused(core: Core, course: Course) -> N
     await interview.grade(core, actor, qid, "inst1", "easy", "d1")
     refused = await interview.grade(core, actor, qid, "inst1", "again", "d2")
     assert refused.kind is Kind.ERROR
-    async with core.unit_of_work() as repo:
-        stats = await repo.stats(1)
+    async with core.unit_of_work() as uow:
+        stats = await uow.learners.stats(1)
     assert stats is not None
     assert stats.points == 5
 

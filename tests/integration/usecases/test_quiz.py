@@ -25,11 +25,11 @@ def _answer_args(message_action: str) -> tuple[str, str, int]:
 
 
 async def _count(core: Core, model: type, **where: object) -> int:
-    async with core.unit_of_work() as repo:
+    async with core.unit_of_work() as uow:
         stmt = select(func.count()).select_from(model)
         for key, value in where.items():
             stmt = stmt.where(getattr(model, key) == value)
-        return int(await repo.session.scalar(stmt) or 0)
+        return int(await uow.answers.session.scalar(stmt) or 0)
 
 
 async def test_first_quiz_is_the_first_question_of_the_syllabus(core: Core, course: Course) -> None:
@@ -52,8 +52,8 @@ async def test_right_answer_earns_points_and_starts_streak(core: Core, course: C
     expected = 10 * course.quiz_by_id[qid].difficulty
     assert f"+{expected}" in feedback.fields[0].value
     assert feedback.fields[1].value == "1 day"
-    async with core.unit_of_work() as repo:
-        stats = await repo.session.get(UserStats, 1)
+    async with core.unit_of_work() as uow:
+        stats = await uow.answers.session.get(UserStats, 1)
         assert stats is not None
         assert stats.points == expected
         assert stats.current_streak == 1
@@ -81,8 +81,8 @@ async def test_same_delivery_twice_counts_once(core: Core, course: Course) -> No
     again = await quiz.answer(core, actor, q.id, "inst1", q.answer, "delivery-1")
     assert "already counted" in again.fields[0].value
     assert await _count(core, Answer) == 1
-    async with core.unit_of_work() as repo:
-        stats = await repo.stats(1)
+    async with core.unit_of_work() as uow:
+        stats = await uow.learners.stats(1)
         assert stats is not None
         assert stats.points == 10 * q.difficulty
         assert stats.answers == 1
@@ -105,8 +105,8 @@ async def test_changed_answer_is_refused(core: Core, course: Course) -> None:
     refused = await quiz.answer(core, actor, q.id, "inst1", (q.answer + 1) % 4, "click-2")
     assert refused.kind is Kind.ERROR
     assert "already answered" in refused.title
-    async with core.unit_of_work() as repo:
-        [stored] = await repo.answers_matching([(1, "inst1")], [])
+    async with core.unit_of_work() as uow:
+        [stored] = await uow.answers.answers_matching([(1, "inst1")], [])
         assert stored.choice == q.answer
 
 
@@ -197,9 +197,9 @@ async def test_same_question_opened_twice_scores_once(core: Core, course: Course
     two = await quiz.answer(core, actor, *_answer_args(second.buttons[q.answer].action), "d2")
     assert f"+{10 * q.difficulty}" in one.fields[0].value
     assert "+0, answered again before it was due" in two.fields[0].value
-    async with core.unit_of_work() as repo:
-        stats = await repo.stats(1)
-        points = (await repo.session.scalars(select(Answer.points).order_by(Answer.id))).all()
+    async with core.unit_of_work() as uow:
+        stats = await uow.learners.stats(1)
+        points = (await uow.answers.session.scalars(select(Answer.points).order_by(Answer.id))).all()
     assert stats.points == 10 * q.difficulty
     assert list(points) == [10 * q.difficulty, 0]
 
@@ -212,8 +212,8 @@ async def test_same_question_opened_twice_scores_once_when_answered_together(cor
         quiz.answer(core, actor, q.id, "copy-1", q.answer, "d1"),
         quiz.answer(core, actor, q.id, "copy-2", q.answer, "d2"),
     )
-    async with core.unit_of_work() as repo:
-        stats = await repo.stats(1)
+    async with core.unit_of_work() as uow:
+        stats = await uow.learners.stats(1)
     assert stats.points == 10 * q.difficulty
 
 
@@ -225,8 +225,8 @@ async def test_caught_up_after_wrong_answers_counts_right_and_wrong(core: Core, 
     for n, q in enumerate(topic.quiz):
         choice = q.answer if n >= 2 else (q.answer + 1) % len(q.choices)
         await quiz.answer(core, actor, q.id, f"inst{n}", choice, f"d{n}")
-    async with core.unit_of_work() as repo:
-        dues = await repo.review_dues((await core.identify(actor)).user_pk)
+    async with core.unit_of_work() as uow:
+        dues = await uow.learners.review_dues((await core.identify(actor)).user_pk)
     clock.now = min(dues.values()) - dt.timedelta(seconds=1)  # nothing due yet
     message = await quiz.next_question(core, actor, topic.id)
     assert message.title == "You're all caught up!"

@@ -13,7 +13,7 @@ from bot.commands import help_message
 from bot.content.models import Course
 from bot.markdown import split_markdown
 from bot.messages import Button, Choice, Field, Kind, Message, Visibility, channel_mention
-from bot.store.repository import StatsRow
+from bot.store.answers import StatsRow
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
 from bot.usecases.quiz import feedback_message, question_message

@@ -1,0 +1,262 @@
+"""The answer path's statements: answers, the totals and cards they change, and the boards they feed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from bot.domain.streaks import Streak
+from bot.store.base import SessionStore
+from bot.store.models import Answer, ReviewState, User, UserStats
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    """A user's running totals."""
+
+    points: int = 0
+    answers: int = 0
+    correct: int = 0
+    current_streak: int = 0
+    best_streak: int = 0
+    last_active_day: dt.date | None = None
+    freeze_used_on: dt.date | None = None
+
+    @property
+    def streak(self) -> Streak:
+        """The streak part of the totals."""
+        return Streak(self.current_streak, self.best_streak, self.last_active_day, self.freeze_used_on)
+
+
+STATS_COLUMNS = tuple(getattr(UserStats, f.name) for f in dataclasses.fields(StatsRow))
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """The FSRS card of one question for one user, with its counters."""
+
+    card: dict[str, Any]
+    reviews: int
+    lapses: int
+
+
+@dataclass(frozen=True)
+class ClaimedAnswers:
+    """What `claim_answers` found: the answers it inserted, the locked stats, and the existing cards."""
+
+    inserted: set[tuple[int, str, str]]
+    stats: dict[int, StatsRow]
+    cards: dict[tuple[int, str], ReviewRow]
+
+
+@dataclass(frozen=True)
+class SavedReview:
+    """A card to write: whose, for which question, its new state and due time, and when it was last right."""
+
+    user_id: int
+    question_id: str
+    review: ReviewRow
+    due: dt.datetime
+    last_correct_at: dt.datetime | None
+
+    @property
+    def reviews(self) -> int:
+        """How many times the card was reviewed."""
+        return self.review.reviews
+
+    @property
+    def lapses(self) -> int:
+        """How many reviews were wrong."""
+        return self.review.lapses
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One line of a leaderboard."""
+
+    user_id: int
+    name: str
+    points: int
+    correct: int
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The statements of the answer hot path, built once per dialect and reused with parameters."""
+
+    read_stats: Any
+    save_stats: Any
+    save_review: Any
+    insert_answers: Any
+    lock_stats: Any
+    read_reviews: Any
+
+
+@functools.cache
+def statements(dialect: str) -> Statements:
+    """The answer path's statements for this dialect, built once."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    read_stats = select(*STATS_COLUMNS).where(UserStats.user_id == bindparam("uid"))
+    upsert = module.insert(ReviewState)
+    excluded = upsert.excluded
+    save_review = upsert.on_conflict_do_update(
+        index_elements=["user_id", "question_id"],
+        set_={
+            "card": excluded.card,
+            "due": excluded.due,
+            "reviews": excluded.reviews,
+            "lapses": excluded.lapses,
+            "last_correct_at": func.coalesce(excluded.last_correct_at, ReviewState.last_correct_at),
+        },
+    )
+    review_columns = (
+        ReviewState.user_id, ReviewState.question_id, ReviewState.card, ReviewState.reviews, ReviewState.lapses
+    )
+    if dialect == "postgresql":  # one array per column: one statement text whatever the batch size
+        pairs = func.unnest(
+            bindparam("uids", type_=ARRAY(BigInteger)), bindparam("qids", type_=ARRAY(String))
+        ).table_valued("uid", "qid").render_derived(name="pairs")
+        read_reviews = select(*review_columns).join(
+            pairs, and_(ReviewState.user_id == pairs.c.uid, ReviewState.question_id == pairs.c.qid)
+        )
+    else:
+        read_reviews = select(*review_columns).where(
+            tuple_(ReviewState.user_id, ReviewState.question_id).in_(bindparam("pairs", expanding=True))
+        )
+    lock_stats = (
+        select(UserStats.user_id, *STATS_COLUMNS)
+        .where(UserStats.user_id.in_(bindparam("uids", expanding=True)))
+        .order_by(UserStats.user_id)
+        .with_for_update()
+    )
+    insert_answers = module.insert(Answer).on_conflict_do_nothing().returning(
+        Answer.user_id, Answer.instance, Answer.delivery_key
+    )
+    return Statements(
+        read_stats=read_stats,
+        save_stats=update(UserStats)
+        .where(UserStats.user_id == bindparam("uid"))
+        .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
+        save_review=save_review,
+        insert_answers=insert_answers,
+        lock_stats=lock_stats,
+        read_reviews=read_reviews,
+    )
+
+
+def _stats_params(stats: StatsRow) -> dict[str, Any]:
+    """The `save_stats` parameters of a stats row."""
+    return {f"v_{f.name}": getattr(stats, f.name) for f in dataclasses.fields(StatsRow)}
+
+
+def _review_params(saved: SavedReview) -> dict[str, Any]:
+    """The `save_review` parameters of a card."""
+    return {"user_id": saved.user_id, "question_id": saved.question_id, "card": saved.review.card,
+            "due": saved.due, "reviews": saved.review.reviews, "lapses": saved.review.lapses,
+            "last_correct_at": saved.last_correct_at}
+
+
+class AnswerStore(SessionStore):
+    """Recording answers exactly once, and the boards summed from them."""
+
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
+        """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
+
+        An answer is inserted unless its instance or delivery is already recorded (also by an
+        earlier row); stats rows are locked in user-id order; the cards read are the existing ones
+        among `cards` (user id, question id), as they are under that lock (a new statement, so a
+        new snapshot: it includes any answer committed meanwhile).
+        """
+        prepared = statements(self.dialect)
+        result = await self._execute(prepared.insert_answers, list(rows))
+        inserted = {(row[0], row[1], row[2]) for row in result}
+        locked = await self._execute(prepared.lock_stats, {"uids": sorted({row["user_id"] for row in rows})})
+        stats = {row[0]: StatsRow(*row[1:]) for row in locked}
+        return ClaimedAnswers(inserted, stats, await self.reviews(cards))
+
+    async def reviews(self, cards: Sequence[tuple[int, str]]) -> dict[tuple[int, str], ReviewRow]:
+        """The FSRS cards with these (user id, question id) keys that exist (read them after `lock_stats`)."""
+        keys = sorted(set(cards))
+        params: dict[str, Any] = (
+            {"uids": [user for user, _ in keys], "qids": [question for _, question in keys]}
+            if self.dialect == "postgresql"
+            else {"pairs": keys}
+        )
+        rows = await self._execute(statements(self.dialect).read_reviews, params)
+        return {(row[0], row[1]): ReviewRow(row[2], row[3], row[4]) for row in rows}
+
+    async def answers_matching(
+        self, instances: Sequence[tuple[int, str]], delivery_keys: Sequence[str]
+    ) -> list[Answer]:
+        """Answers recorded for any of these (user id, instance) pairs or delivery keys."""
+        stmt = select(Answer).where(
+            or_(
+                and_(
+                    Answer.user_id.in_(sorted({user for user, _ in instances})),
+                    Answer.instance.in_(sorted({instance for _, instance in instances})),
+                ),
+                Answer.delivery_key.in_(sorted(set(delivery_keys))),
+            )
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def void_points(self, answers: Sequence[tuple[int, str]]) -> None:
+        """Set the points of these (user, instance) answers to zero: they earned none."""
+        await self._execute(
+            update(Answer)
+            .where(Answer.user_id == bindparam("uid"), Answer.instance == bindparam("inst"))
+            .values(points=0),
+            [{"uid": user_id, "inst": instance} for user_id, instance in answers],
+        )
+
+    async def save_progress(
+        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
+    ) -> None:
+        """Write several users' totals and cards (at most one per user and question).
+
+        The `voided` (user id, instance) answers get zero points.
+        """
+        prepared = statements(self.dialect)
+        if stats:
+            await self._execute(
+                prepared.save_stats,
+                [{"uid": user_id, **_stats_params(row)} for user_id, row in stats.items()],
+            )
+        if reviews:
+            await self._execute(prepared.save_review, [_review_params(r) for r in reviews])
+        if voided:
+            await self.void_points(voided)
+
+    async def leaderboard(
+        self, workspace_id: int, since: dt.datetime | None, limit: int, until: dt.datetime | None = None
+    ) -> list[BoardRow]:
+        """Users of one workspace by points earned in [since, until); ties broken deterministically."""
+        points = func.sum(Answer.points).label("points")
+        correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
+        conditions = [Answer.workspace_id == workspace_id, User.workspace_id == workspace_id]
+        if since is not None:
+            conditions.append(Answer.answered_at >= since)
+        if until is not None:
+            conditions.append(Answer.answered_at < until)
+        stmt = (
+            select(User.id, User.display_name, User.external_id, points, correct)
+            .join(Answer, Answer.user_id == User.id)
+            .where(and_(*conditions))
+            .group_by(User.id, User.display_name, User.external_id)
+            .having(func.sum(Answer.points) > 0)
+            .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
+            .limit(limit)
+        )
+        rows = await self._execute(stmt)
+        return [
+            BoardRow(uid, name or ext, int(p or 0), int(c or 0)) for uid, name, ext, p, c in rows
+        ]
+

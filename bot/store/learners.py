@@ -1,0 +1,105 @@
+"""Learners: who they are, and what their own history says about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select, update
+
+from bot.store.answers import StatsRow, statements
+from bot.store.base import SessionStore
+from bot.store.models import Answer, ReviewState, User, UserStats
+
+
+@dataclass(frozen=True)
+class TopicTally:
+    """A user's quiz answers within one topic."""
+
+    topic_id: str
+    answers: int
+    correct: int
+
+
+class LearnerStore(SessionStore):
+    """A learner's row, timezone, totals and history."""
+
+    async def ensure_user(self, workspace_id: int, external_id: str, name: str) -> User:
+        """The user row (and an empty stats row), created on first sight."""
+        stmt = self._insert(User).values(
+            workspace_id=workspace_id, external_id=external_id, display_name=name[:200]
+        )
+        await self._execute(stmt.on_conflict_do_nothing())
+        row = await self.session.scalar(
+            select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
+        )
+        assert row is not None
+        await self._execute(
+            self._insert(UserStats).values(user_id=row.id).on_conflict_do_nothing()
+        )
+        if name and row.display_name != name[:200]:
+            row.display_name = name[:200]
+        return row
+
+    async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
+        """Set (or clear) a user's own timezone."""
+        await self._execute(update(User).where(User.id == user_id).values(timezone=tz))
+
+    async def stats(self, user_id: int) -> StatsRow:
+        """The user's running totals (zeros for a user with none)."""
+        row = (await self._execute(statements(self.dialect).read_stats, {"uid": user_id})).first()
+        return StatsRow(*row) if row is not None else StatsRow()
+
+    async def review_dues(self, user_id: int) -> dict[str, dt.datetime]:
+        """Due times of every question the user has reviewed."""
+        rows = await self._execute(
+            select(ReviewState.question_id, ReviewState.due).where(ReviewState.user_id == user_id)
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def topic_tallies(self, user_id: int) -> list[TopicTally]:
+        """Quiz answers and right answers per topic for one user."""
+        rows = await self._execute(
+            select(
+                Answer.topic_id,
+                func.count(),
+                func.sum(case((Answer.correct, 1), else_=0)),
+            )
+            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .group_by(Answer.topic_id)
+        )
+        return [TopicTally(t, int(n), int(c or 0)) for t, n, c in rows]
+
+    async def questions_answered_right(self, user_id: int) -> set[str]:
+        """Quiz questions the user has answered right at least once."""
+        rows = await self.session.scalars(
+            select(Answer.question_id)
+            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.correct)
+            .distinct()
+        )
+        return set(rows.all())
+
+    async def last_quiz_results(self, user_id: int, question_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether the user's latest answer to each of these quiz questions was right."""
+        latest = (
+            select(Answer.question_id, func.max(Answer.answered_at).label("at"))
+            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.question_id.in_(question_ids))
+            .group_by(Answer.question_id)
+            .subquery()
+        )
+        rows = await self._execute(
+            select(Answer.question_id, Answer.correct, Answer.id)
+            .join(latest, and_(Answer.question_id == latest.c.question_id, Answer.answered_at == latest.c.at))
+            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .order_by(Answer.id)
+        )
+        return {question_id: bool(correct) for question_id, correct, _id in rows}
+
+    async def practised_topics(self, user_id: int) -> set[str]:
+        """Topics in which the user answered anything (quiz or interview)."""
+        rows = await self.session.scalars(
+            select(Answer.topic_id).where(Answer.user_id == user_id).distinct()
+        )
+        return set(rows.all())
+

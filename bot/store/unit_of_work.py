@@ -1,0 +1,46 @@
+"""The unit of work: one transaction, and the stores that use cases reach through it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.answers import AnswerStore
+from bot.store.channels import ChannelStore
+from bot.store.drops import DropStore
+from bot.store.errors import translated
+from bot.store.learners import LearnerStore
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The stores of one transaction; none of them commits."""
+
+    answers: AnswerStore
+    learners: LearnerStore
+    channels: ChannelStore
+    drops: DropStore
+
+    @classmethod
+    def on(cls, session: AsyncSession) -> Stores:
+        """Every store, on this session."""
+        return cls(AnswerStore(session), LearnerStore(session), ChannelStore(session), DropStore(session))
+
+
+@asynccontextmanager
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Stores]:
+    """A transaction and its stores: commits when the block ends, rolls back on an exception.
+
+    A database failure leaves as one of the store's own errors (`bot.store.errors`).
+    """
+    try:
+        async with sessions() as session, session.begin():
+            yield Stores.on(session)
+    except Exception as exc:
+        error = translated(exc)
+        if error is None:
+            raise
+        raise error from exc
