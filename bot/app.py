@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from bot import actions
@@ -13,9 +13,12 @@ from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
 from bot.usecases import interview, lessons, quiz, syllabus
-from bot.usecases.context import Actor, Core
+from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
 log = logging.getLogger(__name__)
+
+ChannelReader = Callable[[str], ChannelRef | None]
+"""An adapter's reader of its platform's channel mentions (`<#C1|general>` on Slack)."""
 
 DATABASE_DOWN = error(
     "StudyBot can't reach its database right now",
@@ -52,14 +55,20 @@ class StudyBot:
         """The title of the course being served."""
         return self.core.course.title
 
-    async def dispatch(self, actor: Actor, text: str) -> Message:
-        """Handle `/study <subcommand> [args]` as typed on Slack or the console."""
+    async def dispatch(self, actor: Actor, text: str, channels: ChannelReader | None = None) -> Message:
+        """Handle `/study <subcommand> [args]` as typed on Slack or the console.
+
+        `channels` is the adapter's reader of its platform's channel mentions: each word it
+        recognises reaches the use case as that channel.
+        """
         if len(text) > MAX_COMMAND_CHARS:  # nothing real is this long; parsing it would only cost time
             return TOO_LONG
         command = parse(text)
-        return await self.run(actor, command.name, list(command.args))
+        read = channels or (lambda _word: None)
+        args: list[Argument] = [read(word) or word for word in command.args]
+        return await self.run(actor, command.name, args)
 
-    async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
+    async def run(self, actor: Actor, name: str, args: list[Argument]) -> Message:
         """Handle a subcommand whose arguments the platform already split (Discord options)."""
         who = admitted(actor)
         if who is None:
@@ -79,7 +88,7 @@ class StudyBot:
             return NOT_MINE
         return await self._guard(self._click(who, action, delivery_key), CLICK_NOT_RECORDED)
 
-    async def _route(self, actor: Actor, name: str, args: list[str]) -> Message:
+    async def _route(self, actor: Actor, name: str, args: list[Argument]) -> Message:
         command = BY_NAME.get(name or "help")
         if command is None:
             return help_message(self.course_title, unknown=name)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from bot.messages import Kind, Message
 from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
-from bot.usecases.context import Actor, Core
+from bot.usecases.context import Actor, Argument, Core
 
-Handler = Callable[[Core, Actor, list[str]], Awaitable[Message]]
+Handler = Callable[[Core, Actor, list[Argument]], Awaitable[Message]]
 """What a subcommand runs: the core, who asks, and the arguments as typed or as the platform split them."""
 
 
@@ -48,7 +48,7 @@ def by_name(subcommands: tuple[Subcommand, ...]) -> dict[str, Subcommand]:
 
 def _text(use_case: Callable[[Core, Actor, str | None], Awaitable[Message]]) -> Handler:
     """A handler passing the arguments as one text, or None when there are none."""
-    return lambda core, actor, args: use_case(core, actor, " ".join(args) or None)
+    return lambda core, actor, args: use_case(core, actor, " ".join(map(str, args)) or None)
 
 
 def _plain(use_case: Callable[[Core, Actor], Awaitable[Message]]) -> Handler:
@@ -56,7 +56,7 @@ def _plain(use_case: Callable[[Core, Actor], Awaitable[Message]]) -> Handler:
     return lambda core, actor, _args: use_case(core, actor)
 
 
-async def _help(core: Core, _actor: Actor, _args: list[str]) -> Message:
+async def _help(core: Core, _actor: Actor, _args: list[Argument]) -> Message:
     """Every subcommand, as `/study help` shows them."""
     return help_message(core.course.title)
 

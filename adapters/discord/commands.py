@@ -14,7 +14,7 @@ from bot.commands import BY_NAME, SUBCOMMANDS, Subcommand
 from bot.domain.periods import timezone_names
 from bot.messages import Message, error
 from bot.text import shorten
-from bot.usecases.context import Actor
+from bot.usecases.context import Actor, Argument, ChannelRef
 from bot.usecases.topics import search_topics
 
 AUTOCOMPLETE_LIMIT = 25
@@ -159,8 +159,8 @@ def with_schedule(command: Subcommand) -> Built:
     async def callback(interaction: discord.Interaction[Any], channel: app_commands.Transform[Any, TextChannelOption],
                        time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
                        weekly_board: bool | None = None) -> None:
-        args = [f"<#{channel.id}|{getattr(channel, 'name', '')}>", time, timezone,
-                *(weekdays.split() if weekdays else [])]
+        args: list[Argument] = [ChannelRef(str(channel.id), str(getattr(channel, "name", "") or "")), time, timezone,
+                                *(weekdays.split() if weekdays else [])]
         if weekly_board is not None:
             args += ["weekly-board", "on" if weekly_board else "off"]
 
@@ -178,7 +178,7 @@ def with_channel(command: Subcommand) -> Built:
     @app_commands.describe(channel="Which channel (default: this one)")
     async def callback(interaction: discord.Interaction[Any],
                        channel: app_commands.Transform[Any, TextChannelOption] | None = None) -> None:
-        await run_subcommand(interaction, command, [f"<#{channel.id}>"] if channel else [])
+        await run_subcommand(interaction, command, [ChannelRef(str(channel.id))] if channel else [])
 
     return built(command, callback)
 

@@ -22,7 +22,7 @@ from bot.app import UNEXPECTED, StudyBot
 from bot.commands import Subcommand
 from bot.messages import Message
 from bot.unfinished import Hold
-from bot.usecases.context import Actor
+from bot.usecases.context import Actor, Argument
 
 if TYPE_CHECKING:
     from adapters.discord.client import StudyClient
@@ -82,7 +82,7 @@ class Kept(BaseModel):
     token: str
     actor: Actor
     command: str = ""
-    args: list[str] = []
+    args: list[Argument] = []
     action: str = ""
     delivery_key: str = ""
 
@@ -98,7 +98,7 @@ def kept_for(interaction: discord.Interaction[Any], actor: Actor, **request: Any
     return Kept(application_id=interaction.application_id, token=interaction.token, actor=actor, **request)
 
 
-async def run_subcommand(interaction: discord.Interaction[Any], command: Subcommand, args: list[str],
+async def run_subcommand(interaction: discord.Interaction[Any], command: Subcommand, args: list[Argument],
                          check: Callable[[Actor], Message | None] | None = None) -> None:
     """Run `/study <command>` with pre-split arguments; `check` first tells what Discord prevents.
 

@@ -29,7 +29,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import render
-from adapters.slack.payloads import ButtonPress, HomeOpened, SlashCommand
+from adapters.slack.payloads import ButtonPress, HomeOpened, SlashCommand, read_channel
 from adapters.slack.render import Payload
 from adapters.slack.users import UserDirectory
 from bot.app import StudyBot
@@ -243,7 +243,7 @@ class SlackAdapter:
             team_id=command.team_id, user_id=command.user_id, channel_id=command.channel_id,
             user_name=command.user_name, workspace_name=command.team_domain, channel_name=command.channel_name,
         )
-        message = await self.bot.dispatch(actor, f"{COMMAND} {html.unescape(command.text)}")
+        message = await self.bot.dispatch(actor, f"{COMMAND} {html.unescape(command.text)}", read_channel)
         return Reply(message, command.response_url, command.channel_id, actor.user_id)
 
     async def on_click(self, press: ButtonPress, retry: str = "") -> Reply | None:

@@ -6,9 +6,12 @@ that does not fit is ignored with one warning line: it cannot come from Slack as
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from bot.usecases.context import ChannelRef
 
 SlackId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 Name = Annotated[str, StringConstraints(max_length=200)]
@@ -72,3 +75,12 @@ class HomeOpened(_Part):
 
     user: SlackId
     tab: str = ""
+
+
+SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def read_channel(word: str) -> ChannelRef | None:
+    """The channel of a Slack mention in command text (`<#C123|general>`), or None for any other word."""
+    match = SLACK_CHANNEL.fullmatch(word)
+    return ChannelRef(match.group(1), match.group(2) or "") if match else None

@@ -10,28 +10,18 @@ from bot.domain.periods import is_timezone, zone
 from bot.domain.schedule import describe_weekdays, next_drop, parse_time, parse_weekdays
 from bot.messages import Field, Kind, Message, channel_mention, error, info
 from bot.store.models import Channel
-from bot.usecases.context import Actor, Core
+from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
 WEEKLY_BOARD = "weekly-board"
 
 
-@dataclass(frozen=True)
-class ChannelRef:
-    """A channel named in a command: its platform id and, when known, its name."""
-
-    id: str
-    name: str = ""
-
-
-def parse_channel(token: str) -> ChannelRef | None:
-    """Slack `<#C123|name>`, Discord `<#123>`, or a bare id / `#name` as the console uses."""
-    token = token.strip()
-    match = re.fullmatch(r"<#([A-Za-z0-9]+)(?:\|([^>]*))?>", token)
+def parse_channel(arg: Argument) -> ChannelRef | None:
+    """The channel an argument names: one the adapter recognised, or `#name` or a bare id as typed."""
+    if isinstance(arg, ChannelRef):
+        return arg
+    match = re.fullmatch(r"#?([A-Za-z0-9][A-Za-z0-9_.-]{0,79})", arg.strip())
     if match:
-        return ChannelRef(match.group(1), match.group(2) or "")
-    match = re.fullmatch(r"#?([A-Za-z0-9][A-Za-z0-9_.-]{0,79})", token)
-    if match:
-        return ChannelRef(match.group(1), match.group(1) if token.startswith("#") else "")
+        return ChannelRef(match.group(1), match.group(1) if arg.strip().startswith("#") else "")
     return None
 
 
@@ -53,7 +43,7 @@ class SetupRequest:
     weekly: bool | None  # None: keep the channel's
 
 
-def parse_setup(args: list[str]) -> SetupRequest | Message:
+def parse_setup(args: list[Argument]) -> SetupRequest | Message:
     """The setup arguments, or one error that names every problem in them."""
     if len(args) < 3:
         return error("setup needs a channel, a time and a timezone", SETUP_USAGE)
@@ -63,13 +53,13 @@ def parse_setup(args: list[str]) -> SetupRequest | Message:
         problems.append((f"“{args[0]}” is not a channel", "Name it as #channel."))
     at = dt.time(0, 0)
     try:
-        at = parse_time(args[1])
+        at = parse_time(str(args[1]))
     except ValueError as exc:
         problems.append(("That time doesn't work", f"{exc}."))
-    tz = args[2]
+    tz = str(args[2])
     if not is_timezone(tz):
         problems.append((f"“{tz}” is not a timezone", TIMEZONE_HINT))
-    rest = args[3:]
+    rest = [str(arg) for arg in args[3:]]
     weekly: bool | None = None
     if len(rest) >= 2 and rest[-2].lower() == WEEKLY_BOARD:
         if rest[-1].lower() in ("on", "off"):
@@ -104,7 +94,7 @@ def next_drop_text(channel: Channel, now: dt.datetime) -> str:
     return f"{moment.astimezone(zone(channel.timezone)):%a %d %b %H:%M} {channel.timezone}"
 
 
-async def setup(core: Core, actor: Actor, args: list[str]) -> Message:
+async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
     """Configure a channel's daily drop: time, timezone, weekdays and the weekly board.
 
     Weekdays and the weekly board are kept from an earlier setup unless given again, and the
@@ -176,7 +166,7 @@ def _changes(before: dict[str, str], after: dict[str, str]) -> str:
     return "Changed: " + "; ".join(changed) + "."
 
 
-async def set_paused(core: Core, actor: Actor, args: list[str], paused: bool) -> Message:
+async def set_paused(core: Core, actor: Actor, args: list[Argument], paused: bool) -> Message:
     """Pause or resume a channel's drops (the given channel, else this one, else the only one)."""
     verb = "pause" if paused else "resume"
     ref = parse_channel(args[0]) if args else None

@@ -39,6 +39,22 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class ChannelRef:
+    """A channel named in a command, as the adapter read it: its platform id and, when known, its name."""
+
+    id: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        """The channel as a person would type it."""
+        return f"#{self.name or self.id}"
+
+
+Argument = str | ChannelRef
+"""One argument of a subcommand: a word as typed, or a channel the adapter recognised."""
+
+
+@dataclass(frozen=True)
 class Identity:
     """The database ids behind an actor, and the timezone their day is counted in."""
 

@@ -24,7 +24,7 @@ from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel
-from bot.usecases.context import Core
+from bot.usecases.context import ChannelRef, Core
 from tests.conftest import COURSE_DIR, free_port, make_actor
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, CHANNEL, SIGNING_SECRET, TEAM, SlackStandIn
 
@@ -129,7 +129,7 @@ async def prepare_slack_drop(data: Path) -> None:
         await migrate.upgrade(engine)
         core = Core(course=require_course(COURSE_DIR), sessions=session_factory(engine), default_timezone="UTC")
         admin = make_actor("U0ADMIN", TEAM, platform="slack", admin=True, channel=CHANNEL)
-        reply = await StudyBot(core).dispatch(admin, f"/study setup <#{CHANNEL}|general> 00:00 UTC")
+        reply = await StudyBot(core).run(admin, "setup", [ChannelRef(CHANNEL, "general"), "00:00", "UTC"])
         assert reply.title == "Daily drop set up ✅", reply.body
         async with core.unit_of_work() as uow:  # set up yesterday, so today's drop is due
             yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)

@@ -23,7 +23,7 @@ async def runtime(db_url: str) -> AsyncIterator[Runtime]:
 async def test_a_setup_schedules_the_channel_in_the_started_scheduler(runtime: Runtime) -> None:
     """`/study setup` through the wired bot gives its channel a job in the runtime's scheduler at once."""
     await runtime.scheduler.start(catch_up=False)
-    reply = await runtime.bot.dispatch(make_actor(admin=True), "/study setup <#C1> 09:00 UTC")
+    reply = await runtime.bot.dispatch(make_actor(admin=True), "/study setup C1 09:00 UTC")
     assert reply.title == "Daily drop set up ✅", reply.body
     [channel] = await runtime.scheduler.drops.channels()
     for _ in range(100):
@@ -35,6 +35,6 @@ async def test_a_setup_schedules_the_channel_in_the_started_scheduler(runtime: R
 
 async def test_a_setup_before_the_scheduler_starts_leaves_it_alone(runtime: Runtime) -> None:
     """Until the scheduler starts (it reads every channel then), a changed schedule starts no work."""
-    await runtime.bot.dispatch(make_actor(admin=True), "/study setup <#C1> 09:00 UTC")
+    await runtime.bot.dispatch(make_actor(admin=True), "/study setup C1 09:00 UTC")
     await asyncio.sleep(0.2)  # time for a reschedule to run, had one been started
     assert runtime.scheduler.scheduler.get_jobs() == []

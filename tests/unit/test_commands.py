@@ -6,10 +6,10 @@ import pytest
 
 from bot.commands import SUBCOMMANDS, Subcommand, by_name, help_message
 from bot.messages import Message, info
-from bot.usecases.context import Actor, Core
+from bot.usecases.context import Actor, Argument, Core
 
 
-async def _handler(_core: Core, _actor: Actor, _args: list[str]) -> Message:
+async def _handler(_core: Core, _actor: Actor, _args: list[Argument]) -> Message:
     return info("ran", "")
 
 

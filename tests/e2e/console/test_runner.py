@@ -17,7 +17,7 @@ from rich.console import Console
 
 from adapters.console.runner import run_console
 from bot import cli
-from bot.app import StudyBot
+from bot.app import ChannelReader, StudyBot
 from bot.messages import Message
 from bot.usecases.context import Actor
 
@@ -30,7 +30,7 @@ class StuckBot(StudyBot):
         self.started = asyncio.Event()
         self.cancelled = False
 
-    async def dispatch(self, actor: Actor, text: str) -> Message:
+    async def dispatch(self, actor: Actor, text: str, channels: ChannelReader | None = None) -> Message:
         """Hang after the command started."""
         self.started.set()
         try:

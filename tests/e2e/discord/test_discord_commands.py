@@ -14,7 +14,7 @@ from bot.app import StudyBot
 from bot.bootstrap import Runtime, wire
 from bot.messages import Message
 from bot.store.models import Answer, Channel
-from bot.usecases.context import Actor, Core
+from bot.usecases.context import Actor, Argument, Core
 from bot.usecases.lessons import lesson_message
 from tests.e2e.discord.discord_standin import (
     ADMIN,
@@ -173,7 +173,7 @@ class ExplodingBot(StudyBot):
 
     failures = 1
 
-    async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
+    async def run(self, actor: Actor, name: str, args: list[Argument]) -> Message:
         """Fail once, then behave."""
         if self.failures:
             self.failures -= 1
@@ -200,7 +200,7 @@ async def test_handler_error_is_friendly_and_logged(standin: StandIn, start_clie
 class SlowBot(StudyBot):
     """A core that takes longer than the adapter waits before deferring."""
 
-    async def run(self, actor: Actor, name: str, args: list[str]) -> Message:
+    async def run(self, actor: Actor, name: str, args: list[Argument]) -> Message:
         """Answer after a pause."""
         await asyncio.sleep(0.3)
         return await super().run(actor, name, args)

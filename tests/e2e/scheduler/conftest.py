@@ -17,7 +17,7 @@ async def set_up_channels(core: Core, platform: str, channel_ids: list[str]) -> 
     core.clock = Clock(SET_UP)
     admin = make_actor("owner", "ws-1", platform=platform, admin=True)
     for channel_id in channel_ids:
-        reply = await StudyBot(core).dispatch(admin, f"/study setup <#{channel_id}> 09:00 UTC")
+        reply = await StudyBot(core).dispatch(admin, f"/study setup {channel_id} 09:00 UTC")
         assert reply.title == "Daily drop set up ✅"
     core.clock = clock = Clock(DUE)
     return clock

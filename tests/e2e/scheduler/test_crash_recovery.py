@@ -65,7 +65,7 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_drop_once(
     bot = StudyBot(core)
     core.clock = Clock(SET_UP)
     for n in range(CHANNELS):
-        reply = await bot.dispatch(admin, f"/study setup <#{1200000000000000000 + n}> 09:00 UTC")
+        reply = await bot.dispatch(admin, f"/study setup {1200000000000000000 + n} 09:00 UTC")
         assert reply.title == "Daily drop set up ✅"
 
     worker = await start_worker(db_url, discord, FIRST_RUN, lease_s=60)

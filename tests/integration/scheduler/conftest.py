@@ -55,7 +55,7 @@ def runner(core: Core, platform: RecordingPlatform, clock: Clock) -> DropRunner:
 
 async def set_up(core: Core, clock: Clock, channel: str, args: str) -> None:
     """Run `/study setup` as an admin at the clock's current time."""
-    message = await StudyBot(core).dispatch(ADMIN, f"/study setup <#{channel}> {args}")
+    message = await StudyBot(core).dispatch(ADMIN, f"/study setup {channel} {args}")
     assert message.title == "Daily drop set up ✅", message.body
 
 

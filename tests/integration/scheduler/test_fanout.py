@@ -194,7 +194,7 @@ async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, cl
     at(clock, "UTC", 2026, 11, 24, 10, 0)
     bot = StudyBot(core)
     for n in range(200):
-        await bot.dispatch(ADMIN, f"/study setup <#C{n}> 09:00 UTC")
+        await bot.dispatch(ADMIN, f"/study setup C{n} 09:00 UTC")
     at(clock, "UTC", 2026, 11, 25, 9, 0)
     url = core.sessions.kw["bind"].url.render_as_string(hide_password=False)
     other_engine = create_engine(url)

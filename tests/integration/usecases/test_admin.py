@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.app import StudyBot
 from bot.messages import Kind
 from bot.store.models import Channel
-from bot.usecases.context import Core
+from bot.usecases.context import ChannelRef, Core
 from tests.conftest import make_actor
 
 ADMIN = make_actor("boss", admin=True)
@@ -22,7 +22,7 @@ async def channels(core: Core) -> list[Channel]:
 
 async def test_setup_by_admin_stores_settings_and_echoes_next_drop(studybot: StudyBot, core: Core) -> None:
     """An admin's setup stores time, timezone and weekdays and tells the next drop time."""
-    message = await studybot.dispatch(ADMIN, "/study setup <#C123|general> 09:30 Europe/Berlin mon-fri")
+    message = await studybot.run(ADMIN, "setup", [ChannelRef("C123", "general"), "09:30", "Europe/Berlin", "mon-fri"])
     assert message.kind is Kind.SCHEDULE
     fields = {f.name: f.value for f in message.fields}
     assert fields["Next drop"] == "Thu 26 Nov 09:30 Europe/Berlin"
@@ -33,7 +33,7 @@ async def test_setup_by_admin_stores_settings_and_echoes_next_drop(studybot: Stu
 
 async def test_setup_refused_for_non_admin(studybot: StudyBot, core: Core) -> None:
     """A learner's setup is refused politely and nothing is stored."""
-    message = await studybot.dispatch(make_actor(), "/study setup <#C123> 09:30 UTC")
+    message = await studybot.dispatch(make_actor(), "/study setup C123 09:30 UTC")
     assert message.title == "Only admins can do that"
     assert await channels(core) == []
 
@@ -41,10 +41,10 @@ async def test_setup_refused_for_non_admin(studybot: StudyBot, core: Core) -> No
 @pytest.mark.parametrize(
     ("text", "title"),
     [
-        ("/study setup <#C1> 9.30 UTC", "That time doesn't work"),
-        ("/study setup <#C1> 09:30 Mars/Base", "“Mars/Base” is not a timezone"),
-        ("/study setup <#C1> 09:30 UTC funday", "Those weekdays don't work"),
-        ("/study setup <#C1>", "setup needs a channel, a time and a timezone"),
+        ("/study setup C1 9.30 UTC", "That time doesn't work"),
+        ("/study setup C1 09:30 Mars/Base", "“Mars/Base” is not a timezone"),
+        ("/study setup C1 09:30 UTC funday", "Those weekdays don't work"),
+        ("/study setup C1", "setup needs a channel, a time and a timezone"),
         ("/study setup !!! 09:30 UTC", "“!!!” is not a channel"),
     ],
 )
@@ -58,14 +58,14 @@ async def test_setup_rejects_bad_arguments(studybot: StudyBot, core: Core, text:
 
 async def test_weekly_board_flag(studybot: StudyBot, core: Core) -> None:
     """`weekly-board on` switches the weekly board on."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC weekdays weekly-board on")
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC weekdays weekly-board on")
     [channel] = await channels(core)
     assert channel.weekly_board is True
 
 
 async def test_pause_and_resume_the_only_channel(studybot: StudyBot, core: Core) -> None:
     """With one scheduled channel, pause and resume act on it from anywhere."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
     assert (await studybot.dispatch(ADMIN, "/study pause")).title.startswith("Daily drops paused")
     assert (await channels(core))[0].paused is True
     assert (await studybot.dispatch(ADMIN, "/study resume")).title.startswith("Daily drops resumed")
@@ -74,14 +74,14 @@ async def test_pause_and_resume_the_only_channel(studybot: StudyBot, core: Core)
 
 async def test_pause_refused_for_non_admin(studybot: StudyBot, core: Core) -> None:
     """A learner cannot pause the drop."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
     assert (await studybot.dispatch(make_actor(), "/study pause")).title == "Only admins can do that"
     assert (await channels(core))[0].paused is False
 
 
 async def test_schedule_lists_channels(studybot: StudyBot) -> None:
     """The schedule shows each channel with its time, days and next topic."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1|general> 08:00 UTC weekends")
+    await studybot.run(ADMIN, "setup", [ChannelRef("C1", "general"), "08:00", "UTC", "weekends"])
     body = (await studybot.dispatch(ADMIN, "/study schedule")).body
     assert "<#C1|general>" in body  # a channel mention, which each renderer shows its own way
     assert "08:00 UTC, weekends" in body
@@ -93,7 +93,7 @@ async def test_schedule_change_notifies_the_scheduler(core: Core) -> None:
     changed: list[int] = []
     core.schedule_changed.subscribe(changed.append)
     bot = StudyBot(core)
-    await bot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    await bot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
     await bot.dispatch(ADMIN, "/study pause")
     assert changed == [1, 1]
 
@@ -105,7 +105,7 @@ async def test_schedule_refused_for_non_admin(studybot: StudyBot) -> None:
 
 async def test_setup_reports_every_problem_at_once(studybot: StudyBot, core: Core) -> None:
     """A bad time and a bad timezone are both named in one reply."""
-    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 9.30 Mars/Base")
+    message = await studybot.dispatch(ADMIN, "/study setup C1 9.30 Mars/Base")
     assert message.title == "That setup has 2 problems"
     assert "- That time doesn't work: '9.30' is not a time" in message.body
     assert "- “Mars/Base” is not a timezone:" in message.body
@@ -114,7 +114,7 @@ async def test_setup_reports_every_problem_at_once(studybot: StudyBot, core: Cor
 
 async def test_usage_stands_on_its_own_and_ends_with_a_period(studybot: StudyBot) -> None:
     """The usage line is its own paragraph and the example ends the sentence."""
-    body = (await studybot.dispatch(ADMIN, "/study setup <#C1> 9.30 UTC")).body
+    body = (await studybot.dispatch(ADMIN, "/study setup C1 9.30 UTC")).body
     detail, usage, example = body.split("\n\n")
     assert detail.endswith(".")
     assert usage.startswith("Usage: `/study setup")
@@ -123,8 +123,8 @@ async def test_usage_stands_on_its_own_and_ends_with_a_period(studybot: StudyBot
 
 async def test_rerunning_setup_without_weekdays_keeps_them_and_says_so(studybot: StudyBot, core: Core) -> None:
     """Weekdays, like the weekly board, are kept when not given again; the reply says what changed."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC mon-fri weekly-board on")
-    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 09:00 UTC")
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC mon-fri weekly-board on")
+    message = await studybot.dispatch(ADMIN, "/study setup C1 09:00 UTC")
     [channel] = await channels(core)
     assert (channel.weekdays, channel.weekly_board, channel.drop_time) == ("mon,tue,wed,thu,fri", True, "09:00")
     fields = {f.name: f.value for f in message.fields}
@@ -135,8 +135,8 @@ async def test_rerunning_setup_without_weekdays_keeps_them_and_says_so(studybot:
 
 async def test_rerunning_the_same_setup_says_nothing_changed(studybot: StudyBot) -> None:
     """The same setup twice: the second reply says nothing changed."""
-    await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
-    message = await studybot.dispatch(ADMIN, "/study setup <#C1> 08:00 UTC")
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
+    message = await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
     assert "Nothing changed: this was already the schedule." in message.body
 
 

@@ -21,7 +21,7 @@ async def test_workspace_timezone_set_elsewhere_is_picked_up(
     try:
         learner = make_actor("ada")
         assert (await other.identify(learner)).timezone == "UTC"
-        await StudyBot(core).dispatch(make_actor("boss", admin=True), "/study setup <#C1> 09:00 Asia/Tokyo")
+        await StudyBot(core).dispatch(make_actor("boss", admin=True), "/study setup C1 09:00 Asia/Tokyo")
         assert (await other.identify(learner)).timezone == "UTC"  # still cached
         monkeypatch.setattr(context, "IDENTITY_TTL_S", 0.0)
         assert (await other.identify(learner)).timezone == "Asia/Tokyo"
