@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.messages import Kind, Message
-from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
+from bot.usecases import admin, interview, lessons, progress, quiz, syllabus, team
 from bot.usecases.context import Actor, Argument, Core
 
 Handler = Callable[[Core, Actor, list[Argument]], Awaitable[Message]]
@@ -79,6 +79,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("resume", "[channel]", "Resume the daily drop",
                lambda core, actor, args: admin.set_paused(core, actor, args, paused=False), admin=True),
     Subcommand("schedule", "", "Show the daily drop schedule", _plain(admin.schedule), admin=True),
+    Subcommand("team", "", "See how the team is doing and what it is forgetting", _plain(team.team), admin=True),
 )
 BY_NAME = by_name(SUBCOMMANDS)
 

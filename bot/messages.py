@@ -26,6 +26,7 @@ class Kind(Enum):
     STREAK = "streak"
     STATS = "stats"
     LEADERBOARD = "leaderboard"
+    TEAM = "team"
     TOPICS = "topics"
     SCHEDULE = "schedule"
     HELP = "help"

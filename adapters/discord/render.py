@@ -45,6 +45,7 @@ COLOURS: dict[Kind, discord.Colour] = {
     Kind.STREAK: discord.Colour.orange(),
     Kind.STATS: discord.Colour.dark_teal(),
     Kind.LEADERBOARD: discord.Colour.yellow(),
+    Kind.TEAM: discord.Colour.dark_teal(),
     Kind.TOPICS: discord.Colour.blurple(),
     Kind.SCHEDULE: discord.Colour.dark_blue(),
     Kind.HELP: discord.Colour.light_grey(),

@@ -129,6 +129,7 @@ LAYOUTS: dict[Kind, Layout] = {
     Kind.STREAK: STANDARD,
     Kind.STATS: ("header", "fields", "body", "buttons", "footer"),  # the numbers first (also the App Home tab)
     Kind.LEADERBOARD: STANDARD,
+    Kind.TEAM: STANDARD,
     Kind.TOPICS: STANDARD,
     Kind.SCHEDULE: STANDARD,
     Kind.HELP: STANDARD,

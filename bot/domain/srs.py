@@ -49,6 +49,26 @@ def due_of(card: dict[str, Any]) -> dt.datetime:
     return Card.from_dict(cast(CardDict, card)).due
 
 
+RECALL_FACTOR = _SCHEDULER._FACTOR
+"""FSRS's forgetting curve: recall after t whole days is (1 + RECALL_FACTOR * t / stability) ** RECALL_DECAY."""
+RECALL_DECAY = _SCHEDULER._DECAY
+
+
+def memory_of(card: dict[str, Any]) -> tuple[float | None, dt.datetime | None]:
+    """A stored card's stability and last review, what its recall now depends on (None for a new card)."""
+    stability = card.get("stability")
+    last = card.get("last_review")
+    return (
+        float(stability) if stability is not None else None,
+        dt.datetime.fromisoformat(last) if isinstance(last, str) else None,
+    )
+
+
+def recall(card: dict[str, Any], now: dt.datetime) -> float:
+    """The probability that the learner still recalls this card's answer at `now` (FSRS retrievability)."""
+    return _SCHEDULER.get_card_retrievability(Card.from_dict(cast(CardDict, card)), now)
+
+
 def rating_for_answer(correct: bool) -> Rating:
     """A right quiz answer is Good, a wrong one Again."""
     return Rating.Good if correct else Rating.Again

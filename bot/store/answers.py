@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
@@ -63,6 +64,7 @@ class SavedReview:
 
     user_id: int
     question_id: str
+    topic_id: str
     review: ReviewRow
     due: dt.datetime
     last_correct_at: dt.datetime | None
@@ -115,6 +117,9 @@ def statements(dialect: str) -> Statements:
             "reviews": excluded.reviews,
             "lapses": excluded.lapses,
             "last_correct_at": func.coalesce(excluded.last_correct_at, ReviewState.last_correct_at),
+            "topic_id": excluded.topic_id,
+            "stability": excluded.stability,
+            "last_review": excluded.last_review,
         },
     )
     review_columns = (
@@ -159,9 +164,11 @@ def _stats_params(stats: StatsRow) -> dict[str, Any]:
 
 def _review_params(saved: SavedReview) -> dict[str, Any]:
     """The `save_review` parameters of a card."""
+    stability, last_review = memory_of(saved.review.card)
     return {"user_id": saved.user_id, "question_id": saved.question_id, "card": saved.review.card,
             "due": saved.due, "reviews": saved.review.reviews, "lapses": saved.review.lapses,
-            "last_correct_at": saved.last_correct_at}
+            "last_correct_at": saved.last_correct_at, "topic_id": saved.topic_id,
+            "stability": stability, "last_review": last_review}
 
 
 class AnswerStore(SessionStore):

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -161,6 +162,10 @@ class ReviewState(Base):
     reviews: Mapped[int] = mapped_column(Integer, default=0)
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     last_correct_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Copied out of the card when it is saved, so the team's recall is summed without reading JSON.
+    topic_id: Mapped[str] = mapped_column(String(64), default="")
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class DailyDrop(Base):

@@ -151,7 +151,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
         running[user] = current
         cards[key] = review
-        saved[key] = SavedReview(user, s.answer.question_id, review, due, correct_at)
+        saved[key] = SavedReview(user, s.answer.question_id, s.answer.topic_id, review, due, correct_at)
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
     await store.save_progress(changed, list(saved.values()), voided)

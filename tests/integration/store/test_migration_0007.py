@@ -1,0 +1,80 @@
+"""Migration 0007 copies each card's memory (stability, last review) and topic into columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from alembic import command
+from fsrs import Rating
+from sqlalchemy import Connection, text
+
+from bench.scratch import create_database, drop_database
+from bot.domain import srs
+from bot.store import migrate
+from bot.store.db import create_engine
+from tests.conftest import PG_ENV, backend_params
+
+WHEN = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(params=backend_params())
+async def unmigrated_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database with no schema yet, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = os.environ[PG_ENV]
+    url = await create_database(server, "studybot_migration")
+    yield url
+    await drop_database(server, url)
+
+
+def _at(revision: str) -> Callable[[Connection], None]:
+    def run(connection: Connection) -> None:
+        command.upgrade(migrate.alembic_config(connection), revision)
+    return run
+
+
+def _seed(connection: Connection, card: dict[str, object]) -> None:
+    """One learner with one answer and its card, and a card with no answer behind it, as 0003 stored them."""
+    connection.execute(text("INSERT INTO workspaces (id, platform, external_id, name) VALUES (1, 'slack', 'T1', '')"))
+    connection.execute(text("INSERT INTO users (id, workspace_id, external_id, display_name) VALUES (1, 1, 'U1', '')"))
+    connection.execute(
+        text("INSERT INTO answers (user_id, workspace_id, question_id, topic_id, kind, instance, delivery_key, "
+             "choice, correct, points, local_day, answered_at) VALUES "
+             "(1, 1, 'q-async', 'async-await', 'quiz', 'i1', 'd1', 0, true, 10, :day, :at)"),
+        {"day": WHEN.date(), "at": WHEN},
+    )
+    for question in ("q-async", "q-orphan"):
+        connection.execute(
+            text("INSERT INTO review_states (user_id, question_id, due, card, reviews, lapses) "
+                 "VALUES (1, :q, :due, :card, 1, 0)"),
+            {"q": question, "due": WHEN + dt.timedelta(days=2), "card": json.dumps(card)},
+        )
+
+
+async def test_cards_get_their_stability_last_review_and_topic(unmigrated_url: str) -> None:
+    """A card's columns are filled from its JSON; its topic from its answers, empty when it has none."""
+    card, _due = srs.review(None, Rating.Good, WHEN)
+    engine = create_engine(unmigrated_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0003"))
+            await conn.run_sync(_seed, card)
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT question_id, topic_id, stability, last_review FROM review_states ORDER BY question_id"
+            ))).all()
+    finally:
+        await engine.dispose()
+    stability, last_review = srs.memory_of(card)
+    assert [(q, t, s) for q, t, s, _ in rows] == [("q-async", "async-await", stability), ("q-orphan", "", stability)]
+    for *_, stored in rows:
+        moment = stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
+        assert moment.replace(tzinfo=moment.tzinfo or dt.UTC) == last_review
