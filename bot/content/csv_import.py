@@ -144,7 +144,7 @@ def import_csv(path: Path, course_id: str | None = None) -> ImportResult:
     rows = csv.reader(io.StringIO(text), dialect)
     header = next(rows, None)
     found = reader.layout(header) if header else None
-    if header is None:
+    if not header:
         reader.problem(1, None, "the file is empty; it needs a header row naming its columns")
     if found is None:
         return ImportResult(None, reader.problems)
