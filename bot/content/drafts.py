@@ -42,7 +42,8 @@ class DraftPack:
         """What the pack holds, for a report: topics, quiz questions, cards."""
         quiz = sum(len(t.quiz) for t in self.topics)
         cards = sum(len(t.cards) for t in self.topics)
-        return f"{len(self.topics)} topics, {quiz} quiz questions, {cards} cards"
+        return ", ".join(f"{n} {word}{'' if n == 1 else 's'}"
+                         for n, word in ((len(self.topics), "topic"), (quiz, "quiz question"), (cards, "card")))
 
 
 @dataclass
