@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.content.anki.package import CardRow, Collection, Note, read_package
 from bot.content.anki.templates import TemplateError, card_sides
 from bot.content.drafts import DraftPack, ImportProblem, ImportResult, slug, unique
+from bot.content.loader import Severity
 from bot.content.markup import html_to_markdown
 from bot.content.schema import CardFile, CourseFile, SectionFile, TopicFile
 from bot.text import shorten
@@ -66,9 +67,9 @@ class _Import:
         """How a report names a note: its deck and its id."""
         return f"deck “{'::'.join(path)}”, note {note_id}"
 
-    def problem(self, path: tuple[str, ...], note_id: int, message: str, severity: str = "error") -> None:
+    def problem(self, path: tuple[str, ...], note_id: int, message: str, severity: Severity = "error") -> None:
         """Note a problem once per note and message (a note's cards often share one)."""
-        problem = ImportProblem(self.where(path, note_id), message, "warning" if severity == "warning" else "error")
+        problem = ImportProblem(self.where(path, note_id), message, severity)
         if problem not in self.problems:
             self.problems.append(problem)
 

@@ -94,13 +94,13 @@ def read_package(path: Path) -> Collection:
     try:
         with zipfile.ZipFile(path) as archive, _collection_file(archive) as db_path:
             return _read_collection(db_path)
+    except PackageError as exc:
+        raise PackageError(f"{path}: {exc}") from exc
     except FileNotFoundError as exc:
         raise PackageError(f"{path}: no such file") from exc
     except zipfile.BadZipFile as exc:
         raise PackageError(f"{path}: not an Anki package (.apkg files are zip archives)") from exc
-    except (sqlite3.DatabaseError, zstandard.ZstdError, KeyError, ValueError, message.DecodeError) as exc:
-        if isinstance(exc, PackageError):
-            raise
+    except (OSError, sqlite3.DatabaseError, zstandard.ZstdError, KeyError, ValueError, message.DecodeError) as exc:
         raise PackageError(f"{path}: the deck's collection cannot be read ({exc})") from exc
 
 

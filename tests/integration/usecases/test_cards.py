@@ -5,30 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot import actions
 from bot.content.loader import require_course
 from bot.content.models import Course
 from bot.messages import Kind
-from bot.usecases import interview, lessons, quiz
+from bot.usecases import interview, lessons, quiz, syllabus
 from bot.usecases.context import Core
 from tests.conftest import make_actor
+from tests.packs import card_pack
 
 
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
     """A pack of cards only, as an Anki import makes it: one topic, two cards."""
-    pack = tmp_path / "words"
-    (pack / "topics").mkdir(parents=True)
-    course = {"id": "words", "title": "Words", "description": "Spanish words.", "requires": ["cards"],
-              "sections": [{"id": "all", "title": "All", "topics": ["greetings"]}]}
-    topic = {"id": "greetings", "title": "Greetings", "summary": "2 cards from the Anki deck “Greetings”.",
-             "cards": [{"id": "n1.1", "front": "hola", "back": "hello"},
-                       {"id": "n2.1", "front": "adiós", "back": "goodbye"}]}
-    (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
-    (pack / "topics" / "greetings.yaml").write_text(yaml.safe_dump(topic, sort_keys=False, allow_unicode=True))
-    return require_course(pack)
+    return require_course(card_pack(tmp_path, {"greetings": [("n1.1", "hola", "hello"), ("n2.1", "adiós", "goodbye")]}))
 
 
 async def test_card_is_shown_revealed_and_graded_through_fsrs(core: Core, course: Course) -> None:
@@ -36,7 +27,7 @@ async def test_card_is_shown_revealed_and_graded_through_fsrs(core: Core, course
     actor = make_actor()
     shown = await interview.next_interview(core, actor)
     assert shown.kind is Kind.INTERVIEW
-    assert shown.title == "Card · Greetings"
+    assert shown.title == "Card · GREETINGS"
     reveal = actions.decode(shown.buttons[0].action)
     assert isinstance(reveal, actions.Reveal)
     card = course.card_by_id[reveal.question_id]
@@ -77,3 +68,10 @@ async def test_quiz_in_a_pack_of_cards_points_to_the_cards(core: Core, course: C
     message = await quiz.next_question(core, make_actor())
     assert message.title == "This course has no quiz questions"
     assert "/study interview" in message.body
+
+
+async def test_section_offers_the_cards_of_each_topic(core: Core, course: Course) -> None:
+    """A section of the syllabus has a cards button for a topic of cards, next to its lesson."""
+    message = await syllabus.topics(core, make_actor(), "all")
+    assert [b.label for b in message.buttons] == ["📖 1. GREETINGS", "Cards 1", "All topics"]
+    assert actions.decode(message.buttons[1].action) == actions.Interview("greetings")

@@ -5,33 +5,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import yaml
-
 from bot.content.anki.exporter import export_anki
 from bot.content.anki.importer import import_anki
 from bot.content.drafts import write_pack
 from bot.content.loader import load_course, require_course
 from bot.content.models import Course
 from tests.conftest import COURSE_DIR
-
-
-def card_pack(root: Path) -> Path:
-    """A small pack of cards with Markdown in them, in two topics."""
-    pack = root / "cards"
-    (pack / "topics").mkdir(parents=True)
-    course = {"id": "cards", "title": "Cards", "description": "Two topics of cards.", "requires": ["cards"],
-              "sections": [{"id": "all", "title": "All", "topics": ["gc", "linq"]}]}
-    (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
-    topics = {
-        "gc": [("gc.c1", "What does the **GC** collect?", "Objects nothing refers to"),
-               ("gc.c2", "Name the generations", "- gen 0\n- gen 1\n- gen 2")],
-        "linq": [("linq.c1", "When does `Where` run?", "When the query is enumerated\nnot before")],
-    }
-    for tid, cards in topics.items():
-        data = {"id": tid, "title": tid.upper(), "summary": f"About {tid}.",
-                "cards": [{"id": i, "front": f, "back": b} for i, f, b in cards]}
-        (pack / "topics" / f"{tid}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return pack
+from tests.packs import card_pack
 
 
 def test_round_trip_keeps_every_card(tmp_path: Path) -> None:
