@@ -155,6 +155,9 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     skipped = sum(1 for p in result.problems if p.severity == "error")
     left = f"; {skipped} not imported (see above)" if skipped else ""
     print(f"Wrote {folder}: {result.pack.counts}{left}. Serve it with STUDYBOT_COURSE={folder.name}.")
+    if settings.course is None and folder.parent == settings.content_dir and settings.course_dir == folder:
+        print(f"Note: STUDYBOT_COURSE is not set, so StudyBot now serves the first pack by name, {folder.name}. "
+              "Set STUDYBOT_COURSE to keep serving another one.")
     return 0
 
 
