@@ -228,3 +228,30 @@ def test_course_id_can_be_chosen(tmp_path: Path) -> None:
     assert chosen is not None
     assert made is not None
     assert (chosen.course.id, made.course.id) == ("team-x", "my-deck")
+
+
+def test_anki21_collection_is_preferred_to_its_anki2_placeholder(tmp_path: Path) -> None:
+    """A package of Anki 2.1 with `collection.anki21` is read from it, not from `collection.anki2`."""
+    real, placeholder = genanki.Deck(2_000_000_010, "Real"), genanki.Deck(2_000_000_011, "Placeholder")
+    real.add_note(basic("real", "yes"))
+    placeholder.add_note(basic("Please update to the latest Anki version", ""))
+    genanki_package(tmp_path / "real.apkg", [real])
+    genanki_package(tmp_path / "placeholder.apkg", [placeholder])
+    package = tmp_path / "anki21.apkg"
+    with zipfile.ZipFile(tmp_path / "real.apkg") as r, zipfile.ZipFile(tmp_path / "placeholder.apkg") as p, \
+            zipfile.ZipFile(package, "w") as out:
+        out.writestr("collection.anki21", r.read("collection.anki2"))
+        out.writestr("collection.anki2", p.read("collection.anki2"))
+        out.writestr("media", "{}")
+    assert fronts_and_backs(served(import_anki(package).pack, tmp_path)) == [("Real", "real", "yes")]
+
+
+def test_optional_reversed_card_exists_only_when_asked_for(tmp_path: Path) -> None:
+    """In the newer format, a note's cards are the ones the collection holds: no reverse unless it has one."""
+    optional = LatestNoteType(3, "Basic (optional reversed card)", ("Front", "Back", "Add Reverse"),
+                              ((BASIC_Q, BASIC_A), ("{{#Add Reverse}}{{Back}}{{/Add Reverse}}", REVERSE_A)))
+    notes = [LatestNote(1_700_000_000_010, 3, ("one way", "only", ""), deck=10),
+             LatestNote(1_700_000_000_011, 3, ("both", "ways", "y"), deck=10, ords=(0, 1))]
+    package = latest_package(tmp_path / "o.apkg", {10: "Optional"}, [optional], notes)
+    assert [(f, b) for _, f, b in fronts_and_backs(served(import_anki(package).pack, tmp_path))] == [
+        ("one way", "only"), ("both", "ways"), ("ways", "both")]
