@@ -62,7 +62,8 @@ def _deck(course: Course, topic: Topic, width: int) -> genanki.Deck:
     """The topic's deck, named so Anki lists the decks in syllabus order; its lesson as the description."""
     number = f"{course.topic_number(topic.id):0{width}d}"
     description = markdown_to_html(f"{topic.summary}\n\n{topic.lesson}".strip())
-    deck = genanki.Deck(_deck_id(course, topic), f"{course.title}::{number} {topic.title}", description)
+    name = "::".join(part.replace("::", ":") for part in (course.title, f"{number} {topic.title}"))
+    deck = genanki.Deck(_deck_id(course, topic), name, description)
     for q in topic.quiz:
         deck.add_note(_quiz_note(q))
     for iq in topic.interview:

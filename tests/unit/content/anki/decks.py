@@ -61,13 +61,17 @@ class LatestNoteType:
 
 @dataclass(frozen=True)
 class LatestNote:
-    """A note: id, note type, fields, its deck, and which cards (template ords or cloze number - 1) it has."""
+    """A note: id, note type, fields, its deck, and which cards (template ords or cloze number - 1) it has.
+
+    `home` is the card's home deck when `deck` is a filtered deck it was moved into (0: not moved).
+    """
 
     id: int
     notetype: int
     fields: tuple[str, ...]
     deck: int
     ords: tuple[int, ...] = (0,)
+    home: int = 0
 
 
 SCHEMA = """
@@ -113,8 +117,8 @@ def _latest_collection(path: Path, decks: dict[int, str], notetypes: Sequence[La
             db.execute("INSERT INTO notes VALUES (?, ?, ?, 0, 0, '', ?, '', 0, 0, '')",
                        (n.id, f"g{n.id}", n.notetype, "\x1f".join(n.fields)))
             for ord_ in n.ords:
-                db.execute("INSERT INTO cards VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-                           (n.id * 10 + ord_, n.id, n.deck, ord_))
+                db.execute("INSERT INTO cards VALUES (?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?, 0, '')",
+                           (n.id * 10 + ord_, n.id, n.deck, ord_, n.home))
         db.commit()
 
 

@@ -55,3 +55,13 @@ def test_exported_package_imports_as_a_pack_that_validates(tmp_path: Path) -> No
     assert result.pack is not None
     folder, _ = write_pack(result.pack, tmp_path / "content")
     assert load_course(folder, strict=True).errors == []
+
+
+def test_double_colons_in_titles_do_not_nest_decks(tmp_path: Path) -> None:
+    """A title with `::` (Anki's deck separator) stays one level: the course is one top deck."""
+    course = require_course(card_pack(tmp_path)).model_copy(update={"title": "Team::Cards"})
+    export_anki(course, tmp_path / "c.apkg")
+    result = import_anki(tmp_path / "c.apkg")
+    assert result.pack is not None
+    assert [s.title for s in result.pack.course.sections] == ["Team:Cards"]
+    assert [t.title for t in result.pack.topics] == ["1 GC", "2 LINQ"]

@@ -255,3 +255,12 @@ def test_optional_reversed_card_exists_only_when_asked_for(tmp_path: Path) -> No
     package = latest_package(tmp_path / "o.apkg", {10: "Optional"}, [optional], notes)
     assert [(f, b) for _, f, b in fronts_and_backs(served(import_anki(package).pack, tmp_path))] == [
         ("one way", "only"), ("both", "ways"), ("ways", "both")]
+
+
+def test_card_in_a_filtered_deck_belongs_to_its_home_deck(tmp_path: Path) -> None:
+    """A card that a filtered deck holds for now is imported into the deck it comes from."""
+    notes = [LatestNote(1_700_000_000_020, 1, ("moved", "back home"), deck=99, home=10),
+             LatestNote(1_700_000_000_021, 1, ("stayed", "home"), deck=10)]
+    package = latest_package(tmp_path / "f.apkg", {10: "Home", 99: "Filtered"}, NOTETYPES, notes)
+    assert fronts_and_backs(served(import_anki(package).pack, tmp_path)) == [
+        ("Home", "moved", "back home"), ("Home", "stayed", "home")]
