@@ -168,9 +168,10 @@ class _Pack:
             self.reader.problem(2, None, "the file has a header but no rows")
         if self.reader.problems:
             return ImportResult(None, self.reader.problems)
-        what = "questions" if self.kind == "quiz" else "cards"
+        what = "question" if self.kind == "quiz" else "card"
         topics = tuple(
-            TopicFile(id=tid, title=title, summary=f"{len(items)} {what} imported from {self.path.name}.",
+            TopicFile(id=tid, title=title,
+                      summary=f"{len(items)} {what}{'' if len(items) == 1 else 's'} imported from {self.path.name}.",
                       **{self.kind: items})
             for title, (tid, items) in self.topics.items()
         )

@@ -142,13 +142,12 @@ def quiz_problems(q: QuizFile) -> Iterator[tuple[Path_, str]]:
         seen.add(choice.casefold())
 
 
-def _check_topic(doc: _Document, topic: TopicFile, required: tuple[str, ...], strict: bool) -> Iterator[ContentIssue]:
-    """Rules within one topic file beyond the schema; `required`: what the pack requires of a topic."""
+def _check_topic(doc: _Document, topic: TopicFile, missing: list[str], strict: bool) -> Iterator[ContentIssue]:
+    """Rules within one topic file beyond the schema; `missing`: what the pack requires that it lacks."""
     soft: Severity = "error" if strict else "warning"
     for i, q in enumerate(topic.quiz):
         for path, message in quiz_problems(q):
             yield doc.issue(("quiz", i, *path), message)
-    missing = [name for name in required if not getattr(topic, name)]
     if missing:
         yield doc.issue((), f"topic is incomplete (no {', '.join(missing)})", soft)
     words = _words(topic.lesson or "")
@@ -292,13 +291,14 @@ class _PackLoader:
             return None
         if topic_file.id != topic_id:
             self.issues.append(doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"))
-        self.issues += _check_topic(doc, topic_file, self.required, self.strict)
+        topic = _build_topic(topic_file, section_id)
+        self.issues += _check_topic(doc, topic_file, topic.missing(self.required), self.strict)
         ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
         ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]
         ids += [(("interview", i, "id"), q.id) for i, q in enumerate(topic_file.interview)]
         ids += [(("cards", i, "id"), c.id) for i, c in enumerate(topic_file.cards)]
         self.check_unique(doc, ids)
-        return _build_topic(topic_file, section_id)
+        return topic
 
 
 def _build_topic(f: TopicFile, section_id: str) -> Topic:
