@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from bot.content.drafts import DraftPack, ImportProblem, ImportResult, slug, unique
 from bot.content.loader import quiz_problems
 from bot.content.schema import CardFile, CourseFile, QuizFile, SectionFile, TopicFile
+from bot.text import shorten
 
 CHOICES = ("choice_a", "choice_b", "choice_c", "choice_d")
 LETTERS = "ABCD"
@@ -171,7 +172,8 @@ class _Pack:
         what = "question" if self.kind == "quiz" else "card"
         topics = tuple(
             TopicFile(id=tid, title=title,
-                      summary=f"{len(items)} {what}{'' if len(items) == 1 else 's'} imported from {self.path.name}.",
+                      summary=shorten(f"{len(items)} {what}{'' if len(items) == 1 else 's'} imported from "
+                                      f"{self.path.name}.", 200),
                       **{self.kind: items})
             for title, (tid, items) in self.topics.items()
         )

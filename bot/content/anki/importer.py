@@ -118,11 +118,12 @@ class _Import:
         sections: dict[str, tuple[str, list[str]]] = {}
         for deck in decks:
             topic_id = unique(slug("-".join(deck.path), "deck"), topic_ids)
-            title = " › ".join(deck.path[1:]) or deck.path[0]
+            parts = [part.strip() for part in deck.path if part.strip()] or ["Untitled deck"]
+            title = " › ".join(parts[1:]) or parts[0]
             count = f"{len(deck.cards)} card{'' if len(deck.cards) == 1 else 's'}"
             summary = shorten(f"{count} from the Anki deck “{'::'.join(deck.path)}”.", 200)
             topics.append(TopicFile(id=topic_id, title=title, summary=summary, cards=deck.cards))
-            section = sections.setdefault(deck.path[0], (unique(slug(deck.path[0], "deck"), topic_ids), []))
+            section = sections.setdefault(parts[0], (unique(slug(parts[0], "deck"), topic_ids), []))
             section[1].append(topic_id)
         tops = list(sections)
         course = CourseFile(

@@ -264,3 +264,11 @@ def test_card_in_a_filtered_deck_belongs_to_its_home_deck(tmp_path: Path) -> Non
     package = latest_package(tmp_path / "f.apkg", {10: "Home", 99: "Filtered"}, NOTETYPES, notes)
     assert fronts_and_backs(served(import_anki(package).pack, tmp_path)) == [
         ("Home", "moved", "back home"), ("Home", "stayed", "home")]
+
+
+def test_deck_with_a_blank_level_still_gets_titles(tmp_path: Path) -> None:
+    """A deck name with an empty level (`  ::Sub`) becomes a topic titled by the levels that have text."""
+    deck = genanki.Deck(2_000_000_012, "  ::Sub")
+    deck.add_note(basic("q", "a"))
+    course = served(import_anki(genanki_package(tmp_path / "odd.apkg", [deck])).pack, tmp_path)
+    assert [(s.title, course.topic_by_id[s.topic_ids[0]].title) for s in course.sections] == [("Sub", "Sub")]
