@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import importlib
-import json
 import logging
 import os
 import signal
@@ -16,11 +15,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
+from bot import cli_content
 from bot.bootstrap import Runtime, StartupError, build, describe_database
-from bot.content.loader import load_course
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("studybot")
@@ -65,20 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     console = _command(sub, "console", "study in this terminal, no accounts needed", "studybot console --user ada")
     console.add_argument("--user", default=None, help="who you are (default: your login name)")
 
-    content = _command(sub, "content", "check and describe course packs", "studybot content validate --strict")
-    csub = content.add_subparsers(dest="content_command", required=True)
-    validate = _command(
-        csub, "validate", "check a pack and report every problem",
-        "studybot content validate", "studybot content validate --strict content/dotnet-architect",
-    )
-    validate.add_argument("--strict", action="store_true", help="treat warnings (incomplete topics) as errors")
-    stats = _command(
-        csub, "stats", "sections, topics and questions per topic", "studybot content stats",
-        "studybot content stats --json content/dotnet-architect",
-    )
-    stats.add_argument("--json", action="store_true", help="print JSON")
-    for pack_command in (validate, stats):
-        pack_command.add_argument("path", nargs="?", type=Path, help="the pack folder (default: the configured course)")
+    content = _command(sub, "content", "check, describe, import and export course packs",
+                       "studybot content validate --strict", "studybot content import anki Spanish.apkg")
+    cli_content.add_commands(content, _command)
 
     db = _command(sub, "db", "database tools", "studybot db upgrade")
     dsub = db.add_subparsers(dest="db_command", required=True)
@@ -112,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(settings, quiet=args.command in ("console", "content", "discord"))
     try:
         if args.command == "content":
-            return _content(args, settings)
+            return cli_content.run(args, settings)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "console":
@@ -135,57 +122,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _configure_logging(settings: Settings, quiet: bool) -> None:
     level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def _content(args: argparse.Namespace, settings: Settings) -> int:
-    root = args.path or settings.course_dir
-    result = load_course(root, strict=getattr(args, "strict", False))
-    if args.content_command == "validate":
-        for issue in result.issues:
-            print(f"{issue.severity}: {issue}", file=sys.stderr if issue.severity == "error" else sys.stdout)
-        if result.course is None:
-            print(f"{root}: {len(result.errors)} error(s); the pack cannot be served.", file=sys.stderr)
-            return 1
-        course = result.course
-        questions = sum(len(t.quiz) for t in course.topics)
-        interviews = sum(len(t.interview) for t in course.topics)
-        print(
-            f"{root}: OK · {len(course.sections)} sections, {len(course.topics)} topics, "
-            f"{questions} quiz questions, {interviews} interview questions, {len(result.warnings)} warning(s)"
-        )
-        return 0
-    if result.course is None:
-        for issue in result.errors:
-            print(f"error: {issue}", file=sys.stderr)
-        return 1
-    course = result.course
-    rows: list[dict[str, Any]] = [
-        {
-            "section": s.id,
-            "topic": t.id,
-            "title": t.title,
-            "quiz": len(t.quiz),
-            "interview": len(t.interview),
-            "complete": t.is_complete,
-        }
-        for s in course.sections
-        for t in (course.topic_by_id[i] for i in s.topic_ids)
-    ]
-    if args.json:
-        summary = {"course": course.id, "title": course.title, "sections": len(course.sections), "topics": rows}
-        print(json.dumps(summary, indent=2))
-        return 0
-    print(f"{course.title} ({course.id}): {len(course.sections)} sections, {len(course.topics)} topics")
-    for s in course.sections:
-        print(f"\n{s.title}")
-        for t in (course.topic_by_id[i] for i in s.topic_ids):
-            mark = "" if t.is_complete else "  (incomplete)"
-            number = course.topic_number(t.id)
-            print(f"  {number:>2}. {t.id:<45} quiz {len(t.quiz):>2}  interview {len(t.interview)}{mark}")
-    total_q = sum(r["quiz"] for r in rows)
-    total_i = sum(r["interview"] for r in rows)
-    print(f"\nTotal: {total_q} quiz questions, {total_i} interview questions")
-    return 0
 
 
 async def _db_upgrade(settings: Settings) -> int:

@@ -64,7 +64,7 @@ async def _help(core: Core, _actor: Actor, _args: list[Argument]) -> Message:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("lesson", "[topic]", "Read a lesson (today's when no topic is given)", _text(lessons.lesson)),
     Subcommand("quiz", "[topic]", "Answer the question that's best for you now", _text(quiz.next_question)),
-    Subcommand("interview", "[topic]", "Practise an open interview question", _text(interview.next_interview)),
+    Subcommand("interview", "[topic]", "Practise an interview question or a card", _text(interview.next_interview)),
     Subcommand("today", "", "Show today's topic for this channel", _plain(lessons.today)),
     Subcommand("topics", "", "List the syllabus with your progress in each topic", _plain(syllabus.topics)),
     Subcommand("streak", "", "Show your study streak", _plain(progress.streak)),

@@ -11,8 +11,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.models import Course, InterviewQuestion, QuizQuestion, Section, Topic
-from bot.content.schema import CourseFile, TopicFile
+from bot.content.models import Card, Course, InterviewQuestion, QuizQuestion, Section, Topic
+from bot.content.schema import CourseFile, QuizFile, TopicFile
 
 Severity = Literal["error", "warning"]
 LESSON_WORDS = (250, 600)
@@ -131,18 +131,23 @@ def _words(text: str) -> int:
     return len(re.findall(r"\S+", text))
 
 
-def _check_topic(doc: _Document, topic: TopicFile, strict: bool) -> Iterator[ContentIssue]:
-    """Rules within one topic file beyond the schema."""
+def quiz_problems(q: QuizFile) -> Iterator[tuple[Path_, str]]:
+    """What is wrong with a quiz question beyond its schema: (where in the question, message)."""
+    if not 0 <= q.answer < len(q.choices):
+        yield ("answer",), f"answer {q.answer} is out of range 0-{len(q.choices) - 1}"
+    seen: set[str] = set()
+    for c, choice in enumerate(q.choices):
+        if choice.casefold() in seen:
+            yield ("choices", c), f"duplicate choice {choice!r}"
+        seen.add(choice.casefold())
+
+
+def _check_topic(doc: _Document, topic: TopicFile, missing: list[str], strict: bool) -> Iterator[ContentIssue]:
+    """Rules within one topic file beyond the schema; `missing`: what the pack requires that it lacks."""
     soft: Severity = "error" if strict else "warning"
     for i, q in enumerate(topic.quiz):
-        if not 0 <= q.answer < len(q.choices):
-            yield doc.issue(("quiz", i, "answer"), f"answer {q.answer} is out of range 0-{len(q.choices) - 1}")
-        seen: set[str] = set()
-        for c, choice in enumerate(q.choices):
-            if choice.casefold() in seen:
-                yield doc.issue(("quiz", i, "choices", c), f"duplicate choice {choice!r}")
-            seen.add(choice.casefold())
-    missing = [name for name in ("lesson", "key_points", "references", "quiz", "interview") if not getattr(topic, name)]
+        for path, message in quiz_problems(q):
+            yield doc.issue(("quiz", i, *path), message)
     if missing:
         yield doc.issue((), f"topic is incomplete (no {', '.join(missing)})", soft)
     words = _words(topic.lesson or "")
@@ -171,6 +176,7 @@ class _PackLoader:
         self.strict = strict
         self.issues: list[ContentIssue] = []
         self.seen_ids: dict[str, str] = {}
+        self.required: tuple[str, ...] = ()
 
     def load(self) -> LoadResult:
         """The course (when nothing is an error) and the issues."""
@@ -183,6 +189,7 @@ class _PackLoader:
         course_file: CourseFile | None = self.validate(course_doc, CourseFile)
         if course_file is None:
             return LoadResult(None, self.issues)
+        self.required = tuple(dict.fromkeys(course_file.requires))
         listed = self.listed_topics(course_doc, course_file)
         files = self.topic_files(listed)
         loaded: dict[str, Topic] = {}
@@ -194,7 +201,7 @@ class _PackLoader:
             return LoadResult(None, self.issues)
         sections = tuple(Section(id=s.id, title=s.title, topic_ids=tuple(s.topics)) for s in course_file.sections)
         course = Course(id=course_file.id, title=course_file.title, description=course_file.description,
-                        sections=sections, topics=tuple(loaded[t] for t in listed))
+                        sections=sections, topics=tuple(loaded[t] for t in listed), requires=self.required)
         return LoadResult(course, self.issues)
 
     def display(self, p: Path) -> str:
@@ -284,12 +291,14 @@ class _PackLoader:
             return None
         if topic_file.id != topic_id:
             self.issues.append(doc.issue(("id",), f"id {topic_file.id!r} does not match the file name {topic_id!r}"))
-        self.issues += _check_topic(doc, topic_file, self.strict)
+        topic = _build_topic(topic_file, section_id)
+        self.issues += _check_topic(doc, topic_file, topic.missing(self.required), self.strict)
         ids: list[tuple[Path_, str]] = [(("id",), topic_file.id)]
         ids += [(("quiz", i, "id"), q.id) for i, q in enumerate(topic_file.quiz)]
         ids += [(("interview", i, "id"), q.id) for i, q in enumerate(topic_file.interview)]
+        ids += [(("cards", i, "id"), c.id) for i, c in enumerate(topic_file.cards)]
         self.check_unique(doc, ids)
-        return _build_topic(topic_file, section_id)
+        return topic
 
 
 def _build_topic(f: TopicFile, section_id: str) -> Topic:
@@ -322,6 +331,7 @@ def _build_topic(f: TopicFile, section_id: str) -> Topic:
             )
             for q in f.interview
         ),
+        cards=tuple(Card(id=c.id, front=c.front, back=c.back, topic_id=f.id) for c in f.cards),
         tags=tuple(f.tags),
         section_id=section_id,
     )

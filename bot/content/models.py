@@ -38,8 +38,26 @@ class InterviewQuestion(_Frozen):
     topic_id: str = ""
 
 
+class Card(_Frozen):
+    """A flash card: recall the back from the front, then grade yourself like an interview answer."""
+
+    id: str
+    front: str
+    back: str
+    topic_id: str = ""
+
+
+SelfGraded = InterviewQuestion | Card
+"""A question the learner grades themselves (Again, Hard, Good, Easy) and FSRS schedules."""
+
+PARTS = ("lesson", "key_points", "references", "quiz", "interview", "cards")
+"""What a topic can hold, in the order messages name them; a pack requires some of them."""
+FULL_COURSE = ("lesson", "key_points", "references", "quiz", "interview")
+"""What every topic of a pack holds unless its course.yaml says otherwise (`requires`)."""
+
+
 class Topic(_Frozen):
-    """One lesson of the course with its questions."""
+    """One lesson of the course with its questions and cards."""
 
     id: str
     title: str
@@ -49,13 +67,18 @@ class Topic(_Frozen):
     references: tuple[str, ...] = ()
     quiz: tuple[QuizQuestion, ...] = ()
     interview: tuple[InterviewQuestion, ...] = ()
+    cards: tuple[Card, ...] = ()
     tags: tuple[str, ...] = ()
     section_id: str = ""
 
+    def missing(self, required: tuple[str, ...]) -> list[str]:
+        """The parts of `required` (names from `PARTS`) that this topic does not have yet."""
+        return [name for name in required if not getattr(self, name)]
+
     @property
-    def is_complete(self) -> bool:
-        """Whether the topic has a lesson, key points, references and questions."""
-        return bool(self.lesson and self.key_points and self.references and self.quiz and self.interview)
+    def self_graded(self) -> tuple[SelfGraded, ...]:
+        """The questions learners grade themselves: interview questions, then cards."""
+        return (*self.interview, *self.cards)
 
 
 class Section(_Frozen):
@@ -74,6 +97,7 @@ class Course(_Frozen):
     description: str
     sections: tuple[Section, ...]
     topics: tuple[Topic, ...]
+    requires: tuple[str, ...] = FULL_COURSE
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:
@@ -94,6 +118,20 @@ class Course(_Frozen):
     def interview_by_id(self) -> dict[str, InterviewQuestion]:
         """Interview questions indexed by their stable id."""
         return {q.id: q for t in self.topics for q in t.interview}
+
+    @cached_property
+    def card_by_id(self) -> dict[str, Card]:
+        """Cards indexed by their stable id."""
+        return {c.id: c for t in self.topics for c in t.cards}
+
+    @cached_property
+    def self_graded_by_id(self) -> dict[str, SelfGraded]:
+        """Interview questions and cards indexed by their stable id."""
+        return {q.id: q for t in self.topics for q in t.self_graded}
+
+    def is_complete(self, topic: Topic) -> bool:
+        """Whether `topic` has everything this pack requires of its topics."""
+        return not topic.missing(self.requires)
 
     def topic_number(self, topic_id: str) -> int:
         """The 1-based place of a topic in the syllabus."""

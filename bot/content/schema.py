@@ -36,6 +36,14 @@ class InterviewFile(_Strict):
     rubric: Annotated[list[Text], Field(min_length=3, max_length=5)]
 
 
+class CardFile(_Strict):
+    """A flash card as written in YAML: what is asked (front) and what to recall (back)."""
+
+    id: Id
+    front: Text
+    back: Text
+
+
 class TopicFile(_Strict):
     """A topic file `topics/<id>.yaml`; everything but id, title and summary may wait."""
 
@@ -47,6 +55,7 @@ class TopicFile(_Strict):
     references: Annotated[list[Url], Field(min_length=1)] | None = None
     quiz: list[QuizFile] = []
     interview: list[InterviewFile] = []
+    cards: list[CardFile] = []
     tags: list[Id] = []
 
 
@@ -58,10 +67,15 @@ class SectionFile(_Strict):
     topics: Annotated[list[Id], Field(min_length=1)]
 
 
+Part = Literal["lesson", "key_points", "references", "quiz", "interview", "cards"]  # models.PARTS
+
+
 class CourseFile(_Strict):
-    """The `course.yaml` file of a pack."""
+    """The `course.yaml` file of a pack; `requires` lists what every topic must hold."""
 
     id: Id
     title: Text
     description: Text
+    requires: Annotated[list[Part], Field(min_length=1)] = ["lesson", "key_points", "references", "quiz",
+                                                            "interview"]  # models.FULL_COURSE
     sections: Annotated[list[SectionFile], Field(min_length=1)]

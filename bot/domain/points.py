@@ -12,5 +12,5 @@ def quiz_points(correct: bool, difficulty: int) -> int:
 
 
 def interview_points() -> int:
-    """Practising an interview question earns a flat 5 points, whatever the self-grade."""
+    """Practising an interview question or a card earns a flat 5 points, whatever the self-grade."""
     return INTERVIEW_POINTS

@@ -146,7 +146,7 @@ class Drops:
             return await self._weekly_board(due)
         course = self.core.course
         topic = course.topic_by_id.get(claim.topic_id) or course.topics[0]
-        heading = "📚 **Today's lesson**"
+        heading = "📚 **Today's lesson**" if topic.lesson or not topic.cards else "🃏 **Today's cards**"
         if claim.wrapped:
             heading = "🎉 **That was the whole course! We start again from the first topic.**\n\n" + heading
         return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading=heading)

@@ -1,9 +1,12 @@
-"""Interview practice: an open question, its model answer, and a self-grade that feeds FSRS."""
+"""Self-graded practice: an interview question or a card, its answer, and a self-grade that feeds FSRS.
+
+Interview questions and cards go the same way: shown, revealed, graded Again / Hard / Good / Easy.
+"""
 
 from __future__ import annotations
 
 from bot import actions
-from bot.content.models import Course, InterviewQuestion
+from bot.content.models import Card, Course, SelfGraded
 from bot.domain.points import interview_points
 from bot.domain.selection import pick_next
 from bot.domain.srs import Grade
@@ -28,21 +31,39 @@ ADVICE = {
 }
 
 
-def interview_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
-    """The open question with a button to reveal the model answer."""
+def interview_message(course: Course, question: SelfGraded, instance: str) -> Message:
+    """The open question (or a card's front) with a button to reveal the answer."""
     topic = course.topic_by_id[question.topic_id]
+    reveal = actions.Reveal(question.id, instance).encode()
+    if isinstance(question, Card):
+        return Message(
+            kind=Kind.INTERVIEW,
+            title=f"Card · {topic.title}",
+            body=f"{question.front}\n\n_Recall the answer, then turn the card over._",
+            buttons=(Button("Show the answer", reveal, Style.PRIMARY),),
+            footer=topic_footer(course, topic),
+        )
     return Message(
         kind=Kind.INTERVIEW,
         title=f"Interview · {topic.title}",
         body=f"{question.prompt}\n\n_Think it through (or say it out loud), then reveal the model answer._",
-        buttons=(Button("Reveal model answer", actions.Reveal(question.id, instance).encode(), Style.PRIMARY),),
+        buttons=(Button("Reveal model answer", reveal, Style.PRIMARY),),
         footer=topic_footer(course, topic),
     )
 
 
-def reveal_message(course: Course, question: InterviewQuestion, instance: str) -> Message:
-    """The model answer and rubric, with self-grade buttons."""
+def reveal_message(course: Course, question: SelfGraded, instance: str) -> Message:
+    """The model answer and rubric (or the card's back), with self-grade buttons."""
     topic = course.topic_by_id[question.topic_id]
+    grades = tuple(
+        Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g])
+        for g in GRADES
+    )
+    footer = "How well did you do? Your grade decides when this question comes back."
+    if isinstance(question, Card):
+        return Message(kind=Kind.REVEAL, title=f"Answer · {topic.title}",
+                       body=f"**Q:** {question.front}\n\n{question.back}", buttons=grades,
+                       footer=footer.replace("this question", "this card"))
     return Message(
         kind=Kind.REVEAL,
         title=f"Model answer · {topic.title}",
@@ -50,25 +71,24 @@ def reveal_message(course: Course, question: InterviewQuestion, instance: str) -
         fields=(
             Field("A good answer makes these points", "\n".join(f"- {r}" for r in question.rubric), inline=False),
         ),
-        buttons=tuple(
-            Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g])
-            for g in GRADES
-        ),
-        footer="How well did you do? Your grade decides when this question comes back.",
+        buttons=grades,
+        footer=footer,
     )
 
 
 async def next_interview(core: Core, actor: Actor, query: str | None = None) -> Message:
-    """An interview question: due ones first, then unseen, optionally within one topic."""
+    """An interview question or card: due ones first, then unseen, optionally within one topic."""
     course = core.course
-    candidates = [q.id for t in course.topics for q in t.interview]
+    candidates = [q.id for t in course.topics for q in t.self_graded]
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
             return found.message(actions.Interview)
-        candidates = [q.id for q in found.interview]
+        candidates = [q.id for q in found.self_graded]
         if not candidates:
             return info(f"No interview questions for “{found.title}” yet")
+    if not candidates:
+        return info("This course has no interview questions or cards yet", "Try `/study quiz` or `/study lesson`.")
     identity = await core.identify(actor)
     async with core.unit_of_work() as uow:
         dues = await uow.learners.review_dues(identity.user_pk)
@@ -77,12 +97,12 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
     if question_id is None:
         # Interview practice is open-ended: offer the one that falls due first.
         question_id = min((q for q in candidates if q in dues), key=lambda q: dues[q])
-    return interview_message(course, course.interview_by_id[question_id], actions.new_instance())
+    return interview_message(course, course.self_graded_by_id[question_id], actions.new_instance())
 
 
 async def reveal(core: Core, question_id: str, instance: str) -> Message:
-    """The model answer of an interview question."""
-    question = core.course.interview_by_id.get(question_id)
+    """The model answer of an interview question, or the back of a card."""
+    question = core.course.self_graded_by_id.get(question_id)
     if question is None:
         return _retired()
     return reveal_message(core.course, question, instance)
@@ -91,8 +111,8 @@ async def reveal(core: Core, question_id: str, instance: str) -> Message:
 async def grade(
     core: Core, actor: Actor, question_id: str, instance: str, grade_name: str, delivery_key: str
 ) -> Message:
-    """Record a self-grade once per question instance."""
-    question = core.course.interview_by_id.get(question_id)
+    """Record a self-grade once per question (or card) instance."""
+    question = core.course.self_graded_by_id.get(question_id)
     if question is None:
         return _retired()
     try:
@@ -104,7 +124,7 @@ async def grade(
     new = NewAnswer(
         question_id=question.id,
         topic_id=question.topic_id,
-        kind="interview",
+        kind="card" if isinstance(question, Card) else "interview",
         instance=instance,
         delivery_key=delivery_key,
         choice=index,
@@ -131,8 +151,9 @@ async def grade(
         body=ADVICE[chosen],
         fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
         buttons=(
-            Button("Another interview question", actions.Interview().encode(), Style.PRIMARY),
-            Button("Quiz me", actions.NextQuiz().encode()),
+            Button("Another card" if isinstance(question, Card) else "Another interview question",
+                   actions.Interview().encode(), Style.PRIMARY),
+            *((Button("Quiz me", actions.NextQuiz().encode()),) if core.course.quiz_by_id else ()),
         ),
         footer=topic_footer(core.course, topic),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import actions
 from bot.content.models import Course, Topic
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
+from bot.text import shorten
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import reference_links, topic_footer
 from bot.usecases.topics import TopicNotFound, find_topic
@@ -13,11 +14,8 @@ from bot.usecases.topics import TopicNotFound, find_topic
 def lesson_message(
     course: Course, topic: Topic, *, visibility: Visibility = Visibility.PRIVATE, heading: str = ""
 ) -> Message:
-    """A topic's lesson with its key points and buttons to practise it."""
-    body = (
-        topic.lesson
-        or f"_{topic.summary}_\n\nThe full lesson for this topic is still being written."
-    )
+    """A topic's lesson with its key points and buttons to practise it; a topic of cards lists its cards."""
+    body = topic.lesson or _without_lesson(topic)
     if heading:
         body = f"{heading}\n\n{body}"
     fields: list[Field] = []
@@ -30,6 +28,8 @@ def lesson_message(
         buttons.append(Button("Quiz me on this", actions.QuizTopic(topic.id).encode(), Style.PRIMARY))
     if topic.interview:
         buttons.append(Button("Interview question", actions.Interview(topic.id).encode()))
+    elif topic.cards:
+        buttons.append(Button("Study these cards", actions.Interview(topic.id).encode(), Style.PRIMARY))
     return Message(
         kind=Kind.LESSON,
         title=topic.title,
@@ -39,6 +39,21 @@ def lesson_message(
         footer=topic_footer(course, topic),
         visibility=visibility,
     )
+
+
+CARDS_LISTED = 10
+FRONT_LENGTH = 120
+
+
+def _without_lesson(topic: Topic) -> str:
+    """The body of a topic that has no lesson: its cards, the day's practice, or a note that it is coming."""
+    if not topic.cards:
+        return f"_{topic.summary}_\n\nThe full lesson for this topic is still being written."
+    fronts = "\n".join(f"- {shorten(' '.join(c.front.split()), FRONT_LENGTH)}" for c in topic.cards[:CARDS_LISTED])
+    more = f"\n- … and {len(topic.cards) - CARDS_LISTED} more" if len(topic.cards) > CARDS_LISTED else ""
+    count = f"{len(topic.cards)} card{'' if len(topic.cards) == 1 else 's'}"
+    return (f"_{topic.summary}_\n\n**{count} to practise.** Recall each answer, then grade yourself:\n\n"
+            f"{fronts}{more}")
 
 
 async def lesson(core: Core, actor: Actor, query: str | None) -> Message:

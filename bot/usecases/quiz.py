@@ -46,6 +46,8 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
             return info(f"No quiz for “{found.title}” yet", "Its questions are still being written.")
         candidates = [q.id for q in found.quiz]
         scoped = True
+    if not candidates:
+        return info("This course has no quiz questions", "Its topics hold cards: try `/study interview`.")
     identity = await core.identify(actor)
     async with core.unit_of_work() as uow:
         dues = await uow.learners.review_dues(identity.user_pk)

@@ -97,7 +97,7 @@ def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Mess
 
 
 def section_message(course: Course, section: Section, progress: dict[str, TopicProgress]) -> Message:
-    """One section's topics with their summaries and progress, and a lesson and quiz button each."""
+    """One section's topics with their summaries and progress, and buttons for a lesson and practice each."""
     topics = [course.topic_by_id[t] for t in section.topic_ids]
     lines = []
     for topic in topics:
@@ -113,6 +113,8 @@ def section_message(course: Course, section: Section, progress: dict[str, TopicP
             buttons.append(Button(f"Quiz {n}", actions.QuizTopic(topic.id).encode(), row=row))
         if topic.interview:
             buttons.append(Button(f"Interview {n}", actions.Interview(topic.id).encode(), row=row))
+        elif topic.cards:
+            buttons.append(Button(f"Cards {n}", actions.Interview(topic.id).encode(), row=row))
     buttons.append(Button("All topics", actions.Topics().encode(), row=len(topics)))
     place = [s.id for s in course.sections].index(section.id) + 1
     return Message(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import genanki
 import pytest
 
 from tests.conftest import COURSE_DIR
@@ -65,3 +66,37 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     result = studybot(["db", "upgrade"], tmp_path)
     assert result.returncode == 0, result.stderr
     assert "is up to date" in result.stdout
+
+
+def test_import_anki_then_validate_then_export(tmp_path: Path) -> None:
+    """An imported deck validates strictly, and exports again; a second import into the same folder is refused."""
+    deck = genanki.Deck(2_000_000_100, "Capitals")
+    deck.add_note(genanki.Note(model=genanki.BASIC_MODEL, fields=["France", "Paris <img src=\"eiffel.jpg\">"]))
+    genanki.Package([deck]).write_to_file(str(tmp_path / "capitals.apkg"))
+    content = tmp_path / "content"
+    imported = studybot(["content", "import", "anki", str(tmp_path / "capitals.apkg"), "--out", str(content)],
+                        tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "left out image 'eiffel.jpg'" in imported.stdout
+    assert "Wrote " in imported.stdout
+    assert "1 topic, 0 quiz questions, 1 card." in imported.stdout
+    validated = studybot(["content", "validate", "--strict", str(content / "capitals")], tmp_path)
+    assert validated.returncode == 0, validated.stderr
+    assert "1 cards" in validated.stdout
+    exported = studybot(["content", "export", "anki", "--course", "capitals", str(tmp_path / "out.apkg")], tmp_path,
+                        STUDYBOT_CONTENT_DIR=str(content))
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "out.apkg").is_file()
+    again = studybot(["content", "import", "anki", str(tmp_path / "capitals.apkg"), "--out", str(content)], tmp_path)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+
+
+def test_import_csv_with_errors_exits_one_naming_rows(tmp_path: Path) -> None:
+    """A CSV file with a bad row is not imported; the error names the row and column."""
+    path = tmp_path / "cards.csv"
+    path.write_text("topic,front,back\nWords,hola,\n")
+    result = studybot(["content", "import", "csv", str(path), "--out", str(tmp_path / "content")], tmp_path)
+    assert result.returncode == 1
+    assert "error: cards.csv: row 2, column back: is empty" in result.stderr
+    assert not (tmp_path / "content" / "cards").exists()

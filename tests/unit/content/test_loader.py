@@ -42,16 +42,23 @@ def topic(tid: str, **overrides: object) -> dict[str, object]:
     return data
 
 
-def write_pack(root: Path, topics: Mapping[str, Mapping[str, object] | str], listed: list[str] | None = None) -> Path:
+def write_pack(
+    root: Path,
+    topics: Mapping[str, Mapping[str, object] | str],
+    listed: list[str] | None = None,
+    requires: list[str] | None = None,
+) -> Path:
     """Write a pack of `topics` (data, or raw YAML text) under `root`, its one section listing `listed`."""
     pack = root / "course"
     (pack / "topics").mkdir(parents=True)
-    course = {
+    course: dict[str, object] = {
         "id": "demo",
         "title": "Demo",
         "description": "A demo course.",
         "sections": [{"id": "s1", "title": "Section", "topics": listed if listed is not None else list(topics)}],
     }
+    if requires is not None:
+        course["requires"] = requires
     (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
     for tid, data in topics.items():
         text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
@@ -181,3 +188,66 @@ def test_missing_course_file_is_reported(tmp_path: Path) -> None:
     result = load_course(tmp_path)
     assert result.course is None
     assert "course.yaml: file not found" in str(result.errors[0])
+
+
+def card_topic(tid: str, *cards: str) -> dict[str, object]:
+    """A topic of cards only, with cards of the given ids."""
+    return {"id": tid, "title": f"Title of {tid}", "summary": "Cards.",
+            "cards": [{"id": c, "front": f"front {c}", "back": f"back {c}"} for c in cards]}
+
+
+def test_pack_of_cards_only_loads_strictly(tmp_path: Path) -> None:
+    """A pack that requires only cards loads strictly with topics that hold nothing else."""
+    result = load_course(write_pack(tmp_path, {"t1": card_topic("t1", "t1.c1")}, requires=["cards"]), strict=True)
+    assert result.issues == []
+    assert result.course is not None
+    assert result.course.card_by_id["t1.c1"].topic_id == "t1"
+    assert result.course.self_graded_by_id["t1.c1"].front == "front t1.c1"  # type: ignore[union-attr]
+
+
+def test_required_part_missing_is_a_warning_naming_it(tmp_path: Path) -> None:
+    """A topic without what the pack requires is incomplete, naming only the required parts it lacks."""
+    pack = write_pack(tmp_path, {"t1": card_topic("t1"), "t2": card_topic("t2", "t2.c1")}, requires=["cards", "quiz"])
+    result = load_course(pack)
+    assert [str(w) for w in result.warnings] == [
+        "course/topics/t1.yaml:1: topic is incomplete (no cards, quiz)",
+        "course/topics/t2.yaml:1: topic is incomplete (no quiz)",
+    ]
+
+
+def test_full_course_requires_everything_by_default(tmp_path: Path) -> None:
+    """Without `requires`, a topic of cards only is incomplete: the .NET course keeps every rule."""
+    result = load_course(write_pack(tmp_path, {"t1": topic("t1"), "t2": card_topic("t2", "t2.c1")}), strict=True)
+    assert [str(e) for e in result.errors] == [
+        "course/topics/t2.yaml:1: topic is incomplete (no lesson, key_points, references, quiz, interview)"]
+
+
+def test_default_requirements_match_the_model() -> None:
+    """The schema's default `requires` is the model's full course, and its parts are the model's."""
+    from typing import get_args
+
+    from bot.content.models import FULL_COURSE, PARTS
+    from bot.content.schema import CourseFile, Part
+
+    assert tuple(CourseFile.model_fields["requires"].default) == FULL_COURSE
+    assert get_args(Part) == PARTS
+
+
+def test_unknown_requirement_is_rejected(tmp_path: Path) -> None:
+    """`requires` names only parts a topic can have."""
+    message = only_error(write_pack(tmp_path, {"t1": card_topic("t1", "t1.c1")}, requires=["flashcards"]))
+    assert "course/course.yaml" in message
+    assert "requires[0]" in message
+
+
+def test_duplicate_card_ids_are_rejected(tmp_path: Path) -> None:
+    """Card ids are unique in the whole pack, like question ids."""
+    pack = write_pack(tmp_path, {"t1": card_topic("t1", "x"), "t2": card_topic("t2", "x")}, requires=["cards"])
+    assert "duplicate id 'x'" in only_error(pack)
+
+
+def test_empty_card_side_is_rejected(tmp_path: Path) -> None:
+    """A card's front and back must hold text."""
+    data = card_topic("t1", "t1.c1")
+    data["cards"] = [{"id": "t1.c1", "front": "  ", "back": "b"}]
+    assert "cards[0].front" in only_error(write_pack(tmp_path, {"t1": data}, requires=["cards"]))

@@ -1,0 +1,28 @@
+"""Small course packs the tests write: a pack of cards only, as an Anki or CSV import makes one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+CARDS: dict[str, list[tuple[str, str, str]]] = {
+    "gc": [("gc.c1", "What does the **GC** collect?", "Objects nothing refers to"),
+           ("gc.c2", "Name the generations", "- gen 0\n- gen 1\n- gen 2")],
+    "linq": [("linq.c1", "When does `Where` run?", "When the query is enumerated\nnot before")],
+}
+
+
+def card_pack(root: Path, cards: dict[str, list[tuple[str, str, str]]] | None = None) -> Path:
+    """Write a pack (`requires: [cards]`) of topics of (id, front, back) cards under `root`; its folder."""
+    topics = cards or CARDS
+    pack = root / "cards"
+    (pack / "topics").mkdir(parents=True)
+    course = {"id": "cards", "title": "Cards", "description": "Topics of cards.", "requires": ["cards"],
+              "sections": [{"id": "all", "title": "All", "topics": list(topics)}]}
+    (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
+    for tid, items in topics.items():
+        data = {"id": tid, "title": tid.upper(), "summary": f"{len(items)} cards about {tid}.",
+                "cards": [{"id": i, "front": f, "back": b} for i, f, b in items]}
+        (pack / "topics" / f"{tid}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return pack
