@@ -70,7 +70,7 @@ def build_report(course: Course, today: dt.date, participation: Participation, m
     sections = []
     for section in course.sections:
         held = [(by_topic[t], course.topic_by_id[t]) for t in section.topic_ids if t in by_topic]
-        possible = sum(m.learners * (len(topic.quiz) + len(topic.interview)) for m, topic in held)
+        possible = sum(m.learners * (len(topic.quiz) + len(topic.self_graded)) for m, topic in held)
         answers = sum(m.answers for m, _ in held)
         sections.append(SectionProgress(
             section.title, answers, answers - sum(m.wrong for m, _ in held),

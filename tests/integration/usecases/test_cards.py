@@ -38,8 +38,8 @@ async def test_card_is_shown_revealed_and_graded_through_fsrs(core: Core, course
     graded = await interview.grade(core, actor, reveal.question_id, reveal.instance, "good", "d1")
     assert graded.title == "Graded: Good"
     assert [b.label for b in graded.buttons] == ["Another card"]
-    async with core.unit_of_work() as repo:
-        dues = await repo.review_dues(1)
+    async with core.unit_of_work() as uow:
+        dues = await uow.learners.review_dues(1)
     assert reveal.question_id in dues
 
 

@@ -104,7 +104,7 @@ async def test_sections_show_accuracy_and_mastery(report: team.TeamReport, cours
     assert course.topics[1].id in first.topic_ids
     section = report.sections[0]
     assert (section.answers, section.right) == (10, 8)
-    questions = sum(len(t.quiz) + len(t.interview) for t in course.topics[:2])
+    questions = sum(len(t.quiz) + len(t.self_graded) for t in course.topics[:2])
     assert section.mastered == pytest.approx(8 / (2 * questions))
     assert all(s.answers == 0 and s.mastered is None for s in report.sections[1:])
 
