@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
@@ -14,8 +15,13 @@ from bot.notify import Notice
 from bot.store.db import Sessions
 from bot.store.unit_of_work import Stores, unit_of_work
 from bot.usecases.batching import AnswerBatcher
+from bot.usecases.stale import StaleWhileRefreshing
+
+if TYPE_CHECKING:
+    from bot.usecases.team import Figures
 
 IDENTITY_TTL_S = 300.0
+TEAM_FIGURES_FRESH_FOR = dt.timedelta(minutes=10)
 
 
 def utc_now() -> dt.datetime:
@@ -76,6 +82,10 @@ class Core:
         default_factory=dict, repr=False
     )
     answers: AnswerBatcher = field(init=False, repr=False)
+    team_figures: StaleWhileRefreshing[int, Figures] = field(
+        default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR), repr=False
+    )
+    """Each workspace's `/study team` figures, kept for a while."""
 
     def __post_init__(self) -> None:
         """Answers are recorded through one group-commit batcher per core."""

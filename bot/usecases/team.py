@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content.models import Course
 from bot.domain.periods import local_day
@@ -38,6 +38,15 @@ class SectionProgress:
     answers: int
     right: int
     mastered: float | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What `/study team` reads of the whole workspace's history, as of `today`."""
+
+    today: dt.date
+    participation: Participation
+    memory: list[TopicMemory]
 
 
 @dataclass(frozen=True)
@@ -99,23 +108,44 @@ def build_report(course: Course, today: dt.date, participation: Participation, m
     )
 
 
+async def read_figures(core: Core, workspace_pk: int, tz: str, now: dt.datetime) -> Figures:
+    """The workspace's participation and memory as of `now`: the reads that grow with its history."""
+    today = local_day(now, tz)
+    monday = today - dt.timedelta(days=today.weekday())
+    async with core.unit_of_work() as uow:
+        participation = await uow.team.participation(
+            workspace_pk, today - dt.timedelta(days=WINDOW_DAYS - 1), monday - dt.timedelta(days=7),
+            monday, now - dt.timedelta(days=WINDOW_DAYS + 1),
+        )
+        memory = await uow.team.memory(workspace_pk, now, now + DUE_WITHIN)
+    return Figures(today, participation, memory)
+
+
 async def team(core: Core, actor: Actor) -> Message:
-    """The workspace's participation, recall by topic, nudges and sections, for an admin's eyes only."""
+    """The workspace's participation, recall by topic, nudges and sections, for an admin's eyes only.
+
+    Participation and memory read every card and the last four weeks of answers, so they are kept
+    for `Core.team_figures.fresh_for` and read again in the background once older.
+    """
     identity = await core.identify(actor)
     now = core.clock()
     async with core.unit_of_work() as uow:
         ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        today = local_day(now, tz)
-        monday = today - dt.timedelta(days=today.weekday())
-        participation = await uow.team.participation(
-            identity.workspace_pk, today - dt.timedelta(days=WINDOW_DAYS - 1), monday - dt.timedelta(days=7),
-            monday, now - dt.timedelta(days=WINDOW_DAYS + 1),
+        activity = await uow.team.lapsing(
+            identity.workspace_pk, AT_RISK_STREAK, local_day(now, tz) - dt.timedelta(days=IDLE_DAYS)
         )
-        memory = await uow.team.memory(identity.workspace_pk, now, now + DUE_WITHIN)
-        activity = await uow.team.lapsing(identity.workspace_pk, AT_RISK_STREAK, today - dt.timedelta(days=IDLE_DAYS))
-    report = build_report(core.course, today, participation, memory, activity, tz, now)
-    return team_message(report, names=True)
+    kept = await core.team_figures.get(
+        identity.workspace_pk, now, lambda: read_figures(core, identity.workspace_pk, tz, now)
+    )
+    figures = kept.value
+    report = build_report(core.course, figures.today, figures.participation, figures.memory, activity, tz, now)
+    message = team_message(report, names=True)
+    if now - kept.read_at >= dt.timedelta(minutes=1):
+        age = round((now - kept.read_at).total_seconds() / 60)
+        note = f"Figures from {plural(age, 'minute')} ago, refreshing now. "
+        message = replace(message, footer=note + message.footer)
+    return message
 
 
 def _listed(items: list[str], more: int) -> str:

@@ -141,3 +141,23 @@ async def test_an_empty_workspace_has_a_calm_report(core: Core) -> None:
     assert "Nobody has practised a topic yet." in message.body
     assert "Answers in the last 4 weeks: 0\n" in message.body
     assert "Streak of 3+ days, not studied today: nobody" in message.body
+
+
+async def test_the_team_figures_are_kept_for_ten_minutes_then_refreshed(
+    core: Core, clock: Clock, course: Course
+) -> None:
+    """A new answer shows after the kept figures grow old: first the old ones with a note, then the new."""
+    bot = StudyBot(core)
+    boss = make_actor("boss", admin=True)
+    await bot.dispatch(boss, "/study team")
+    question = course.topics[0].quiz[0]
+    await quiz.answer(core, make_actor("ada"), question.id, "late", question.answer, "late")
+    assert "Answers in the last 4 weeks: 0\n" in (await bot.dispatch(boss, "/study team")).body
+    clock.advance(minutes=10)
+    stale = await bot.dispatch(boss, "/study team")
+    assert "Answers in the last 4 weeks: 0\n" in stale.body
+    assert stale.footer.startswith("Figures from 10 minutes ago, refreshing now.")
+    await core.team_figures.settled()
+    fresh = await bot.dispatch(boss, "/study team")
+    assert "Answers in the last 4 weeks: 1 (busiest day: Wed 25 Nov, 1)" in fresh.body
+    assert not fresh.footer.startswith("Figures from")

@@ -1,0 +1,58 @@
+"""Figures that are costly to read: served from memory, and read again in the background once old."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+@dataclass(frozen=True)
+class Kept(Generic[V]):
+    """A value and when it was read."""
+
+    value: V
+    read_at: dt.datetime
+
+
+class StaleWhileRefreshing(Generic[K, V]):
+    """One value per key: the first read waits for it; later reads get the kept one at once.
+
+    A value older than `fresh_for` is still served, while one background read replaces it; a
+    failed background read keeps the old value (and is logged), and the next request tries again.
+    """
+
+    def __init__(self, fresh_for: dt.timedelta) -> None:
+        self.fresh_for = fresh_for
+        self._kept: dict[K, Kept[V]] = {}
+        self._reading: dict[K, asyncio.Task[None]] = {}
+
+    async def get(self, key: K, now: dt.datetime, read: Callable[[], Awaitable[V]]) -> Kept[V]:
+        """The value for `key`, read now if there is none yet."""
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = Kept(await read(), now)
+        elif now - kept.read_at >= self.fresh_for and key not in self._reading:
+            self._reading[key] = asyncio.create_task(self._refresh(key, now, read))
+        return kept
+
+    async def _refresh(self, key: K, now: dt.datetime, read: Callable[[], Awaitable[V]]) -> None:
+        try:
+            self._kept[key] = Kept(await read(), now)
+        except Exception as exc:  # the old value stays; the next request tries again
+            log.warning("could not refresh the team's figures (%s); showing the last ones", exc.__class__.__name__)
+        finally:
+            del self._reading[key]
+
+    async def settled(self) -> None:
+        """Wait for the background reads in progress (for an orderly stop, and for tests)."""
+        while self._reading:
+            await asyncio.gather(*self._reading.values(), return_exceptions=True)
