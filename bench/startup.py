@@ -9,10 +9,12 @@ The processes measured:
 
 - `python -c pass`: the interpreter alone (it prints the prompt and waits for a line);
 - the console's libraries: a bare import of the third-party packages the console uses, nothing run;
-- every declared dependency: the same with aiohttp and the platform SDKs (discord.py, slack-bolt,
-  slack-sdk), which the console does not need;
+- every declared dependency: the same with those the console leaves alone until needed (rapidfuzz,
+  Alembic, asyncpg, aiohttp, and the platform SDKs discord.py, slack-bolt and slack-sdk);
 - `studybot console`: the real console on an existing SQLite database (a first run, not timed,
-  creates it), from the entry point to `study> `.
+  creates it), from the entry point to `study> `;
+- `studybot console`, first start: the same on a new database each time, which it creates and
+  migrates (the only start that loads Alembic).
 The platform settings are removed from the environment, so no platform is configured.
 """
 
@@ -38,12 +40,14 @@ PROMPT = b"study> "
 TARGET_PROMPT_S = 0.8
 TARGET_RSS_MB = 80.0
 TIMEOUT_S = 30.0
+FIRST = "studybot console, first start"
 CONSOLE_LIBRARIES = (
-    "pydantic", "pydantic_settings", "dotenv", "yaml", "sqlalchemy.ext.asyncio", "aiosqlite", "fsrs",
-    "rapidfuzz", "rich.console", "rich.markdown", "apscheduler.schedulers.asyncio",
+    "pydantic", "pydantic_settings", "dotenv", "yaml", "sqlalchemy.ext.asyncio", "sqlalchemy.dialects.sqlite.aiosqlite",
+    "aiosqlite", "fsrs", "rich.console", "rich.markdown", "apscheduler.schedulers.asyncio",
 )
 """What `studybot console` imports from its dependencies before its first prompt."""
-EVERY_DEPENDENCY = (*CONSOLE_LIBRARIES, "alembic", "asyncpg", "aiohttp", "discord", "slack_bolt", "slack_sdk")
+EVERY_DEPENDENCY = (*CONSOLE_LIBRARIES, "rapidfuzz", "alembic", "asyncpg", "aiohttp", "discord", "slack_bolt",
+                    "slack_sdk")
 """Every runtime dependency in pyproject.toml."""
 
 
@@ -154,10 +158,11 @@ def main() -> int:
             "import every declared dependency": _waiting(EVERY_DEPENDENCY),
             "studybot console": console,
         }
-        runs: dict[str, list[Run]] = {name: [] for name in subjects}
-        for _ in range(args.runs):  # interleaved, so a busy moment of the machine hits every row alike
+        runs: dict[str, list[Run]] = {name: [] for name in (*subjects, FIRST)}
+        for n in range(args.runs):  # interleaved, so a busy moment of the machine hits every row alike
             for name, command in subjects.items():
                 runs[name].append(start_once(command, env, cwd, args.idle))
+            runs[FIRST].append(start_once(console, clean_env(data_dir / f"new-{n}"), cwd, args.idle))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     print(f"{args.runs} starts each in a 100x30 pseudo-terminal, RSS after {args.idle:g} s idle at the prompt; "
