@@ -1,13 +1,15 @@
 """p99 time from a signed Slack request to its ack: StudyBot's HTTP mode next to a bare bolt app.
 
-    .venv/bin/python -m bench.slack_ack [--rate 100] [--seconds 10] [--runs 1]
+    .venv/bin/python -m bench.slack_ack [--rate 100] [--seconds 10] [--runs 1] [--postgres postgresql://...]
     .venv/bin/python -m bench.slack_ack --during-heavy [--seconds 10] [--postgres postgresql://...]
 
 Each server runs in its own process on 127.0.0.1 with a local stand-in of Slack's Web API
-(users.info, auth.test, response_url) in a third; this process sends signed `/study` slash
+(users.info, auth.test, response_url) in another; StudyBot on a new SQLite database, or with
+`--postgres` on a scratch database of that server; this process sends signed `/study` slash
 commands open-loop at `--rate` per second and times each one until the HTTP response (the ack).
-StudyBot does its real work after the ack (users.info, the database, the response_url post) in
-the same event loop, so that work competes with acking exactly as in production.
+StudyBot handles each command before acking it (users.info, the core and its database: see
+"acknowledged means handled" in docs/operations.md), then posts the answer to response_url from a
+task in the same event loop, so that work competes with acking exactly as in production.
 The floor is a bare slack-bolt AsyncApp that acks the way StudyBot does (inside its listener, with
 process_before_response=True), doing no work, served by the same aiohttp code. Two more bare apps
 are shown for comparison: bolt's default, which polls every 10 ms for the listener's ack, and
@@ -467,7 +469,7 @@ def main() -> int:
     parser.add_argument("--probe-rate", type=float, default=20.0,
                         help="with --during-heavy: /healthz and /study help probes per second, each (default 20)")
     parser.add_argument("--postgres", default=None,
-                        help="with --during-heavy: PostgreSQL to make a scratch database on (default: SQLite)")
+                        help="PostgreSQL to make StudyBot's scratch database on (default: SQLite in a temp folder)")
     args = parser.parse_args()
     if args.during_heavy:
         return run_during_heavy(args.seconds, args.probe_rate, args.postgres)
@@ -477,7 +479,7 @@ def main() -> int:
     for n in range(args.runs):
         if args.runs > 1:
             print(f"run {n + 1} of {args.runs}")
-        results = one_series(args.rate, args.seconds)
+        results = one_series(args.rate, args.seconds, args.postgres)
         for result in results:
             print(result.line())
         print("\n".join(results[-1].commands()))
@@ -497,24 +499,26 @@ def _spread(values: list[float]) -> str:
     return f"min {min(values):.2f} / median {statistics.median(values):.2f} / max {max(values):.2f}"
 
 
-def one_series(rate: float, seconds: float) -> list[Result]:
-    """The three bare apps, then StudyBot on a new SQLite database, each loaded in turn."""
+def one_series(rate: float, seconds: float, postgres: str | None) -> list[Result]:
+    """The three bare apps, then StudyBot on a new SQLite database (or a scratch one next to `postgres`)."""
     api_port = free_port()
     api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
     api.start()
+    database_url = asyncio.run(create_database(postgres, "studybot_bench")) if postgres else None
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             disk = Path(data_dir)
-            return [
-                run_one(name, target, (free_port(), api_port, arg), api_port, rate, seconds, disk)
-                for name, target, arg in (
-                    ("bare bolt (floor)", serve_bare, BARE_FLOOR),
-                    ("bare bolt, bolt's default", serve_bare, BARE_DEFAULT),
-                    ("bare bolt, lazy listener", serve_bare, BARE_LAZY),
-                    ("StudyBot HTTP mode", serve_studybot, data_dir),
-                )
+            bare = [
+                run_one(name, serve_bare, (free_port(), api_port, mode), api_port, rate, seconds, disk)
+                for name, mode in (("bare bolt (floor)", BARE_FLOOR), ("bare bolt, bolt's default", BARE_DEFAULT),
+                                   ("bare bolt, lazy listener", BARE_LAZY))
             ]
+            ours = run_one(f"StudyBot, {'PostgreSQL' if postgres else 'SQLite'}", serve_studybot,
+                           (free_port(), api_port, data_dir, database_url), api_port, rate, seconds, disk)
+            return [*bare, ours]
     finally:
+        if postgres and database_url:
+            asyncio.run(drop_database(postgres, database_url))
         api.terminate()
         api.join(5)
 
