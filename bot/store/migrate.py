@@ -46,23 +46,28 @@ def _revision_lines(path: Path) -> dict[str, object]:
         else:
             continue
         if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
-            values[target.id] = ast.literal_eval(value)
+            try:
+                values[target.id] = ast.literal_eval(value)
+            except ValueError:  # not a plain value: only Alembic, running the file, can tell
+                values[target.id] = None
     return values
 
 
 @cache
 def newest_revision() -> str | None:
-    """The one head revision of the packaged migrations, or None when they have several (or none).
+    """The one head revision of the packaged migrations; None when there are several, or a file's is unreadable.
 
     The same answer as Alembic's `ScriptDirectory.get_current_head()` (a test holds them together),
-    from the files' assignments alone.
+    from the files' assignments alone. None leaves the decision to Alembic.
     """
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         values = _revision_lines(path)
-        if isinstance(values.get("revision"), str):
-            revisions.add(str(values["revision"]))
+        revision = values.get("revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
         down = values.get("down_revision")  # None, one revision, or several for a merge
         downs = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple | list) else ()
         parents.update(d for d in downs if isinstance(d, str))

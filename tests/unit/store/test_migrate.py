@@ -41,3 +41,9 @@ def test_annotated_lines_and_a_merge_are_read(versions: Path) -> None:
 def test_two_heads_give_no_newest_revision(versions: Path) -> None:
     """With two heads there is no one newest revision, so upgrading is left to Alembic."""
     assert migrate.newest_revision() is None
+
+
+def test_a_revision_that_is_not_a_plain_value_gives_no_newest_revision(versions: Path) -> None:
+    """A file whose revision only running it could tell leaves upgrading to Alembic."""
+    (versions / "d.py").write_text('revision = "".join(["d"])\ndown_revision = ("b", "c")\n')
+    assert migrate.newest_revision() is None
