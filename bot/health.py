@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.store.db import Engine, ping
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 DB_TIMEOUT_S = 3.0
@@ -34,7 +36,11 @@ class Health:
         return healthy, {"status": "ok" if healthy else "unhealthy", "database": database, "adapters": adapters}
 
     async def serve(self, platforms: list[str], host: str, port: int) -> None:
-        """Serve `GET /healthz` until cancelled: 200 when healthy, 503 otherwise."""
+        """Serve `GET /healthz` until cancelled: 200 when healthy, 503 otherwise.
+
+        aiohttp is imported here, when a port is configured, so the console never loads it.
+        """
+        from aiohttp import web
 
         async def healthz(_request: web.Request) -> web.Response:
             healthy, report = await self.report(platforms)

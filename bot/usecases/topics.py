@@ -18,8 +18,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rapidfuzz import fuzz, process
-
 from bot import actions
 from bot.content.models import Course, Topic
 from bot.domain.numbers import small_number
@@ -145,7 +143,12 @@ def _not_found(
 
 
 def suggest_topics(course: Course, query: str, limit: int = 3, cutoff: int = 50) -> tuple[str, ...]:
-    """Topic ids that best match a free-text query (by id and by title), scoring at least `cutoff` of 100."""
+    """Topic ids that best match a free-text query (by id and by title), scoring at least `cutoff` of 100.
+
+    rapidfuzz (2 MB) is loaded on the first miss, not at start-up.
+    """
+    from rapidfuzz import fuzz, process
+
     choices = {t.id: f"{t.id} {t.title}" for t in course.topics}
     hits = process.extract(clean_query(query).lower(), choices, scorer=fuzz.WRatio, processor=str.lower, limit=limit)
     return tuple(str(key) for _text, score, key in hits if score >= cutoff)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.content import loader
 from bot.content.loader import ContentError, load_course, require_course
 
 LESSON = " ".join(["word"] * 300)
@@ -92,6 +93,24 @@ def test_unknown_field_is_rejected_with_file_field_and_line(tmp_path: Path) -> N
     assert text[line - 1].startswith("colour:")
 
 
+def test_packs_are_parsed_with_libyaml() -> None:
+    """The loader parses with libyaml's CSafeLoader, which PyYAML's wheels ship (the pure loader is the fallback)."""
+    assert yaml.__with_libyaml__
+    assert issubclass(loader.SafeLoader, yaml.CSafeLoader)
+
+
+def test_libyaml_and_the_pure_loader_report_the_same_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A nested unknown field is reported at the same file, field and line by libyaml as by the fallback."""
+    q = {**quiz("t1.q1"), "hint": "none"}
+    pack = write_pack(tmp_path, {"t1": topic("t1", quiz=[quiz("t1.q0"), q])})
+    fast = only_error(pack)
+    monkeypatch.setattr(loader, "SafeLoader", yaml.SafeLoader)
+    assert only_error(pack) == fast
+    assert "quiz[1].hint: unknown field" in fast
+    line = int(fast.split(":")[1])
+    assert (pack / "topics" / "t1.yaml").read_text().splitlines()[line - 1].strip() == "hint: none"
+
+
 def test_missing_field_is_rejected(tmp_path: Path) -> None:
     """A question without an explanation is rejected, naming the field."""
     q = quiz("t1.q1")
@@ -139,6 +158,7 @@ def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     message = only_error(write_pack(tmp_path, {"t1": "id: t1\ntitle: [unclosed\nsummary: x\n"}))
     assert "course/topics/t1.yaml:" in message
     assert "invalid YAML" in message
+    assert message.split(":")[1] == "3"  # where the unclosed flow sequence runs into the next key
 
 
 def test_id_must_match_file_name(tmp_path: Path) -> None:
