@@ -67,7 +67,7 @@ def team_chart(seed: int = 14) -> TeamChart:
     names = topic_names(topics)
     recalls = tuple(
         TopicRecall(names[t.id], None, 0) if rng.random() < 0.2 else
-        TopicRecall(names[t.id], rng.uniform(0.55, 0.98), rng.randint(1, 12))
+        TopicRecall(names[t.id], rng.uniform(0.6, 0.98), rng.randint(1, 12))
         for t in topics
     )
     days = tuple(

@@ -46,8 +46,7 @@ def render_team_chart(chart: TeamChart) -> Picture:
     from bot.pictures import canvas
 
     fig = canvas.figure(WIDTH, HEIGHT)
-    canvas.heading(fig, f"What {shorten(chart.team, 40)} is forgetting",
-                   f"Recall now by topic, lowest first, and answers a day, to {day_label(chart.today)}")
+    canvas.heading(fig, f"What {shorten(chart.team, 40)} is forgetting", f"As of {day_label(chart.today)}")
     practised, never = ranked(chart.topics)
     fig.text(*canvas.at(fig, 24, 88), "Recall: the chance that a learner who practised a topic still remembers it",
              fontsize=12, fontweight="bold", color=canvas.INK, va="top")
