@@ -1,21 +1,25 @@
 """Benchmark: rendering the pictures (progress card, team chart, board chart) against 200 ms each.
 
-Run as `.venv/bin/python -m bench.pictures [--runs 5] [--renders 20]`.
+Run as `.venv/bin/python -m bench.pictures [--runs 5] [--renders 20] [--gc-freeze]`.
 
 Each picture is rendered from the seeded inputs of `bench.picture_data` (the real course's
 sections and topics), with data and empty: after one warm-up render, `--renders` renders in a
 row per run, timed one by one with `time.perf_counter`, for `--runs` runs. It prints each run's
-median, then the min, median, p95 and max over every render and how many took 200 ms or more;
+median, then the min, median, p95 and max over every render and how many took 200 ms or more,
+and the same renders' CPU time (the thread's own, which other processes on the cores do not add to);
 then the same through the event loop (`render_off_loop`, a worker thread) with two pictures
 rendering at once, and a cache hit. The first render in a new process, matplotlib's import and
 font loading included, is timed in a child process, as many times as there are runs. The load
-average before and after says how busy the machine was meanwhile.
+average before and after says how busy the machine was meanwhile. With `--gc-freeze` the objects
+made so far (modules, the course, matplotlib's own) are frozen out of the garbage collector after
+the warm-ups, to show what Python's full collections add to the slowest renders.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import subprocess
@@ -56,14 +60,19 @@ def pictures() -> dict[str, Callable[[], Picture]]:
     }
 
 
-def timed(render: Callable[[], Picture], count: int) -> list[float]:
-    """Milliseconds of each of `count` renders in a row."""
-    times = []
+def timed(render: Callable[[], Picture], count: int) -> tuple[list[float], list[float]]:
+    """Milliseconds of each of `count` renders in a row: on the clock, and of this thread's CPU time.
+
+    The CPU time leaves out the moments other processes had the cores, so the two together tell
+    a slow render from a busy machine.
+    """
+    wall, cpu = [], []
     for _ in range(count):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         render()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
 async def timed_in_pairs(render: Callable[[], Picture], count: int) -> list[float]:
@@ -106,6 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5)")
     parser.add_argument("--renders", type=int, default=20, help="renders per picture in a run (default 20)")
+    parser.add_argument("--gc-freeze", action="store_true",
+                        help="after the warm-ups, move every object so far out of the garbage collector's sight "
+                             "(gc.freeze), as a process could once started")
     args = parser.parse_args()
     runs, count = max(args.runs, 1), max(args.renders, 2)
     cold = [
@@ -116,18 +128,25 @@ def main() -> None:
     print(f"{runs} runs of {count} renders each; per run: its median (ms)")
     print(f"  {'team chart, first in process':28} " + " ".join(f"{m:6.1f}" for m in cold)
           + "   (matplotlib's import and fonts included)")
-    print("one at a time")
-    for name, render in pictures().items():
+    print("one at a time" + (", after gc.freeze()" if args.gc_freeze else ""))
+    renders = pictures()
+    for render in renders.values():
         render()  # warm-up
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
+    for name, render in renders.items():
         results = [timed(render, count) for _ in range(runs)]
-        print(row(name, [statistics.median(r) for r in results], [t for r in results for t in r]))
+        print(row(name, [statistics.median(wall) for wall, _ in results], [t for wall, _ in results for t in wall]))
+        cpu = [t for _, times in results for t in times]
+        print(f"  {'':28} CPU time: min {min(cpu):6.1f}  median {statistics.median(cpu):6.1f}  max {max(cpu):6.1f} ms")
     print("through the event loop (render_off_loop), two rendering at once")
-    for name, render in pictures().items():
+    for name, render in renders.items():
         if "," in name:
             continue
         paired = [asyncio.run(timed_in_pairs(render, count)) for _ in range(runs)]
         print(row(name, [statistics.median(r) for r in paired], [t for r in paired for t in r]))
-    hit = asyncio.run(cache_hit_us(pictures()["team chart"], count * 10))
+    hit = asyncio.run(cache_hit_us(renders["team chart"], count * 10))
     print(f"cache hit (PictureCache.get, picture kept): median {hit:.1f} µs")
     print(f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
 

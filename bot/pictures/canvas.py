@@ -82,4 +82,7 @@ def picture(fig: Figure, alt: str) -> Picture:
     # No "Software" entry: the PNG holds no matplotlib version, so equal pictures are equal bytes.
     fig.savefig(buffer, format="png", dpi=DPI, facecolor=BACKGROUND, metadata={"Software": None})
     width, height = fig.canvas.get_width_height()
+    # Clearing breaks about a third of the figure's reference cycles, so less is left for Python's
+    # slow full garbage collections, which would otherwise pause a later render.
+    fig.clear()
     return Picture(png=buffer.getvalue(), width=width, height=height, alt=shorten(alt, ALT_LIMIT))

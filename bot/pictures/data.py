@@ -42,6 +42,10 @@ class SectionScore:
     mastered: int
     questions: int
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.correct <= self.answers or not 0 <= self.mastered <= self.questions:
+            raise ValueError(f"section {self.title!r}: right answers and mastered questions must fit their totals")
+
     @property
     def accuracy(self) -> float:
         """The share of answers that were right, 0 to 1 (0 with no answers)."""
@@ -90,6 +94,10 @@ class TopicRecall:
     title: str
     recall: float | None
     learners: int
+
+    def __post_init__(self) -> None:
+        if self.recall is not None and not 0.0 <= self.recall <= 1.0:
+            raise ValueError(f"topic {self.title!r}: recall is a probability, from 0 to 1")
 
 
 @dataclass(frozen=True, slots=True)

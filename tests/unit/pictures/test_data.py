@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.pictures.data import DayCount, SectionScore, daily_counts
+import pytest
+
+from bot.pictures.data import DayCount, SectionScore, TopicRecall, daily_counts
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -36,3 +38,18 @@ def test_daily_counts_fill_the_span_oldest_first() -> None:
 def test_daily_counts_ignore_negative_counts() -> None:
     """A negative count, which no history can have, counts as none."""
     assert daily_counts((DayCount(TODAY, -5),), TODAY, 1) == [0]
+
+
+def test_a_section_with_more_right_answers_than_answers_is_refused() -> None:
+    """Counts that no history can give are refused when the value is made, naming the section."""
+    with pytest.raises(ValueError, match="'Memory'"):
+        SectionScore("Memory", answers=2, correct=3, mastered=0, questions=5)
+    with pytest.raises(ValueError, match="mastered"):
+        SectionScore("Memory", answers=2, correct=1, mastered=6, questions=5)
+
+
+def test_a_recall_outside_zero_to_one_is_refused() -> None:
+    """Recall is a probability; a value above 1 is refused, None (never practised) is fine."""
+    with pytest.raises(ValueError, match="probability"):
+        TopicRecall("Span", 1.2, 3)
+    assert TopicRecall("Span", None, 0).recall is None
