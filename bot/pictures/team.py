@@ -50,14 +50,14 @@ def render_team_chart(chart: TeamChart) -> Picture:
     practised, never = ranked(chart.topics)
     fig.text(*canvas.at(fig, 24, 88), "Recall: the chance that a learner who practised a topic still remembers it",
              fontsize=12, fontweight="bold", color=canvas.INK, va="top")
-    ax = canvas.place(fig, 270, 142, 580, ROWS * 24)
     if practised:
         drawn, undrawn = rows(practised, never)
-        _recall(ax, drawn)
+        _recall(canvas.place(fig, 270, 142, 580, ROWS * 24), drawn)
         if undrawn:
             fig.text(*canvas.at(fig, 270, 142 + ROWS * 24 + 30), _more(undrawn), fontsize=10, color=canvas.MUTED,
                      va="top")
     else:
+        ax = canvas.place(fig, 24, 142, WIDTH - 48, ROWS * 24)
         ax.set_axis_off()
         canvas.note(ax, f"Nobody has practised a topic yet: {plural(len(never), 'topic')} to start on.")
     counts = daily_counts(chart.days, chart.today, DAYS)
