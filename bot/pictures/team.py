@@ -17,7 +17,7 @@ WIDTH, HEIGHT = 900, 760
 ROWS = 14  # topics drawn; the rest are summed up under the bars
 NEVER_ROWS = 3  # rows kept for topics nobody practised, when there are such topics and more to draw
 DAYS = 28
-FADING = 0.7  # recall under this is drawn in the warning colour
+FADING = 70  # recall under this percentage, as the bar's label rounds it, is drawn in the warning colour
 TITLE_LIMIT = 31
 ALT_TOPICS = 8  # practised topics named in the alt text
 
@@ -27,6 +27,11 @@ def ranked(topics: tuple[TopicRecall, ...]) -> tuple[list[TopicRecall], list[Top
     practised = sorted((t for t in topics if t.recall is not None), key=lambda t: (t.recall, t.title))
     never = sorted((t for t in topics if t.recall is None), key=lambda t: t.title)
     return practised, never
+
+
+def fading(percent: float) -> bool:
+    """Whether a recall, in percent, is drawn as fading: judged as its label shows it, rounded."""
+    return round(percent) < FADING
 
 
 def rows(practised: list[TopicRecall], never: list[TopicRecall]) -> tuple[list[TopicRecall], list[TopicRecall]]:
@@ -76,7 +81,7 @@ def _recall(ax: Axes, drawn: list[TopicRecall]) -> None:
     known = [(row, 100 * topic.recall, topic.learners) for row, topic in enumerate(drawn) if topic.recall is not None]
     unknown = [row for row, topic in enumerate(drawn) if topic.recall is None]
     ax.barh([row for row, _, _ in known], [value for _, value, _ in known], height=0.7,
-            color=[canvas.VERMILLION if value < 100 * FADING else canvas.BLUE for _, value, _ in known])
+            color=[canvas.VERMILLION if fading(value) else canvas.BLUE for _, value, _ in known])
     for row, value, learners in known:
         ax.text(value + 1, row, f"{value:.0f}% · {plural(learners, 'learner')}", va="center", fontsize=9,
                 color=canvas.INK)
@@ -93,8 +98,8 @@ def _recall(ax: Axes, drawn: list[TopicRecall]) -> None:
     ax.set_axisbelow(True)
     ax.legend(
         handles=[
-            Patch(color=canvas.VERMILLION, label=f"under {FADING:.0%}: fading"),
-            Patch(color=canvas.BLUE, label=f"{FADING:.0%} or more"),
+            Patch(color=canvas.VERMILLION, label=f"under {FADING}%: fading"),
+            Patch(color=canvas.BLUE, label=f"{FADING}% or more"),
             Patch(facecolor=canvas.BACKGROUND, edgecolor=canvas.GRID, hatch="///", label="not practised yet"),
         ],
         loc="lower left", bbox_to_anchor=(-0.42, 1.01), ncols=3, frameon=False, fontsize=10, labelcolor=canvas.INK,

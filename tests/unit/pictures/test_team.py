@@ -6,7 +6,7 @@ import datetime as dt
 
 from bench import picture_data
 from bot.pictures.data import DayCount, TeamChart, TopicRecall
-from bot.pictures.team import HEIGHT, ROWS, WIDTH, ranked, render_team_chart, rows
+from bot.pictures.team import HEIGHT, ROWS, WIDTH, fading, ranked, render_team_chart, rows
 from tests.unit.pictures.pngs import colours, decoded, opaque
 
 TODAY = dt.date(2026, 12, 1)
@@ -81,3 +81,10 @@ def test_a_team_with_no_practice_gets_a_chart_that_says_so() -> None:
     assert colours(picture) > 10
     assert "30 topics not practised yet." in picture.alt
     assert "No answers in the last 28 days." in picture.alt
+
+
+def test_a_recall_is_fading_as_its_label_shows_it() -> None:
+    """69.4% (labelled 69%) is fading; 69.6% is labelled 70% and so is not."""
+    assert fading(69.4)
+    assert not fading(69.6)
+    assert not fading(70.0)
