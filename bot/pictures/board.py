@@ -17,7 +17,7 @@ def render_board_chart(chart: BoardChart) -> Picture:
     from bot.pictures import canvas
 
     fig = canvas.figure(WIDTH, HEIGHT)
-    canvas.heading(fig, shorten(chart.title, 50), shorten(chart.period, 80))
+    canvas.heading(fig, shorten(canvas.drawable(chart.title), 50), shorten(canvas.drawable(chart.period), 80))
     entries = chart.entries[:TOP]
     ax = canvas.place(fig, 230, 92, 520, 380)
     if not entries:
@@ -29,8 +29,8 @@ def render_board_chart(chart: BoardChart) -> Picture:
     peak = max(points) or 1
     for row, value in enumerate(points):
         ax.text(value + peak * 0.01, row, f"{value:,} pts", va="center", fontsize=10, color=canvas.INK)
-    ax.set_yticks(list(range(len(entries))),
-                  [f"{rank}. {shorten(e.name, NAME_LIMIT)}" for rank, e in enumerate(entries, start=1)], fontsize=12)
+    names = [f"{rank}. {shorten(canvas.drawable(e.name), NAME_LIMIT)}" for rank, e in enumerate(entries, start=1)]
+    ax.set_yticks(list(range(len(entries))), names, fontsize=12)
     ax.set_ylim(TOP - 0.5, -0.5)
     ax.set_xlim(0, peak * 1.18)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

@@ -8,16 +8,23 @@ keeps global state), so renders in different threads share nothing but matplotli
 from __future__ import annotations
 
 import io
+import re
+from functools import cache
 
 import matplotlib
 
 matplotlib.use("Agg")
-# Set once, when the first render imports this module: the font that ships with matplotlib.
+# Set once, when the first render imports this module: the font that ships with matplotlib, and
+# text drawn as written, so a name such as "$\frac{$" is not read as a formula (and cannot fail).
 matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+matplotlib.rcParams["text.parse_math"] = False
+matplotlib.rcParams["text.usetex"] = False
 
-from matplotlib.axes import Axes  # noqa: E402  (after choosing the backend)
+from matplotlib import font_manager  # noqa: E402  (after choosing the backend)
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
 
 from bot.pictures.data import Picture  # noqa: E402
 from bot.text import shorten  # noqa: E402
@@ -37,6 +44,23 @@ SKY = "#56B4E9"
 # Light to dark blue for the calendar's busier days, one hue so only lightness carries the count.
 HEAT = ("#9ECAE9", "#4A98CF", "#1F6AA5", "#08306B")
 ALT_LIMIT = 1000  # Discord allows 1,024 characters of alt text, Slack 2,000
+
+
+@cache
+def _font_characters() -> frozenset[int]:
+    """The code points DejaVu Sans has glyphs for."""
+    return frozenset(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """`text` without the characters the font has no glyph for, which would show as empty boxes.
+
+    DejaVu Sans draws Latin, Greek and Cyrillic but not emoji or most other scripts; a text with
+    nothing left is "?". Alt text keeps the whole text: only what is drawn loses them.
+    """
+    known = _font_characters()
+    kept = "".join(c for c in text if ord(c) in known or c.isspace())
+    return re.sub(r"\s+", " ", kept).strip() or "?"
 
 
 def figure(width: int, height: int) -> Figure:

@@ -21,6 +21,7 @@ SHADES = (1, 5, 10, 20)
 SHADE_LABELS = ("0", "1–4", "5–9", "10–19", "20+")
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 TITLE_LIMIT = 34  # characters of a section's title beside its bars
+NAME_LIMIT = 40  # characters of the learner's name in the title
 
 
 def calendar_start(today: dt.date) -> dt.date:
@@ -54,7 +55,8 @@ def render_progress_card(card: ProgressCard) -> Picture:
     from bot.pictures import canvas
 
     fig = canvas.figure(WIDTH, HEIGHT)
-    canvas.heading(fig, f"{shorten(card.name, 40)}'s progress", f"The last {WEEKS} weeks, to {day_label(card.today)}")
+    name = shorten(canvas.drawable(card.name), NAME_LIMIT)
+    canvas.heading(fig, f"{name}'s progress", f"The last {WEEKS} weeks, to {day_label(card.today)}")
     start = calendar_start(card.today)
     counts = daily_counts(card.days, card.today, (card.today - start).days + 1)
     _calendar(fig, start, counts)
@@ -134,7 +136,7 @@ def _sections(ax: Axes, sections: tuple[SectionScore, ...]) -> None:
                     fontsize=8, color=canvas.INK)
         else:
             ax.text(1, row, "not started", va="center", fontsize=9, color=canvas.MUTED)
-    ax.set_yticks(list(rows), [shorten(s.title, TITLE_LIMIT) for s in sections])
+    ax.set_yticks(list(rows), [shorten(canvas.drawable(s.title), TITLE_LIMIT) for s in sections])
     ax.set_ylim(len(sections) - 0.5, -0.5)
     ax.set_xlim(0, 108)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=9, color=canvas.MUTED)

@@ -19,6 +19,7 @@ NEVER_ROWS = 3  # rows kept for topics nobody practised, when there are such top
 DAYS = 28
 FADING = 70  # recall under this percentage, as the bar's label rounds it, is drawn in the warning colour
 TITLE_LIMIT = 31
+NAME_LIMIT = 40  # characters of the team's name in the title
 ALT_TOPICS = 8  # practised topics named in the alt text
 
 
@@ -51,7 +52,8 @@ def render_team_chart(chart: TeamChart) -> Picture:
     from bot.pictures import canvas
 
     fig = canvas.figure(WIDTH, HEIGHT)
-    canvas.heading(fig, f"What {shorten(chart.team, 40)} is forgetting", f"As of {day_label(chart.today)}")
+    team = shorten(canvas.drawable(chart.team), NAME_LIMIT)
+    canvas.heading(fig, f"What {team} is forgetting", f"As of {day_label(chart.today)}")
     practised, never = ranked(chart.topics)
     fig.text(*canvas.at(fig, 24, 88), "Recall: the chance that a learner who practised a topic still remembers it",
              fontsize=12, fontweight="bold", color=canvas.INK, va="top")
@@ -90,7 +92,7 @@ def _recall(ax: Axes, drawn: list[TopicRecall]) -> None:
     for row in unknown:
         ax.text(2, row, "not practised yet", va="center", fontsize=9, color=canvas.MUTED,
                 bbox={"facecolor": canvas.BACKGROUND, "edgecolor": "none", "pad": 1})
-    ax.set_yticks(list(range(len(drawn))), [shorten(t.title, TITLE_LIMIT) for t in drawn], fontsize=10)
+    ax.set_yticks(list(range(len(drawn))), [shorten(canvas.drawable(t.title), TITLE_LIMIT) for t in drawn], fontsize=10)
     ax.set_ylim(ROWS - 0.5, -0.5)
     ax.set_xlim(0, 122)
     ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], fontsize=9, color=canvas.MUTED)

@@ -41,3 +41,11 @@ def test_an_empty_board_gets_a_chart_that_says_so() -> None:
     assert decoded(picture).size == (WIDTH, HEIGHT)
     assert colours(picture) > 5
     assert picture.alt == "This week's top ten, Week of Mon 30 Nov 2026, UTC: no points yet."
+
+
+def test_names_are_drawn_as_written_not_as_formulas() -> None:
+    """A name with dollar signs and TeX, which matplotlib would parse as maths, renders as plain text."""
+    name = r"$\frac{$ and $x^2$"
+    picture = render_board_chart(BoardChart("Top ten", "This week", (BoardEntry(name, 5),)))
+    assert decoded(picture).size == (WIDTH, HEIGHT)
+    assert name in picture.alt
