@@ -148,3 +148,8 @@ def daily_counts(days: tuple[DayCount, ...], last: dt.date, span: int) -> list[i
         if first <= entry.day <= last:
             counts[(entry.day - first).days] += max(entry.answers, 0)
     return counts
+
+
+def day_label(day: dt.date) -> str:
+    """A day as people read it, like "Tue 1 Dec"."""
+    return f"{day:%a} {day.day} {day:%b}"

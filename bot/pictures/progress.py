@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bot.pictures.data import Picture, ProgressCard, SectionScore, daily_counts
+from bot.pictures.data import Picture, ProgressCard, SectionScore, daily_counts, day_label
 from bot.text import shorten
 from bot.usecases.format import percent, plural
 
@@ -144,11 +144,6 @@ def _sections(ax: Axes, sections: tuple[SectionScore, ...]) -> None:
     ax.set_axisbelow(True)
     ax.legend(loc="lower left", bbox_to_anchor=(-0.47, 1.03), ncols=2, frameon=False, fontsize=10,
               labelcolor=canvas.INK, handlelength=1.2, borderaxespad=0)
-
-
-def day_label(day: dt.date) -> str:
-    """A day as people read it, like "Tue 1 Dec"."""
-    return f"{day:%a} {day.day} {day:%b}"
 
 
 def progress_alt(card: ProgressCard, counts: list[int]) -> str:

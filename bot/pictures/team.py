@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bot.pictures.data import Picture, TeamChart, TopicRecall, daily_counts
-from bot.pictures.progress import day_label
+from bot.pictures.data import Picture, TeamChart, TopicRecall, daily_counts, day_label
 from bot.text import shorten
 from bot.usecases.format import plural
 
@@ -18,7 +17,7 @@ ROWS = 14  # topics drawn; the rest are summed up under the bars
 NEVER_ROWS = 3  # rows kept for topics nobody practised, when there are such topics and more to draw
 DAYS = 28
 FADING = 70  # recall under this percentage, as the bar's label rounds it, is drawn in the warning colour
-TITLE_LIMIT = 31
+TITLE_LIMIT = 31  # characters of a topic's name beside its bar
 NAME_LIMIT = 40  # characters of the team's name in the title
 ALT_TOPICS = 8  # practised topics named in the alt text
 

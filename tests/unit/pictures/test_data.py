@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.pictures.data import DayCount, SectionScore, TopicRecall, daily_counts
+from bot.pictures.data import DayCount, SectionScore, TopicRecall, daily_counts, day_label
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -53,3 +53,8 @@ def test_a_recall_outside_zero_to_one_is_refused() -> None:
     with pytest.raises(ValueError, match="probability"):
         TopicRecall("Span", 1.2, 3)
     assert TopicRecall("Span", None, 0).recall is None
+
+
+def test_a_day_reads_as_weekday_day_and_month() -> None:
+    """Days are labelled the way people say them, without a leading zero."""
+    assert day_label(dt.date(2026, 12, 1)) == "Tue 1 Dec"
