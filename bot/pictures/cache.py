@@ -1,0 +1,60 @@
+"""Rendering off the event loop, and the recent pictures kept until the data they show changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from functools import partial
+
+from bot.pictures.data import Picture
+
+SIZE = 256  # pictures kept; the least recently used goes first
+
+
+class PictureCache:
+    """Pictures by a key that changes whenever the data they show does, rendered in a worker thread.
+
+    A caller names a picture by what it shows and that data's version, such as
+    `("progress", user_pk, last_answer_id)`: the same key gives the same picture without
+    rendering again, and a new answer makes a new key. Concurrent requests for one key share a
+    single render; a render that fails is not kept, so the next request tries again.
+    """
+
+    def __init__(self, size: int = SIZE) -> None:
+        if size < 1:
+            raise ValueError("a picture cache holds at least one picture")
+        self._size = size
+        self._done: OrderedDict[Hashable, Picture] = OrderedDict()
+        self._pending: dict[Hashable, asyncio.Future[Picture]] = {}
+
+    def __len__(self) -> int:
+        return len(self._done)
+
+    async def get(self, key: Hashable, render: Callable[[], Picture]) -> Picture:
+        """The picture for `key`: kept, being rendered, or rendered now by `render` in a thread."""
+        kept = self._done.get(key)
+        if kept is not None:
+            self._done.move_to_end(key)
+            return kept
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(render_off_loop(render))
+            self._pending[key] = pending
+            pending.add_done_callback(partial(self._settle, key))
+        # A caller that gives up does not cancel the render others may be waiting for.
+        return await asyncio.shield(pending)
+
+    def _settle(self, key: Hashable, done: asyncio.Future[Picture]) -> None:
+        """Keep a finished render's picture, dropping the least recently used beyond the size."""
+        del self._pending[key]
+        if done.cancelled() or done.exception() is not None:
+            return
+        self._done[key] = done.result()
+        while len(self._done) > self._size:
+            self._done.popitem(last=False)
+
+
+async def render_off_loop(render: Callable[[], Picture]) -> Picture:
+    """A picture rendered in a worker thread, so the event loop keeps serving while matplotlib draws."""
+    return await asyncio.to_thread(render)
