@@ -200,7 +200,8 @@ async def _console(settings: Settings, user: str | None) -> int:
 
     async with _running(settings) as runtime:
         await run_console(
-            runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history"
+            runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history",
+            files=settings.data_dir / "exports",
         )
     return 0
 

@@ -129,6 +129,7 @@ LAYOUTS: dict[Kind, Layout] = {
     Kind.STREAK: STANDARD,
     Kind.STATS: ("header", "fields", "body", "buttons", "footer"),  # the numbers first (also the App Home tab)
     Kind.LEADERBOARD: STANDARD,
+    Kind.REVIEW: STANDARD,  # mistakes or the review queue, with Try again buttons
     Kind.TOPICS: STANDARD,
     Kind.SCHEDULE: STANDARD,
     Kind.HELP: STANDARD,

@@ -11,9 +11,14 @@ from bot.usecases.topics import TopicNotFound, find_topic
 
 
 def lesson_message(
-    course: Course, topic: Topic, *, visibility: Visibility = Visibility.PRIVATE, heading: str = ""
+    course: Course, topic: Topic, *, visibility: Visibility = Visibility.PRIVATE, heading: str = "",
+    reviews: bool = False,
 ) -> Message:
-    """A topic's lesson with its key points and buttons to practise it."""
+    """A topic's lesson with its key points and buttons to practise it.
+
+    With `reviews` (the daily drop) it also has **My reviews**, which opens the clicker's own
+    review queue privately.
+    """
     body = (
         topic.lesson
         or f"_{topic.summary}_\n\nThe full lesson for this topic is still being written."
@@ -30,6 +35,8 @@ def lesson_message(
         buttons.append(Button("Quiz me on this", actions.QuizTopic(topic.id).encode(), Style.PRIMARY))
     if topic.interview:
         buttons.append(Button("Interview question", actions.Interview(topic.id).encode()))
+    if reviews:
+        buttons.append(Button("My reviews", actions.Reviews().encode()))
     return Message(
         kind=Kind.LESSON,
         title=topic.title,
