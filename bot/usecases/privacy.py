@@ -162,3 +162,32 @@ async def privacy(core: Core, actor: Actor, choice: str | None) -> Message:
         title = "Leaderboards show your name" if wanted != "show" else "You're back on leaderboards by name"
         body = f"`/study privacy hide` shows you as “{HIDDEN_NAME}” instead; your points still count."
     return info(title, body)
+
+
+# operators -------------------------------------------------------------------------------------
+
+async def find_learner(core: Core, platform: str, user: str, workspace: str | None = None) -> list[LearnerRef]:
+    """Where a learner has data on `platform`: in one workspace, or in every one of theirs."""
+    async with core.unit_of_work() as uow:
+        return await uow.privacy.learners(platform, user, workspace)
+
+
+@dataclass(frozen=True)
+class WorkspaceData:
+    """A workspace's answers and per-learner totals, for a lead's own analysis."""
+
+    platform: str
+    workspace: str
+    learners: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+
+
+async def workspace_data(core: Core, workspace: str, platform: str | None = None) -> list[WorkspaceData]:
+    """The answers and per-learner totals of the workspaces with this platform id (on one platform, or any)."""
+    found = []
+    async with core.unit_of_work() as uow:
+        for row in await uow.privacy.workspace(platform, workspace):
+            learners = await uow.privacy.workspace_learners(row.id)
+            answers = await uow.privacy.workspace_answers(row.id)
+            found.append(WorkspaceData(row.platform, row.external_id, learners, answers))
+    return found

@@ -37,6 +37,11 @@ async def mistakes(core: Core, actor: Actor, page: int = 0) -> Message:
     identity = await core.identify(actor)
     async with core.unit_of_work() as uow:
         found = [m for m in await uow.learners.mistakes(identity.user_pk) if m.question_id in course.quiz_by_id]
+    return mistakes_message(course, found, page, core.clock())
+
+
+def mistakes_message(course: Course, found: list[Mistake], page: int, now: dt.datetime) -> Message:
+    """One page of mistakes (those of the course, newest first), with Try again buttons and pages to move to."""
     if not found:
         return info(
             "No mistakes to review",
@@ -47,7 +52,6 @@ async def mistakes(core: Core, actor: Actor, page: int = 0) -> Message:
     page = min(page, pages - 1)
     start = page * PAGE_SIZE
     shown = found[start:start + PAGE_SIZE]
-    now = core.clock()
     body = "\n\n".join(_mistake(course, start + i + 1, m, now) for i, m in enumerate(shown))
     later = len(found) - start - len(shown)
     if later:
