@@ -25,7 +25,8 @@ CONFIRM_FOR = dt.timedelta(minutes=10)
 """How long the "Delete everything" button of `/study forget-me` works."""
 EXPORT_FORMAT = "studybot-learner-export"
 EXPORT_VERSION = 1
-TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "users": "user row"}
+TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "reminders": "reminder",
+               "users": "user row"}
 """How a table's rows are counted in words; a table not listed is named as it is."""
 
 
