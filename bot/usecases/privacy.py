@@ -38,7 +38,7 @@ def owner_digest(actor: Actor) -> str:
 
 def counted(deleted: dict[str, int]) -> str:
     """`12 answers, 4 review cards, 1 stats row and 1 user row`: what a deletion removed, with no one's ids."""
-    parts = [plural(n, TABLE_WORDS.get(table, table)) for table, n in deleted.items()]
+    parts = [plural(n, TABLE_WORDS[table]) if table in TABLE_WORDS else f"{n} {table}" for table, n in deleted.items()]
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
