@@ -127,9 +127,64 @@ class Topics(_Action):
         return (self.section,) if self.section else ()
 
 
-Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics
-VERBS = frozenset(kind.verb for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics))
+@dataclass(frozen=True)
+class Mistakes(_Action):
+    """A page of the learner's mistakes (`/study review`), from 0."""
+
+    page: int = 0
+    verb = "m"
+
+    def parts(self) -> tuple[str, ...]:
+        """The page, when it is not the first."""
+        return (str(self.page),) if self.page else ()
+
+
+@dataclass(frozen=True)
+class Retry(_Action):
+    """Ask a quiz question anew: the "Try again" button of a mistake."""
+
+    question_id: str
+    verb = "t"
+
+
+@dataclass(frozen=True)
+class Reviews(_Action):
+    """The learner's own review queue: what is due for them now (the drop's "My reviews")."""
+
+    verb = "d"
+
+
+@dataclass(frozen=True)
+class Forget(_Action):
+    """Delete the learner's data: the confirmation of `/study forget-me`.
+
+    It carries when it stops being valid (Unix seconds) and a digest of who asked, so only they
+    can confirm it, and no id of theirs is in the button.
+    """
+
+    until: int
+    owner: str
+    verb = "f"
+
+
+@dataclass(frozen=True)
+class KeepData(_Action):
+    """Keep the learner's data: the other answer to `/study forget-me`."""
+
+    verb = "k"
+
+
+Action = (
+    Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics | Mistakes | Retry | Reviews
+    | Forget | KeepData
+)
+KINDS: tuple[type[_Action], ...] = (
+    Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics, Mistakes, Retry, Reviews, Forget, KeepData
+)
+VERBS = frozenset(kind.verb for kind in KINDS)
 OPTIONAL_PART = {kind.verb: kind for kind in (NextQuiz, QuizTopic, Interview, Topics)}
+MAX_PAGE_DIGITS = 3
+UNTIL_DIGITS = 12
 """The kinds whose one part (a topic or a section) may be left out."""
 
 
@@ -161,6 +216,18 @@ def _parsed(verb: str, parts: list[str]) -> Action | None:
             return Grade(question_id, instance, grade)
         case Lesson.verb, [topic]:
             return Lesson(topic)
+        case Mistakes.verb, [] | [_]:
+            page = small_number(parts[0], MAX_PAGE_DIGITS) if parts else 0
+            return None if page is None else Mistakes(page)
+        case Retry.verb, [question_id]:
+            return Retry(question_id)
+        case Reviews.verb, []:
+            return Reviews()
+        case KeepData.verb, []:
+            return KeepData()
+        case Forget.verb, [until, owner] if owner.isascii() and owner.isalnum():
+            moment = small_number(until, UNTIL_DIGITS)
+            return None if moment is None else Forget(moment, owner)
         case _, [] | [_] if verb in OPTIONAL_PART:
             return OPTIONAL_PART[verb](*parts)
     return None

@@ -12,7 +12,7 @@ from bot.commands import BY_NAME, help_message, parse
 from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
-from bot.usecases import interview, lessons, quiz, syllabus
+from bot.usecases import interview, lessons, privacy, quiz, review, syllabus
 from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,24 @@ class StudyBot:
                 return await lessons.lesson(core, actor, topic)
             case actions.Topics(section):
                 return await syllabus.topics(core, actor, section)
+            case _:
+                return await self._click_own(actor, action)
+
+    async def _click_own(self, actor: Actor, action: actions.Action) -> Message:
+        """The buttons about the learner's own record: mistakes, reviews, and their data."""
+        core = self.core
+        match action:
+            case actions.Mistakes(page):
+                return await review.mistakes(core, actor, page)
+            case actions.Retry(question_id):
+                return await quiz.ask_again(core, question_id)
+            case actions.Reviews():
+                return await review.due_queue(core, actor)
+            case actions.Forget(until, owner):
+                return await privacy.confirmed_forget(core, actor, until, owner)
+            case actions.KeepData():
+                return await privacy.keep_data(core, actor)
+        raise TypeError(f"no handler for the button {action!r}")
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:
         """The work's message, or `down` when the database is unreachable (a friendly error)."""

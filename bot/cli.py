@@ -15,13 +15,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-from bot import cli_content
+from bot import cli_content, datatools
 from bot.bootstrap import Runtime, StartupError, build, describe_database
 from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("studybot")
+PLATFORMS = ("discord", "slack", "console")
 
 
 def _version() -> str:
@@ -85,6 +87,26 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("--guild", type=int, default=None, help="sync to one server only (instant)")
     sync.add_argument("--clear", action="store_true", help="with --guild: remove that server's own copy again")
     _command(disc, "invite", "print the invite URL for this bot", "studybot discord invite")
+
+    export = _command(
+        sub, "export", "write a workspace's answers and per-learner stats to files, for a lead's own analysis",
+        "studybot export --workspace T0123ABCD", "studybot export --workspace 123456789012345678 --format json",
+    )
+    export.add_argument("--workspace", required=True,
+                        help="the workspace's id on its platform (Slack team, Discord server)")
+    export.add_argument("--platform", choices=PLATFORMS, default=None, help="only this platform's workspace")
+    export.add_argument("--format", choices=("csv", "json"), default="csv",
+                        help="csv: answers.csv and learners.csv (default); json: one file")
+    export.add_argument("--out", type=Path, default=None, help="the folder to write to (default: <data dir>/exports)")
+    forget = _command(
+        sub, "forget", "delete everything kept about one learner (a deletion request by email)",
+        "studybot forget --platform slack --user U0123ABCD",
+        "studybot forget --platform discord --user 123456789012345678 --workspace 234567890123456789 --yes",
+    )
+    forget.add_argument("--platform", choices=PLATFORMS, required=True, help="the learner's platform")
+    forget.add_argument("--user", required=True, help="the learner's id on that platform")
+    forget.add_argument("--workspace", default=None, help="only in this workspace (default: every one of theirs)")
+    forget.add_argument("--yes", action="store_true", help="do not ask for a confirmation")
     return parser
 
 
@@ -96,12 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"studybot: {exc}", file=sys.stderr)
         return 2
-    _configure_logging(settings, quiet=args.command in ("console", "content", "discord"))
+    _configure_logging(settings, quiet=args.command in ("console", "content", "discord", "export", "forget"))
     try:
         if args.command == "content":
             return cli_content.run(args, settings)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
+        if args.command == "export":
+            return asyncio.run(datatools.export(settings, args.workspace, args.platform, args.format, args.out))
+        if args.command == "forget":
+            return asyncio.run(datatools.forget(settings, args.platform, args.user, args.workspace, yes=args.yes))
         if args.command == "console":
             return asyncio.run(until_stopped(_console(settings, args.user)))
         if args.command == "discord":
@@ -136,7 +162,8 @@ async def _console(settings: Settings, user: str | None) -> int:
 
     async with _running(settings) as runtime:
         await run_console(
-            runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history"
+            runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history",
+            files=settings.data_dir / "exports",
         )
     return 0
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.messages import Kind, Message
-from bot.usecases import admin, interview, lessons, progress, quiz, syllabus, team
+from bot.usecases import admin, interview, lessons, privacy, progress, quiz, review, syllabus, team
 from bot.usecases.context import Actor, Argument, Core
 
 Handler = Callable[[Core, Actor, list[Argument]], Awaitable[Message]]
@@ -71,6 +71,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("stats", "", "Show your points, accuracy and progress", _plain(progress.stats)),
     Subcommand("leaderboard", "[week|month|all]", "Show the top learners of this workspace",
                _text(progress.leaderboard)),
+    Subcommand("review", "[page]", "Look again at the questions you got wrong", _text(review.review)),
+    Subcommand("privacy", "[hide|show]", "Appear on leaderboards as “a learner”, or by name",
+               _text(privacy.privacy)),
+    Subcommand("export-me", "", "Get everything StudyBot keeps about you, as a file", _plain(privacy.export_me)),
+    Subcommand("forget-me", "", "Delete everything StudyBot keeps about you here", _plain(privacy.forget_me)),
     Subcommand("help", "", "Show this help", _help),
     Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]",
                "Set up the daily lesson drop", admin.setup, admin=True),

@@ -27,6 +27,7 @@ class Kind(Enum):
     STATS = "stats"
     LEADERBOARD = "leaderboard"
     TEAM = "team"
+    REVIEW = "review"
     TOPICS = "topics"
     SCHEDULE = "schedule"
     HELP = "help"
@@ -71,10 +72,30 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file that goes with a message (a data export, a picture), sent by each platform its own way.
+
+    `alt` describes it in words, for screen readers and where the file itself cannot be shown.
+    """
+
+    filename: str
+    data: bytes
+    mime: str
+    alt: str
+
+    def __post_init__(self) -> None:
+        """A file needs a plain name (no folders), so every adapter can save or send it as it is."""
+        if not self.filename or "/" in self.filename or "\\" in self.filename or self.filename.startswith("."):
+            raise ValueError(f"not a plain file name: {self.filename!r}")
+
+
+@dataclass(frozen=True)
 class Message:
     """A message for a user or a channel: Markdown body, fields, buttons and a footer.
 
     The title and the footer are plain text (several platforms show them without Markdown).
+    Attachments go with the message: a Discord attachment, a file in a Slack DM, a saved file in
+    the console.
     """
 
     kind: Kind
@@ -85,6 +106,7 @@ class Message:
     footer: str = ""
     visibility: Visibility = Visibility.PRIVATE
     choices: tuple[Choice, ...] = field(default=())
+    attachments: tuple[Attachment, ...] = ()
 
 
 def error(title: str, body: str = "") -> Message:

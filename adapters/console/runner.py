@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.segment import Segments
 from rich.text import Text
 
+from adapters.console.files import save
 from adapters.console.poster import ConsolePoster
 from adapters.console.render import renderable, visible
 from adapters.console.session import ConsoleSession
@@ -55,17 +56,19 @@ async def run_console(
     out: Console | None = None,
     posters: Posters | None = None,
     history: Path | None = None,
+    files: Path | None = None,
 ) -> None:
     """Serve one learner until end of input, `exit` or Ctrl-D (or until cancelled); daily drops print here too.
 
     In a terminal the prompt edits lines and keeps a history in `history`; long messages are paged.
+    Files that come with a message (`/study export-me`) are saved in `files` and their paths printed.
     """
     reader = LineReader(stdin or sys.stdin, history)
     console = out or Console(highlight=False)
     if posters is not None:
         posters.register("console", ConsolePoster(console))
     try:
-        await converse(ConsoleSession(bot, user), reader, console)
+        await converse(ConsoleSession(bot, user), reader, console, files)
     except asyncio.CancelledError:  # Ctrl-C, a closed terminal or `kill`
         if reader.interactive:
             console.print()  # the shell's prompt starts on a line of its own
@@ -74,8 +77,11 @@ async def run_console(
         reader.close()
 
 
-async def converse(session: ConsoleSession, reader: Lines, console: Console) -> None:
-    """Answer each line read until end of input or `exit`, printing the replies on `console`."""
+async def converse(session: ConsoleSession, reader: Lines, console: Console, files: Path | None = None) -> None:
+    """Answer each line read until end of input or `exit`, printing the replies on `console`.
+
+    A reply's files are saved in `files` (the current folder when none is given).
+    """
     if reader.interactive:
         title, name = escape(visible(session.bot.course_title)), escape(session.actor.user_name)
         console.print(WELCOME.format(title=title, user=name))
@@ -94,6 +100,8 @@ async def converse(session: ConsoleSession, reader: Lines, console: Console) -> 
             console.print(Text(visible(reply), style="dim italic"))
         elif reply is not None:
             pending = await _show(reply, console, reader)
+            for path in save(reply.attachments, files or Path.cwd()):
+                console.print(Text(f"📎 Saved to {path}"), highlight=False)
 
 
 async def _show(message: Message, console: Console, reader: Lines) -> str | None:

@@ -145,6 +145,32 @@ def with_period(command: Subcommand) -> Built:
     return built(command, callback)
 
 
+def with_page(command: Subcommand) -> Built:
+    """Review: which page of mistakes, the first when none is given."""
+
+    @app_commands.describe(page="Which page of your mistakes (default: the newest)")
+    async def callback(interaction: discord.Interaction[Any],
+                       page: app_commands.Range[int, 1, 999] | None = None) -> None:
+        await run_subcommand(interaction, command, [str(page)] if page else [])
+
+    return built(command, callback)
+
+
+def with_visibility(command: Subcommand) -> Built:
+    """Privacy: hide or show the learner's name on leaderboards; blank shows the current setting."""
+
+    @app_commands.describe(setting="How leaderboards name you (blank: show the current setting)")
+    @app_commands.choices(setting=[
+        app_commands.Choice(name="Hide my name (show “a learner”)", value="hide"),
+        app_commands.Choice(name="Show my name", value="show"),
+    ])
+    async def callback(interaction: discord.Interaction[Any],
+                       setting: app_commands.Choice[str] | None = None) -> None:
+        await run_subcommand(interaction, command, [setting.value] if setting else [])
+
+    return built(command, callback)
+
+
 def with_schedule(command: Subcommand) -> Built:
     """Setup: a text channel Discord checks, the time, an autocompleted timezone, weekdays, the weekly board."""
 
@@ -188,6 +214,8 @@ OPTIONS: dict[str, Build] = {
     "quiz": with_topic("Keep to one topic (blank: the best question for you)"),
     "interview": with_topic("Keep to one topic (blank: any)"),
     "leaderboard": with_period,
+    "review": with_page,
+    "privacy": with_visibility,
     "setup": with_schedule,
     "pause": with_channel,
     "resume": with_channel,

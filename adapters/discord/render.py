@@ -1,4 +1,4 @@
-"""One renderer for every core message: embeds and buttons within Discord's limits.
+"""One renderer for every core message: embeds, buttons and files within Discord's limits.
 
 Commands, button clicks and the daily-drop poster all go through `render`, so the limits are
 enforced here and only here. A long message becomes several embeds, and several Discord
@@ -7,6 +7,7 @@ messages when it passes 6,000 characters or 10 embeds; buttons go on the last on
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 import discord
 
 from bot.markdown import plain_text, split_markdown
-from bot.messages import CHANNEL_MENTION, Button, Kind, Message, Style, Visibility
+from bot.messages import CHANNEL_MENTION, Attachment, Button, Kind, Message, Style, Visibility
 from bot.text import ELLIPSIS, shorten
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ BUTTONS_PER_ROW = 5
 ROWS = 5
 LABEL_LIMIT = 80
 CUSTOM_ID_LIMIT = 100
+FILES_PER_MESSAGE = 10
+ALT_LIMIT = 1024  # an attachment's description (its alt text)
 
 COLOURS: dict[Kind, discord.Colour] = {
     Kind.LESSON: discord.Colour.blurple(),
@@ -46,6 +49,7 @@ COLOURS: dict[Kind, discord.Colour] = {
     Kind.STATS: discord.Colour.dark_teal(),
     Kind.LEADERBOARD: discord.Colour.yellow(),
     Kind.TEAM: discord.Colour.dark_teal(),
+    Kind.REVIEW: discord.Colour.dark_purple(),
     Kind.TOPICS: discord.Colour.blurple(),
     Kind.SCHEDULE: discord.Colour.dark_blue(),
     Kind.HELP: discord.Colour.light_grey(),
@@ -74,10 +78,16 @@ class ButtonSpec:
 
 @dataclass(frozen=True)
 class Part:
-    """One Discord message: its embeds and, on the last part, its buttons."""
+    """One Discord message: its embeds and, on the last part, its buttons and files."""
 
     embeds: tuple[discord.Embed, ...]
     buttons: tuple[ButtonSpec, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    def files(self) -> list[discord.File]:
+        """The attachments as files to upload, made anew for each send (a sent file is used up)."""
+        return [discord.File(io.BytesIO(a.data), filename=a.filename, description=shorten(a.alt, ALT_LIMIT))
+                for a in self.attachments]
 
     def make_view(self) -> discord.ui.View | None:
         """A persistent view of StudyBot buttons (None when there are no buttons)."""
@@ -93,6 +103,8 @@ class Part:
     async def send(self, send: Callable[..., Awaitable[T]], **options: Any) -> T:
         """Send this part with `send` (a channel's, a webhook's or an interaction's), its buttons as a view."""
         view = self.make_view()
+        if self.attachments:
+            options = {**options, "files": self.files()}
         if view is None:
             return await send(embeds=list(self.embeds), **options)
         sent = await send(embeds=list(self.embeds), view=view, **options)
@@ -128,7 +140,7 @@ def render(message: Message) -> Rendered:
         last.add_field(name=name, value=value, inline=inline)
     if footer:
         embeds[-1].set_footer(text=footer)
-    return Rendered(parts=pack(embeds, buttons_of(message)),
+    return Rendered(parts=pack(embeds, buttons_of(message), message.attachments),
                     ephemeral=message.visibility is Visibility.PRIVATE)
 
 
@@ -189,8 +201,9 @@ def button_rows(buttons: list[Button]) -> list[list[Button]]:
             for i in range(0, len(group), BUTTONS_PER_ROW)]
 
 
-def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...]) -> tuple[Part, ...]:
-    """Group embeds into messages of at most 10 embeds and 6,000 characters; buttons go last."""
+def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...],
+         attachments: tuple[Attachment, ...] = ()) -> tuple[Part, ...]:
+    """Group embeds into messages of at most 10 embeds and 6,000 characters; buttons and files go last."""
     groups: list[list[discord.Embed]] = [[]]
     for embed in embeds:
         current = groups[-1]
@@ -199,5 +212,7 @@ def pack(embeds: list[discord.Embed], buttons: tuple[ButtonSpec, ...]) -> tuple[
             groups.append([])
         groups[-1].append(embed)
     parts = [Part(tuple(group)) for group in groups]
-    parts[-1] = Part(parts[-1].embeds, buttons)
+    parts[-1] = Part(parts[-1].embeds, buttons, attachments[:FILES_PER_MESSAGE])
+    if len(attachments) > FILES_PER_MESSAGE:
+        log.warning("a message had %d files; Discord takes at most %d", len(attachments), FILES_PER_MESSAGE)
     return tuple(parts)

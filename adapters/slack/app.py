@@ -9,6 +9,7 @@ is acked anyway, within Slack's 3 s, after the request is kept in the database (
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -25,15 +26,16 @@ from aiohttp import ClientError
 from pydantic import BaseModel, ValidationError
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import render
+from adapters.slack import limits, render
 from adapters.slack.payloads import ButtonPress, HomeOpened, SlashCommand, read_channel
 from adapters.slack.render import Payload
 from adapters.slack.users import UserDirectory
 from bot.app import StudyBot
-from bot.messages import Message, Visibility
+from bot.messages import Attachment, Field, Message, Visibility
+from bot.text import shorten
 from bot.unfinished import Hold, UnfinishedWork
 from bot.usecases.context import Actor
 
@@ -48,6 +50,8 @@ NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", 
 RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
 ACK_WITHIN_S = 2.0
 """Seconds of Slack's 3 to spend on the work before acking; slower work is kept for a restart first."""
+FILE_SENT = "📎 I sent you the file in your direct messages with StudyBot."
+FILE_NOT_SENT = "I couldn't send you the file in a direct message just now. Please try again in a minute."
 KEPT_FOR = dt.timedelta(minutes=30)
 """How long Slack lets a response_url answer: a request kept longer cannot be finished."""
 
@@ -288,14 +292,39 @@ class SlackAdapter:
             user_timezone=info.timezone if info else None,
         )
 
+    async def send_files(self, user_id: str, attachments: tuple[Attachment, ...]) -> str:
+        """Upload the files into the user's direct messages with the app; what to tell them about it.
+
+        A response_url cannot carry files, so they go to the DM (conversations.open, then
+        files_upload_v2: files.getUploadURLExternal, the upload, files.completeUploadExternal).
+        """
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+            channel = str(opened["channel"]["id"])
+            for attachment in attachments:
+                await self.client.files_upload_v2(
+                    channel=channel, file=attachment.data, filename=attachment.filename, title=attachment.filename,
+                    alt_txt=shorten(attachment.alt, limits.ALT_TEXT),
+                )
+        except (SlackApiError, SlackRequestError, ClientError, TimeoutError) as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc.__class__.__name__
+            log.warning("could not send a file to a direct message (%s)", reason)
+            return FILE_NOT_SENT
+        return FILE_SENT
+
     async def deliver(self, reply: Reply) -> None:
         """Public messages go to the channel, private ones to the response_url as ephemeral.
+
+        Files go to the user's direct messages with the app, and the message says so.
 
         With no response_url (a click in the App Home tab) the answer goes to the user's
         direct messages with the app.
         """
         message, response_url, channel_id, user_id = reply.message, reply.response_url, reply.channel_id, \
             reply.user_id
+        if message.attachments:
+            note = await self.send_files(user_id, message.attachments)
+            message = dataclasses.replace(message, fields=(*message.fields, Field("Your file", note, inline=False)))
         content = render.payload(message)
         respond = ResponseUrl(self.session, response_url) if isinstance(response_url, str) and response_url \
             else None

@@ -28,6 +28,7 @@ BUTTONS_PER_ACTIONS = 25
 CONTEXT_ELEMENTS = 10
 CONTEXT_TEXT = 2000
 FALLBACK_TEXT = 3000
+ALT_TEXT = 1000  # a file's alt_txt
 TRIMMED_NOTE = "_… shortened to fit in Slack._"
 
 

@@ -130,6 +130,7 @@ LAYOUTS: dict[Kind, Layout] = {
     Kind.STATS: ("header", "fields", "body", "buttons", "footer"),  # the numbers first (also the App Home tab)
     Kind.LEADERBOARD: STANDARD,
     Kind.TEAM: STANDARD,
+    Kind.REVIEW: STANDARD,  # mistakes or the review queue, with Try again buttons
     Kind.TOPICS: STANDARD,
     Kind.SCHEDULE: STANDARD,
     Kind.HELP: STANDARD,

@@ -17,6 +17,7 @@ from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
+from bot.store.privacy import board_name
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,10 @@ class AnswerStore(SessionStore):
     async def leaderboard(
         self, workspace_id: int, since: dt.datetime | None, limit: int, until: dt.datetime | None = None
     ) -> list[BoardRow]:
-        """Users of one workspace by points earned in [since, until); ties broken deterministically."""
+        """Users of one workspace by points earned in [since, until); ties broken deterministically.
+
+        A learner hidden by `/study privacy hide` is named "a learner" (`board_name`).
+        """
         points = func.sum(Answer.points).label("points")
         correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
         conditions = [Answer.workspace_id == workspace_id, User.workspace_id == workspace_id]
@@ -254,16 +258,17 @@ class AnswerStore(SessionStore):
         if until is not None:
             conditions.append(Answer.answered_at < until)
         stmt = (
-            select(User.id, User.display_name, User.external_id, points, correct)
+            select(User.id, User.display_name, User.external_id, User.hidden, points, correct)
             .join(Answer, Answer.user_id == User.id)
             .where(and_(*conditions))
-            .group_by(User.id, User.display_name, User.external_id)
+            .group_by(User.id, User.display_name, User.external_id, User.hidden)
             .having(func.sum(Answer.points) > 0)
             .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
             .limit(limit)
         )
         rows = await self._execute(stmt)
         return [
-            BoardRow(uid, name or ext, int(p or 0), int(c or 0)) for uid, name, ext, p, c in rows
+            BoardRow(uid, board_name(name, ext, bool(hidden)), int(p or 0), int(c or 0))
+            for uid, name, ext, hidden, p, c in rows
         ]
 

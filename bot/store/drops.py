@@ -12,6 +12,7 @@ from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.clock import DatabaseNow
 from bot.store.models import Channel, DailyDrop, User, UserStats, Workspace
+from bot.store.privacy import board_name
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,12 @@ class DropStore(SessionStore):
         )
 
     async def streaks(self, workspace_id: int, since: dt.date, limit: int) -> list[tuple[str, str | None, Streak]]:
-        """(name, own timezone, streak) of a workspace's learners active since `since`, longest first."""
+        """(name on the board, own timezone, streak) of a workspace's learners active since `since`, longest first."""
         rows = await self.session.execute(
             select(
                 User.display_name,
                 User.external_id,
+                User.hidden,
                 User.timezone,
                 UserStats.current_streak,
                 UserStats.best_streak,
@@ -214,4 +216,5 @@ class DropStore(SessionStore):
             .order_by(UserStats.current_streak.desc(), User.id)
             .limit(limit)
         )
-        return [(name or ext, tz, Streak(cur, best, day, freeze)) for name, ext, tz, cur, best, day, freeze in rows]
+        return [(board_name(name, ext, bool(hidden)), tz, Streak(cur, best, day, freeze))
+                for name, ext, hidden, tz, cur, best, day, freeze in rows]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, func, not_, select, update
 
 from bot.store.answers import StatsRow, statements
 from bot.store.base import SessionStore
@@ -20,6 +20,15 @@ class TopicTally:
     topic_id: str
     answers: int
     correct: int
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A quiz question whose latest answer was wrong: the choice made then, and when."""
+
+    question_id: str
+    choice: int
+    answered_at: dt.datetime
 
 
 class LearnerStore(SessionStore):
@@ -103,3 +112,21 @@ class LearnerStore(SessionStore):
         )
         return set(rows.all())
 
+
+    async def mistakes(self, user_id: int) -> list[Mistake]:
+        """Quiz questions whose latest answer was wrong (not answered right since), newest first."""
+        latest = func.row_number().over(
+            partition_by=Answer.question_id, order_by=(Answer.answered_at.desc(), Answer.id.desc())
+        )
+        ranked = (
+            select(Answer.question_id, Answer.choice, Answer.correct, Answer.answered_at, Answer.id,
+                   latest.label("latest"))
+            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .subquery()
+        )
+        rows = await self._execute(
+            select(ranked.c.question_id, ranked.c.choice, ranked.c.answered_at)
+            .where(ranked.c.latest == 1, not_(ranked.c.correct))
+            .order_by(ranked.c.answered_at.desc(), ranked.c.id.desc())
+        )
+        return [Mistake(question_id, int(choice), at) for question_id, choice, at in rows]

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -96,7 +97,7 @@ class Channel(Base):
 
 
 class User(Base):
-    """A learner, per platform workspace, with an optional timezone of their own."""
+    """A learner, per platform workspace, with their own settings: a timezone, and whether boards name them."""
 
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("workspace_id", "external_id", name="uq_users_workspace_external"),)
@@ -106,6 +107,8 @@ class User(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Shown on leaderboards as "a learner" instead of by name (`/study privacy hide`)."""
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
 

@@ -13,6 +13,7 @@ from bot.store.channels import ChannelStore
 from bot.store.drops import DropStore
 from bot.store.errors import translated
 from bot.store.learners import LearnerStore
+from bot.store.privacy import PrivacyStore
 from bot.store.team import TeamStore
 
 
@@ -25,12 +26,13 @@ class Stores:
     channels: ChannelStore
     drops: DropStore
     team: TeamStore
+    privacy: PrivacyStore
 
     @classmethod
     def on(cls, session: AsyncSession) -> Stores:
         """Every store, on this session."""
         return cls(AnswerStore(session), LearnerStore(session), ChannelStore(session), DropStore(session),
-                   TeamStore(session))
+                   TeamStore(session), PrivacyStore(session))
 
 
 @asynccontextmanager

@@ -149,7 +149,7 @@ class Drops:
         heading = "📚 **Today's lesson**" if topic.lesson or not topic.cards else "🃏 **Today's cards**"
         if claim.wrapped:
             heading = "🎉 **That was the whole course! We start again from the first topic.**\n\n" + heading
-        return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading=heading)
+        return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading=heading, reviews=True)
 
     async def _weekly_board(self, due: DueDrop) -> Message:
         channel = due.channel

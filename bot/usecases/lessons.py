@@ -12,9 +12,14 @@ from bot.usecases.topics import TopicNotFound, find_topic
 
 
 def lesson_message(
-    course: Course, topic: Topic, *, visibility: Visibility = Visibility.PRIVATE, heading: str = ""
+    course: Course, topic: Topic, *, visibility: Visibility = Visibility.PRIVATE, heading: str = "",
+    reviews: bool = False,
 ) -> Message:
-    """A topic's lesson with its key points and buttons to practise it; a topic of cards lists its cards."""
+    """A topic's lesson with its key points and buttons to practise it; a topic of cards lists its cards.
+
+    With `reviews` (the daily drop) it also has **My reviews**, which opens the clicker's own
+    review queue privately.
+    """
     body = topic.lesson or _without_lesson(topic)
     if heading:
         body = f"{heading}\n\n{body}"
@@ -30,6 +35,8 @@ def lesson_message(
         buttons.append(Button("Interview question", actions.Interview(topic.id).encode()))
     elif topic.cards:
         buttons.append(Button("Study these cards", actions.Interview(topic.id).encode(), Style.PRIMARY))
+    if reviews:
+        buttons.append(Button("My reviews", actions.Reviews().encode()))
     return Message(
         kind=Kind.LESSON,
         title=topic.title,

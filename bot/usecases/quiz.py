@@ -95,11 +95,7 @@ async def answer(
     course = core.course
     question = course.quiz_by_id.get(question_id)
     if question is None:
-        return info(
-            "That question has been retired",
-            "It is no longer part of the course, so it was not counted.",
-            buttons=(Button("Next question", actions.NextQuiz().encode(), Style.PRIMARY),),
-        )
+        return retired("so it was not counted")
     if not 0 <= choice < len(question.choices):
         return error("That is not one of the choices", "Pick one of the buttons under the question.")
     identity = await core.identify(actor)
@@ -114,6 +110,27 @@ async def answer(
         )
     earned = outcome.points if outcome.is_new else None
     return feedback_message(course, question, choice, outcome.stats, scoped, earned=earned)
+
+
+def retired(outcome: str) -> Message:
+    """A quiz question that is no longer in the course: what became of the click, and a way on."""
+    return info(
+        "That question has been retired",
+        f"It is no longer part of the course, {outcome}.",
+        buttons=(Button("Next question", actions.NextQuiz().encode(), Style.PRIMARY),),
+    )
+
+
+async def ask_again(core: Core, question_id: str) -> Message:
+    """A question asked anew, as a fresh showing ("Try again" on a mistake).
+
+    Its card decides what an answer is worth: answered before it is due again, it counts for the
+    streak and accuracy but earns no points, as for any question answered early.
+    """
+    question = core.course.quiz_by_id.get(question_id)
+    if question is None:
+        return retired("so it can't be asked again")
+    return question_message(core.course, question, actions.new_instance(), scoped=False)
 
 
 def quiz_answer(question: QuizQuestion, instance: str, delivery_key: str, choice: int) -> NewAnswer:

@@ -9,12 +9,17 @@ from bot.actions import (
     Answer,
     BadActionError,
     DamagedActionError,
+    Forget,
     Grade,
     Interview,
+    KeepData,
     Lesson,
+    Mistakes,
     NextQuiz,
     QuizTopic,
+    Retry,
     Reveal,
+    Reviews,
     Topics,
 )
 
@@ -32,6 +37,12 @@ POSTED = [
     ("sb1:l:clr-memory-gc", Lesson("clr-memory-gc")),
     ("sb1:s", Topics()),
     ("sb1:s:memory-performance", Topics("memory-performance")),
+    ("sb1:m", Mistakes()),
+    ("sb1:m:2", Mistakes(2)),
+    ("sb1:t:valuetask-vs-task.q1", Retry("valuetask-vs-task.q1")),
+    ("sb1:d", Reviews()),
+    ("sb1:f:1764608400:0123abcd4567ef89", Forget(1764608400, "0123abcd4567ef89")),
+    ("sb1:k", KeepData()),
 ]
 
 
@@ -84,6 +95,14 @@ def test_an_id_studybot_did_not_make_is_not_ours(text: str) -> None:
         "sb1:r:q1:" + "i" * 33,  # an instance longer than the store holds
         "sb1:l:" + "t" * 101,  # a topic longer than the store holds
         "sb1:l:clr\x00memory",  # a control character
+        "sb1:m:x",  # a page that is no number
+        "sb1:m:1234",  # more pages than there are
+        "sb1:t",  # Try again without its question
+        "sb1:d:x",
+        "sb1:k:x",
+        "sb1:f:1764608400",  # a confirmation without its owner
+        "sb1:f:soon:0123abcd",  # an expiry that is no number
+        "sb1:f:1764608400:ab-cd",  # an owner that is no digest
     ],
 )
 def test_a_damaged_id_of_ours_is_damaged(text: str) -> None:

@@ -7,6 +7,7 @@ runs, starts the console when no platform is configured, and exits 0 at the end 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.e2e.process import studybot
@@ -43,3 +44,23 @@ def test_run_without_platforms_explains_settings_and_starts_console(tmp_path: Pa
     assert "DISCORD_TOKEN" in result.stderr
     assert "SLACK_BOT_TOKEN" in result.stderr
     assert "/study quiz [topic]" in result.stdout
+
+
+def test_export_me_saves_the_file_in_the_data_dir_and_prints_its_path(tmp_path: Path) -> None:
+    """`/study export-me` writes the learner's JSON under <data dir>/exports and says where."""
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study quiz\nC\n/study export-me\n")
+    assert result.returncode == 0, result.stderr
+    [saved] = (tmp_path / "data" / "exports").glob("studybot-my-data-*.json")
+    assert f"📎 Saved to {saved}" in result.stdout.replace("\n", "")
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    assert (document["user"]["external_id"], len(document["answers"])) == ("ada", 1)
+
+
+def test_forget_me_is_kept_on_enter_and_done_on_its_number(tmp_path: Path) -> None:
+    """Enter on the confirmation keeps the data; `2` deletes it, and the next run starts afresh."""
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study quiz\nC\n/study forget-me\n\n")
+    assert "Nothing was deleted" in result.stdout
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study forget-me\n2\n")
+    assert "Your data is deleted" in result.stdout
+    result = studybot(["console", "--user", "ada"], tmp_path, "/study stats\n")
+    assert "No answers yet" in result.stdout

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 APP_ID = 1130000000000000001
 GUILD_ID = 1140000000000000002  # (id >> 22) % 2 == 1: shard 1 of 2
@@ -137,6 +137,35 @@ def interaction_payload(kind: int, person: Person, channel_id: int, interaction_
     }
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a message: its name, its bytes, and its description from the attachments list."""
+
+    filename: str
+    data: bytes
+    description: str | None
+
+
+async def read_message_body(request: web.Request) -> tuple[dict[str, Any], list[Upload]]:
+    """A message's JSON and its files: plain JSON, or multipart with `payload_json` and `files[n]` parts."""
+    if not request.content_type.startswith("multipart/"):
+        return await request.json(), []
+    payload: dict[str, Any] = {}
+    raw: dict[int, tuple[str, bytes]] = {}
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, BodyPartReader):
+            continue
+        name = part.name or ""
+        if name == "payload_json":
+            payload = json.loads(await part.text())
+        elif name.startswith("files["):
+            raw[int(name[6:-1])] = (part.filename or "", bytes(await part.read()))
+    listed = payload.get("attachments") or (payload.get("data") or {}).get("attachments") or []  # a callback's
+    described = {int(a["id"]): a.get("description") for a in listed}
+    return payload, [Upload(name, data, described.get(index)) for index, (name, data) in sorted(raw.items())]
+
+
 @dataclass
 class Reply:
     """Something the bot showed in answer to an interaction."""
@@ -145,6 +174,7 @@ class Reply:
     kind: str  # "callback", "followup" or "edit"
     type: int | None  # the callback type (4 message, 5 deferred, 8 autocomplete), None otherwise
     data: dict[str, Any]
+    files: list[Upload] = field(default_factory=list)
 
     @property
     def ephemeral(self) -> bool:
@@ -398,14 +428,14 @@ class StandIn:
         iid, token = int(request.match_info["id"]), request.match_info["token"]
         if self._tokens.get(token) != iid:
             return json_response({"message": "Unknown interaction", "code": 10062}, status=404)
-        payload = await request.json()
+        payload, files = await read_message_body(request)
         kind = int(payload["type"])
         data = payload.get("data") or {}
         message = None
         if kind in (4, 5):
             message = self._message(CHANNEL_ID, data)
             data = {**data, "id": message["id"]}
-        self.replies.append(Reply(iid, "callback", kind, data))
+        self.replies.append(Reply(iid, "callback", kind, data, files))
         self._touch()
         interaction = {"id": str(iid), "type": 2, "response_message_loading": kind == 5,
                        "response_message_ephemeral": bool(int(data.get("flags", 0) or 0) & 64)}
@@ -428,9 +458,9 @@ class StandIn:
         iid = self._tokens.get(request.match_info["token"])
         if iid is None:
             return json_response({"message": "Unknown Webhook", "code": 10015}, status=404)
-        data = await request.json()
+        data, files = await read_message_body(request)
         message = self._message(CHANNEL_ID, data)
-        self.replies.append(Reply(iid, kind, None, {**data, "id": message["id"]}))
+        self.replies.append(Reply(iid, kind, None, {**data, "id": message["id"]}, files))
         self._touch()
         return json_response(message)
 

@@ -37,7 +37,7 @@ async def poster(standin: StandIn, discord_env: dict[str, str]) -> AsyncIterator
 def drop(course: Course) -> Message:
     """The daily drop of the longest lesson, as the scheduler would post it."""
     topic = max(course.topics, key=lambda t: len(t.lesson))
-    return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading="**Today's topic**")
+    return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading="**Today's topic**", reviews=True)
 
 
 async def test_drop_is_posted_as_embeds_with_a_quiz_button(standin: StandIn, poster: DiscordPoster,
@@ -91,3 +91,14 @@ async def test_quiz_button_on_a_drop_starts_a_quiz_on_that_topic(standin: StandI
     [question] = await standin.answer(await standin.click(MEMBER, posted, button["custom_id"]))
     assert question.ephemeral
     assert question.title == f"Quiz · {message.title}"
+
+
+async def test_my_reviews_on_a_drop_answers_only_the_clicker(standin: StandIn, poster: DiscordPoster,
+                                                             client: Any, course: Course) -> None:
+    """Clicking "My reviews" under a posted drop shows the clicker's own review queue, privately."""
+    await poster.post(str(CHANNEL_ID), drop(course), "drop:1:2026-11-27")
+    posted = Reply(0, "post", None, standin.channel_posts[-1])
+    button = next(b for b in posted.buttons if b["label"] == "My reviews")
+    [queue] = await standin.answer(await standin.click(MEMBER, posted, button["custom_id"]))
+    assert queue.ephemeral
+    assert queue.title == "Nothing is due for review"

@@ -119,6 +119,7 @@ class SlackStandIn:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     stalled: set[str] = field(default_factory=set)  # methods whose calls get no answer until stop()
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -145,6 +146,7 @@ class SlackStandIn:
         app.add_routes([
             web.route("*", "/api/{method}", self._api),
             web.post("/response/{name}", self._response),
+            web.post("/upload/{file_id}", self._upload),
             web.get("/socket", self._websocket),
         ])
         self._runner = web.AppRunner(app, access_log=None)
@@ -220,9 +222,31 @@ class SlackStandIn:
             messages = [{"type": "message", "ts": c.params["_ts"], "metadata": c.params.get("metadata")}
                         for c in reversed(posted) if "_ts" in c.params]
             return {"ok": True, "messages": messages}
+        if method == "conversations.open":  # a bot's DM with one user: D + the user's id
+            return {"ok": True, "channel": {"id": f"D{str(params.get('users'))[1:]}", "is_im": True}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.calls_of(method)):08d}"
+            return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            listed = _listed(params.get("files"))
+            shared = [{"id": f["id"], "title": f.get("title"), "channels": [params.get("channel_id")]}
+                      for f in listed if f.get("id") in self.uploads]
+            if len(shared) != len(listed):
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "files": shared}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - 1")
+
+    def files_shared_with(self, channel: str) -> list[bytes]:
+        """The bytes of every file completed into `channel` (a DM is D + the user's id), in order."""
+        done = [c for c in self.calls_of("files.completeUploadExternal") if c.params.get("channel_id") == channel]
+        ids = [f["id"] for c in done for f in _listed(c.params.get("files"))]
+        return [self.uploads[i] for i in ids]
 
     async def _response(self, request: web.Request) -> web.Response:
         self.responses.setdefault(request.match_info["name"], []).append(await request.json())
@@ -244,6 +268,12 @@ class SlackStandIn:
         await self.wait_until(lambda: self._socket is not None)
         assert self._socket is not None
         await self._socket.send_json(envelope)
+
+
+def _listed(files: Any) -> list[dict[str, Any]]:
+    """files.completeUploadExternal's `files`: JSON text in a form, or a list in a JSON body."""
+    listed = json.loads(files) if isinstance(files, str) else files
+    return list(listed or [])
 
 
 def slack_user(user_id: str, *, admin: bool = False, owner: bool = False, tz: str = "Europe/Berlin") -> dict[str, Any]:

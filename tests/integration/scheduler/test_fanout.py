@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.app import StudyBot
 from bot.content.models import Course
-from bot.messages import Message
+from bot.messages import Message, Visibility
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel, DailyDrop
 from bot.usecases import quiz
@@ -332,3 +332,16 @@ async def test_a_replica_whose_clock_runs_ahead_leaves_a_live_claim_alone(core: 
     assert [o.outcome for o in first] == ["sent"]
     assert others == []
     assert len(platform.posts) == 1
+
+
+async def test_the_drop_has_a_my_reviews_button(core: Core, clock: Clock, runner: DropRunner,
+                                                platform: RecordingPlatform) -> None:
+    """The daily lesson carries My reviews, which opens the clicker's own queue privately."""
+    at(clock, "UTC", 2026, 11, 24, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC")
+    at(clock, "UTC", 2026, 11, 25, 9, 30)
+    await runner.run_due()
+    [(_, drop, _)] = platform.posts
+    reviews = next(b for b in drop.buttons if b.label == "My reviews")
+    reply = await StudyBot(core).click(make_actor("ada", channel="C1"), reviews.action, "reviews-1")
+    assert (reply.title, reply.visibility) == ("Nothing is due for review", Visibility.PRIVATE)

@@ -4,7 +4,7 @@ The team's recall per topic is summed over these columns instead of reading ever
 Existing cards get them from their JSON and their topic from the answers that made them.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-01 16:30:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -12,12 +12,13 @@ from bot.app import ADMINS_ONLY, DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
 from bot.content.models import Course
 from bot.markdown import split_markdown
-from bot.messages import Button, Choice, Field, Kind, Message, Visibility, channel_mention
+from bot.messages import Attachment, Button, Choice, Field, Kind, Message, Visibility, channel_mention
 from bot.store.answers import StatsRow
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
 from bot.usecases.quiz import feedback_message, question_message
 from bot.usecases.syllabus import TopicProgress, section_message, syllabus_message
+from tests.unit.adapters.messages import longest_mistakes
 
 
 def longest_lesson(course: Course) -> Message:
@@ -49,6 +50,7 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     yield "topics", syllabus_message(course, progress)
     biggest = max(course.sections, key=lambda s: len(s.topic_ids))
     yield "section", section_message(course, biggest, progress)
+    yield "review", longest_mistakes(course)
 
 
 def monster() -> Message:
@@ -80,7 +82,7 @@ def assert_within_limits(rendered: r.Rendered) -> None:
 
 
 @pytest.mark.parametrize("name", ["lesson", "drop", "quiz", "feedback", "interview", "reveal", "help", "refuse",
-                                  "unexpected", "database-down", "topics", "section"])
+                                  "unexpected", "database-down", "topics", "section", "review"])
 async def test_core_message_fits_discord(course: Course, name: str) -> None:
     """Each kind of core message renders within every embed and component limit."""
     message = dict(core_messages(course))[name]
@@ -171,3 +173,32 @@ def test_a_channel_mention_is_a_discord_channel_link() -> None:
     """The core's channel mention becomes Discord's `<#id>`, which Discord shows as a live link."""
     rendered = r.render(Message(kind=Kind.INFO, title="t", body=f"Drops in {channel_mention('123', 'team')}."))
     assert rendered.parts[0].embeds[0].description == "Drops in <#123>."
+
+
+def test_a_review_page_keeps_try_again_and_paging_on_their_own_rows(course: Course) -> None:
+    """Five Try again buttons on one row, Newer and Older mistakes on the next."""
+    specs = r.render(longest_mistakes(course)).parts[-1].buttons
+    assert [(b.label, b.row) for b in specs] == [(f"Try again {n}", 0) for n in range(6, 11)] + [
+        ("Newer mistakes", 1), ("Older mistakes", 1)]
+
+
+def test_an_attachment_goes_as_a_file_on_the_last_part() -> None:
+    """A message's file is uploaded with its last Discord message, named and described as the core says."""
+    data = b'{"answers": []}'
+    message = Message(kind=Kind.INFO, title="Your data", body="word " * 2000,
+                      attachments=(Attachment("my-data.json", data, "application/json", "Your data as JSON"),))
+    rendered = r.render(message)
+    assert len(rendered.parts) > 1
+    assert all(not part.attachments for part in rendered.parts[:-1])
+    [file] = rendered.parts[-1].files()
+    assert (file.filename, file.description, file.fp.read()) == ("my-data.json", "Your data as JSON", data)
+
+
+def test_each_send_gets_fresh_files() -> None:
+    """A file is read when sent, so sending again (a retry, a follow-up) makes it anew from the start."""
+    message = Message(kind=Kind.INFO, title="t", attachments=(Attachment("a.json", b"{}", "application/json", "a"),))
+    part = r.render(message).parts[-1]
+    first, second = part.files()[0], part.files()[0]
+    first.fp.read()
+    assert first is not second
+    assert second.fp.read() == b"{}"

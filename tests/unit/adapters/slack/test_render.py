@@ -13,6 +13,7 @@ from bot.messages import Button, Choice, Field, Kind, Message, Style
 from bot.usecases.interview import interview_message, reveal_message
 from bot.usecases.lessons import lesson_message
 from bot.usecases.quiz import question_message
+from tests.unit.adapters.messages import longest_mistakes
 
 
 def longest(course: Course) -> Topic:
@@ -76,7 +77,7 @@ def test_no_markdown_bold_left_in_any_lesson(course: Course) -> None:
 
 
 def test_real_messages_of_every_use_case_pass_the_checks(course: Course) -> None:
-    """Quiz, interview, reveal and help messages built by the core all render within limits."""
+    """Quiz, interview, reveal, help and review messages built by the core all render within limits."""
     topic = max((t for t in course.topics if t.quiz and t.interview), key=lambda t: len(t.lesson))
     quiz, interview = topic.quiz[0], topic.interview[0]
     messages = [
@@ -84,6 +85,7 @@ def test_real_messages_of_every_use_case_pass_the_checks(course: Course) -> None
         interview_message(course, interview, "inst000002"),
         reveal_message(course, interview, "inst000002"),
         help_message(course.title, unknown="dance"),
+        longest_mistakes(course),
     ]
     for message in messages:
         assert render.payload(message).blocks
@@ -153,3 +155,12 @@ def test_header_shows_no_markdown() -> None:
     """A header is plain text on Slack, so a title's code span loses its backticks."""
     blocks = render.render(Message(kind=Kind.LESSON, title="Use `Span<T>`", body="x"))
     assert blocks[0].to_dict()["text"]["text"] == "Use Span<T>"
+
+
+def test_a_page_of_the_longest_mistakes_fits_without_trimming(course: Course) -> None:
+    """A review page of the five longest questions stays within 50 blocks whole: nothing is cut."""
+    content = render.payload(longest_mistakes(course))
+    assert len(content.blocks) <= limits.MESSAGE_BLOCKS
+    assert limits.TRIMMED_NOTE not in str(content.blocks)
+    labels = [e["text"]["text"] for b in content.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert labels == [f"Try again {n}" for n in range(6, 11)] + ["Newer mistakes", "Older mistakes"]
