@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
 from bot.notify import Notice
+from bot.pictures.cache import PictureCache
 from bot.store.db import Sessions
 from bot.store.unit_of_work import Stores, unit_of_work
 from bot.usecases.batching import AnswerBatcher
@@ -86,6 +87,8 @@ class Core:
         default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR), repr=False
     )
     """Each workspace's `/study team` figures, kept for a while."""
+    pictures: PictureCache = field(default_factory=PictureCache, repr=False)
+    """Recent pictures (progress cards, team charts), kept until the data they show changes."""
 
     def __post_init__(self) -> None:
         """Answers are recorded through one group-commit batcher per core."""

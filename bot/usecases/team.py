@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.content.models import Course
 from bot.domain.periods import local_day
 from bot.domain.streaks import Streak, current_as_of
-from bot.messages import Kind, Message
+from bot.messages import Attachment, Kind, Message
+from bot.pictures.data import DayCount, TeamChart
+from bot.pictures.data import TopicRecall as ChartTopic
+from bot.pictures.sparkline import sparkline
+from bot.pictures.team import render_team_chart
 from bot.store.team import LearnerActivity, Participation, TopicMemory
 from bot.text import shorten
 from bot.usecases.context import Actor, Core
@@ -140,12 +145,34 @@ async def team(core: Core, actor: Actor) -> Message:
     )
     figures = kept.value
     report = build_report(core.course, figures.today, figures.participation, figures.memory, activity, tz, now)
-    message = team_message(report, names=True)
+    chart = team_chart(core.course, report, ws.name if ws else "")
+    picture = await core.pictures.get(("team", identity.workspace_pk, kept.read_at),
+                                      lambda: render_team_chart(chart))
+    message = replace(team_message(report, names=True),
+                      attachments=(Attachment("team-chart.png", picture.png, "image/png", picture.alt),))
     if now - kept.read_at >= dt.timedelta(minutes=1):
         age = round((now - kept.read_at).total_seconds() / 60)
         note = f"Figures from {plural(age, 'minute')} ago, refreshing now. "
         message = replace(message, footer=note + message.footer)
     return message
+
+
+def team_chart(course: Course, report: TeamReport, team_name: str) -> TeamChart:
+    """What the team chart draws: every topic's recall (None where nobody practised) and the answers a day."""
+    recall = {r.title: r for r in report.recall}
+    short = Counter(t.title.split(":")[0] for t in course.topics)
+
+    def name(title: str) -> str:  # the part before a colon, unless two topics share it
+        head = title.split(":")[0]
+        return head if short[head] == 1 else title
+
+    topics = tuple(
+        ChartTopic(name(t.title), recall[t.title].recall, recall[t.title].learners)
+        if t.title in recall else ChartTopic(name(t.title), None, 0)
+        for t in course.topics
+    )
+    days = tuple(DayCount(day, n) for day, n in report.participation.answers_by_day.items())
+    return TeamChart(team_name or "Your team", report.today, topics, days)
 
 
 def _listed(items: list[str], more: int) -> str:
@@ -166,6 +193,7 @@ def team_message(report: TeamReport, *, names: bool) -> Message:
         f"active in the last 4 weeks ({percent(p.three_days_this_week, p.team)})",
         f"- Answers in the last 4 weeks: {sum(days):,}"
         + (f" (busiest day: {busiest_day:%a %d %b}, {days[busiest]:,})" if sum(days) else ""),
+        f"- Answers a day: {sparkline(tuple(DayCount(d, n) for d, n in p.answers_by_day.items()), report.today)}",
         "",
         "**What the team is forgetting** (recall now, lowest first)",
     ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from bot.app import ADMINS_ONLY, StudyBot
@@ -161,3 +163,15 @@ async def test_the_team_figures_are_kept_for_ten_minutes_then_refreshed(
     fresh = await bot.dispatch(boss, "/study team")
     assert "Answers in the last 4 weeks: 1 (busiest day: Wed 25 Nov, 1)" in fresh.body
     assert not fresh.footer.startswith("Figures from")
+
+
+async def test_the_team_view_comes_with_its_chart(core: Core, clock: Clock, course: Course) -> None:
+    """The reply carries the team chart as a PNG with alt text naming the weakest topic."""
+    await _seed(core, clock, course)
+    message = await StudyBot(core).dispatch(make_actor("boss", admin=True), "/study team")
+    [chart] = message.attachments
+    assert (chart.filename, chart.mime) == ("team-chart.png", "image/png")
+    with Image.open(io.BytesIO(chart.data)) as image:
+        assert image.size == (900, 760)
+    assert "Value Types vs Reference Types" in chart.alt
+    assert "- Answers a day: " in message.body
