@@ -1,4 +1,4 @@
-"""Files that come with a console reply: saved under their own name, never over another file."""
+"""Files that come with a console reply: exports never over another file; a picture replaces its last one."""
 
 from __future__ import annotations
 
@@ -35,6 +35,15 @@ def test_a_second_file_of_the_same_name_gets_a_number(tmp_path: Path) -> None:
     second = save([attachment(data=b"2")], tmp_path)
     assert [p.name for p in first + second] == ["my-data.json", "my-data-2.json"]
     assert (tmp_path / "my-data.json").read_bytes() == b"1"
+
+
+def test_a_picture_replaces_the_last_one_of_its_name(tmp_path: Path) -> None:
+    """A progress card shows the data as it is now: the new one takes the old one's place, nothing piles up."""
+    first = save([Attachment("progress-card.png", b"old", "image/png", "card")], tmp_path)
+    second = save([Attachment("progress-card.png", b"new", "image/png", "card")], tmp_path)
+    assert first == second == [tmp_path / "progress-card.png"]
+    assert second[0].read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["progress-card.png"]
 
 
 @pytest.mark.parametrize("name", ["../escape.json", "a/b.json", ".hidden", "", "a\\\\b.json"])
