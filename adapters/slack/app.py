@@ -50,7 +50,7 @@ NOT_POSTABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived", 
 RESPONSE_URL_TIMEOUT = aiohttp.ClientTimeout(total=10)
 ACK_WITHIN_S = 2.0
 """Seconds of Slack's 3 to spend on the work before acking; slower work is kept for a restart first."""
-FILE_SENT = "📎 I sent you the file in your direct messages with StudyBot."
+FILE_SENT = "📎 I sent you {names} in your direct messages with StudyBot."
 FILE_NOT_SENT = "I couldn't send you the file in a direct message just now. Please try again in a minute."
 KEPT_FOR = dt.timedelta(minutes=30)
 """How long Slack lets a response_url answer: a request kept longer cannot be finished."""
@@ -310,7 +310,7 @@ class SlackAdapter:
             reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc.__class__.__name__
             log.warning("could not send a file to a direct message (%s)", reason)
             return FILE_NOT_SENT
-        return FILE_SENT
+        return FILE_SENT.format(names=", ".join(a.filename for a in attachments))
 
     async def deliver(self, reply: Reply) -> None:
         """Public messages go to the channel, private ones to the response_url as ephemeral.

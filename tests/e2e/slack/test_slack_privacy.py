@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -77,7 +78,7 @@ async def test_export_me_sends_the_file_to_the_learners_dm(
     """The JSON file is uploaded into the learner's DM with the app and holds their answer; the reply says so."""
     await answer_wrong(slack_http, slack_api, course)
     reply = await command(slack_http, slack_api, "export-me", "export")
-    assert "I sent you the file in your direct messages" in text_of(reply)
+    assert re.search(r"I sent you studybot-my-data-[0-9-]+\.json in your direct messages", text_of(reply))
     [opened] = slack_api.calls_of("conversations.open")
     assert opened.params["users"] == LEARNER
     [data] = slack_api.files_shared_with("D0LEARNER")
