@@ -1,7 +1,7 @@
 """A learner's control over their data: export it, delete it, and whether leaderboards name them.
 
 Learners reach these through `/study export-me`, `/study forget-me` and `/study privacy`;
-operators through `studybot export` and `studybot forget` (`bot.operator`), over the same code.
+operators through `studybot export` and `studybot forget` (`bot.datatools`), over the same code.
 """
 
 from __future__ import annotations
