@@ -127,10 +127,27 @@ class Topics(_Action):
         return (self.section,) if self.section else ()
 
 
-Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics
-VERBS = frozenset(kind.verb for kind in (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics))
+@dataclass(frozen=True)
+class StopReminders(_Action):
+    """The reminder's **Stop reminders** button."""
+
+    verb = "x"
+
+
+@dataclass(frozen=True)
+class RemindLater(_Action):
+    """The reminder's **Remind me later today** button (one snooze a day)."""
+
+    verb = "w"
+
+
+Action = Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics | StopReminders | RemindLater
+KINDS = (Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics, StopReminders, RemindLater)
+VERBS = frozenset(kind.verb for kind in KINDS)
 OPTIONAL_PART = {kind.verb: kind for kind in (NextQuiz, QuizTopic, Interview, Topics)}
 """The kinds whose one part (a topic or a section) may be left out."""
+NO_PARTS = {kind.verb: kind for kind in (StopReminders, RemindLater)}
+"""The kinds that carry nothing but their verb."""
 
 
 def decode(text: str) -> Action:
@@ -163,6 +180,8 @@ def _parsed(verb: str, parts: list[str]) -> Action | None:
             return Lesson(topic)
         case _, [] | [_] if verb in OPTIONAL_PART:
             return OPTIONAL_PART[verb](*parts)
+        case _, [] if verb in NO_PARTS:
+            return NO_PARTS[verb]()
     return None
 
 

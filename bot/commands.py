@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.messages import Kind, Message
-from bot.usecases import admin, interview, lessons, progress, quiz, syllabus
+from bot.usecases import admin, interview, lessons, progress, quiz, reminders, syllabus, timezones
 from bot.usecases.context import Actor, Argument, Core
 
 Handler = Callable[[Core, Actor, list[Argument]], Awaitable[Message]]
@@ -71,6 +71,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("stats", "", "Show your points, accuracy and progress", _plain(progress.stats)),
     Subcommand("leaderboard", "[week|month|all]", "Show the top learners of this workspace",
                _text(progress.leaderboard)),
+    Subcommand("remind", "[HH:MM|off]", "Get a direct message at that time on days you haven't studied",
+               _text(reminders.remind)),
+    Subcommand("timezone", "[name]", "Show or set your own timezone (e.g. Europe/Berlin)", _text(timezones.timezone)),
     Subcommand("help", "", "Show this help", _help),
     Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]",
                "Set up the daily lesson drop", admin.setup, admin=True),

@@ -46,6 +46,10 @@ class LearnerStore(SessionStore):
         """Set (or clear) a user's own timezone."""
         await self._execute(update(User).where(User.id == user_id).values(timezone=tz))
 
+    async def choose_timezone(self, user_id: int, tz: str) -> None:
+        """Set the timezone the learner chose; the platform's timezone no longer replaces it."""
+        await self._execute(update(User).where(User.id == user_id).values(timezone=tz, timezone_chosen=True))
+
     async def stats(self, user_id: int) -> StatsRow:
         """The user's running totals (zeros for a user with none)."""
         row = (await self._execute(statements(self.dialect).read_stats, {"uid": user_id})).first()

@@ -13,6 +13,7 @@ from bot.store.channels import ChannelStore
 from bot.store.drops import DropStore
 from bot.store.errors import translated
 from bot.store.learners import LearnerStore
+from bot.store.reminders import ReminderStore
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,15 @@ class Stores:
     learners: LearnerStore
     channels: ChannelStore
     drops: DropStore
+    reminders: ReminderStore
 
     @classmethod
     def on(cls, session: AsyncSession) -> Stores:
         """Every store, on this session."""
-        return cls(AnswerStore(session), LearnerStore(session), ChannelStore(session), DropStore(session))
+        return cls(
+            AnswerStore(session), LearnerStore(session), ChannelStore(session), DropStore(session),
+            ReminderStore(session),
+        )
 
 
 @asynccontextmanager

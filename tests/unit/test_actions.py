@@ -14,7 +14,9 @@ from bot.actions import (
     Lesson,
     NextQuiz,
     QuizTopic,
+    RemindLater,
     Reveal,
+    StopReminders,
     Topics,
 )
 
@@ -32,6 +34,8 @@ POSTED = [
     ("sb1:l:clr-memory-gc", Lesson("clr-memory-gc")),
     ("sb1:s", Topics()),
     ("sb1:s:memory-performance", Topics("memory-performance")),
+    ("sb1:x", StopReminders()),
+    ("sb1:w", RemindLater()),
 ]
 
 
@@ -81,6 +85,8 @@ def test_an_id_studybot_did_not_make_is_not_ours(text: str) -> None:
         "sb1:l:a:b",
         "sb1:n:a:b",
         "sb1:s:a:b",
+        "sb1:x:a",  # Stop reminders carries nothing
+        "sb1:w:",
         "sb1:r:q1:" + "i" * 33,  # an instance longer than the store holds
         "sb1:l:" + "t" * 101,  # a topic longer than the store holds
         "sb1:l:clr\x00memory",  # a control character
