@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.content.models import Course
 from bot.domain.periods import is_timezone
@@ -36,6 +36,9 @@ class Actor:
     channel_name: str = ""
     is_admin: bool = False
     user_timezone: str | None = None
+    # In a direct conversation with the bot, outside any workspace (a Discord DM: a reminder's
+    # buttons). The learner then acts in their home workspace: see `Core.identify`.
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class Core:
     clock: Callable[[], dt.datetime] = utc_now
     schedule_changed: Notice[int] = field(default_factory=Notice[int])
     _identities: dict[tuple[str, str, str], _Known] = field(default_factory=dict, repr=False)
+    _homes: dict[tuple[str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
     answers: AnswerBatcher = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -110,7 +114,13 @@ class Core:
         own short transaction, so a later failure of the caller's transaction cannot leave a cached
         id that points at nothing. The cache is refreshed every IDENTITY_TTL_S, so a timezone set
         (or a reminder notice left) through another process is picked up here too.
+
+        Someone in a direct conversation with the bot (`actor.direct`) is the learner of their home
+        workspace: the one their reminder is in, else the one they joined last; only a person
+        StudyBot has never seen in a workspace is counted in the direct conversation's own.
         """
+        if actor.direct:
+            actor = await self._at_home(actor)
         key = (actor.platform, actor.workspace_id, actor.user_id)
         known = self._identities.get(key)
         if known is not None and time.monotonic() - known.read_at > IDENTITY_TTL_S:
@@ -129,6 +139,18 @@ class Core:
             self._identities[key] = known
         timezone = known.user_timezone or known.workspace_timezone or self.default_timezone
         return Identity(known.workspace_pk, known.user_pk, timezone, known.timezone_chosen, known.notice)
+
+    async def _at_home(self, actor: Actor) -> Actor:
+        """The actor of a direct conversation, moved to their home workspace when they have one."""
+        key = (actor.platform, actor.user_id)
+        home = self._homes.get(key)
+        if home is None or time.monotonic() - home[1] > IDENTITY_TTL_S:
+            async with self.unit_of_work() as uow:
+                found = await uow.learners.home_workspace(actor.platform, actor.user_id, actor.workspace_id)
+            home = self._homes[key] = (found, time.monotonic())
+        if home[0] is None:
+            return actor
+        return replace(actor, workspace_id=home[0], direct=False)
 
     def forget_identity(self, user_pk: int) -> None:
         """Drop the cached identity of one learner (their timezone or reminder notice changed)."""
