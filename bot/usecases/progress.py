@@ -37,8 +37,7 @@ async def streak(core: Core, actor: Actor) -> Message:
         fields=(
             Field("Best streak", plural(state.best, "day")),
             Field("Points", str(stats.points)),
-            Field("Your timezone", f"{identity.timezone} (your days end at its midnight; `/study timezone` changes it)",
-                  inline=False),
+            Field("Your days end at", f"midnight {identity.timezone} (`/study timezone` changes it)", inline=False),
         ),
         buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
         footer="One missed day a week is forgiven.",

@@ -119,6 +119,9 @@ class SlackStandIn:
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     stalled: set[str] = field(default_factory=set)  # methods whose calls get no answer until stop()
+    # Users the app cannot DM, with Slack's error: `cannot_dm_bot` comes from conversations.open,
+    # any other (`messages_tab_disabled`) from chat.postMessage into the DM.
+    dms_closed: dict[str, str] = field(default_factory=dict)
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -209,7 +212,15 @@ class SlackStandIn:
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            who = str(params.get("users"))
+            if self.dms_closed.get(who) == "cannot_dm_bot":
+                return {"ok": False, "error": "cannot_dm_bot"}
+            return {"ok": True, "channel": {"id": dm_channel(who)}}
         if method == "chat.postMessage":
+            closed = next((e for u, e in self.dms_closed.items() if params.get("channel") == dm_channel(u)), None)
+            if closed is not None:
+                return {"ok": False, "error": closed}
             self._ts += 1
             params["_ts"] = f"1700000000.{self._ts:06d}"  # remembered for conversations.history
             return {"ok": True, "channel": params.get("channel"), "ts": params["_ts"],
@@ -244,6 +255,11 @@ class SlackStandIn:
         await self.wait_until(lambda: self._socket is not None)
         assert self._socket is not None
         await self._socket.send_json(envelope)
+
+
+def dm_channel(user_id: str) -> str:
+    """The id of the app's DM with a user (what conversations.open answers)."""
+    return f"D{user_id.removeprefix('U')}"
 
 
 def slack_user(user_id: str, *, admin: bool = False, owner: bool = False, tz: str = "Europe/Berlin") -> dict[str, Any]:

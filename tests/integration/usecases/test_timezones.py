@@ -20,7 +20,7 @@ async def test_a_chosen_timezone_is_kept_and_shown(studybot: StudyBot) -> None:
     assert (await studybot.dispatch(ada, "/study timezone Asia/Tokyo")).title == "🕒 Your timezone is now Asia/Tokyo"
     assert (await studybot.dispatch(ada, "/study timezone")).title == "🕒 Your timezone: Asia/Tokyo"
     streak = await studybot.dispatch(ada, "/study streak")
-    assert {f.name: f.value for f in streak.fields}["Your timezone"].startswith("Asia/Tokyo")
+    assert {f.name: f.value for f in streak.fields}["Your days end at"].startswith("midnight Asia/Tokyo")
 
 
 async def test_an_unknown_timezone_is_refused_kindly(studybot: StudyBot) -> None:
