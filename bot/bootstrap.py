@@ -61,13 +61,13 @@ def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
     The scheduler hears of changed schedules from the core and of connected platforms from the
     posters, through their notices.
     """
-    from scheduler.fanout import DropRunner, ReminderRunner
+    from scheduler.fanout import DIRECT_PACING, DropRunner, ReminderRunner
     from scheduler.jobs import DropScheduler, worker_name
 
     core = bot.core
     posters = Posters()
     drops = Drops(core, worker_name())
-    reminders = ReminderRunner(Reminders(core, worker_name()), posters, clock=core.clock)
+    reminders = ReminderRunner(Reminders(core, worker_name()), posters, clock=core.clock, pacing=DIRECT_PACING)
     scheduler = DropScheduler(drops, DropRunner(drops, posters, clock=core.clock), clock=core.clock,
                               reminders=reminders)
     core.schedule_changed.subscribe(scheduler.channel_changed)

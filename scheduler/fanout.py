@@ -34,6 +34,11 @@ log = logging.getLogger("studybot.drops")
 # `Retry-After`. The pace is per process: with several scheduler processes on one bot token,
 # pass a share of it (or rely on the 429 handling).
 DEFAULT_PACING: Mapping[str, tuple[int, float]] = {"discord": (50, 1.0)}
+# A reminder is a DM: on Discord, opening the DM channel (POST /users/@me/channels) is a request of
+# its own against the same global limit whenever discord.py has not got the channel cached, so DMs
+# go at half the rate (two requests each), one every 40 ms: evenly spaced, so that the opens of
+# the next DMs and the posts of the last ones never bunch up in one second of Discord's window.
+DIRECT_PACING: Mapping[str, tuple[int, float]] = {"discord": (1, 0.04)}
 # Room for the gap between our clock and the platform's: the sliding window we keep is this
 # much longer than the platform's, so posts sent together still arrive inside the limit.
 PACING_MARGIN = 0.03
