@@ -274,7 +274,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     lasts = [s["last"] for s in (discord_stats, slack_stats) if s["last"] is not None]
     last_post = max(lasts) - started if lasts else float("nan")
     return {
-        "what": "learners' reminders" if reminding else "channels", "channels": total, "discord": n_discord,
+        "what": "learners' reminders" if reminding else "channels", "noun": "reminder" if reminding else "drop",
+        "channels": total, "discord": n_discord,
         "slack": n_slack, "last_post": last_post,
         "discord_last": (discord_stats["last"] or started) - started,
         "first_post": min((s["first"] for s in (discord_stats, slack_stats) if s["first"] is not None),
@@ -306,10 +307,10 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         ("duplicates", str(r["duplicates"])),
         ("missing", str(r["missing"])),
         ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(r["outcomes"].items()))),
-        ("claims in database", ", ".join(f"{k} {v}" for k, v in sorted(r["db"].items()))),
+        (f"{r['noun']}s in database", ", ".join(f"{k} {v}" for k, v in sorted(r["db"].items()))),
         ("429s answered", f"Discord {r['rejected_discord'] or 0}, Slack {r['rejected_slack'] or 0} "
                           f"({r['requests']} post requests)"),
-        ("sustained rate", f"{r['rate']:.0f} deliveries/s"),
+        ("sustained rate", f"{r['rate']:.0f} {r['noun']}s/s"),
         ("peak RSS", f"{r['rss_peak']:.0f} MiB  ({r['rss_before']:.0f} MiB before the fan-out)"),
     ]
     for name, value in rows:
