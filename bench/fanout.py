@@ -1,8 +1,16 @@
-"""Benchmark: the daily-drop fan-out of N channels due at the same moment, against rate limits.
+"""Benchmark: the daily-drop fan-out of N channels (or N learners' reminders) due at once, against rate limits.
 
     .venv/bin/python -m bench.fanout [--channels 5000] [--discord-share 0.5]
                                      [--slack-workspace-rate 0] [--pace-slack 0] [--concurrency N]
                                      [--pool 10] [--postgres URL]
+    .venv/bin/python -m bench.fanout --reminders 50000 [--discord-share 0.02] [--slack-open-rate 0] ...
+
+With `--reminders N`, N learners (a share on Discord in servers of 1,000, the rest in the Slack
+workspace) have a reminder at 09:00 UTC and have not studied that day; the real `ReminderRunner`
+(with `DIRECT_PACING`) sends them as DMs through the same posters: on Discord POST
+/users/@me/channels then the message, on Slack conversations.open then chat.postMessage. The
+minimum counts two Discord requests per DM against the global limit; a duplicate is a learner
+with more than one DM, a missing one has none.
 
 Sets up a scratch PostgreSQL database with N scheduled channels (a share on Discord, spread over
 guilds of 50 channels; the rest in one Slack workspace, since a Slack bot token belongs to one
@@ -56,14 +64,16 @@ from bench.fanout_standins import (
 from bench.scratch import create_database, drop_database
 from bot.content.loader import require_course
 from bot.messages import Visibility
+from bot.posting import Poster
 from bot.settings import DiscordSettings
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
-from bot.store.models import Channel, DailyDrop, Workspace
+from bot.store.models import Channel, DailyDrop, Reminder, ReminderSend, User, Workspace
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from bot.usecases.lessons import lesson_message
-from scheduler.fanout import DEFAULT_PACING, DropRunner
+from bot.usecases.reminder_sends import Reminders
+from scheduler.fanout import DEFAULT_PACING, DIRECT_PACING, DropRunner, ReminderRunner
 from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN
 from tests.e2e.discord.rest_poster import open_poster
 
@@ -73,6 +83,7 @@ SLACK_TOKEN = "xoxb-bench-token"
 SET_UP = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 DUE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)  # a Wednesday: lessons only, no weekly boards
 CHANNELS_PER_GUILD = 50
+LEARNERS_PER_GUILD = 1000
 
 
 def drain_time(requests: int, limit: int, period: float) -> float:
@@ -126,6 +137,37 @@ async def seed(core: Core, discord_ids: list[str], slack_ids: list[str]) -> None
             await session.execute(insert(Channel), rows[start:start + 1000])
 
 
+def learner_ids(discord: int, slack: int) -> tuple[list[str], list[str]]:
+    """External ids of learners: Discord snowflakes and Slack U-ids."""
+    return [str(1310000000000000000 + n) for n in range(discord)], [f"U{n:09d}" for n in range(slack)]
+
+
+async def seed_reminders(core: Core, discord_ids: list[str], slack_ids: list[str]) -> None:
+    """Workspaces, learners and their reminders (09:00 UTC, set the day before) in bulk."""
+    guilds = math.ceil(len(discord_ids) / LEARNERS_PER_GUILD)
+    async with core.unit_of_work() as uow:
+        session = uow.answers.session
+        workspaces = [{"platform": "discord", "external_id": str(1150000000000000000 + g), "name": f"Guild {g}"}
+                      for g in range(guilds)]
+        if slack_ids:
+            workspaces.append({"platform": "slack", "external_id": "T0BENCH", "name": "Bench"})
+        ids = list((await session.scalars(insert(Workspace).returning(Workspace.id), workspaces)).all())
+        users: list[dict[str, Any]] = [{"workspace_id": ids[n // LEARNERS_PER_GUILD], "external_id": uid}
+                                       for n, uid in enumerate(discord_ids)]
+        users += [{"workspace_id": ids[-1], "external_id": uid} for uid in slack_ids]
+        for start in range(0, len(users), 1000):
+            batch = [{**u, "display_name": u["external_id"], "timezone_chosen": False}
+                     for u in users[start:start + 1000]]
+            pks = list((await session.scalars(insert(User).returning(User.id), batch)).all())
+            await session.execute(insert(Reminder), [{"user_id": pk, "remind_at": "09:00", "active": True,
+                                                      "updated_at": SET_UP} for pk in pks])
+
+
+def dm_channel(platform: str, user: str) -> str:
+    """The DM channel the stand-ins open for a learner (Discord: the user's id; Slack: D<user>)."""
+    return user if platform == "discord" else f"D{user}"
+
+
 class CountingHandler(logging.Handler):
     """Counts warnings and errors per logger instead of printing thousands of 429 lines."""
 
@@ -151,16 +193,27 @@ async def get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Seed the channels, run the fan-out once against the stand-ins, and return what was measured."""
+    """Seed the channels (or learners), run the fan-out once against the stand-ins, and return what was measured."""
     course = require_course(ROOT / "content" / "dotnet-architect")
-    discord_parts, slack_parts = parts_per_drop(course)
-    n_discord = round(args.channels * args.discord_share)
-    n_slack = args.channels - n_discord
-    discord_ids, slack_ids = channel_ids(n_discord, n_slack)
-    least = minimum_seconds(n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
+    reminding = args.reminders > 0
+    total = args.reminders if reminding else args.channels
+    n_discord = round(total * args.discord_share)
+    n_slack = total - n_discord
+    if reminding:
+        discord_parts, slack_parts = 1, 1  # a reminder renders to one message on each platform
+        discord_ids, slack_ids = learner_ids(n_discord, n_slack)
+        # Two Discord requests a DM (open the channel, post), one message per DM channel.
+        least = minimum_seconds(n_discord * 2, n_slack, 1, 1, args.slack_workspace_rate)
+        if args.slack_open_rate > 0 and n_slack:
+            least = max(least, drain_time(n_slack, max(1, round(args.slack_open_rate)), 60.0))
+    else:
+        discord_parts, slack_parts = parts_per_drop(course)
+        discord_ids, slack_ids = channel_ids(n_discord, n_slack)
+        least = minimum_seconds(n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
 
     standins = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.fanout_standins", "--slack-workspace-rate", str(args.slack_workspace_rate),
+        "--slack-open-rate", str(args.slack_open_rate),
         cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )
     assert standins.stdout is not None
@@ -173,7 +226,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         await migrate.upgrade(engine)
         core = Core(course=course, sessions=session_factory(engine), clock=lambda: SET_UP)
-        await seed(core, discord_ids, slack_ids)
+        await (seed_reminders if reminding else seed)(core, discord_ids, slack_ids)
 
         def clock() -> dt.datetime:
             return DUE
@@ -181,22 +234,28 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         core.clock = clock
         apply(DiscordSettings(api_url=urls["discord"]))
         runner_options: dict[str, Any] = {"concurrency": args.concurrency} if args.concurrency else {}
+        pacing = DIRECT_PACING if reminding else DEFAULT_PACING
+        runner_options["pacing"] = pacing
         if args.pace_slack > 0:
-            runner_options["pacing"] = {**DEFAULT_PACING, "slack": (round(args.pace_slack), 1.0)}
+            runner_options["pacing"] = {**pacing, "slack": (round(args.pace_slack), 1.0)}
         async with aiohttp.ClientSession() as session, open_poster(DISCORD_TOKEN) as discord_poster:
             slack_poster = SlackPoster(web_client(SLACK_TOKEN, urls["slack"], session))
-            runner = DropRunner(Drops(core, "bench"), {"discord": discord_poster, "slack": slack_poster},
-                                clock=clock, **runner_options)
+            posters: dict[str, Poster] = {"discord": discord_poster, "slack": slack_poster}
             rss_before = rss_mib()
             started = time.monotonic()
-            outcomes = Counter(o.outcome for o in await runner.run_due())
+            if reminding:
+                found = await ReminderRunner(Reminders(core, "bench"), posters, clock=clock, **runner_options).run_due()
+            else:
+                found = await DropRunner(Drops(core, "bench"), posters, clock=clock, **runner_options).run_due()
+            outcomes = Counter(o.outcome for o in found)
             finished = time.monotonic()
             discord_stats = await get_json(session, urls["discord_stats"])
             slack_stats = await get_json(session, urls["slack_stats"])
         rss_peak = rss_mib()
+        claims = ReminderSend if reminding else DailyDrop
         async with core.unit_of_work() as uow:
             statuses = dict((await uow.answers.session.execute(
-                select(DailyDrop.status, func.count()).group_by(DailyDrop.status))).all())
+                select(claims.status, func.count()).group_by(claims.status))).all())
     finally:
         await engine.dispose()
         await drop_database(args.postgres, url)
@@ -207,12 +266,17 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         posts = stats["posts"]
         return sum(1 for c in ids if posts.get(c, 0) > parts), sum(1 for c in ids if posts.get(c, 0) < parts)
 
+    if reminding:
+        discord_ids = [dm_channel("discord", u) for u in discord_ids]
+        slack_ids = [dm_channel("slack", u) for u in slack_ids]
     d_dup, d_miss = tally(discord_stats, discord_ids, discord_parts)
     s_dup, s_miss = tally(slack_stats, slack_ids, slack_parts)
     lasts = [s["last"] for s in (discord_stats, slack_stats) if s["last"] is not None]
     last_post = max(lasts) - started if lasts else float("nan")
     return {
-        "channels": args.channels, "discord": n_discord, "slack": n_slack, "last_post": last_post,
+        "what": "learners' reminders" if reminding else "channels", "noun": "reminder" if reminding else "drop",
+        "channels": total, "discord": n_discord,
+        "slack": n_slack, "last_post": last_post,
         "discord_last": (discord_stats["last"] or started) - started,
         "first_post": min((s["first"] for s in (discord_stats, slack_stats) if s["first"] is not None),
                           default=started) - started,
@@ -230,8 +294,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
     """Print the measurements of one run."""
     workspace = f"{args.slack_workspace_rate:g}/s" if args.slack_workspace_rate > 0 else "not enforced"
-    print(f"{r['channels']} channels due at once: {r['discord']} Discord (global 50 req/s, 5 msgs/5 s per channel), "
-          f"{r['slack']} Slack (1 msg/s per channel, workspace limit {workspace})")
+    opens = f", conversations.open {args.slack_open_rate:g}/min" if args.slack_open_rate > 0 else ""
+    print(f"{r['channels']} {r['what']} due at once: {r['discord']} Discord (global 50 req/s, 5 msgs/5 s per "
+          f"channel), {r['slack']} Slack (1 msg/s per channel, workspace limit {workspace}{opens})")
     rows = [
         ("time to last post", f"{r['last_post']:.2f} s  (Discord {r['discord_last']:.2f} s, "
                               f"Slack {r['slack_last']:.2f} s; run_due returned at {r['returned']:.2f} s)"),
@@ -242,10 +307,10 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         ("duplicates", str(r["duplicates"])),
         ("missing", str(r["missing"])),
         ("outcomes", ", ".join(f"{k} {v}" for k, v in sorted(r["outcomes"].items()))),
-        ("drops in database", ", ".join(f"{k} {v}" for k, v in sorted(r["db"].items()))),
+        (f"{r['noun']}s in database", ", ".join(f"{k} {v}" for k, v in sorted(r["db"].items()))),
         ("429s answered", f"Discord {r['rejected_discord'] or 0}, Slack {r['rejected_slack'] or 0} "
                           f"({r['requests']} post requests)"),
-        ("sustained rate", f"{r['rate']:.0f} drops/s"),
+        ("sustained rate", f"{r['rate']:.0f} {r['noun']}s/s"),
         ("peak RSS", f"{r['rss_peak']:.0f} MiB  ({r['rss_before']:.0f} MiB before the fan-out)"),
     ]
     for name, value in rows:
@@ -258,6 +323,10 @@ def main() -> None:
     """Run the benchmark and print the results."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--channels", type=int, default=5000)
+    parser.add_argument("--reminders", type=int, default=0,
+                        help="benchmark this many learners' reminders instead of channels' drops")
+    parser.add_argument("--slack-open-rate", type=float, default=0.0,
+                        help="enforce a conversations.open limit of this many calls a minute (0: none)")
     parser.add_argument("--discord-share", type=float, default=0.5, help="share of the channels on Discord")
     parser.add_argument("--slack-workspace-rate", type=float, default=0.0,
                         help="enforce a Slack workspace-wide limit of this many messages/s (0: none)")

@@ -10,9 +10,13 @@ slack_sdk clients react exactly as they would in production:
   without which discord.py takes a 429 for a Cloudflare ban). Nonces with `enforce_nonce`
   return the message already created, as Discord does. Plus the routes discord.py needs to log
   in (`GET /users/@me` and friends), from the e2e stand-in.
+  `POST /api/v10/users/@me/channels` opens a DM channel (its id is the user's id here), counted
+  against the global limit like every request.
 * Slack, `chat.postMessage`: 1 message per second per channel and, optionally, a
   workspace-wide limit in messages per second (Slack says there is one but publishes no
-  number), answering 429 with `Retry-After` in whole seconds.
+  number), answering 429 with `Retry-After` in whole seconds. `conversations.open` answers the
+  DM channel `D<user>`, optionally under a limit in calls per minute (`--slack-open-rate`;
+  Slack's Tier 3 is "50+ per minute").
 
 A limit is a sliding window over the requests the stand-in accepted: at most `limit` accepted
 requests in any window of `period` seconds. Rejected requests do not use up the window (the
@@ -119,8 +123,26 @@ class DiscordLimits:
             web.get("/api/v10/oauth2/applications/@me", application),
             web.get("/api/v10/gateway/bot", self.gateway_bot),
             web.post("/api/v10/channels/{channel}/messages", self.channel_message),
+            web.post("/api/v10/users/@me/channels", self.open_dm),
             web.get("/_bench/stats", self.stats),
         ]
+
+    async def open_dm(self, request: web.Request) -> web.Response:
+        """A DM channel with the user (its id is the user's), under the global limit."""
+        user = str((await request.json())["recipient_id"])
+        now = time.monotonic()
+        self.recorder.requests += 1
+        wait = self.global_window.wait(now)
+        if wait > 0:
+            self.recorder.rejected["global"] += 1
+            return json_response(
+                {"message": "You are being rate limited.", "retry_after": round(wait, 3), "global": True},
+                status=429, headers={"Retry-After": str(math.ceil(wait)), "X-RateLimit-Global": "true",
+                                     "X-RateLimit-Scope": "global", "Via": "1.1 google"},
+            )
+        self.global_window.take(now)
+        recipient = {"id": user, "username": f"user{user}", "global_name": None, "discriminator": "0", "avatar": None}
+        return json_response({"id": user, "type": 1, "last_message_id": None, "flags": 0, "recipients": [recipient]})
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
         """A gateway URL and shard count (the REST-only poster never connects to it)."""
@@ -186,9 +208,10 @@ class DiscordLimits:
 class SlackLimits:
     """Slack's Web API for one workspace: auth.test and chat.postMessage, rate limited."""
 
-    def __init__(self, workspace_rate: float) -> None:
+    def __init__(self, workspace_rate: float, open_rate: float = 0.0) -> None:
         self.channels: dict[str, Window] = {}
         self.workspace = Window(max(1, round(workspace_rate)), 1.0) if workspace_rate > 0 else None
+        self.opens = Window(max(1, round(open_rate)), 60.0) if open_rate > 0 else None
         self.recorder = Recorder()
         self._ts = 0
 
@@ -208,6 +231,8 @@ class SlackLimits:
             params.update(await request.json() if request.content_type == "application/json" else await request.post())
         if method == "auth.test":
             return web.json_response({"ok": True, "team_id": "T0BENCH", "user_id": "U0BOT", "bot_id": "B0BOT"})
+        if method == "conversations.open":
+            return self._open(str(params.get("users")))
         if method != "chat.postMessage":
             return web.json_response({"ok": True})
         channel = str(params.get("channel"))
@@ -229,6 +254,20 @@ class SlackLimits:
                                   "message": {"text": params.get("text", "")}})
 
 
+    def _open(self, user: str) -> web.Response:
+        """conversations.open: the DM `D<user>`, or a 429 over the (optional) per-minute limit."""
+        now = time.monotonic()
+        self.recorder.requests += 1
+        if self.opens is not None:
+            wait = self.opens.wait(now)
+            if wait > 0:
+                self.recorder.rejected["open"] += 1
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": str(max(1, math.ceil(wait)))})
+            self.opens.take(now)
+        return web.json_response({"ok": True, "channel": {"id": f"D{user}"}})
+
+
 async def serve(app_routes: list[web.RouteDef]) -> tuple[web.AppRunner, int]:
     """Serve `app_routes` on a free loopback port; the runner and the port."""
     app = web.Application()
@@ -243,9 +282,10 @@ async def main() -> None:
     """Start both stand-ins, print their URLs as one JSON line, and serve until stdin closes."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--slack-workspace-rate", type=float, default=0.0)
+    parser.add_argument("--slack-open-rate", type=float, default=0.0)
     args = parser.parse_args()
     discord_runner, discord_port = await serve(DiscordLimits().routes_())
-    slack_runner, slack_port = await serve(SlackLimits(args.slack_workspace_rate).routes_())
+    slack_runner, slack_port = await serve(SlackLimits(args.slack_workspace_rate, args.slack_open_rate).routes_())
     print(json.dumps({"discord": f"http://127.0.0.1:{discord_port}/api/v10",
                       "slack": f"http://127.0.0.1:{slack_port}/api/",
                       "discord_stats": f"http://127.0.0.1:{discord_port}/_bench/stats",

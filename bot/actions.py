@@ -174,18 +174,35 @@ class KeepData(_Action):
     verb = "k"
 
 
+@dataclass(frozen=True)
+class StopReminders(_Action):
+    """The reminder's **Stop reminders** button."""
+
+    verb = "x"
+
+
+@dataclass(frozen=True)
+class RemindLater(_Action):
+    """The reminder's **Remind me later today** button (one snooze a day)."""
+
+    verb = "w"
+
+
 Action = (
     Answer | Reveal | Grade | NextQuiz | QuizTopic | Interview | Lesson | Topics | Mistakes | Retry | Reviews
-    | Forget | KeepData
+    | Forget | KeepData | StopReminders | RemindLater
 )
 KINDS: tuple[type[_Action], ...] = (
-    Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics, Mistakes, Retry, Reviews, Forget, KeepData
+    Answer, Reveal, Grade, NextQuiz, QuizTopic, Interview, Lesson, Topics, Mistakes, Retry, Reviews, Forget, KeepData,
+    StopReminders, RemindLater,
 )
 VERBS = frozenset(kind.verb for kind in KINDS)
 OPTIONAL_PART = {kind.verb: kind for kind in (NextQuiz, QuizTopic, Interview, Topics)}
 MAX_PAGE_DIGITS = 3
 UNTIL_DIGITS = 12
 """The kinds whose one part (a topic or a section) may be left out."""
+NO_PARTS = {kind.verb: kind for kind in (StopReminders, RemindLater)}
+"""The kinds that carry nothing but their verb."""
 
 
 def decode(text: str) -> Action:
@@ -230,6 +247,8 @@ def _parsed(verb: str, parts: list[str]) -> Action | None:
             return None if moment is None else Forget(moment, owner)
         case _, [] | [_] if verb in OPTIONAL_PART:
             return OPTIONAL_PART[verb](*parts)
+        case _, [] if verb in NO_PARTS:
+            return NO_PARTS[verb]()
     return None
 
 

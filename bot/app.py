@@ -12,7 +12,7 @@ from bot.commands import BY_NAME, help_message, parse
 from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
-from bot.usecases import interview, lessons, privacy, quiz, review, syllabus
+from bot.usecases import interview, lessons, privacy, quiz, reminders, review, syllabus
 from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class StudyBot:
             return help_message(self.course_title, unknown=name)
         if not command.allows(actor):
             return ADMINS_ONLY
-        return await command.handler(self.core, actor, args)
+        return await reminders.with_notice(self.core, actor, await command.handler(self.core, actor, args))
 
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
         core = self.core
@@ -130,6 +130,10 @@ class StudyBot:
                 return await privacy.confirmed_forget(core, actor, until, owner)
             case actions.KeepData():
                 return await privacy.keep_data(core, actor)
+            case actions.StopReminders():
+                return await reminders.stop(core, actor)
+            case actions.RemindLater():
+                return await reminders.later(core, actor)
         raise TypeError(f"no handler for the button {action!r}")
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:

@@ -20,6 +20,7 @@ from bot.store.unfinished import UnfinishedStore
 from bot.unfinished import UnfinishedWork
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
+from bot.usecases.reminder_sends import Reminders
 
 if TYPE_CHECKING:
     from scheduler.jobs import DropScheduler
@@ -60,13 +61,15 @@ def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
     The scheduler hears of changed schedules from the core and of connected platforms from the
     posters, through their notices.
     """
-    from scheduler.fanout import DropRunner
+    from scheduler.fanout import DIRECT_PACING, DropRunner, ReminderRunner
     from scheduler.jobs import DropScheduler, worker_name
 
     core = bot.core
     posters = Posters()
     drops = Drops(core, worker_name())
-    scheduler = DropScheduler(drops, DropRunner(drops, posters, clock=core.clock), clock=core.clock)
+    reminders = ReminderRunner(Reminders(core, worker_name()), posters, clock=core.clock, pacing=DIRECT_PACING)
+    scheduler = DropScheduler(drops, DropRunner(drops, posters, clock=core.clock), clock=core.clock,
+                              reminders=reminders)
     core.schedule_changed.subscribe(scheduler.channel_changed)
     posters.registered.subscribe(scheduler.platform_connected)
     unfinished = UnfinishedWork(UnfinishedStore(core.sessions))  # acknowledged requests, kept until answered

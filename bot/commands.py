@@ -11,7 +11,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.messages import Kind, Message
-from bot.usecases import admin, interview, lessons, privacy, progress, quiz, review, syllabus, team
+from bot.usecases import (
+    admin,
+    interview,
+    lessons,
+    privacy,
+    progress,
+    quiz,
+    reminders,
+    review,
+    syllabus,
+    team,
+    timezones,
+)
 from bot.usecases.context import Actor, Argument, Core
 
 Handler = Callable[[Core, Actor, list[Argument]], Awaitable[Message]]
@@ -76,6 +88,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                _text(privacy.privacy)),
     Subcommand("export-me", "", "Get everything StudyBot keeps about you, as a file", _plain(privacy.export_me)),
     Subcommand("forget-me", "", "Delete everything StudyBot keeps about you here", _plain(privacy.forget_me)),
+    Subcommand("remind", "[HH:MM|off]", "Get a direct message at that time on days you haven't studied",
+               _text(reminders.remind)),
+    Subcommand("timezone", "[name]", "Show or set your own timezone (e.g. Europe/Berlin)", _text(timezones.timezone)),
     Subcommand("help", "", "Show this help", _help),
     Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]",
                "Set up the daily lesson drop", admin.setup, admin=True),

@@ -1,4 +1,4 @@
-"""What the scheduler needs from a platform: a way to post a message into a channel."""
+"""What the scheduler needs from a platform: a way to post a message into a channel, or to a person."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ class PermanentPostError(Exception):
     """Posting can never succeed as things stand (deleted channel, bot removed, no permission)."""
 
 
+class DirectMessagesClosedError(PermanentPostError):
+    """The person does not take direct messages from the bot (Discord 50007, Slack `cannot_dm_bot`)."""
+
+
 class Poster(Protocol):
     """Posts core messages into channels of one platform."""
 
@@ -22,6 +26,18 @@ class Poster(Protocol):
         The same `idempotency_key` must never produce a second message where the platform allows
         it (a Discord nonce, say). Rate limits are honoured inside; `PermanentPostError` means
         there is no point retrying.
+        """
+        ...
+
+
+@runtime_checkable
+class DirectPoster(Protocol):
+    """A poster that can also write to one person directly (reminders)."""
+
+    async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
+        """Open (or reuse) the direct conversation with `user_id`, post `message` there; the message id.
+
+        `DirectMessagesClosedError` means the person does not take direct messages from the bot.
         """
         ...
 

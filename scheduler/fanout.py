@@ -1,4 +1,9 @@
-"""Posting due drops: bounded, paced fan-out per platform, retries with backoff, one log line per drop."""
+"""Posting due drops and reminders: bounded, paced fan-out per platform, retries with backoff, one log line each.
+
+One runner serves both: it is given the source of its deliveries (`Drops` or `Reminders`), which
+says what is due, claims it, builds its message and sends it (into a channel, or as a direct
+message); the runner claims, paces, retries, keeps the claim alive and records the outcome.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.messages import Message
 from bot.outage import OutageLog, unreachable
-from bot.posting import PermanentPostError, Poster, PostFinder
+from bot.posting import PermanentPostError, Poster
 from bot.usecases.context import utc_now
-from bot.usecases.drops import Claim, Drops, DueDrop
+from bot.usecases.drops import Claim, DueDrop
+from bot.usecases.reminder_sends import DueReminder
 
 log = logging.getLogger("studybot.drops")
 
@@ -28,6 +34,11 @@ log = logging.getLogger("studybot.drops")
 # `Retry-After`. The pace is per process: with several scheduler processes on one bot token,
 # pass a share of it (or rely on the 429 handling).
 DEFAULT_PACING: Mapping[str, tuple[int, float]] = {"discord": (50, 1.0)}
+# A reminder is a DM: on Discord, opening the DM channel (POST /users/@me/channels) is a request of
+# its own against the same global limit whenever discord.py has not got the channel cached, so DMs
+# go at half the rate (two requests each), one every 40 ms: evenly spaced, so that the opens of
+# the next DMs and the posts of the last ones never bunch up in one second of Discord's window.
+DIRECT_PACING: Mapping[str, tuple[int, float]] = {"discord": (1, 0.04)}
 # Room for the gap between our clock and the platform's: the sliding window we keep is this
 # much longer than the platform's, so posts sent together still arrive inside the limit.
 PACING_MARGIN = 0.03
@@ -44,9 +55,84 @@ class Outcome:
     error: str | None = None
 
 
-def idempotency_key(claim: Claim) -> str:
-    """The key a drop is posted with: the same for every attempt and every claimant."""
-    return f"studybot-drop-{claim.id}"
+def idempotency_key(claim: Claim, name: str = "drop") -> str:
+    """The key a drop (or a reminder, by `name`) is posted with: the same for every attempt and every claimant."""
+    return f"studybot-{name}-{claim.id}"
+
+
+class Due(Protocol):
+    """Something due to be delivered: a drop (`DueDrop`) or a reminder (`DueReminder`)."""
+
+    @property
+    def key(self) -> str:
+        """A readable id, unique among the deliveries due, for logs."""
+        ...
+
+    @property
+    def platform(self) -> str:
+        """The platform it goes out on."""
+        ...
+
+    @property
+    def target(self) -> str:
+        """Where it goes, for the log line (`channel=C1`, `user=U1`)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """What it is (lesson, weekly, remind, later)."""
+        ...
+
+    @property
+    def local_date(self) -> dt.date:
+        """The local date it is for."""
+        ...
+
+
+D = TypeVar("D", bound=Due)
+
+
+class Deliveries(Protocol[D]):
+    """What a runner needs from its source: what is due, claims, messages, sending and recording."""
+
+    @property
+    def name(self) -> str:
+        """What the source delivers (`drop`, `reminder`): in idempotency keys and log lines."""
+        ...
+
+    @property
+    def lease(self) -> dt.timedelta:
+        """How long a claim lives without being renewed."""
+        ...
+
+    async def due(self, now: dt.datetime, only: int | None = None, /) -> list[D]:
+        """What is due at `now` and free to claim (only one channel's, for drops, when given)."""
+        ...
+
+    async def claim(self, due: D, /) -> Claim | None:
+        """Claim it for this process, or take over a stale claim; None if another process has it."""
+        ...
+
+    async def renew(self, claim: Claim, /) -> bool:
+        """Keep the claim alive; False once another process took it over."""
+        ...
+
+    async def finish(self, due: D, claim: Claim, now: dt.datetime, message_id: str | None, error: str | None,
+                     /) -> bool:
+        """Record the outcome; False if the claim was taken over."""
+        ...
+
+    async def message(self, due: D, claim: Claim, /) -> Message:
+        """The message to deliver."""
+        ...
+
+    async def send(self, poster: Poster, due: D, message: Message, key: str, /) -> str:
+        """Deliver the message through the platform's poster; the platform's message id."""
+        ...
+
+    async def find(self, poster: Poster, due: D, key: str, /) -> str | None:
+        """An earlier delivery with this key by a claimant that stopped, if the platform can tell."""
+        ...
 
 
 class Pace:
@@ -72,12 +158,12 @@ class Pace:
                 await asyncio.sleep(self._sent[0] + self.period - now)
 
 
-class DropRunner:
-    """Posts every due drop once: claim in the database, post, record the message id."""
+class DeliveryRunner(Generic[D]):
+    """Delivers every due drop (or reminder) once: claim in the database, post, record the message id."""
 
     def __init__(
         self,
-        drops: Drops,
+        drops: Deliveries[D],
         posters: Mapping[str, Poster],
         *,
         clock: Callable[[], dt.datetime] = utc_now,
@@ -89,7 +175,7 @@ class DropRunner:
     ) -> None:
         self.drops = drops
         # One story in the log per database outage, shared with the scheduler that runs this runner.
-        self.outage = outage or OutageLog(log, what="drop job")
+        self.outage = outage or OutageLog(log, what=f"{drops.name} job")
         self.posters = posters
         self.clock = clock
         self.attempts = attempts
@@ -100,18 +186,18 @@ class DropRunner:
         self._paces = {platform: Pace(limit, period) for platform, (limit, period) in pacing.items()}
 
     async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
-        """Post every drop due now (or only one channel's); one failing channel delays no other."""
+        """Post everything due now (or only one channel's drops); one failing delivery delays no other."""
         found = await self.drops.due(self.clock(), channel_id)
         self.outage.succeeded()  # the database answered
         due = [d for d in found if d.key not in self._active]
         return list(await asyncio.gather(*(self.run_one(d) for d in due)))
 
-    async def run_one(self, due: DueDrop) -> Outcome:
-        """Claim, post and record one drop."""
-        poster = self.posters.get(due.channel.platform)
+    async def run_one(self, due: D) -> Outcome:
+        """Claim, post and record one delivery."""
+        poster = self.posters.get(due.platform)
         if poster is None:
             return Outcome(due.key, "skipped")
-        async with self._limits.setdefault(due.channel.platform, asyncio.Semaphore(self._concurrency)):
+        async with self._limits.setdefault(due.platform, asyncio.Semaphore(self._concurrency)):
             started = time.perf_counter()
             claim = await self.drops.claim(due)
             if claim is None:
@@ -135,9 +221,10 @@ class DropRunner:
             status = "failed" if error else "sent"
             outcome = Outcome(due.key, status if recorded else "taken", claim.topic_id, message_id, error)
             log.info(
-                "drop channel=%s platform=%s kind=%s date=%s topic=%s outcome=%s takeover=%s latency_ms=%d%s",
-                due.channel.external_id,
-                due.channel.platform,
+                "%s %s platform=%s kind=%s date=%s topic=%s outcome=%s takeover=%s latency_ms=%d%s",
+                self.drops.name,
+                due.target,
+                due.platform,
                 due.kind,
                 due.local_date,
                 claim.topic_id or "-",
@@ -162,16 +249,17 @@ class DropRunner:
                 if unreachable(exc):
                     self.outage.failed(exc)
                 else:
-                    log.warning("could not renew the claim of drop %s; will try again", claim.id, exc_info=True)
+                    log.warning("could not renew the claim of %s %s; will try again", self.drops.name, claim.id,
+                                exc_info=True)
                 continue
             self.outage.succeeded()
             if not renewed:
-                log.warning("drop %s was taken over by another process; stopping this attempt", claim.id)
+                log.warning("%s %s was taken over by another process; stopping this attempt", self.drops.name, claim.id)
                 lost.set()
                 delivery.cancel()
                 return
 
-    async def _finish(self, due: DueDrop, claim: Claim, message_id: str | None, error: str | None) -> bool:
+    async def _finish(self, due: D, claim: Claim, message_id: str | None, error: str | None) -> bool:
         """Record the outcome, retrying through a database blip (the claim is kept alive meanwhile)."""
         for attempt in range(1, self.attempts + 1):
             try:
@@ -182,43 +270,48 @@ class DropRunner:
                 elif unreachable(exc):  # the claim's lease lets a later run find the post and record it
                     self.outage.failed(exc)
                 else:
-                    log.exception("could not record drop %s (message %s)", claim.id, message_id)
+                    log.exception("could not record %s %s (message %s)", self.drops.name, claim.id, message_id)
             else:
                 self.outage.succeeded()
                 return finished
         return False
 
-    async def _deliver(self, poster: Poster, due: DueDrop, claim: Claim) -> tuple[str | None, str | None]:
-        """Post the drop, unless a stopped claimant's post is found already in the channel."""
-        if claim.takeover and isinstance(poster, PostFinder):
+    async def _deliver(self, poster: Poster, due: D, claim: Claim) -> tuple[str | None, str | None]:
+        """Post the delivery, unless a stopped claimant's post is found already where it goes."""
+        if claim.takeover:
             try:
-                found = await poster.find(due.channel.external_id, idempotency_key(claim))
+                found = await self.drops.find(poster, due, idempotency_key(claim, self.drops.name))
             except Exception:
-                log.warning("could not look for an earlier post of drop %s", claim.id, exc_info=True)
+                log.warning("could not look for an earlier post of %s %s", self.drops.name, claim.id, exc_info=True)
                 found = None
             if found is not None:
                 return found, None
         return await self._post(poster, due, claim, await self.drops.message(due, claim))
 
-    async def _post(
-        self, poster: Poster, due: DueDrop, claim: Claim, message: Message
-    ) -> tuple[str | None, str | None]:
+    async def _post(self, poster: Poster, due: D, claim: Claim, message: Message) -> tuple[str | None, str | None]:
         """Post with retries; (message id, None) or (None, why it failed)."""
-        key = idempotency_key(claim)
-        pace = self._paces.get(due.channel.platform)
+        key = idempotency_key(claim, self.drops.name)
+        pace = self._paces.get(due.platform)
         for attempt in range(1, self.attempts + 1):
             try:
                 if pace is not None:
                     await pace.wait()
-                return await poster.post(due.channel.external_id, message, key), None
+                return await self.drops.send(poster, due, message, key), None
             except PermanentPostError as exc:
                 return None, str(exc)
             except Exception as exc:  # a platform outage, a timeout: retry with backoff
                 if attempt == self.attempts:
-                    log.exception("giving up on drop %s after %d attempts", due.key, attempt)
+                    log.exception("giving up on %s %s after %d attempts", self.drops.name, due.key, attempt)
                     return None, f"could not post after {attempt} attempts: {exc.__class__.__name__}: {exc}"
                 delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("drop %s failed (%s); retrying in %.0f s", due.key, exc.__class__.__name__, delay)
+                log.warning("%s %s failed (%s); retrying in %.0f s", self.drops.name, due.key, exc.__class__.__name__,
+                            delay)
                 await asyncio.sleep(delay)
                 await self.drops.renew(claim)
         raise AssertionError("attempts must be at least 1")
+
+
+DropRunner = DeliveryRunner[DueDrop]
+"""The runner of daily drops and weekly boards (given `Drops`)."""
+ReminderRunner = DeliveryRunner[DueReminder]
+"""The runner of learners' reminders (given `Reminders`)."""

@@ -1,4 +1,4 @@
-"""The APScheduler side: one job per channel at its next drop, plus a sweep that catches up."""
+"""The APScheduler side: one job per channel at its next drop, a sweep that catches up, and reminders each minute."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ import socket
 from collections.abc import Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.outage import unreachable
 from bot.usecases.context import utc_now
 from bot.usecases.drops import Drops, next_run
-from scheduler.fanout import DropRunner
+from scheduler.fanout import DropRunner, ReminderRunner
 
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "studybot:sweep"
+REMINDER_JOB = "studybot:reminders"
 SWEEP_EVERY = dt.timedelta(minutes=1)
 STOP_GRACE = dt.timedelta(seconds=0.3)  # most database work of a sweep takes milliseconds
 
@@ -40,15 +42,18 @@ class DropScheduler:
 
     The database is the source of truth: jobs are derived from it at start and whenever
     `setup`, `pause` or `resume` change a channel. Each process has its own in-memory job store;
-    the claim in the database makes sure only one of them posts a given drop.
+    the claim in the database makes sure only one of them posts a given drop. Reminders (when a
+    runner for them is given) are sent by a job at the start of every minute: a reminder set for
+    18:00 goes out within seconds of 18:00:00 local time, and the same claims make it once.
     """
 
     def __init__(
         self, drops: Drops, runner: DropRunner, *, clock: Callable[[], dt.datetime] = utc_now,
-        sweep_every: dt.timedelta = SWEEP_EVERY,
+        sweep_every: dt.timedelta = SWEEP_EVERY, reminders: ReminderRunner | None = None,
     ) -> None:
         self.drops = drops
         self.runner = runner
+        self.reminders = reminders
         self.outage = runner.outage  # one story per database outage, whichever job meets it
         self.clock = clock
         self.sweep_every = sweep_every
@@ -66,6 +71,9 @@ class DropScheduler:
             self._sweep_job, IntervalTrigger(seconds=self.sweep_every.total_seconds()), id=SWEEP_JOB,
             replace_existing=True,
         )
+        if self.reminders is not None:
+            self.scheduler.add_job(self._remind_job, CronTrigger(second=0, timezone=dt.UTC), id=REMINDER_JOB,
+                                   replace_existing=True)
         if catch_up:
             await self.sweep()
 
@@ -121,11 +129,25 @@ class DropScheduler:
         return job.next_run_time if job is not None else None
 
     async def sweep(self) -> None:
-        """Post whatever is due and not yet out (missed jobs, stale claims of stopped peers)."""
+        """Post whatever is due and not yet out (missed jobs, stale claims of stopped peers), reminders too."""
         try:
             await self.runner.run_due()
         except Exception as exc:
             self._failed(exc, "drop sweep failed; the next sweep will try again")
+        await self.remind()
+
+    async def remind(self) -> None:
+        """Send the reminders due now and not yet out (those missed earlier today too)."""
+        if self.reminders is None:
+            return
+        try:
+            await self.reminders.run_due()
+        except Exception as exc:
+            self._failed(exc, "reminder run failed; the next minute will try again")
+
+    async def _remind_job(self) -> None:
+        self._track_current()
+        await self.remind()
 
     async def _sweep_job(self) -> None:
         self._track_current()

@@ -1,4 +1,4 @@
-"""Daily drops in the console: printed in the terminal as they fall due."""
+"""Daily drops and reminders in the console: printed in the terminal as they fall due."""
 
 from __future__ import annotations
 
@@ -21,9 +21,16 @@ class ConsolePoster:
 
     async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
         """Print the drop once per key, labelled with its channel."""
+        return self._print(f"#{visible(channel_id)}", "daily drop", message, idempotency_key)
+
+    async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
+        """Print the reminder once per key, labelled with the learner it is for."""
+        return self._print(f"@{visible(user_id)}", "reminder", message, idempotency_key)
+
+    def _print(self, where: str, what: str, message: Message, idempotency_key: str) -> str:
         if idempotency_key in self._posted:
             return self._posted[idempotency_key]
-        self.console.print(Text.assemble((f"#{visible(channel_id)}", "bold"), " · daily drop"))
+        self.console.print(Text.assemble((where, "bold"), f" · {what}"))
         self.console.print(renderable(message))
         message_id = self._posted[idempotency_key] = f"console-{next(self._ids)}"
         return message_id

@@ -209,6 +209,28 @@ def with_channel(command: Subcommand) -> Built:
     return built(command, callback)
 
 
+def with_reminder(command: Subcommand) -> Built:
+    """Remind: a time, or off; blank shows the reminder."""
+
+    @app_commands.describe(time="HH:MM in your timezone (24-hour), or off (blank: show your reminder)")
+    async def callback(interaction: discord.Interaction[Any],
+                       time: app_commands.Range[str, 1, 5] | None = None) -> None:
+        await run_subcommand(interaction, command, [time] if time else [])
+
+    return built(command, callback)
+
+
+def with_timezone(command: Subcommand) -> Built:
+    """Timezone: an autocompleted IANA name; blank shows the learner's."""
+
+    @app_commands.describe(name="IANA timezone, e.g. Europe/Berlin (blank: show yours)")
+    @app_commands.autocomplete(name=timezone_autocomplete)
+    async def callback(interaction: discord.Interaction[Any], name: str | None = None) -> None:
+        await run_subcommand(interaction, command, [name] if name else [])
+
+    return built(command, callback)
+
+
 OPTIONS: dict[str, Build] = {
     "lesson": with_topic("Topic title, id or number (blank: today's)"),
     "quiz": with_topic("Keep to one topic (blank: the best question for you)"),
@@ -216,6 +238,8 @@ OPTIONS: dict[str, Build] = {
     "leaderboard": with_period,
     "review": with_page,
     "privacy": with_visibility,
+    "remind": with_reminder,
+    "timezone": with_timezone,
     "setup": with_schedule,
     "pause": with_channel,
     "resume": with_channel,

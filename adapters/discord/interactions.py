@@ -67,6 +67,7 @@ def actor_for(interaction: discord.Interaction[Any], admin_ids: frozenset[str]) 
         workspace_name=guild.name if guild is not None else "",
         channel_name=str(getattr(channel, "name", "") or ""),
         is_admin=is_admin(interaction, admin_ids),
+        direct=interaction.guild_id is None,  # a DM: a reminder's buttons, for the learner's own server
     )
 
 

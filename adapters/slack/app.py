@@ -31,8 +31,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import limits, render
 from adapters.slack.payloads import ButtonPress, HomeOpened, SlashCommand, read_channel
+from adapters.slack.poster import SlackPoster
 from adapters.slack.render import Payload
 from adapters.slack.users import UserDirectory
+from bot import posting
 from bot.app import StudyBot
 from bot.messages import Attachment, Field, Message, Visibility
 from bot.text import shorten
@@ -140,6 +142,8 @@ class SlackAdapter:
         self.session = session
         self.admin_ids = admin_ids
         self.users = users or UserDirectory(client)
+        self.poster = SlackPoster(client)
+        """Posts to channels and DMs: the scheduler's poster, and where this adapter opens DMs."""
         self.deliveries = RecentDeliveries()
         self._tasks: set[asyncio.Task[None]] = set()
         self.app = AsyncApp(
@@ -299,14 +303,13 @@ class SlackAdapter:
         files_upload_v2: files.getUploadURLExternal, the upload, files.completeUploadExternal).
         """
         try:
-            opened = await self.client.conversations_open(users=user_id)
-            channel = str(opened["channel"]["id"])
+            channel = await self.poster.direct_channel(user_id)
             for attachment in attachments:
                 await self.client.files_upload_v2(
                     channel=channel, file=attachment.data, filename=attachment.filename, title=attachment.filename,
                     alt_txt=shorten(attachment.alt, limits.ALT_TEXT),
                 )
-        except (SlackApiError, SlackRequestError, ClientError, TimeoutError) as exc:
+        except (SlackApiError, SlackRequestError, ClientError, TimeoutError, posting.PermanentPostError) as exc:
             reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc.__class__.__name__
             log.warning("could not send a file to a direct message (%s)", reason)
             return FILE_NOT_SENT

@@ -1,4 +1,4 @@
-"""Posting for the daily-drop scheduler: the same Block Kit renderer, 429-aware, idempotent per key."""
+"""Posting for the scheduler: the same Block Kit renderer, 429-aware, idempotent per key; drops and DMs."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ PERMANENT_ERRORS = frozenset({
     "not_authed", "invalid_auth", "account_inactive", "token_revoked", "no_permission",
     "ekm_access_denied", "org_login_required",
 })
+DMS_CLOSED_ERRORS = frozenset({
+    "cannot_dm_bot", "messages_tab_disabled", "user_disabled", "user_not_found", "user_not_visible",
+})
+"""What Slack answers when a person cannot get a direct message from the app (these switch reminders off)."""
+REMEMBERED_DMS = 50_000  # user -> DM channel, so conversations.open (Tier 3) is asked once per user
 HINTS = {
     "not_in_channel": "invite the bot to the channel (/invite @StudyBot)",
     "channel_not_found": "the channel was deleted, or it is private and the bot was not invited",
@@ -41,6 +46,15 @@ class PermanentPostError(posting.PermanentPostError):
         self.error = error
 
 
+class DirectMessagesClosed(posting.DirectMessagesClosedError):
+    """Slack will not deliver a direct message from the app to this person."""
+
+    def __init__(self, user_id: str, error: str) -> None:
+        super().__init__(f"cannot send a direct message to Slack user {user_id}: {error}")
+        self.user_id = user_id
+        self.error = error
+
+
 class SlackPoster:
     """Posts core messages to channels with chat.postMessage; returns the message ts.
 
@@ -52,6 +66,45 @@ class SlackPoster:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
         self._posted: OrderedDict[str, str] = OrderedDict()
+        self._dms: OrderedDict[str, str] = OrderedDict()
+
+    async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
+        """DM `message` to a user: conversations.open (once per user, then remembered), then chat.postMessage.
+
+        A user whose direct messages the app cannot reach raises `DirectMessagesClosed`.
+        """
+        channel = await self.direct_channel(user_id)
+        try:
+            return await self.post(channel, message, idempotency_key)
+        except SlackApiError as exc:
+            if str(exc.response.get("error") or "") in DMS_CLOSED_ERRORS:
+                raise DirectMessagesClosed(user_id, str(exc.response.get("error"))) from None
+            raise
+
+    async def direct_channel(self, user_id: str) -> str:
+        """The app's DM channel with a user: conversations.open once per user, then remembered.
+
+        A user whose direct messages the app cannot reach raises `DirectMessagesClosed`; a refusal
+        that retrying cannot change raises `PermanentPostError`.
+        """
+        channel = self._dms.get(user_id)
+        if channel is None:
+            try:
+                response = await self.client.conversations_open(users=user_id, return_im=False)
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or "")
+                if error in DMS_CLOSED_ERRORS:
+                    raise DirectMessagesClosed(user_id, error) from None
+                if error in PERMANENT_ERRORS:
+                    raise PermanentPostError(user_id, error) from None
+                raise
+            channel = str((response.get("channel") or {}).get("id") or "")
+            if not channel:
+                raise PermanentPostError(user_id, "conversations.open returned no channel")
+            self._dms[user_id] = channel
+            while len(self._dms) > REMEMBERED_DMS:
+                self._dms.popitem(last=False)
+        return channel
 
     async def find(self, channel_id: str, idempotency_key: str) -> str | None:
         """The ts of a recent message of this app carrying `idempotency_key`, if there is one.

@@ -18,7 +18,6 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from adapters.slack.app import SlackAdapter
 from adapters.slack.config import EVENTS_PATH, web_client
 from adapters.slack.inbound import Gate, RefusedError
-from adapters.slack.poster import SlackPoster
 from bot.bootstrap import Runtime, StartupError
 from bot.settings import SlackSettings
 
@@ -42,7 +41,7 @@ async def run(runtime: Runtime) -> None:
     assert config.bot_token is not None  # else there would be a problem
     async with aiohttp.ClientSession() as session:
         adapter = build_adapter(runtime, config.bot_token.get_secret_value(), session)
-        runtime.posters.register("slack", SlackPoster(adapter.app.client))
+        runtime.posters.register("slack", adapter.poster)
         finishing = asyncio.create_task(runtime.unfinished.keep_finishing(adapter.finish_unfinished))
         try:
             report = functools.partial(runtime.health.connected.__setitem__, "slack")

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import select, update
 
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
-from bot.store.clock import DatabaseNow
+from bot.store.claims import Claim, Leases, new_claim, stale
 from bot.store.models import Channel, DailyDrop, User, UserStats, Workspace
 from bot.store.privacy import board_name
 
@@ -31,25 +31,6 @@ class ScheduledChannel:
     paused: bool
     weekly_board: bool
     updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A drop this process may post: its row id, topic, whether it took over a stale claim, and its attempt.
-
-    The attempt is the fencing token: a later takeover makes this claim's writes void.
-    """
-
-    id: int
-    topic_id: str
-    wrapped: bool
-    takeover: bool
-    attempt: int = 1
-
-
-def _stale(lease: dt.timedelta) -> ColumnElement[bool]:
-    """A claim whose holder has not renewed it within `lease`, by the database's clock."""
-    return and_(DailyDrop.status == "claimed", DailyDrop.claimed_at <= DatabaseNow(-lease))
 
 
 class DropStore(SessionStore):
@@ -92,7 +73,7 @@ class DropStore(SessionStore):
         """
         rows = await self.session.execute(
             select(DailyDrop.channel_id, DailyDrop.kind, DailyDrop.local_date).where(
-                DailyDrop.local_date.in_(local_dates), ~_stale(lease)
+                DailyDrop.local_date.in_(local_dates), ~stale(DailyDrop, lease)
             )
         )
         return {(channel_id, kind, local_date) for channel_id, kind, local_date in rows}
@@ -125,10 +106,7 @@ class DropStore(SessionStore):
                 kind=kind,
                 local_date=local_date,
                 topic_id=topic_id,
-                status="claimed",
-                claimed_at=DatabaseNow(),
-                claimed_by=worker,
-                attempts=1,
+                **new_claim(worker),
             )
             .on_conflict_do_nothing()
             .returning(DailyDrop.id)
@@ -150,27 +128,12 @@ class DropStore(SessionStore):
         return await self.session.scalar(stmt)
 
     async def take_over(self, drop: DailyDrop, lease: dt.timedelta, worker: str) -> int | None:
-        """Take over a claim not renewed within `lease` by the database's clock; the new attempt, or None.
-
-        A compare-and-set on its attempt: None when the claim is still alive or was taken already.
-        """
-        result = await self.session.execute(
-            update(DailyDrop)
-            .where(DailyDrop.id == drop.id, DailyDrop.attempts == drop.attempts, _stale(lease))
-            .values(claimed_at=DatabaseNow(), claimed_by=worker, attempts=DailyDrop.attempts + 1)
-            .returning(DailyDrop.attempts)
-        )
-        return result.scalar_one_or_none()
+        """Take over a claim not renewed within `lease` by the database's clock; the new attempt, or None."""
+        return await Leases(self.session, DailyDrop).take_over(drop.id, drop.attempts, lease, worker)
 
     async def renew(self, drop_id: int, attempt: int) -> bool:
         """Keep a claim fresh while its holder works on it; False once another process took it over."""
-        result = await self.session.execute(
-            update(DailyDrop)
-            .where(DailyDrop.id == drop_id, DailyDrop.status == "claimed", DailyDrop.attempts == attempt)
-            .values(claimed_at=DatabaseNow())
-            .returning(DailyDrop.id)
-        )
-        return result.scalar_one_or_none() is not None
+        return await Leases(self.session, DailyDrop).renew(drop_id, attempt)
 
     async def advance(self, channel_id: int) -> None:
         """Move the channel to its next topic (after a lesson went out)."""
@@ -180,13 +143,7 @@ class DropStore(SessionStore):
 
     async def finish(self, drop_id: int, attempt: int, status: str, now: dt.datetime, message_id: str | None) -> bool:
         """Mark a drop sent (with the platform's message id) or failed; False if the claim was lost."""
-        result = await self.session.execute(
-            update(DailyDrop)
-            .where(DailyDrop.id == drop_id, DailyDrop.status == "claimed", DailyDrop.attempts == attempt)
-            .values(status=status, sent_at=now if status == "sent" else None, message_id=message_id)
-            .returning(DailyDrop.id)
-        )
-        return result.scalar_one_or_none() is not None
+        return await Leases(self.session, DailyDrop).finish(drop_id, attempt, status, now, message_id)
 
     async def set_channel_error(self, channel_id: int, error: str | None) -> None:
         """Remember (or clear) the last problem of a channel, for `/study schedule`."""

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, not_, select, update
 
 from bot.store.answers import StatsRow, statements
 from bot.store.base import SessionStore
-from bot.store.models import Answer, ReviewState, User, UserStats
+from bot.store.models import Answer, Reminder, ReviewState, User, UserStats, Workspace
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,24 @@ class LearnerStore(SessionStore):
     async def set_user_timezone(self, user_id: int, tz: str | None) -> None:
         """Set (or clear) a user's own timezone."""
         await self._execute(update(User).where(User.id == user_id).values(timezone=tz))
+
+    async def home_workspace(self, platform: str, external_id: str, besides: str) -> str | None:
+        """The external id of the workspace a person learns in on `platform` (not `besides`), if any.
+
+        The one their reminder is in comes first, then the one they joined last.
+        """
+        return await self.session.scalar(
+            select(Workspace.external_id)
+            .join(User, User.workspace_id == Workspace.id)
+            .outerjoin(Reminder, Reminder.user_id == User.id)
+            .where(Workspace.platform == platform, User.external_id == external_id, Workspace.external_id != besides)
+            .order_by(Reminder.user_id.is_(None), User.id.desc())
+            .limit(1)
+        )
+
+    async def choose_timezone(self, user_id: int, tz: str) -> None:
+        """Set the timezone the learner chose; the platform's timezone no longer replaces it."""
+        await self._execute(update(User).where(User.id == user_id).values(timezone=tz, timezone_chosen=True))
 
     async def stats(self, user_id: int) -> StatsRow:
         """The user's running totals (zeros for a user with none)."""

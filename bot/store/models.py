@@ -109,6 +109,8 @@ class User(Base):
     timezone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Shown on leaderboards as "a learner" instead of by name (`/study privacy hide`)."""
+    # Set by `/study timezone`: the learner's own choice, which the platform's timezone never replaces.
+    timezone_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
 
@@ -171,8 +173,24 @@ class ReviewState(Base):
     last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-class DailyDrop(Base):
-    """A claimed daily drop: at most one per channel and local date."""
+class ClaimColumns:
+    """What every claim table has besides its target: the kind, the local date, and the lease.
+
+    The lease operations on them live in `bot.store.claims`.
+    """
+
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), default="lesson")
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyDrop(ClaimColumns, Base):
+    """A claimed daily drop: at most one per channel, kind and local date."""
 
     __tablename__ = "daily_drops"
     __table_args__ = (
@@ -181,15 +199,37 @@ class DailyDrop(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
-    local_date: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(String(16), default="lesson")
     topic_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="claimed")
-    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    claimed_by: Mapped[str] = mapped_column(String(100), default="")
-    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reminder(Base):
+    """A learner's daily reminder: the local time, whether it is on, today's snooze, a notice to give.
+
+    One row per learner (deleted with the learner). `notice` is told to the learner with their
+    next command, once: why reminders were switched off (their direct messages are closed).
+    """
+
+    __tablename__ = "reminders"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    remind_at: Mapped[str] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    snooze_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    snooze_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    notice: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderSend(ClaimColumns, Base):
+    """A claimed reminder: at most one per learner, kind (`remind` or `later`) and local date."""
+
+    __tablename__ = "reminder_sends"
+    __table_args__ = (
+        UniqueConstraint("local_date", "kind", "user_id", name="uq_reminder_sends_date_kind_user"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
 
 class KeyValue(Base):

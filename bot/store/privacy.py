@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select, update
 
 from bot.store.base import SessionStore
-from bot.store.models import Answer, Base, ReviewState, User, UserStats, Workspace
+from bot.store.models import Answer, Base, Reminder, ReminderSend, ReviewState, User, UserStats, Workspace
 
 
 def _table(model: type[Base]) -> Table:
@@ -21,7 +21,9 @@ def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-PER_USER_TABLES: tuple[Table, ...] = tuple(_table(model) for model in (Answer, ReviewState, UserStats))
+PER_USER_TABLES: tuple[Table, ...] = tuple(
+    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend)
+)
 """The tables with rows of one learner, each with a `user_id` column, deleted before the user's row."""
 USERS = _table(User)
 

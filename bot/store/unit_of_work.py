@@ -14,6 +14,7 @@ from bot.store.drops import DropStore
 from bot.store.errors import translated
 from bot.store.learners import LearnerStore
 from bot.store.privacy import PrivacyStore
+from bot.store.reminders import ReminderStore
 from bot.store.team import TeamStore
 
 
@@ -27,12 +28,16 @@ class Stores:
     drops: DropStore
     team: TeamStore
     privacy: PrivacyStore
+    reminders: ReminderStore
 
     @classmethod
     def on(cls, session: AsyncSession) -> Stores:
         """Every store, on this session."""
-        return cls(AnswerStore(session), LearnerStore(session), ChannelStore(session), DropStore(session),
-                   TeamStore(session), PrivacyStore(session))
+        return cls(
+            answers=AnswerStore(session), learners=LearnerStore(session), channels=ChannelStore(session),
+            drops=DropStore(session), team=TeamStore(session), privacy=PrivacyStore(session),
+            reminders=ReminderStore(session),
+        )
 
 
 @asynccontextmanager

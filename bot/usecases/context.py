@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from bot.content.models import Course
@@ -43,6 +43,9 @@ class Actor:
     channel_name: str = ""
     is_admin: bool = False
     user_timezone: str | None = None
+    # In a direct conversation with the bot, outside any workspace (a Discord DM: a reminder's
+    # buttons). The learner then acts in their home workspace: see `Core.identify`.
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,30 @@ Argument = str | ChannelRef
 
 @dataclass(frozen=True)
 class Identity:
-    """The database ids behind an actor, and the timezone their day is counted in."""
+    """The database ids behind an actor, the timezone their day is counted in, and where it comes from.
+
+    `timezone_chosen`: the learner set it with `/study timezone` (the platform's never replaces
+    it). `notice`: a reminder notice waits to be told to them with their next command.
+    """
 
     workspace_pk: int
     user_pk: int
     timezone: str
+    timezone_chosen: bool = False
+    notice: bool = False
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What `Core.identify` keeps of an actor between database reads."""
+
+    workspace_pk: int
+    user_pk: int
+    workspace_timezone: str | None
+    user_timezone: str | None
+    timezone_chosen: bool
+    notice: bool
+    read_at: float
 
 
 @dataclass
@@ -79,9 +101,8 @@ class Core:
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
     schedule_changed: Notice[int] = field(default_factory=Notice[int])
-    _identities: dict[tuple[str, str, str], tuple[int, int, str | None, str | None, float]] = field(
-        default_factory=dict, repr=False
-    )
+    _identities: dict[tuple[str, str, str], _Known] = field(default_factory=dict, repr=False)
+    _homes: dict[tuple[str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
     answers: AnswerBatcher = field(init=False, repr=False)
     team_figures: StaleWhileRefreshing[int, Figures] = field(
         default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR), repr=False
@@ -101,29 +122,54 @@ class Core:
     async def identify(self, actor: Actor) -> Identity:
         """The workspace and user behind `actor`, created on first sight and then cached.
 
-        Creation commits in its own short transaction, so a later failure of the caller's
-        transaction cannot leave a cached id that points at nothing. The cache is refreshed every
-        IDENTITY_TTL_S, so a timezone set through another process is picked up here too.
+        The platform's timezone for the user (Slack's users.info) is stored as theirs unless they
+        chose one with `/study timezone`: an explicit choice always wins. Creation commits in its
+        own short transaction, so a later failure of the caller's transaction cannot leave a cached
+        id that points at nothing. The cache is refreshed every IDENTITY_TTL_S, so a timezone set
+        (or a reminder notice left) through another process is picked up here too.
+
+        Someone in a direct conversation with the bot (`actor.direct`) is the learner of their home
+        workspace: the one their reminder is in, else the one they joined last; only a person
+        StudyBot has never seen in a workspace is counted in the direct conversation's own.
         """
+        if actor.direct:
+            actor = await self._at_home(actor)
         key = (actor.platform, actor.workspace_id, actor.user_id)
-        cached = self._identities.get(key)
-        if cached is not None and time.monotonic() - cached[4] > IDENTITY_TTL_S:
-            cached = None
-        user_tz = (
-            actor.user_timezone
-            if actor.user_timezone and is_timezone(actor.user_timezone)
-            else None
-        )
-        if cached is None or (user_tz and user_tz != cached[3]):
+        known = self._identities.get(key)
+        if known is not None and time.monotonic() - known.read_at > IDENTITY_TTL_S:
+            known = None
+        platform_tz = actor.user_timezone if actor.user_timezone and is_timezone(actor.user_timezone) else None
+        if known is None or (platform_tz and not known.timezone_chosen and platform_tz != known.user_timezone):
             async with self.unit_of_work() as uow:
                 ws = await uow.channels.ensure_workspace(actor.platform, actor.workspace_id, actor.workspace_name)
                 user = await uow.learners.ensure_user(ws.id, actor.user_id, actor.user_name)
-                if user_tz and user_tz != user.timezone:
-                    await uow.learners.set_user_timezone(user.id, user_tz)
-                cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone, time.monotonic())
-            self._identities[key] = cached
-        ws_pk, user_pk, ws_tz, stored_user_tz, _cached_at = cached
-        return Identity(ws_pk, user_pk, stored_user_tz or ws_tz or self.default_timezone)
+                user_tz = user.timezone
+                if platform_tz and not user.timezone_chosen and platform_tz != user_tz:
+                    await uow.learners.set_user_timezone(user.id, platform_tz)
+                    user_tz = platform_tz
+                notice = await uow.reminders.has_notice(user.id)
+                known = _Known(ws.id, user.id, ws.timezone, user_tz, user.timezone_chosen, notice, time.monotonic())
+            self._identities[key] = known
+        timezone = known.user_timezone or known.workspace_timezone or self.default_timezone
+        return Identity(known.workspace_pk, known.user_pk, timezone, known.timezone_chosen, known.notice)
+
+    async def _at_home(self, actor: Actor) -> Actor:
+        """The actor of a direct conversation, moved to their home workspace when they have one."""
+        key = (actor.platform, actor.user_id)
+        home = self._homes.get(key)
+        if home is None or time.monotonic() - home[1] > IDENTITY_TTL_S:
+            async with self.unit_of_work() as uow:
+                found = await uow.learners.home_workspace(actor.platform, actor.user_id, actor.workspace_id)
+            home = self._homes[key] = (found, time.monotonic())
+        if home[0] is None:
+            return actor
+        return replace(actor, workspace_id=home[0], direct=False)
+
+    def forget_identity(self, user_pk: int) -> None:
+        """Drop the cached identity of one learner (their timezone or reminder notice changed)."""
+        for key, value in list(self._identities.items()):
+            if value.user_pk == user_pk:
+                del self._identities[key]
 
     def forget_identities(self, workspace_pk: int | None = None) -> None:
         """Drop cached identities (after a workspace's timezone changed, for instance)."""
@@ -131,5 +177,5 @@ class Core:
             self._identities.clear()
             return
         for key, value in list(self._identities.items()):
-            if value[0] == workspace_pk:
+            if value.workspace_pk == workspace_pk:
                 del self._identities[key]

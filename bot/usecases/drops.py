@@ -10,7 +10,8 @@ from bot.domain.periods import zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
-from bot.store.drops import Claim as Claim  # the drop's claim, for the scheduler: it may not reach the store
+from bot.posting import Poster, PostFinder
+from bot.store.claims import Claim as Claim  # a claim, for the scheduler: it may not reach the store
 from bot.store.drops import ScheduledChannel
 from bot.usecases.context import Core
 from bot.usecases.format import board_line, plural
@@ -36,6 +37,16 @@ class DueDrop:
     def key(self) -> str:
         """A readable id for logs."""
         return f"{self.channel.platform}:{self.channel.external_id}:{self.kind}:{self.local_date}"
+
+    @property
+    def platform(self) -> str:
+        """The channel's platform."""
+        return self.channel.platform
+
+    @property
+    def target(self) -> str:
+        """Where it goes, for the log line."""
+        return f"channel={self.channel.external_id}"
 
 
 def due_today(channel: ScheduledChannel, now: dt.datetime) -> list[DueDrop]:
@@ -74,6 +85,8 @@ def next_run(channel: ScheduledChannel, after: dt.datetime) -> dt.datetime | Non
 
 class Drops:
     """The scheduler's use cases, shared by every process running against one database."""
+
+    name = "drop"
 
     def __init__(self, core: Core, worker: str, lease: dt.timedelta = LEASE) -> None:
         self.core = core
@@ -139,6 +152,14 @@ class Drops:
             if not error and due.kind == LESSON:
                 await store.advance(due.channel.id)
             return True
+
+    async def send(self, poster: Poster, due: DueDrop, message: Message, key: str) -> str:
+        """Post the drop into its channel."""
+        return await poster.post(due.channel.external_id, message, key)
+
+    async def find(self, poster: Poster, due: DueDrop, key: str) -> str | None:
+        """The drop as an earlier claimant posted it in the channel, where the platform can tell (Slack)."""
+        return await poster.find(due.channel.external_id, key) if isinstance(poster, PostFinder) else None
 
     async def message(self, due: DueDrop, claim: Claim) -> Message:
         """The message to post: the day's lesson, or last week's board."""

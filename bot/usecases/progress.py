@@ -37,7 +37,7 @@ async def streak(core: Core, actor: Actor) -> Message:
         fields=(
             Field("Best streak", plural(state.best, "day")),
             Field("Points", str(stats.points)),
-            Field("Your days end at", f"midnight {identity.timezone}"),
+            Field("Your days end at", f"midnight {identity.timezone} (`/study timezone` changes it)", inline=False),
         ),
         buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
         footer="One missed day a week is forgiven.",

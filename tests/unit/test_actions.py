@@ -17,9 +17,11 @@ from bot.actions import (
     Mistakes,
     NextQuiz,
     QuizTopic,
+    RemindLater,
     Retry,
     Reveal,
     Reviews,
+    StopReminders,
     Topics,
 )
 
@@ -43,6 +45,8 @@ POSTED = [
     ("sb1:d", Reviews()),
     ("sb1:f:1764608400:0123abcd4567ef89", Forget(1764608400, "0123abcd4567ef89")),
     ("sb1:k", KeepData()),
+    ("sb1:x", StopReminders()),
+    ("sb1:w", RemindLater()),
 ]
 
 
@@ -92,6 +96,8 @@ def test_an_id_studybot_did_not_make_is_not_ours(text: str) -> None:
         "sb1:l:a:b",
         "sb1:n:a:b",
         "sb1:s:a:b",
+        "sb1:x:a",  # Stop reminders carries nothing
+        "sb1:w:",
         "sb1:r:q1:" + "i" * 33,  # an instance longer than the store holds
         "sb1:l:" + "t" * 101,  # a topic longer than the store holds
         "sb1:l:clr\x00memory",  # a control character

@@ -220,6 +220,9 @@ class StandIn:
     heartbeats: int = 0
     replies: list[Reply] = field(default_factory=list)
     channel_posts: list[dict[str, Any]] = field(default_factory=list)
+    direct_posts: list[dict[str, Any]] = field(default_factory=list)  # DMs, each with the recipient's "user_id"
+    dm_channels: dict[int, int] = field(default_factory=dict)  # DM channel id -> the user it is with
+    dms_closed: set[int] = field(default_factory=set)  # users who take no DMs from the bot (50007)
     command_syncs: list[dict[str, Any]] = field(default_factory=list)
     rate_limit_posts: int = 0
     heartbeat_interval_ms: int = 500
@@ -244,6 +247,7 @@ class StandIn:
             web.post("/api/v10/webhooks/{app}/{token}", self.followup),
             web.patch("/api/v10/webhooks/{app}/{token}/messages/{message}", self.edit),
             web.post("/api/v10/channels/{channel}/messages", self.channel_message),
+            web.post("/api/v10/users/@me/channels", self.open_dm),
         ]
         self.app.add_routes(routes)
         self.runner = web.AppRunner(self.app)
@@ -380,6 +384,25 @@ class StandIn:
         await self.dispatch("INTERACTION_CREATE", body)
         return int(body["id"])
 
+    async def dm_click(self, person: Person, message: dict[str, Any], custom_id: str) -> int:
+        """Click a button of a DM the bot sent, as Discord sends it: no guild and no member, the user and the DM."""
+        dm = next(c for c, u in self.dm_channels.items() if u == person.id)
+        channel_id = int(message.get("channel_id") or dm)
+        body = self.admit({
+            "id": str(self.next_id()), "application_id": str(APP_ID), "type": 3, "version": 1,
+            "channel_id": str(channel_id), "channel": {"id": str(channel_id), "type": 1, "last_message_id": None,
+                                                        "recipients": [person.user()]},
+            "user": person.user(), "app_permissions": str(VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS),
+            "locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"1": str(person.id)},
+            "context": 1, "attachment_size_limit": 10 * 1024 * 1024,
+            "message": self._messages.get(int(message["id"])) or message,
+            "data": {"custom_id": custom_id, "component_type": 2},
+        })
+        body["token"] = f"token-{body['id']}"
+        self.admit(body)
+        await self.dispatch("INTERACTION_CREATE", body)
+        return int(body["id"])
+
     def replies_to(self, interaction_id: int) -> list[Reply]:
         """What the bot answered to one interaction, in order."""
         return [r for r in self.replies if r.interaction_id == interaction_id]
@@ -464,8 +487,20 @@ class StandIn:
         self._touch()
         return json_response(message)
 
+    async def open_dm(self, request: web.Request) -> web.Response:
+        """POST /users/@me/channels: the DM channel with a user (the same one every time)."""
+        user_id = int((await request.json())["recipient_id"])
+        channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+        if channel_id is None:
+            channel_id = self.next_id()
+            self.dm_channels[channel_id] = user_id
+        recipient = {"id": str(user_id), "username": f"user{user_id}", "global_name": None, "discriminator": "0",
+                     "avatar": None}
+        return json_response({"id": str(channel_id), "type": 1, "last_message_id": None, "flags": 0,
+                              "recipients": [recipient]})
+
     async def channel_message(self, request: web.Request) -> web.Response:
-        """Post in a channel: 429 on demand, 404/403 for deleted/locked channels, nonce dedupe."""
+        """Post in a channel or a DM: 429 on demand, 404/403 for deleted/locked channels, 50007, nonce dedupe."""
         channel_id = int(request.match_info["channel"])
         if self.rate_limit_posts > 0:
             self.rate_limit_posts -= 1
@@ -476,6 +511,8 @@ class StandIn:
             return json_response({"message": "Unknown Channel", "code": 10003}, status=404)
         if channel_id == LOCKED_CHANNEL_ID:
             return json_response({"message": "Missing Access", "code": 50001}, status=403)
+        if self.dm_channels.get(channel_id) in self.dms_closed:
+            return json_response({"message": "Cannot send messages to this user", "code": 50007}, status=403)
         data = await request.json()
         nonce = data.get("nonce")
         if nonce and data.get("enforce_nonce") and nonce in self._nonces:
@@ -483,7 +520,11 @@ class StandIn:
         message = self._message(channel_id, data)
         if nonce and data.get("enforce_nonce"):
             self._nonces[nonce] = message
-        self.channel_posts.append({**data, "id": message["id"], "channel_id": channel_id})
+        if channel_id in self.dm_channels:
+            self.direct_posts.append({**data, "id": message["id"], "channel_id": channel_id,
+                                      "user_id": self.dm_channels[channel_id]})
+        else:
+            self.channel_posts.append({**data, "id": message["id"], "channel_id": channel_id})
         self._touch()
         return json_response(message)
 

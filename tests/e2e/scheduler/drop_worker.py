@@ -1,6 +1,7 @@
-"""A drop-scheduler process for the crash test: posts the drops due at DROP_NOW, then prints its outcomes.
+"""A scheduler process for the crash tests: sends what is due at DROP_NOW, then prints its outcomes.
 
-It posts through the real Discord poster, pointed at the test's stand-in by DISCORD_API_URL.
+DROP_KIND is `drop` (the default: daily drops) or `reminder` (learners' reminders, as DMs). It
+posts through the real Discord poster, pointed at the test's stand-in by DISCORD_API_URL.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.fanout import DropRunner
+from bot.usecases.reminder_sends import Reminders
+from scheduler.fanout import DropRunner, ReminderRunner
 from tests.e2e.discord.rest_poster import open_poster
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -31,10 +33,16 @@ async def main() -> None:
     core = Core(course=require_course(ROOT / "content" / "dotnet-architect"), sessions=session_factory(engine),
                 clock=lambda: now)
     apply(Settings(_env_file=None).discord)
-    drops = Drops(core, f"worker-{os.getpid()}", lease=dt.timedelta(seconds=float(os.environ["DROP_LEASE"])))
+    worker, lease = f"worker-{os.getpid()}", dt.timedelta(seconds=float(os.environ["DROP_LEASE"]))
     async with open_poster(os.environ["DISCORD_TOKEN"]) as poster:
-        runner = DropRunner(drops, {"discord": poster}, clock=lambda: now, concurrency=8, backoff=0.05)
-        outcomes = await runner.run_due()
+        if os.environ.get("DROP_KIND") == "reminder":
+            reminders = ReminderRunner(Reminders(core, worker, lease=lease), {"discord": poster}, clock=lambda: now,
+                                       concurrency=8, backoff=0.05)
+            outcomes = await reminders.run_due()
+        else:
+            drops = DropRunner(Drops(core, worker, lease=lease), {"discord": poster}, clock=lambda: now,
+                               concurrency=8, backoff=0.05)
+            outcomes = await drops.run_due()
     await engine.dispose()
     print(json.dumps(collections.Counter(o.outcome for o in outcomes)))
 

@@ -120,6 +120,9 @@ class SlackStandIn:
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     stalled: set[str] = field(default_factory=set)  # methods whose calls get no answer until stop()
     uploads: dict[str, bytes] = field(default_factory=dict)  # file id -> the bytes posted to its upload URL
+    # Users the app cannot DM, with Slack's error: `cannot_dm_bot` comes from conversations.open,
+    # any other (`messages_tab_disabled`) from chat.postMessage into the DM.
+    dms_closed: dict[str, str] = field(default_factory=dict)
     port: int = 0
     _runner: web.AppRunner | None = None
     _socket: web.WebSocketResponse | None = None
@@ -211,7 +214,15 @@ class SlackStandIn:
         if method == "users.info":
             user = self.users.get(str(params.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method == "conversations.open":
+            who = str(params.get("users"))
+            if self.dms_closed.get(who) == "cannot_dm_bot":
+                return {"ok": False, "error": "cannot_dm_bot"}
+            return {"ok": True, "channel": {"id": dm_channel(who), "is_im": True}}
         if method == "chat.postMessage":
+            closed = next((e for u, e in self.dms_closed.items() if params.get("channel") == dm_channel(u)), None)
+            if closed is not None:
+                return {"ok": False, "error": closed}
             self._ts += 1
             params["_ts"] = f"1700000000.{self._ts:06d}"  # remembered for conversations.history
             return {"ok": True, "channel": params.get("channel"), "ts": params["_ts"],
@@ -222,8 +233,14 @@ class SlackStandIn:
             messages = [{"type": "message", "ts": c.params["_ts"], "metadata": c.params.get("metadata")}
                         for c in reversed(posted) if "_ts" in c.params]
             return {"ok": True, "messages": messages}
-        if method == "conversations.open":  # a bot's DM with one user: D + the user's id
-            return {"ok": True, "channel": {"id": f"D{str(params.get('users'))[1:]}", "is_im": True}}
+        if method.startswith("files."):
+            return self._files(method, params)
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
+        return {"ok": True}
+
+    def _files(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal and files.completeUploadExternal, as files_upload_v2 calls them."""
         if method == "files.getUploadURLExternal":
             file_id = f"F{len(self.calls_of(method)):08d}"
             return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
@@ -234,8 +251,6 @@ class SlackStandIn:
             if len(shared) != len(listed):
                 return {"ok": False, "error": "file_not_found"}
             return {"ok": True, "files": shared}
-        if method == "apps.connections.open":
-            return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -274,6 +289,9 @@ def _listed(files: Any) -> list[dict[str, Any]]:
     """files.completeUploadExternal's `files`: JSON text in a form, or a list in a JSON body."""
     listed = json.loads(files) if isinstance(files, str) else files
     return list(listed or [])
+def dm_channel(user_id: str) -> str:
+    """The id of the app's DM with a user (what conversations.open answers)."""
+    return f"D{user_id.removeprefix('U')}"
 
 
 def slack_user(user_id: str, *, admin: bool = False, owner: bool = False, tz: str = "Europe/Berlin") -> dict[str, Any]:

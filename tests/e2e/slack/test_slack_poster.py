@@ -6,10 +6,12 @@ import pytest
 
 from adapters.slack.config import web_client
 from adapters.slack.poster import PermanentPostError, SlackPoster
+from bot import posting
 from bot.content.models import Course
-from bot.messages import Message, Visibility
+from bot.messages import Kind, Message, Visibility
+from bot.posting import DirectMessagesClosedError
 from bot.usecases.lessons import lesson_message
-from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, CHANNEL, Failure, SlackStandIn
+from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, CHANNEL, LEARNER, Failure, SlackStandIn, dm_channel
 
 
 @pytest.fixture
@@ -64,3 +66,21 @@ async def test_deleted_or_inaccessible_channel_is_permanent(
     with pytest.raises(PermanentPostError, match=CHANNEL) as raised:
         await poster.post(CHANNEL, drop(course), "drop:1:2026-11-28")
     assert raised.value.error == error
+
+
+async def test_direct_messages_open_the_dm_once_per_user(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """Two reminders to one learner: one conversations.open, two posts into the DM it returned."""
+    message = Message(kind=Kind.STREAK, title="Time for today's study")
+    await poster.post_direct(LEARNER, message, "studybot-reminder-1")
+    await poster.post_direct(LEARNER, message, "studybot-reminder-2")
+    assert [c.params["users"] for c in slack_api.calls_of("conversations.open")] == [LEARNER]
+    assert [c.params["channel"] for c in slack_api.calls_of("chat.postMessage")] == [dm_channel(LEARNER)] * 2
+
+
+async def test_a_learner_who_cannot_be_messaged_is_told_apart(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """`cannot_dm_bot` raises the closed-DM error, which is also permanent (no retries)."""
+    slack_api.dms_closed[LEARNER] = "cannot_dm_bot"
+    with pytest.raises(DirectMessagesClosedError) as raised:
+        await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-3")
+    assert isinstance(raised.value, posting.PermanentPostError)
+    assert "cannot_dm_bot" in str(raised.value)

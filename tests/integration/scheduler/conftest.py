@@ -1,4 +1,4 @@
-"""Fixtures for drop tests: a recording platform at the outermost edge, channels set up by an admin."""
+"""Fixtures for drop and reminder tests: a recording platform at the outermost edge, channels set up by an admin."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from bot.app import StudyBot
 from bot.domain.periods import zone
 from bot.messages import Message
-from bot.posting import PermanentPostError
+from bot.posting import DirectMessagesClosedError, PermanentPostError
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from scheduler.fanout import DropRunner
@@ -19,12 +19,27 @@ ADMIN = make_actor("boss", admin=True)
 
 
 class RecordingPlatform:
-    """The platform edge: records posts, dedupes on the idempotency key, fails on demand."""
+    """The platform edge: records posts and direct messages, dedupes on the idempotency key, fails on demand."""
 
     def __init__(self) -> None:
         self.posts: list[tuple[str, Message, str]] = []
         self.by_key: dict[str, str] = {}
         self.failures: dict[str, list[Exception]] = {}
+        self.directs: list[tuple[str, Message, str]] = []
+        self.closed: set[str] = set()  # users whose direct messages are closed to the bot
+
+    async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
+        """Record a direct message (once per key), or refuse it as a platform does when DMs are closed."""
+        if user_id in self.closed:
+            raise DirectMessagesClosedError(f"cannot send a direct message to {user_id}")
+        if idempotency_key not in self.by_key:
+            self.directs.append((user_id, message, idempotency_key))
+            self.by_key[idempotency_key] = f"d{len(self.directs)}"
+        return self.by_key[idempotency_key]
+
+    def direct_titles(self, user_id: str) -> list[str]:
+        """Titles of the direct messages sent to a user, in order."""
+        return [m.title for u, m, _ in self.directs if u == user_id]
 
     async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
         """Record the post (once per key) or raise the next queued failure for the channel."""

@@ -14,9 +14,10 @@ from bot.posting import Posters
 from bot.store.models import Channel
 from bot.usecases.context import Core
 from bot.usecases.drops import Drops
-from scheduler.fanout import DropRunner
-from scheduler.jobs import DropScheduler, job_id
-from tests.conftest import Clock
+from bot.usecases.reminder_sends import Reminders
+from scheduler.fanout import DropRunner, ReminderRunner
+from scheduler.jobs import REMINDER_JOB, DropScheduler, job_id
+from tests.conftest import Clock, make_actor
 from tests.integration.scheduler.conftest import ADMIN, RecordingPlatform, at, set_up
 
 
@@ -125,3 +126,23 @@ async def test_a_platform_connecting_gets_its_waiting_drop_at_once(core: Core, c
         await asyncio.sleep(0.02)
     await service.stop()
     assert len(platform.posts) == 1
+
+
+async def test_start_catches_up_reminders_and_runs_them_every_minute(core: Core, clock: Clock,
+                                                                   platform: RecordingPlatform) -> None:
+    """A reminder missed earlier today goes out when the scheduler starts; a job fires at each minute's start."""
+    at(clock, "UTC", 2030, 11, 24, 12, 0)
+    await StudyBot(core).dispatch(make_actor("ada"), "/study remind 09:00")
+    at(clock, "UTC", 2030, 11, 25, 10, 0)
+    drops = Drops(core, "w")
+    reminders = ReminderRunner(Reminders(core, "w"), {"console": platform}, clock=clock)
+    scheduler = DropScheduler(drops, DropRunner(drops, {"console": platform}, clock=clock), clock=clock,
+                              reminders=reminders)
+    try:
+        await scheduler.start()
+        assert [u for u, _m, _k in platform.directs] == ["ada"]
+        job = scheduler.scheduler.get_job(REMINDER_JOB)
+        assert job is not None
+        assert job.next_run_time.second == 0
+    finally:
+        await scheduler.stop()

@@ -63,10 +63,14 @@ async def confirm(bot: StudyBot, actor: Actor, asked: Message, key: str = "forge
 
 @pytest.fixture
 async def learners(core: Core, course: Course) -> dict[str, int]:
-    """Four learners with answers, cards, stats and settings: Ada, Bob, Ada in another workspace, Ada on Slack."""
+    """Four learners with answers, cards, stats, reminders and settings: Ada, Bob, Ada elsewhere, Ada on Slack."""
     for actor, answers in ((ADA, 5), (BOB, 3), (ADA_ELSEWHERE, 4), (ADA_ON_SLACK, 2)):
         await study(core, course, actor, answers)
         await StudyBot(core).dispatch(actor, "/study privacy hide")
+        await StudyBot(core).dispatch(actor, "/study remind 18:00")
+        async with core.unit_of_work() as uow:  # yesterday's reminder, as the scheduler claims one
+            claimed = await uow.reminders.claim(await user_pk(core, actor), "remind", dt.date(2026, 11, 24), "w1")
+        assert claimed is not None
     return {name: await user_pk(core, actor) for name, actor in
             (("ada", ADA), ("bob", BOB), ("elsewhere", ADA_ELSEWHERE), ("slack", ADA_ON_SLACK))}
 
@@ -103,7 +107,7 @@ async def test_forget_me_is_logged_without_ids_or_names(core: Core, learners: di
         await confirm(bot, ADA, asked)
     [line] = [r.getMessage() for r in caplog.records if r.name == "bot.usecases.privacy"]
     assert line == ("a learner's data was deleted on console: "
-                    "5 answers, 5 review cards, 1 stats row and 1 user row")
+                    "5 answers, 5 review cards, 1 stats row, 1 reminder, 1 reminder sent and 1 user row")
     assert "ada" not in line.lower()
     assert "w1" not in line
 

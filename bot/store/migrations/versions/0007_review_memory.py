@@ -26,10 +26,9 @@ BATCH = 5_000
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("review_states") as table:
-        table.add_column(sa.Column("topic_id", sa.String(length=64), nullable=False, server_default=""))
-        table.add_column(sa.Column("stability", sa.Float(), nullable=True))
-        table.add_column(sa.Column("last_review", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("review_states", sa.Column("topic_id", sa.String(length=64), nullable=False, server_default=""))
+    op.add_column("review_states", sa.Column("stability", sa.Float(), nullable=True))
+    op.add_column("review_states", sa.Column("last_review", sa.DateTime(timezone=True), nullable=True))
     _backfill(op.get_bind())
 
 
@@ -63,7 +62,5 @@ def _backfill(connection: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("review_states") as table:
-        table.drop_column("last_review")
-        table.drop_column("stability")
-        table.drop_column("topic_id")
+    for column in ("last_review", "stability", "topic_id"):
+        op.drop_column("review_states", column)

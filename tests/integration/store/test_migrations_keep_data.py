@@ -1,4 +1,4 @@
-"""Migration 0007 copies each card's memory (stability, last review) and topic into columns."""
+"""Migrations from 0003 on keep every row, and 0007 copies each card's memory (stability, last review) and topic."""
 
 from __future__ import annotations
 
@@ -78,3 +78,22 @@ async def test_cards_get_their_stability_last_review_and_topic(unmigrated_url: s
     for *_, stored in rows:
         moment = stored if isinstance(stored, dt.datetime) else dt.datetime.fromisoformat(stored)
         assert moment.replace(tzinfo=moment.tzinfo or dt.UTC) == last_review
+
+
+async def test_upgrading_a_populated_database_keeps_every_row(unmigrated_url: str) -> None:
+    """From 0003 to the newest revision, no learner, answer or card is lost (SQLite must not rebuild `users`)."""
+    card, _due = srs.review(None, Rating.Good, WHEN)
+    engine = create_engine(unmigrated_url)
+    counts = "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM answers), (SELECT count(*) FROM review_states)"
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0003"))
+            await conn.run_sync(_seed, card)
+            before = (await conn.execute(text(counts))).one()
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            after = (await conn.execute(text(counts))).one()
+    finally:
+        await engine.dispose()
+    assert tuple(before) == (1, 1, 2)
+    assert tuple(after) == tuple(before)
