@@ -117,7 +117,7 @@ async def main() -> None:
             async with core.unit_of_work() as uow:
                 if name == "participation":
                     return await uow.team.participation(1, today - dt.timedelta(days=27), monday - dt.timedelta(days=7),
-                                                        monday, NOW - dt.timedelta(days=29))
+                                                        monday, NOW - dt.timedelta(days=29), today)
                 if name == "memory":
                     return await uow.team.memory(1, NOW, NOW + team.DUE_WITHIN)
                 return await uow.team.lapsing(1, team.AT_RISK_STREAK, today - dt.timedelta(days=team.IDLE_DAYS))

@@ -92,7 +92,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                _text(reminders.remind)),
     Subcommand("timezone", "[name]", "Show or set your own timezone (e.g. Europe/Berlin)", _text(timezones.timezone)),
     Subcommand("help", "", "Show this help", _help),
-    Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]",
+    Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off] [team-report on|off]",
                "Set up the daily lesson drop", admin.setup, admin=True),
     Subcommand("pause", "[channel]", "Pause the daily drop",
                lambda core, actor, args: admin.set_paused(core, actor, args, paused=True), admin=True),

@@ -180,15 +180,17 @@ def with_schedule(command: Subcommand) -> Built:
         timezone="IANA timezone of that time (e.g. Europe/Berlin)",
         weekdays="Days to drop on (default daily): e.g. mon-fri or mon,wed,fri",
         weekly_board="Post the weekly leaderboard in the channel too",
+        team_report="Post the team's week (no names) with it on Mondays",
     )
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     async def callback(interaction: discord.Interaction[Any], channel: app_commands.Transform[Any, TextChannelOption],
                        time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
-                       weekly_board: bool | None = None) -> None:
+                       weekly_board: bool | None = None, team_report: bool | None = None) -> None:
         args: list[Argument] = [ChannelRef(str(channel.id), str(getattr(channel, "name", "") or "")), time, timezone,
                                 *(weekdays.split() if weekdays else [])]
-        if weekly_board is not None:
-            args += ["weekly-board", "on" if weekly_board else "off"]
+        for option, value in (("weekly-board", weekly_board), ("team-report", team_report)):
+            if value is not None:
+                args += [option, "on" if value else "off"]
 
         def check(_actor: Actor) -> Message | None:
             return check_drop_channel(interaction, channel)

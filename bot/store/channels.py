@@ -52,7 +52,7 @@ class ChannelStore(SessionStore):
         return row
 
     async def save_schedule(self, channel_id: int, schedule: dict[str, Any], now: dt.datetime) -> None:
-        """Set a channel's drop settings (`drop_time`, `timezone`, `weekdays`, maybe `weekly_board`); it runs again."""
+        """Set a channel's drop settings (time, timezone, weekdays, maybe its switches); it runs again."""
         values = {**schedule, "paused": False, "last_error": None, "updated_at": now}
         await self.session.execute(update(Channel).where(Channel.id == channel_id).values(values))
 

@@ -30,6 +30,7 @@ class ScheduledChannel:
     weekdays: tuple[str, ...]
     paused: bool
     weekly_board: bool
+    team_report: bool
     updated_at: dt.datetime
 
 
@@ -60,6 +61,7 @@ class DropStore(SessionStore):
                 weekdays=tuple(c.weekdays.split(",")),
                 paused=c.paused,
                 weekly_board=c.weekly_board,
+                team_report=c.team_report,
                 updated_at=c.updated_at,
             )
             for c, platform, ws_tz in rows

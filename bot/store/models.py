@@ -91,6 +91,8 @@ class Channel(Base):
     weekdays: Mapped[str] = mapped_column(String(32), default="mon,tue,wed,thu,fri,sat,sun")
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     weekly_board: Mapped[bool] = mapped_column(Boolean, default=False)
+    team_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Post the team's week (`bot.usecases.team`, without names) with the weekly board on Mondays."""
     next_topic_index: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())

@@ -54,9 +54,10 @@ class TeamStore(SessionStore):
     """Workspace-wide reads for `/study team`; each is one statement."""
 
     async def participation(self, workspace_id: int, first_day: dt.date, last_monday: dt.date,
-                            monday: dt.date, since: dt.datetime) -> Participation:
-        """Answers per learner day from `first_day` on (answered since `since`, a bound for the index)."""
-        window = and_(Answer.workspace_id == workspace_id, Answer.answered_at >= since, Answer.local_day >= first_day)
+                            monday: dt.date, since: dt.datetime, last_day: dt.date) -> Participation:
+        """Answers per learner day from `first_day` to `last_day` (answered since `since`, a bound for the index)."""
+        window = and_(Answer.workspace_id == workspace_id, Answer.answered_at >= since,
+                      Answer.local_day >= first_day, Answer.local_day <= last_day)
         days = await self._execute(
             select(Answer.local_day, func.count()).where(window).group_by(Answer.local_day)
         )

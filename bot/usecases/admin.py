@@ -12,7 +12,8 @@ from bot.messages import Field, Kind, Message, channel_mention, error, info
 from bot.store.models import Channel
 from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
-WEEKLY_BOARD = "weekly-board"
+SWITCHES = {"weekly-board": "weekly_board", "team-report": "team_report"}
+"""The on/off options of a setup, as typed and as the channel keeps them."""
 
 
 def parse_channel(arg: Argument) -> ChannelRef | None:
@@ -26,7 +27,8 @@ def parse_channel(arg: Argument) -> ChannelRef | None:
 
 
 SETUP_USAGE = (
-    "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off]`\n\n"
+    "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off] "
+    "[team-report on|off]`\n\n"
     "For example: `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
 )
 TIMEZONE_HINT = "Use an IANA name such as `Europe/London` or `America/New_York`."
@@ -40,7 +42,7 @@ class SetupRequest:
     at: dt.time
     timezone: str
     weekdays: tuple[str, ...] | None  # None: keep the channel's (every day for a new one)
-    weekly: bool | None  # None: keep the channel's
+    switches: dict[str, bool]  # weekly_board, team_report: those given; the others keep the channel's
 
 
 def parse_setup(args: list[Argument]) -> SetupRequest | Message:
@@ -60,12 +62,13 @@ def parse_setup(args: list[Argument]) -> SetupRequest | Message:
     if not is_timezone(tz):
         problems.append((f"“{tz}” is not a timezone", TIMEZONE_HINT))
     rest = [str(arg) for arg in args[3:]]
-    weekly: bool | None = None
-    if len(rest) >= 2 and rest[-2].lower() == WEEKLY_BOARD:
-        if rest[-1].lower() in ("on", "off"):
-            weekly = rest[-1].lower() == "on"
+    switches: dict[str, bool] = {}
+    while len(rest) >= 2 and rest[-2].lower() in SWITCHES:
+        option, value = rest[-2].lower(), rest[-1].lower()
+        if value in ("on", "off"):
+            switches.setdefault(SWITCHES[option], value == "on")
         else:
-            problems.append(("weekly-board needs on or off", f"“{rest[-1]}” is neither."))
+            problems.append((f"{option} needs on or off", f"“{rest[-1]}” is neither."))
         rest = rest[:-2]
     days: tuple[str, ...] | None = None
     if rest:
@@ -79,7 +82,7 @@ def parse_setup(args: list[Argument]) -> SetupRequest | Message:
     if problems or ref is None:  # a channel that is not one is always among the problems
         listing = "\n".join(f"- {title}: {detail}" for title, detail in problems)
         return error(f"That setup has {len(problems)} problems", f"{listing}\n\n{SETUP_USAGE}")
-    return SetupRequest(ref, at, tz, days, weekly)
+    return SetupRequest(ref, at, tz, days, switches)
 
 
 def next_drop_text(channel: Channel, now: dt.datetime) -> str:
@@ -95,10 +98,10 @@ def next_drop_text(channel: Channel, now: dt.datetime) -> str:
 
 
 async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
-    """Configure a channel's daily drop: time, timezone, weekdays and the weekly board.
+    """Configure a channel's daily drop: time, timezone, weekdays, the weekly board and team report.
 
-    Weekdays and the weekly board are kept from an earlier setup unless given again, and the
-    reply says what changed.
+    Weekdays, the weekly board and the team report are kept from an earlier setup unless given
+    again, and the reply says what changed.
     """
     request = parse_setup(args)
     if isinstance(request, Message):
@@ -114,13 +117,12 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
             tuple(channel.weekdays.split(",")) if existing else parse_weekdays("daily")
         )
         schedule: dict[str, object] = {"drop_time": f"{at:%H:%M}", "timezone": tz, "weekdays": ",".join(days)}
-        if request.weekly is not None:
-            schedule["weekly_board"] = request.weekly
+        schedule.update(request.switches)
         await uow.channels.save_schedule(channel.id, schedule, core.clock())
         after = _settings(channel)
         await uow.channels.adopt_timezone(identity.workspace_pk, tz)  # the first schedule's becomes the workspace's day
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
-        weekly_on = channel.weekly_board
+        switched = {"weekly_board": channel.weekly_board, "team_report": channel.team_report}
     core.forget_identities(identity.workspace_pk)
     core.schedule_changed.publish(channel_pk)
     label = channel_mention(ref.id, name)
@@ -137,7 +139,8 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
         fields=(
             Field("Next drop", when),
             Field("Weekdays", describe_weekdays(days) + (kept if request.weekdays is None else "")),
-            Field("Weekly board", ("on" if weekly_on else "off") + (kept if request.weekly is None else "")),
+            *(Field(label, ("on" if switched[key] else "off") + ("" if key in request.switches else kept))
+              for label, key in (("Weekly board", "weekly_board"), ("Team report", "team_report"))),
         ),
     )
 
@@ -148,6 +151,7 @@ def _settings(channel: Channel) -> dict[str, str]:
         "timezone": channel.timezone or "",
         "weekdays": describe_weekdays(tuple(channel.weekdays.split(","))),
         "weekly board": "on" if channel.weekly_board else "off",
+        "team report": "on" if channel.team_report else "off",
         "state": "paused" if channel.paused else "running",
     }
 
@@ -231,6 +235,8 @@ async def schedule(core: Core, actor: Actor) -> Message:
             line = f"- **{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"
             if c.weekly_board:
                 line += "; weekly board on"
+            if c.team_report:
+                line += "; team report on"
             if c.last_error:
                 line += f"\n  ⚠️ last problem: {c.last_error}"
             lines.append(line)

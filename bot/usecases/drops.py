@@ -13,12 +13,14 @@ from bot.messages import Button, Field, Kind, Message, Style, Visibility
 from bot.posting import Poster, PostFinder
 from bot.store.claims import Claim as Claim  # a claim, for the scheduler: it may not reach the store
 from bot.store.drops import ScheduledChannel
+from bot.usecases import team
 from bot.usecases.context import Core
 from bot.usecases.format import board_line, plural
 from bot.usecases.lessons import lesson_message
 
 LESSON = "lesson"
 WEEKLY = "weekly"
+TEAM_REPORT = "team"
 # A claim not renewed for this long belongs to a process that stopped; another may take it over.
 LEASE = dt.timedelta(minutes=2)
 BOARD_SIZE = 5
@@ -67,6 +69,8 @@ def due_today(channel: ScheduledChannel, now: dt.datetime) -> list[DueDrop]:
         due.append(DueDrop(channel, LESSON, today, moment))
     if channel.weekly_board and today.weekday() == 0:
         due.append(DueDrop(channel, WEEKLY, today, moment))
+    if channel.team_report and today.weekday() == 0:
+        due.append(DueDrop(channel, TEAM_REPORT, today, moment))
     return due
 
 
@@ -79,7 +83,7 @@ def next_run(channel: ScheduledChannel, after: dt.datetime) -> dt.datetime | Non
     """When the channel next has something to drop (lesson days, plus Mondays for the board)."""
     if channel.paused:
         return None
-    days = set(channel.weekdays) | ({"mon"} if channel.weekly_board else set())
+    days = set(channel.weekdays) | ({"mon"} if channel.weekly_board or channel.team_report else set())
     return next_drop(after, parse_time(channel.drop_time), channel.timezone, tuple(d for d in WEEKDAYS if d in days))
 
 
@@ -165,6 +169,8 @@ class Drops:
         """The message to post: the day's lesson, or last week's board."""
         if due.kind == WEEKLY:
             return await self._weekly_board(due)
+        if due.kind == TEAM_REPORT:
+            return await team.weekly_report(self.core, due.channel.workspace_id, due.channel.timezone, due.local_date)
         course = self.core.course
         topic = course.topic_by_id.get(claim.topic_id) or course.topics[0]
         heading = "📚 **Today's lesson**" if topic.lesson or not topic.cards else "🃏 **Today's cards**"

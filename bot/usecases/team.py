@@ -7,9 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from bot.content.models import Course
-from bot.domain.periods import local_day
+from bot.domain.periods import local_day, zone
 from bot.domain.streaks import Streak, current_as_of
-from bot.messages import Attachment, Kind, Message
+from bot.messages import Attachment, Kind, Message, Visibility
 from bot.pictures.data import DayCount, TeamChart
 from bot.pictures.data import TopicRecall as ChartTopic
 from bot.pictures.sparkline import sparkline
@@ -120,7 +120,7 @@ async def read_figures(core: Core, workspace_pk: int, tz: str, now: dt.datetime)
     async with core.unit_of_work() as uow:
         participation = await uow.team.participation(
             workspace_pk, today - dt.timedelta(days=WINDOW_DAYS - 1), monday - dt.timedelta(days=7),
-            monday, now - dt.timedelta(days=WINDOW_DAYS + 1),
+            monday, now - dt.timedelta(days=WINDOW_DAYS + 1), today,
         )
         memory = await uow.team.memory(workspace_pk, now, now + DUE_WITHIN)
     return Figures(today, participation, memory)
@@ -175,21 +175,36 @@ def team_chart(course: Course, report: TeamReport, team_name: str) -> TeamChart:
     return TeamChart(team_name or "Your team", report.today, topics, days)
 
 
+async def weekly_report(core: Core, workspace_pk: int, tz: str, monday: dt.date) -> Message:
+    """The team's last week for a channel, posted with the weekly board: `/study team` without names."""
+    end = dt.datetime.combine(monday, dt.time(0, 0), tzinfo=zone(tz)).astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+    figures = await read_figures(core, workspace_pk, tz, end)
+    async with core.unit_of_work() as uow:
+        idle_since = figures.today - dt.timedelta(days=IDLE_DAYS)
+        activity = await uow.team.lapsing(workspace_pk, AT_RISK_STREAK, idle_since)
+    report = build_report(core.course, figures.today, figures.participation, figures.memory, activity, tz, end)
+    return replace(team_message(report, names=False, weekly=True), visibility=Visibility.PUBLIC)
+
+
 def _listed(items: list[str], more: int) -> str:
     """Items joined with commas, and how many more there are."""
     return ", ".join(items) + (f" and {more} more" if more > 0 else "")
 
 
-def team_message(report: TeamReport, *, names: bool) -> Message:
-    """The report as a message; `names` shows who may need a nudge (for admins only)."""
+def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Message:
+    """The report as a message; `names` shows who may need a nudge (for admins only).
+
+    `weekly` words it as the week that has just ended (`report.today` is its Sunday).
+    """
     p = report.participation
+    this, previous = ("last week", "the week before") if weekly else ("this week", "last week")
     days = report.answers_by_day()
     busiest = max(range(len(days)), key=lambda n: (days[n], n))
     busiest_day = report.today - dt.timedelta(days=len(days) - 1 - busiest)
     lines = [
         "**Participation**",
-        f"- Active this week: {plural(p.this_week, 'learner')} (last week: {p.last_week})",
-        f"- Studied on 3+ days this week: {p.three_days_this_week} of the {plural(p.team, 'learner')} "
+        f"- Active {this}: {plural(p.this_week, 'learner')} ({previous}: {p.last_week})",
+        f"- Studied on 3+ days {this}: {p.three_days_this_week} of the {plural(p.team, 'learner')} "
         f"active in the last 4 weeks ({percent(p.three_days_this_week, p.team)})",
         f"- Answers in the last 4 weeks: {sum(days):,}"
         + (f" (busiest day: {busiest_day:%a %d %b}, {days[busiest]:,})" if sum(days) else ""),
@@ -216,7 +231,8 @@ def team_message(report: TeamReport, *, names: bool) -> Message:
                      + (_listed(risk, len(report.at_risk) - len(risk)) or "nobody"))
         lines.append("- Inactive for 7+ days: " + (_listed(idle, len(report.idle) - len(idle)) or "nobody"))
     else:
-        lines.append(f"- {plural(len(report.at_risk), 'learner')} with a streak of 3+ days had not studied today")
+        if not weekly:
+            lines.append(f"- {plural(len(report.at_risk), 'learner')} with a streak of 3+ days had not studied today")
         lines.append(f"- {plural(len(report.idle), 'learner')} inactive for 7+ days")
     lines += ["", "**Sections**"]
     for s in report.sections:
@@ -227,7 +243,8 @@ def team_message(report: TeamReport, *, names: bool) -> Message:
                          f"{round(100 * s.mastered)}% of questions answered right at least once")
     return Message(
         kind=Kind.TEAM,
-        title="👥 Team",
+        title="👥 Last week's team report" if weekly else "👥 Team",
         body="\n".join(lines),
-        footer=f"As of {report.today:%a %d %b %Y}. Recall is FSRS's estimate that a learner still knows an answer.",
+        footer=(f"Week ending {report.today:%a %d %b %Y}" if weekly else f"As of {report.today:%a %d %b %Y}")
+        + ". Recall is FSRS's estimate that a learner still knows an answer.",
     )

@@ -188,6 +188,35 @@ async def test_weekly_board_on_monday(core: Core, clock: Clock, runner: DropRunn
     assert "Ada" in board.body
 
 
+async def test_team_report_on_monday_names_nobody_and_goes_out_once(
+        core: Core, clock: Clock, runner: DropRunner, platform: RecordingPlatform, course: Course) -> None:
+    """With team-report on, Monday's drop is followed by last week's team figures, without names, once."""
+    at(clock, "UTC", 2026, 11, 20, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC mon-fri weekly-board on team-report on")
+    q = course.topics[0].quiz[0]
+    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    at(clock, "UTC", 2026, 11, 23, 9, 1)  # Monday
+    await runner.run_due()
+    await runner.run_due()
+    assert platform.titles("C1") == [course.topics[0].title, "🏆 Last week's top learners",
+                                      "👥 Last week's team report"]
+    report = platform.posts[2][1]
+    assert report.visibility is Visibility.PUBLIC
+    assert "Active last week: 1 learner (the week before: 0)" in report.body
+    assert "Ada" not in report.body
+    assert report.footer.startswith("Week ending Sun 22 Nov 2026")
+
+
+async def test_team_report_alone_makes_monday_a_drop_day(
+        core: Core, clock: Clock, runner: DropRunner, platform: RecordingPlatform) -> None:
+    """A channel dropping lessons on Fridays only still gets its team report on Monday, and no lesson."""
+    at(clock, "UTC", 2026, 11, 20, 10, 0)
+    await set_up(core, clock, "C1", "09:00 UTC fri team-report on")
+    at(clock, "UTC", 2026, 11, 23, 9, 1)
+    await runner.run_due()
+    assert platform.titles("C1") == ["👥 Last week's team report"]
+
+
 async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, clock: Clock, course: Course,
                                                                   platform: RecordingPlatform) -> None:
     """Two processes' runners firing together for 200 channels post exactly 200 drops."""

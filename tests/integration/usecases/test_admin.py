@@ -63,6 +63,31 @@ async def test_weekly_board_flag(studybot: StudyBot, core: Core) -> None:
     assert channel.weekly_board is True
 
 
+async def test_team_report_and_weekly_board_switch_in_any_order(studybot: StudyBot, core: Core) -> None:
+    """`team-report on` before or after `weekly-board`, each switch kept as given."""
+    message = await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC mon-fri team-report on weekly-board off")
+    [channel] = await channels(core)
+    assert (channel.team_report, channel.weekly_board, channel.weekdays) == (True, False, "mon,tue,wed,thu,fri")
+    fields = {f.name: f.value for f in message.fields}
+    assert (fields["Team report"], fields["Weekly board"]) == ("on", "off")
+
+
+async def test_rerunning_setup_keeps_the_team_report_and_says_what_changed(studybot: StudyBot, core: Core) -> None:
+    """A later setup without the switch keeps it; turning it off is listed as a change."""
+    await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC team-report on")
+    kept = await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")
+    assert {f.name: f.value for f in kept.fields}["Team report"] == "on (kept)"
+    changed = await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC team-report off")
+    assert "Changed: team report on → off." in changed.body
+
+
+async def test_a_switch_without_on_or_off_is_refused(studybot: StudyBot, core: Core) -> None:
+    """`team-report maybe` names the switch and what it needs; nothing is stored."""
+    message = await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC team-report maybe")
+    assert message.title == "team-report needs on or off"
+    assert await channels(core) == []
+
+
 async def test_pause_and_resume_the_only_channel(studybot: StudyBot, core: Core) -> None:
     """With one scheduled channel, pause and resume act on it from anywhere."""
     await studybot.dispatch(ADMIN, "/study setup C1 08:00 UTC")

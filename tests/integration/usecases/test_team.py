@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.app import ADMINS_ONLY, StudyBot
 from bot.content.models import Course
 from bot.domain import srs
-from bot.messages import Kind
+from bot.messages import Kind, Visibility
 from bot.store.models import ReviewState
 from bot.usecases import quiz, team
 from bot.usecases.context import Core
@@ -46,7 +46,7 @@ async def report(core: Core, clock: Clock, course: Course) -> team.TeamReport:
     await _seed(core, clock, course)
     async with core.unit_of_work() as uow:
         participation = await uow.team.participation(1, dt.date(2026, 10, 29), dt.date(2026, 11, 16),
-                                                     dt.date(2026, 11, 23), NOW - dt.timedelta(days=29))
+                                                     dt.date(2026, 11, 23), NOW - dt.timedelta(days=29), NOW.date())
         memory = await uow.team.memory(1, NOW, NOW + team.DUE_WITHIN)
         activity = await uow.team.lapsing(1, team.AT_RISK_STREAK, dt.date(2026, 11, 18))
     return team.build_report(core.course, NOW.date(), participation, memory, activity, "UTC", NOW)
@@ -175,3 +175,19 @@ async def test_the_team_view_comes_with_its_chart(core: Core, clock: Clock, cour
         assert image.size == (900, 760)
     assert "Value Types vs Reference Types" in chart.alt
     assert "- Answers a day: " in message.body
+
+
+async def test_the_weekly_report_covers_the_week_that_ended_without_names(
+    core: Core, clock: Clock, course: Course
+) -> None:
+    """Posted on Monday 30 November: the week of 23 to 29 November, public, counting without naming."""
+    await _seed(core, clock, course)
+    message = await team.weekly_report(core, 1, "UTC", dt.date(2026, 11, 30))
+    assert message.visibility is Visibility.PUBLIC
+    assert message.title == "👥 Last week's team report"
+    assert "Active last week: 2 learners (the week before: 2)" in message.body
+    assert "Studied on 3+ days last week: 1 of the 3 learners" in message.body
+    assert "2 learners inactive for 7+ days" in message.body
+    assert "had not studied today" not in message.body
+    assert not re.search(r"\b(Ada|Bo|Cy|Dee)\b", message.body)
+    assert message.footer.startswith("Week ending Sun 29 Nov 2026")

@@ -9,15 +9,15 @@ import pytest
 from bot.domain.periods import zone
 from bot.domain.schedule import WEEKDAYS
 from bot.store.drops import ScheduledChannel
-from bot.usecases.drops import LESSON, WEEKLY, due_today, next_run
+from bot.usecases.drops import LESSON, TEAM_REPORT, WEEKLY, due_today, next_run
 
 SET_UP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def channel(at: str, tz: str, days: tuple[str, ...] = WEEKDAYS, *, paused: bool = False, weekly: bool = False,
-            updated: dt.datetime = SET_UP) -> ScheduledChannel:
+            team: bool = False, updated: dt.datetime = SET_UP) -> ScheduledChannel:
     """A channel with a drop at `at` in `tz`."""
-    return ScheduledChannel(1, "console", 1, None, "c", "c", at, tz, days, paused, weekly, updated)
+    return ScheduledChannel(1, "console", 1, None, "c", "c", at, tz, days, paused, weekly, team, updated)
 
 
 def local(tz: str, year: int, month: int, day: int, hour: int, minute: int, *, fold: int = 0) -> dt.datetime:
@@ -123,3 +123,20 @@ def test_next_run_skips_days_off() -> None:
 def test_next_run_of_a_paused_channel_is_none() -> None:
     """A paused channel has no next run."""
     assert next_run(channel("09:00", "UTC", paused=True), SET_UP) is None
+
+
+def test_team_report_is_due_on_monday_beside_the_lesson() -> None:
+    """Monday 09:00 with the team report on: the lesson, then the report."""
+    assert kinds(channel("09:00", "UTC", team=True), local("UTC", 2026, 11, 30, 9, 0)) == [LESSON, TEAM_REPORT]
+
+
+def test_team_report_is_not_due_on_other_days() -> None:
+    """Only Mondays carry the team report."""
+    assert kinds(channel("09:00", "UTC", team=True), local("UTC", 2026, 12, 1, 9, 0)) == [LESSON]
+
+
+def test_team_report_alone_schedules_monday() -> None:
+    """A Friday-only channel with the team report next runs on Monday."""
+    after = local("UTC", 2026, 11, 27, 10, 0)  # a Friday, after its drop
+    upcoming = next_run(channel("09:00", "UTC", ("fri",), team=True), after)
+    assert upcoming == local("UTC", 2026, 11, 30, 9, 0)
