@@ -98,6 +98,15 @@ class LearnerStore(SessionStore):
         )
         return [TopicTally(t, int(n), int(c or 0)) for t, n, c in rows]
 
+    async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
+        """The learner's answers on each of their own days from `since` on (days without any left out)."""
+        rows = await self._execute(
+            select(Answer.local_day, func.count())
+            .where(Answer.user_id == user_id, Answer.local_day >= since)
+            .group_by(Answer.local_day)
+        )
+        return {day: int(n) for day, n in rows}
+
     async def questions_answered_right(self, user_id: int) -> set[str]:
         """Quiz questions the user has answered right at least once."""
         rows = await self.session.scalars(
