@@ -5,9 +5,12 @@ from __future__ import annotations
 from bot import actions
 from bot.domain.periods import Period, local_day, period_start
 from bot.domain.streaks import current_as_of
-from bot.messages import Button, Field, Kind, Message, Style, error
+from bot.messages import Attachment, Button, Field, Kind, Message, Style, error
+from bot.pictures.progress import calendar_start, render_progress_card
+from bot.pictures.sparkline import sparkline
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import board_line, percent, plural, progress_bar
+from bot.usecases.progress_card import progress_card
 
 BOARD_SIZE = 10
 
@@ -48,11 +51,13 @@ async def stats(core: Core, actor: Actor) -> Message:
     """Streak, points, accuracy overall and per section, and topics practised."""
     course = core.course
     identity = await core.identify(actor)
+    today = local_day(core.clock(), identity.timezone)
     async with core.unit_of_work() as uow:
         row = await uow.learners.stats(identity.user_pk)
         tallies = await uow.learners.topic_tallies(identity.user_pk)
         practised = await uow.learners.practised_topics(identity.user_pk)
-    today = local_day(core.clock(), identity.timezone)
+        days = await uow.learners.days_studied(identity.user_pk, calendar_start(today))
+        mastered = await uow.learners.questions_answered_right(identity.user_pk)
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
     lines = []
@@ -64,6 +69,10 @@ async def stats(core: Core, actor: Actor) -> Message:
     total = sum(t.answers for t in tallies)
     right_total = sum(t.correct for t in tallies)
     seen = len(practised & set(course.topic_by_id))
+    streak_now = current_as_of(state, today)
+    card = progress_card(course, actor.user_name or "You", today, streak_now, row, days, tallies, mastered)
+    picture = await core.pictures.get(("progress", identity.user_pk, today, row.answers, row.points, len(mastered)),
+                                      lambda: render_progress_card(card))
     return Message(
         kind=Kind.STATS,
         title="Your stats",
@@ -71,16 +80,18 @@ async def stats(core: Core, actor: Actor) -> Message:
         if lines
         else "No answers yet. Start with `/study quiz`!",
         fields=(
-            Field("Streak", f"{plural(current_as_of(state, today), 'day')} (best {state.best})"),
+            Field("Streak", f"{plural(streak_now, 'day')} (best {state.best})"),
             Field("Points", str(row.points)),
             Field("Accuracy", f"{percent(right_total, total)} of {plural(total, 'answer')}"),
             Field("Topics practised", progress_bar(seen, len(course.topics)), inline=False),
+            Field("Last 4 weeks", sparkline(card.days, today), inline=False),
         ),
         buttons=(
             Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),
             Button("Interview question", actions.Interview().encode()),
         ),
         footer=course.title,
+        attachments=(Attachment("progress-card.png", picture.png, "image/png", picture.alt),),
     )
 
 

@@ -246,5 +246,5 @@ def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Me
         title="👥 Last week's team report" if weekly else "👥 Team",
         body="\n".join(lines),
         footer=(f"Week ending {report.today:%a %d %b %Y}" if weekly else f"As of {report.today:%a %d %b %Y}")
-        + ". Recall is FSRS's estimate that a learner still knows an answer.",
+        + ". Recall: FSRS's chance an answer is still known.",
     )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+from PIL import Image
 
 from bot.content.models import Course
 from bot.messages import Kind
@@ -184,3 +187,23 @@ async def test_stats_label_the_per_section_lines(core: Core, course: Course) -> 
     await answer_right(core, course, make_actor(), 0)
     body = (await progress.stats(core, make_actor())).body
     assert body.startswith("**Quiz answers right, by section**\n- Memory Management & Performance:")
+
+
+async def test_stats_come_with_the_progress_card_drawn_once_per_change(core: Core, course: Course) -> None:
+    """The card is a 900x640 PNG; asking again with nothing new gives the kept picture, a new answer a new one."""
+    actor = make_actor()
+    question = course.topics[0].quiz[0]
+    await quiz.answer(core, actor, question.id, "i1", question.answer, "d1")
+    first = await progress.stats(core, actor)
+    [card] = first.attachments
+    assert (card.filename, card.mime) == ("progress-card.png", "image/png")
+    with Image.open(io.BytesIO(card.data)) as image:
+        assert image.size == (900, 640)
+    assert len(core.pictures) == 1
+    again = await progress.stats(core, actor)
+    assert again.attachments[0].data == card.data
+    assert len(core.pictures) == 1
+    second = course.topics[0].quiz[1]
+    await quiz.answer(core, actor, second.id, "i2", second.answer, "d2")
+    await progress.stats(core, actor)
+    assert len(core.pictures) == 2

@@ -1,4 +1,4 @@
-"""End to end on Discord: `/study team` for an admin, with its chart attached to the ephemeral reply."""
+"""End to end on Discord: pictures (the team chart, the progress card) attached to the ephemeral reply."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ async def test_team_is_refused_to_a_member(standin: StandIn, client: Any) -> Non
     reply = await run(standin, MEMBER, "team")
     assert reply.title == "Only admins can do that"
     assert reply.files == []
+
+
+async def test_stats_comes_with_the_progress_card(standin: StandIn, client: Any, course: Course) -> None:
+    """`/study stats` is ephemeral and carries the learner's progress card, described for screen readers."""
+    await answer_wrong(standin, course)
+    reply = await run(standin, MEMBER, "stats")
+    assert reply.ephemeral
+    [upload] = reply.files
+    assert upload.filename == "progress-card.png"
+    assert "1 answer" in (upload.description or "")
+    with Image.open(io.BytesIO(upload.data)) as image:
+        assert image.size == (900, 640)

@@ -1,4 +1,4 @@
-"""End to end on Slack: `/study team` for an admin, with its chart uploaded to the admin's DM."""
+"""End to end on Slack: pictures (the team chart, the progress card) uploaded to the asker's DM."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from bot.content.models import Course
-from tests.e2e.slack.slack_stand_ins import ADMIN, SlackHttpApp, SlackStandIn, text_of
+from tests.e2e.slack.slack_stand_ins import ADMIN, LEARNER, SlackHttpApp, SlackStandIn, text_of
 from tests.e2e.slack.test_slack_privacy import answer_wrong, command
 
 
@@ -33,3 +33,16 @@ async def test_team_is_refused_to_a_learner_without_any_upload(
     reply = await command(slack_http, slack_api, "team", "team")
     assert "Only admins can do that" in text_of(reply)
     assert slack_api.calls_of("files.getUploadURLExternal") == []
+
+
+async def test_stats_sends_the_progress_card_to_the_learners_dm(
+        slack_http: SlackHttpApp, slack_api: SlackStandIn, course: Course) -> None:
+    """`/study stats` answers privately with a sparkline, and the progress card arrives in the learner's DM."""
+    await answer_wrong(slack_http, slack_api, course)
+    reply = await command(slack_http, slack_api, "stats", "stats")
+    text = text_of(reply)
+    assert "Last 4 weeks" in text
+    assert "I sent you progress-card.png in your direct messages" in text
+    [png] = slack_api.files_shared_with(f"D{LEARNER[1:]}")
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (900, 640)
