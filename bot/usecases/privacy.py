@@ -26,7 +26,7 @@ CONFIRM_FOR = dt.timedelta(minutes=10)
 EXPORT_FORMAT = "studybot-learner-export"
 EXPORT_VERSION = 1
 TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "reminders": "reminder",
-               "reminder_sends": "reminder sent", "users": "user row"}
+               "reminder_sends": "sent reminder", "users": "user row"}
 """How a table's rows are counted in words; a table not listed is named as it is."""
 
 
@@ -38,7 +38,8 @@ def owner_digest(actor: Actor) -> str:
 
 def counted(deleted: dict[str, int]) -> str:
     """`12 answers, 4 review cards, 1 stats row and 1 user row`: what a deletion removed, with no one's ids."""
-    parts = [plural(n, TABLE_WORDS[table]) if table in TABLE_WORDS else f"{n} {table}" for table, n in deleted.items()]
+    kept = {table: n for table, n in deleted.items() if n} or deleted  # tables with nothing to delete go unsaid
+    parts = [plural(n, TABLE_WORDS[table]) if table in TABLE_WORDS else f"{n} {table}" for table, n in kept.items()]
     return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 

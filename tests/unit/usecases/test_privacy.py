@@ -15,7 +15,13 @@ def test_a_deletion_is_counted_in_words() -> None:
 
 def test_a_table_with_no_word_is_named_as_it_is() -> None:
     """A table added later is still counted, by its name."""
-    assert counted({"answers": 0, "badges": 2}) == "0 answers and 2 badges"
+    assert counted({"answers": 3, "badges": 2}) == "3 answers and 2 badges"
+
+
+def test_tables_with_nothing_deleted_go_unsaid() -> None:
+    """Only what was there is listed; with nothing at all, the counts still say so."""
+    assert counted({"answers": 2, "reminders": 0, "users": 1}) == "2 answers and 1 user row"
+    assert counted({"answers": 0, "users": 0}) == "0 answers and 0 user rows"
 
 
 def test_the_confirmation_digest_differs_per_person_workspace_and_platform() -> None:
