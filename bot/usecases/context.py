@@ -56,11 +56,12 @@ Argument = str | ChannelRef
 
 @dataclass(frozen=True)
 class Identity:
-    """The database ids behind an actor, and the timezone their day is counted in."""
+    """The database ids behind an actor, the timezone their day is counted in, and their boards' timezone."""
 
     workspace_pk: int
     user_pk: int
     timezone: str
+    board_timezone: str = "UTC"  # the workspace's: where its weeks and months begin
 
 
 @dataclass
@@ -110,7 +111,8 @@ class Core:
                 cached = (ws.id, user.id, ws.timezone, user_tz or user.timezone, time.monotonic())
             self._identities[key] = cached
         ws_pk, user_pk, ws_tz, stored_user_tz, _cached_at = cached
-        return Identity(ws_pk, user_pk, stored_user_tz or ws_tz or self.default_timezone)
+        board_tz = ws_tz or self.default_timezone
+        return Identity(ws_pk, user_pk, stored_user_tz or board_tz, board_tz)
 
     def forget_identities(self, workspace_pk: int | None = None) -> None:
         """Drop cached identities (after a workspace's timezone changed, for instance)."""

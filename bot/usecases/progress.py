@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot import actions
-from bot.domain.periods import Period, local_day, period_start
+from bot.domain.periods import Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, error
+from bot.store.scores import Standing
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import board_line, percent, plural, progress_bar
 
@@ -96,7 +97,11 @@ def parse_period(text: str | None) -> Period | None:
 
 
 async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) -> Message:
-    """The workspace's top learners for a week, a month or all time."""
+    """The workspace's top learners for a week, a month or all time, and the caller's rank below them.
+
+    Periods begin in the workspace's timezone. The caller's own line ("#1,234 of 8,410, 420 pts")
+    follows the top ten when they have points but are not in it.
+    """
     period = parse_period(period_text)
     if period is None:
         return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
@@ -104,7 +109,10 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
     async with core.unit_of_work() as uow:
         ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        rows = await uow.answers.leaderboard(identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE)
+        key = period_key(period, core.clock(), tz)
+        rows = await uow.answers.leaderboard(identity.workspace_pk, period, key, BOARD_SIZE)
+        placed = any(row.user_id == identity.user_pk for row in rows)
+        standing = None if placed else await uow.answers.standing(identity.workspace_pk, period, key, identity.user_pk)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk
@@ -115,8 +123,14 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         kind=Kind.LEADERBOARD,
         title=f"🏆 Leaderboard · {period.label}",
         body=f"{body}\n\nOther boards: {others}.",
+        fields=(Field("You", own_rank(standing)),) if standing else (),
         footer=board_footer(period, tz),
     )
+
+
+def own_rank(standing: Standing) -> str:
+    """The caller's place on a board: `#1,234 of 8,410, 420 pts`."""
+    return f"#{standing.rank:,} of {standing.of:,}, {standing.points:,} pts"
 
 
 def board_footer(period: Period, tz: str) -> str:

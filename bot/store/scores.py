@@ -1,0 +1,200 @@
+"""The boards' scores: per learner and period, kept by the answer path, read for the top and for one's rank.
+
+A row of `scores` holds what a learner earned in one period of their workspace: the points, the
+right answers and the moment of their first answer in it. The board orders by points, then right
+answers, then who answered first in the period, then user id; the index `ix_scores_board` holds
+exactly that order, so the top of a board is an index range read whatever the number of answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.expression import ColumnElement, Executable
+
+from bot.domain.periods import ALL_TIME, Period, first_day, local_midnight, next_key, period_key
+from bot.store.models import Answer, Score, User
+
+PERIODS = tuple(Period)
+
+
+@dataclass(frozen=True)
+class ScoreDelta:
+    """What a batch adds to one learner's score in one period."""
+
+    workspace_id: int
+    period: Period
+    starts_on: dt.date
+    user_id: int
+    points: int
+    correct: int
+    first_at: dt.datetime
+
+    @property
+    def key(self) -> tuple[int, str, dt.date, int]:
+        """The row's primary key, in the order rows are written (and locked)."""
+        return (self.workspace_id, self.period.value, self.starts_on, self.user_id)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one learner stands on a board: their rank, of how many learners, and their points."""
+
+    rank: int
+    of: int
+    points: int
+
+
+def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], workspace_id: int, user_id: int,
+               tz: str, at: dt.datetime, points: int, correct: bool) -> None:
+    """Add one new answer (its points as earned) to the batch's deltas of every period it falls in."""
+    for period in PERIODS:
+        key = (workspace_id, period, period_key(period, at, tz), user_id)
+        before = deltas.get(key)
+        if before is None:
+            deltas[key] = ScoreDelta(workspace_id, period, key[2], user_id, points, int(correct), at)
+        else:
+            deltas[key] = ScoreDelta(
+                workspace_id, period, key[2], user_id, before.points + points,
+                before.correct + int(correct), min(before.first_at, at),
+            )
+
+
+def delta_params(deltas: Sequence[ScoreDelta]) -> list[dict[str, Any]]:
+    """The `save_scores` parameters of these deltas, in key order."""
+    return [
+        {"workspace_id": d.workspace_id, "period": d.period.value, "starts_on": d.starts_on, "user_id": d.user_id,
+         "points": d.points, "correct": d.correct, "first_at": d.first_at}
+        for d in sorted(deltas, key=lambda d: d.key)
+    ]
+
+
+@dataclass(frozen=True)
+class BoardStatements:
+    """The boards' statements, built once per dialect and reused with parameters."""
+
+    save_scores: Any
+    top: Any
+    own: Any
+    rank: Any
+
+
+def _on_board() -> ColumnElement[bool]:
+    """The rows of one board (bound: ws, period, day) that are shown: those with points."""
+    return and_(
+        Score.workspace_id == bindparam("ws"),
+        Score.period == bindparam("period"),
+        Score.starts_on == bindparam("day"),
+        Score.points > 0,
+    )
+
+
+@functools.cache
+def board_statements(dialect: str) -> BoardStatements:
+    """The boards' statements for this dialect, built once."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    upsert = module.insert(Score)
+    excluded = upsert.excluded
+    earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
+    save_scores = upsert.on_conflict_do_update(
+        index_elements=["workspace_id", "period", "starts_on", "user_id"],
+        set_={
+            "points": Score.points + excluded.points,
+            "correct": Score.correct + excluded.correct,
+            "first_at": earliest(Score.first_at, excluded.first_at),
+        },
+    )
+    top = (
+        select(Score.user_id, User.display_name, User.external_id, Score.points, Score.correct)
+        .join(User, User.id == Score.user_id)
+        .where(_on_board(), User.workspace_id == bindparam("ws"))
+        .order_by(Score.points.desc(), Score.correct.desc(), Score.first_at, Score.user_id)
+        .limit(bindparam("limit"))
+    )
+    own = select(Score.points, Score.correct, Score.first_at).where(
+        Score.workspace_id == bindparam("ws"),
+        Score.period == bindparam("period"),
+        Score.starts_on == bindparam("day"),
+        Score.user_id == bindparam("uid"),
+    )
+    points, correct, first_at, uid = (
+        bindparam("p", type_=Score.points.type), bindparam("c", type_=Score.correct.type),
+        bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
+    )
+    ahead = or_(
+        Score.points > points,
+        and_(Score.points == points, Score.correct > correct),
+        and_(Score.points == points, Score.correct == correct, Score.first_at < first_at),
+        and_(Score.points == points, Score.correct == correct, Score.first_at == first_at, Score.user_id < uid),
+    )
+    rank = select(func.coalesce(func.sum(case((ahead, 1), else_=0)), 0), func.count()).where(_on_board())
+    return BoardStatements(save_scores=save_scores, top=top, own=own, rank=rank)
+
+
+def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
+                       span: tuple[dt.datetime, dt.datetime] | None) -> list[Executable]:
+    """Statements that recompute a workspace's scores from its answers, each period counted in `tz`.
+
+    `span` is the first and last answer's time (None when there are none). With `since`, only the
+    week and month periods beginning on or after that local date are recomputed (what a change of
+    the workspace's timezone moves); without it, every period, all time included.
+    """
+    periods = (Period.WEEK, Period.MONTH) if since is not None else PERIODS
+    scope = and_(Score.workspace_id == workspace_id, Score.period.in_([p.value for p in periods]))
+    if since is not None:
+        scope = and_(scope, Score.starts_on >= since)
+    statements: list[Executable] = [delete(Score).where(scope)]
+    if span is None:
+        return statements
+    first, last = span
+    for period in periods:
+        if period is Period.ALL:
+            statements.append(_sum_into(workspace_id, Period.ALL, ALL_TIME, None, None))
+            continue
+        day = period_key(period, first, tz)
+        if since is not None:  # the first period beginning on or after `since`
+            start = first_day(period, since)
+            day = max(day, start if start >= since else next_key(period, start))
+        while local_midnight(day, tz) <= last:
+            after = next_key(period, day)
+            statements.append(_sum_into(workspace_id, period, day, local_midnight(day, tz), local_midnight(after, tz)))
+            day = after
+    return statements
+
+
+def _sum_into(workspace_id: int, period: Period, day: dt.date, since: dt.datetime | None,
+              until: dt.datetime | None) -> Executable:
+    """INSERT the sums of one period's answers (in [since, until)) into its scores, one row per learner."""
+    conditions = [Answer.workspace_id == workspace_id]
+    if since is not None:
+        conditions.append(Answer.answered_at >= since)
+    if until is not None:
+        conditions.append(Answer.answered_at < until)
+    summed = (
+        select(
+            literal(workspace_id, Score.workspace_id.type),
+            literal(period.value, Score.period.type),
+            literal(day, Score.starts_on.type),
+            Answer.user_id,
+            func.sum(Answer.points),
+            func.sum(case((Answer.correct, 1), else_=0)),
+            func.min(Answer.answered_at),
+        )
+        .where(*conditions)
+        .group_by(Answer.user_id)
+    )
+    columns = ["workspace_id", "period", "starts_on", "user_id", "points", "correct", "first_at"]
+    return insert(Score).from_select(columns, summed)
+
+
+def answer_span(workspace_id: int) -> Executable:
+    """The first and last answer's time in a workspace."""
+    return select(func.min(Answer.answered_at), func.max(Answer.answered_at)).where(
+        Answer.workspace_id == workspace_id
+    )
