@@ -123,7 +123,7 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         kind=Kind.LEADERBOARD,
         title=f"🏆 Leaderboard · {period.label}",
         body=f"{body}\n\nOther boards: {others}.",
-        fields=(Field("You", own_rank(standing)),) if standing else (),
+        fields=(Field("You", own_rank(standing), inline=False),) if standing else (),
         footer=board_footer(period, tz),
     )
 

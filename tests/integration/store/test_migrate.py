@@ -1,15 +1,25 @@
-"""The migrations build exactly the schema the models describe."""
+"""The migrations build exactly the schema the models describe, and fill what they add from the data."""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.scratch import create_database, drop_database
 from bot.store import migrate
-from bot.store.models import Base
+from bot.store.db import create_engine
+from bot.store.models import Answer, Base, User, Workspace
+from tests.boards import recounted_scores, stored_scores
+from tests.conftest import backend_params
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -26,3 +36,43 @@ async def test_the_database_is_at_the_newest_revision(engine: AsyncEngine) -> No
     """`upgrade` leaves the database at the head revision shipped in the package."""
     head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
     assert await migrate.current_revision(engine) == head
+
+
+@pytest.fixture(params=backend_params())
+async def blank_url(request: pytest.FixtureRequest, tmp_path: Path, pg_database: str | None) -> AsyncIterator[str]:
+    """An empty database with no schema yet, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    assert pg_database is not None
+    url = await create_database(pg_database, "studybot_blank")
+    yield url
+    await drop_database(pg_database, url)
+
+
+async def test_scores_are_backfilled_from_the_answers(blank_url: str) -> None:
+    """A database at 0003 with 600 answers in two workspaces gets scores equal to a recount on upgrade."""
+    engine = create_engine(blank_url)
+    await migrate.upgrade(engine, "0003")
+    rng = random.Random(3)
+    start = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+    async with engine.begin() as conn:
+        await conn.execute(insert(Workspace), [{"id": 1, "platform": "slack", "external_id": "T1", "timezone": None},
+                                               {"id": 2, "platform": "slack", "external_id": "T2",
+                                                "timezone": "Pacific/Auckland"}])
+        await conn.execute(insert(User), [{"id": u, "workspace_id": 1 + u % 2, "external_id": f"U{u}"}
+                                          for u in range(1, 11)])
+        await conn.execute(insert(Answer), [
+            {"user_id": (u := rng.randint(1, 10)), "workspace_id": 1 + u % 2, "question_id": "q", "topic_id": "t",
+             "kind": "quiz", "instance": f"i{n}", "delivery_key": f"d{n}", "choice": 0,
+             "correct": (right := rng.random() < 0.6), "points": rng.choice([0, 10, 20, 30]) if right else 0,
+             "local_day": (at := start + dt.timedelta(minutes=rng.randrange(120 * 24 * 60))).date(), "answered_at": at}
+            for n in range(600)
+        ])
+    await migrate.upgrade(engine, default_timezone="America/Chicago")
+    try:
+        stored = await stored_scores(engine)
+        assert stored == await recounted_scores(engine, "America/Chicago")
+        assert len({day for _, period, day, _ in stored if period == "week"}) > 10
+    finally:
+        await engine.dispose()
