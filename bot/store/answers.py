@@ -17,7 +17,7 @@ from bot.domain.periods import Period
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
-from bot.store.scores import ScoreDelta, Standing, answer_span, board_statements, delta_params, rebuild_statements
+from bot.store.scores import OwnScore, ScoreDelta, answer_span, board_statements, delta_params, rebuild_statements
 
 
 @dataclass(frozen=True)
@@ -250,17 +250,23 @@ class AnswerStore(SessionStore):
         )
         return [BoardRow(uid, name or ext, int(p), int(c)) for uid, name, ext, p, c in rows]
 
-    async def standing(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int) -> Standing | None:
-        """Where a learner stands on that board, or None when they have no points on it."""
-        prepared = board_statements(self.dialect)
-        board = {"ws": workspace_id, "period": period.value, "day": starts_on}
-        own = (await self._execute(prepared.own, {**board, "uid": user_id})).first()
-        if own is None or own[0] <= 0:
-            return None
-        ahead, total = (
-            await self._execute(prepared.rank, {**board, "uid": user_id, "p": own[0], "c": own[1], "f": own[2]})
-        ).one()
-        return Standing(int(ahead) + 1, int(total), int(own[0]))
+    async def own_score(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int) -> OwnScore | None:
+        """A learner's row on that board, or None when they have no points on it."""
+        board = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id}
+        row = (await self._execute(board_statements(self.dialect).own, board)).first()
+        return OwnScore(int(row[0]), int(row[1]), row[2]) if row is not None and row[0] > 0 else None
+
+    async def ties_ahead(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int,
+                         own: OwnScore) -> int:
+        """How many learners with as many points as `own` rank before that learner (right answers, time, id)."""
+        params = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id,
+                  "p": own.points, "c": own.correct, "f": own.first_at}
+        return int((await self._execute(board_statements(self.dialect).ties_ahead, params)).scalar_one())
+
+    async def board_counts(self, workspace_id: int, period: Period, starts_on: dt.date) -> list[tuple[int, int]]:
+        """How many learners have each number of points on that board, most points first."""
+        params = {"ws": workspace_id, "period": period.value, "day": starts_on}
+        return [(int(p), int(n)) for p, n in await self._execute(board_statements(self.dialect).counts, params)]
 
     async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:
         """Recount a workspace's week and month scores from `since` on, from its answers, in timezone `tz`.

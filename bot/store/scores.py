@@ -43,12 +43,12 @@ class ScoreDelta:
 
 
 @dataclass(frozen=True)
-class Standing:
-    """Where one learner stands on a board: their rank, of how many learners, and their points."""
+class OwnScore:
+    """One learner's row on a board: what orders them among the others."""
 
-    rank: int
-    of: int
     points: int
+    correct: int
+    first_at: dt.datetime
 
 
 def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], workspace_id: int, user_id: int,
@@ -82,7 +82,8 @@ class BoardStatements:
     save_scores: Any
     top: Any
     own: Any
-    rank: Any
+    ties_ahead: Any
+    counts: Any
 
 
 def _on_board() -> ColumnElement[bool]:
@@ -128,13 +129,15 @@ def board_statements(dialect: str) -> BoardStatements:
         bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
     )
     ahead = or_(
-        Score.points > points,
-        and_(Score.points == points, Score.correct > correct),
-        and_(Score.points == points, Score.correct == correct, Score.first_at < first_at),
-        and_(Score.points == points, Score.correct == correct, Score.first_at == first_at, Score.user_id < uid),
+        Score.correct > correct,
+        and_(Score.correct == correct, Score.first_at < first_at),
+        and_(Score.correct == correct, Score.first_at == first_at, Score.user_id < uid),
     )
-    rank = select(func.coalesce(func.sum(case((ahead, 1), else_=0)), 0), func.count()).where(_on_board())
-    return BoardStatements(save_scores=save_scores, top=top, own=own, rank=rank)
+    ties_ahead = select(func.count()).where(_on_board(), Score.points == points, ahead)
+    counts = (
+        select(Score.points, func.count()).where(_on_board()).group_by(Score.points).order_by(Score.points.desc())
+    )
+    return BoardStatements(save_scores=save_scores, top=top, own=own, ties_ahead=ties_ahead, counts=counts)
 
 
 def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,

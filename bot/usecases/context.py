@@ -14,6 +14,7 @@ from bot.notify import Notice
 from bot.store.db import Sessions
 from bot.store.unit_of_work import Stores, unit_of_work
 from bot.usecases.batching import AnswerBatcher
+from bot.usecases.standings import Standings
 
 IDENTITY_TTL_S = 300.0
 
@@ -77,10 +78,12 @@ class Core:
         default_factory=dict, repr=False
     )
     answers: AnswerBatcher = field(init=False, repr=False)
+    standings: Standings = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Answers are recorded through one group-commit batcher per core."""
+        """Answers are recorded through one group-commit batcher per core; boards' counts are kept per core."""
         self.answers = AnswerBatcher(self.unit_of_work)
+        self.standings = Standings(self.unit_of_work)
 
     def unit_of_work(self) -> AbstractAsyncContextManager[Stores]:
         """A transaction: commits when the block ends, rolls back on an exception."""

@@ -6,9 +6,9 @@ from bot import actions
 from bot.domain.periods import Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, error
-from bot.store.scores import Standing
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import board_line, percent, plural, progress_bar
+from bot.usecases.standings import Standing
 
 BOARD_SIZE = 10
 
@@ -112,7 +112,8 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         key = period_key(period, core.clock(), tz)
         rows = await uow.answers.leaderboard(identity.workspace_pk, period, key, BOARD_SIZE)
         placed = any(row.user_id == identity.user_pk for row in rows)
-        standing = None if placed else await uow.answers.standing(identity.workspace_pk, period, key, identity.user_pk)
+        board = (identity.workspace_pk, period, key)
+        standing = None if placed else await core.standings.standing(uow.answers, board, identity.user_pk)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk

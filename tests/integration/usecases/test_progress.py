@@ -239,3 +239,15 @@ async def test_boards_follow_the_workspace_timezone_once_it_is_set(core: Core, c
     board = await progress.leaderboard(core, make_actor("ada"), "week")
     assert "Ada" in board.body
     assert board.footer == "Weeks start on Monday, Pacific/Auckland time"
+
+
+async def test_own_rank_breaks_ties_like_the_board(core: Core, course: Course, clock: Clock) -> None:
+    """Of two learners below the top ten with equal points, the one who answered first ranks first."""
+    for n in range(10):
+        for k in range(3):
+            await answer_right(core, course, make_actor(f"ace{n}"), k)
+    for name in ("early", "late"):
+        clock.advance(minutes=1)
+        await answer_right(core, course, make_actor(name), 0)
+    ranks = [(await progress.leaderboard(core, make_actor(name), "all")).fields[0].value for name in ("early", "late")]
+    assert [r.split(" of ")[0] for r in ranks] == ["#11", "#12"]

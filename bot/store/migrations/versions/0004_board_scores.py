@@ -23,7 +23,20 @@ branch_labels = None
 depends_on = None
 
 
+FOREIGN_KEYS = (
+    ("fk_scores_workspace_id_workspaces", "workspaces", "workspace_id"),
+    ("fk_scores_user_id_users", "users", "user_id"),
+)
+
+
 def upgrade() -> None:
+    # PostgreSQL checks the foreign keys of the filled table in one pass when they are added after
+    # the backfill, far faster than row by row; SQLite can only have them in the table's definition.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    keys = [
+        sa.ForeignKeyConstraint([column], [f"{table}.id"], name=op.f(name), ondelete="CASCADE")
+        for name, table, column in FOREIGN_KEYS
+    ] if sqlite else []
     op.create_table(
         "scores",
         sa.Column("workspace_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -33,13 +46,13 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("correct", sa.Integer(), nullable=False),
         sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspaces.id"], name=op.f("fk_scores_workspace_id_workspaces"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_scores_user_id_users"), ondelete="CASCADE"),
+        *keys,
         sa.PrimaryKeyConstraint("workspace_id", "period", "starts_on", "user_id", name=op.f("pk_scores")),
     )
     backfill(op.get_bind(), context.config.attributes.get("default_timezone", "UTC"))
+    if not sqlite:
+        for name, table, column in FOREIGN_KEYS:
+            op.create_foreign_key(op.f(name), "scores", table, [column], ["id"], ondelete="CASCADE")
     op.create_index(
         "ix_scores_board",
         "scores",
