@@ -258,15 +258,17 @@ class AnswerStore(SessionStore):
 
     async def ties_ahead(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int,
                          own: OwnScore) -> int:
-        """How many learners with as many points as `own` rank before that learner (right answers, time, id)."""
+        """How many learners level with `own` on points and right answers answered first (or at once, lower id)."""
         params = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id,
                   "p": own.points, "c": own.correct, "f": own.first_at}
         return int((await self._execute(board_statements(self.dialect).ties_ahead, params)).scalar_one())
 
-    async def board_counts(self, workspace_id: int, period: Period, starts_on: dt.date) -> list[tuple[int, int]]:
-        """How many learners have each number of points on that board, most points first."""
+    async def board_counts(self, workspace_id: int, period: Period, starts_on: dt.date
+                           ) -> list[tuple[tuple[int, int], int]]:
+        """How many learners have each (points, right answers) on that board, in the board's order."""
         params = {"ws": workspace_id, "period": period.value, "day": starts_on}
-        return [(int(p), int(n)) for p, n in await self._execute(board_statements(self.dialect).counts, params)]
+        rows = await self._execute(board_statements(self.dialect).counts, params)
+        return [((int(p), int(c)), int(n)) for p, c, n in rows]
 
     async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:
         """Recount a workspace's week and month scores from `since` on, from its answers, in timezone `tz`.

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
@@ -128,14 +128,16 @@ def board_statements(dialect: str) -> BoardStatements:
         bindparam("p", type_=Score.points.type), bindparam("c", type_=Score.correct.type),
         bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
     )
-    ahead = or_(
-        Score.correct > correct,
-        and_(Score.correct == correct, Score.first_at < first_at),
-        and_(Score.correct == correct, Score.first_at == first_at, Score.user_id < uid),
+    # Within equal points and right answers the index runs by (first_at, user_id): one range.
+    ties_ahead = select(func.count()).where(
+        _on_board(), Score.points == points, Score.correct == correct,
+        tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
     )
-    ties_ahead = select(func.count()).where(_on_board(), Score.points == points, ahead)
     counts = (
-        select(Score.points, func.count()).where(_on_board()).group_by(Score.points).order_by(Score.points.desc())
+        select(Score.points, Score.correct, func.count())
+        .where(_on_board())
+        .group_by(Score.points, Score.correct)
+        .order_by(Score.points.desc(), Score.correct.desc())
     )
     return BoardStatements(save_scores=save_scores, top=top, own=own, ties_ahead=ties_ahead, counts=counts)
 

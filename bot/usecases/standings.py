@@ -2,10 +2,11 @@
 
 Counting every learner above someone deep in a board of 100,000 reads 100,000 index entries,
 tens of milliseconds; keeping those counts in shared rows would make every answer wait on the
-others. So each process keeps, per board, how many learners have each number of points, read in
+others. So each process keeps, per board, how many learners have each (points, right answers), read in
 one statement and refreshed in the background once it is older than `MAX_AGE_S`. A rank is that
-count of the learners with more points, plus the learners with the same points who rank before,
-counted exactly from the board's index. It can lag a learner's overtakes by up to `MAX_AGE_S`.
+count of the learners who are ahead on points or right answers, plus the learners level on both
+who answered first, counted exactly from the board's index (one range of it). It can lag the
+overtakes of the last `MAX_AGE_S` seconds.
 """
 
 from __future__ import annotations
@@ -36,18 +37,21 @@ class Standing:
     points: int
 
 
+Score = tuple[int, int]  # points, right answers: a board orders by them first
+
+
 @dataclass(frozen=True)
 class Counts:
-    """How many learners of a board have more than a number of points, as read at `read_at` (monotonic)."""
+    """How many learners of a board are ahead of a score, as read at `read_at` (monotonic)."""
 
-    ascending: list[int]  # the distinct numbers of points, fewest first
-    at_least: list[int]  # at_least[i]: learners with ascending[i] points or more
+    ascending: list[Score]  # the distinct scores, lowest first
+    at_least: list[int]  # at_least[i]: learners whose score is ascending[i] or higher
     read_at: float
 
     @classmethod
-    def of(cls, rows: list[tuple[int, int]], read_at: float) -> Counts:
-        """From (points, learners) rows, most points first."""
-        ascending = [points for points, _ in reversed(rows)]
+    def of(cls, rows: list[tuple[Score, int]], read_at: float) -> Counts:
+        """From (score, learners) rows, highest first."""
+        ascending = [score for score, _ in reversed(rows)]
         at_least = list(reversed(list(itertools.accumulate(n for _, n in rows))))
         return cls(ascending, at_least, read_at)
 
@@ -56,9 +60,9 @@ class Counts:
         """Learners on the board."""
         return self.at_least[0] if self.at_least else 0
 
-    def more_than(self, points: int) -> int:
-        """Learners with more than `points` points."""
-        i = bisect.bisect_right(self.ascending, points)
+    def ahead_of(self, score: Score) -> int:
+        """Learners with more points, or as many and more right answers."""
+        i = bisect.bisect_right(self.ascending, score)
         return self.at_least[i] if i < len(self.at_least) else 0
 
 
@@ -85,7 +89,7 @@ class Standings:
             task = asyncio.create_task(self._refresh(board))
             self._refreshing[board] = task
             task.add_done_callback(lambda _: self._refreshing.pop(board, None))
-        rank = counts.more_than(own.points) + ties + 1
+        rank = counts.ahead_of((own.points, own.correct)) + ties + 1
         return Standing(rank, max(rank, counts.total), own.points)
 
     async def _read(self, store: AnswerStore, board: Board) -> Counts:

@@ -1,22 +1,22 @@
-"""A board's per-points counts answer how many learners have more points than a number."""
+"""A board's per-score counts answer how many learners are ahead of a score."""
 
 from __future__ import annotations
 
 from bot.usecases.standings import Counts
 
-ROWS = [(300, 1), (120, 4), (40, 10)]  # most points first, as the store reads them
+ROWS = [((300, 20), 1), ((120, 9), 3), ((120, 8), 1), ((40, 4), 10)]  # highest first, as the store reads them
 
 
-def test_more_than_counts_the_learners_strictly_above() -> None:
-    """Above 120 is the one learner with 300; above 40 the five with 120 or 300."""
+def test_ahead_of_counts_the_learners_strictly_ahead() -> None:
+    """Ahead of (120, 8) are the one with 300 and the three with as many points but more right answers."""
     counts = Counts.of(ROWS, 0.0)
-    assert [counts.more_than(p) for p in (300, 120, 40)] == [0, 1, 5]
+    assert [counts.ahead_of(s) for s in ((300, 20), (120, 9), (120, 8), (40, 4))] == [0, 1, 4, 5]
 
 
-def test_more_than_a_number_between_the_counted_ones() -> None:
-    """A number of points nobody has lies between its neighbours; below everyone, all are above."""
+def test_ahead_of_a_score_nobody_has() -> None:
+    """A score nobody has lies between its neighbours; below everyone, all are ahead."""
     counts = Counts.of(ROWS, 0.0)
-    assert (counts.more_than(500), counts.more_than(100), counts.more_than(10)) == (0, 5, 15)
+    assert (counts.ahead_of((500, 0)), counts.ahead_of((120, 10)), counts.ahead_of((10, 1))) == (0, 1, 15)
 
 
 def test_total_is_everyone_on_the_board() -> None:
