@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 
 from bot.store.answers import StatsRow, statements
 from bot.store.base import SessionStore
@@ -15,11 +17,26 @@ from bot.store.models import Answer, ReviewState, User, UserStats
 
 @dataclass(frozen=True)
 class TopicTally:
-    """A user's quiz answers within one topic."""
+    """A user's quiz answers within one topic they answered something in."""
 
     topic_id: str
     answers: int
     correct: int
+
+
+@functools.cache
+def _tallies(dialect: str) -> Any:
+    """One read of a user's answers, grouped by topic: quiz answers and right quiz answers (built once)."""
+    quiz = Answer.kind == "quiz"
+    return (
+        select(
+            Answer.topic_id,
+            func.sum(case((quiz, 1), else_=0)),
+            func.sum(case((and_(quiz, Answer.correct), 1), else_=0)),
+        )
+        .where(Answer.user_id == bindparam("uid"))
+        .group_by(Answer.topic_id)
+    )
 
 
 class LearnerStore(SessionStore):
@@ -59,17 +76,9 @@ class LearnerStore(SessionStore):
         return {row[0]: row[1] for row in rows}
 
     async def topic_tallies(self, user_id: int) -> list[TopicTally]:
-        """Quiz answers and right answers per topic for one user."""
-        rows = await self._execute(
-            select(
-                Answer.topic_id,
-                func.count(),
-                func.sum(case((Answer.correct, 1), else_=0)),
-            )
-            .where(Answer.user_id == user_id, Answer.kind == "quiz")
-            .group_by(Answer.topic_id)
-        )
-        return [TopicTally(t, int(n), int(c or 0)) for t, n, c in rows]
+        """Per topic the user answered anything in (quiz or interview): their quiz answers and right ones."""
+        rows = await self._execute(_tallies(self.dialect), {"uid": user_id})
+        return [TopicTally(t, int(n or 0), int(c or 0)) for t, n, c in rows]
 
     async def questions_answered_right(self, user_id: int) -> set[str]:
         """Quiz questions the user has answered right at least once."""
@@ -95,11 +104,3 @@ class LearnerStore(SessionStore):
             .order_by(Answer.id)
         )
         return {question_id: bool(correct) for question_id, correct, _id in rows}
-
-    async def practised_topics(self, user_id: int) -> set[str]:
-        """Topics in which the user answered anything (quiz or interview)."""
-        rows = await self.session.scalars(
-            select(Answer.topic_id).where(Answer.user_id == user_id).distinct()
-        )
-        return set(rows.all())
-

@@ -12,7 +12,7 @@ from bot.content.models import Course
 from bot.domain.periods import is_timezone
 from bot.notify import Notice
 from bot.store.db import Sessions
-from bot.store.unit_of_work import Stores, unit_of_work
+from bot.store.unit_of_work import Stores, reading, unit_of_work
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.standings import Standings
 
@@ -88,6 +88,10 @@ class Core:
     def unit_of_work(self) -> AbstractAsyncContextManager[Stores]:
         """A transaction: commits when the block ends, rolls back on an exception."""
         return unit_of_work(self.sessions)
+
+    def reading(self) -> AbstractAsyncContextManager[Stores]:
+        """Stores for reads alone, without a transaction (see `bot.store.unit_of_work.reading`)."""
+        return reading(self.sessions)
 
     async def identify(self, actor: Actor) -> Identity:
         """The workspace and user behind `actor`, created on first sight and then cached.

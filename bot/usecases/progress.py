@@ -49,10 +49,10 @@ async def stats(core: Core, actor: Actor) -> Message:
     """Streak, points, accuracy overall and per section, and topics practised."""
     course = core.course
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         row = await uow.learners.stats(identity.user_pk)
         tallies = await uow.learners.topic_tallies(identity.user_pk)
-        practised = await uow.learners.practised_topics(identity.user_pk)
+    practised = {t.topic_id for t in tallies}
     today = local_day(core.clock(), identity.timezone)
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
@@ -106,7 +106,7 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
     if period is None:
         return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
         key = period_key(period, core.clock(), tz)
