@@ -15,8 +15,9 @@ Then, through the use cases (`progress.leaderboard`, `progress.stats`, `quiz.nex
 `--calls` learners drawn at random among all of them (most of whom are far below the top ten, so
 their own rank is counted too), it prints p50/p99 per call, and for the quiz the process CPU time
 per call. Last, on PostgreSQL, `--writers` learners each record `--writes` answers back to back
-(closed loop, as in `bench.answers`), once alone and once while another process asks for the
-all-time board in a loop, and prints both throughputs.
+(closed loop, as in `bench.answers`): alone, then while another process asks for the all-time
+board `--board-rate` times a second, then while it asks back to back (on a 2-core machine that
+process takes a core of its own, so this last figure says as much about CPU as about the database).
 """
 
 from __future__ import annotations
@@ -249,8 +250,8 @@ async def answer_rate(url: str, course: Course, writers: int, writes: int) -> fl
     return len(latencies) / elapsed
 
 
-async def board_loop(url: str, learners: int) -> None:
-    """Ask for the all-time board in a loop, for random learners, until stdin closes; print how many."""
+async def board_loop(url: str, learners: int, rate: float) -> None:
+    """Ask for the all-time board in a loop (back to back, or `rate` a second), until stdin closes; print how many."""
     course = load_course()
     engine = create_engine(url, pool_size=2)
     core = Core(course=course, sessions=session_factory(engine))
@@ -261,19 +262,22 @@ async def board_loop(url: str, learners: int) -> None:
     print("ready", flush=True)
     stop = asyncio.ensure_future(asyncio.get_running_loop().run_in_executor(None, sys.stdin.read))
     served = 0
+    started = time.perf_counter()
     while not stop.done():
         await progress.leaderboard(core, callers[served % len(callers)], "all")
         served += 1
+        if rate:
+            await asyncio.sleep(max(0.0, started + served / rate - time.perf_counter()))
     print(served, flush=True)
     await engine.dispose()
 
 
-async def answers_beside_boards(url: str, course: Course, learners: int, writers: int, writes: int) -> dict[str, float]:
-    """Answer throughput alone, then while another process loops on the all-time board."""
-    alone = await answer_rate(url, course, writers, writes)
+async def answers_beside_boards(url: str, course: Course, learners: int, writers: int, writes: int,
+                                rate: float) -> dict[str, float]:
+    """Answer throughput while another process asks for the all-time board (back to back, or `rate` a second)."""
     loop = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.boards", "--board-loop", url, "--learners", str(learners),
-        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        "--board-rate", str(rate), cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )
     assert loop.stdin is not None
     assert loop.stdout is not None
@@ -284,7 +288,7 @@ async def answers_beside_boards(url: str, course: Course, learners: int, writers
     loop.stdin.close()
     served = int((await loop.stdout.readline()).strip() or 0)
     await loop.wait()
-    return {"alone": alone, "beside": beside, "boards/s": served / elapsed}
+    return {"beside": beside, "boards/s": served / elapsed}
 
 
 # Reporting ----------------------------------------------------------------------------------------
@@ -314,9 +318,14 @@ async def run_postgres(args: argparse.Namespace, course: Course) -> None:
             print(f"PostgreSQL, {size:,} answers: built in {time.perf_counter() - started:.0f} s "
                   f"(backfill of the scores {backfill:.1f} s)", flush=True)
             results[size] = await measure_reads(url, course, args.learners, args.calls)
-            rates = await answers_beside_boards(url, course, args.learners, args.writers, args.writes)
-            print(f"  answers: {rates['alone']:.0f}/s alone, {rates['beside']:.0f}/s beside an all-time board loop "
-                  f"({rates['boards/s']:.0f} boards/s): {rates['beside'] / rates['alone']:.0%} of alone", flush=True)
+            alone = await answer_rate(url, course, args.writers, args.writes)
+            print(f"  answers: {alone:.0f}/s alone", flush=True)
+            for rate in (args.board_rate, 0.0):
+                beside = await answers_beside_boards(url, course, args.learners, args.writers, args.writes, rate)
+                pace = f"{rate:g} a second" if rate else "back to back"
+                share = beside["beside"] / alone
+                print(f"  answers: {beside['beside']:.0f}/s beside another process asking for the all-time board "
+                      f"{pace} ({beside['boards/s']:.0f} boards/s): {share:.0%} of alone", flush=True)
         finally:
             await drop_database(args.postgres, url)
     table(f"PostgreSQL, {args.learners:,} learners", results)
@@ -346,10 +355,11 @@ async def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create scratch databases next to")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--board-rate", type=float, default=20.0, help="boards a second of the paced board loop")
     parser.add_argument("--board-loop", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.board_loop:
-        await board_loop(args.board_loop, args.learners)
+        await board_loop(args.board_loop, args.learners, args.board_rate)
         return
     course = load_course()
     if not args.skip_postgres:
