@@ -1,6 +1,6 @@
 """Benchmark: leaderboards, stats and the next quiz question at 1M and 10M answers, and answers beside a board loop.
 
-    .venv/bin/python -m bench.boards [--learners 100000] [--sizes 1000000 10000000] [--calls 300]
+    .venv/bin/python -m bench.boards [--learners 100000] [--sizes 1000000 10000000] [--calls 500] [--repeats 3]
                                      [--postgres URL] [--skip-postgres] [--skip-sqlite] [--sqlite-size 1000000]
                                      [--writers 50] [--writes 200]
 
@@ -29,6 +29,7 @@ import datetime as dt
 import functools
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -294,22 +295,42 @@ async def answers_beside_boards(url: str, course: Course, learners: int, writers
 # Reporting ----------------------------------------------------------------------------------------
 
 
-def table(title: str, results: dict[int, dict[str, Timings]]) -> None:
-    """p50/p99 per read and size, side by side, with the ratio of the largest size's p99 to the smallest's."""
+def spread(values: list[float]) -> str:
+    """min/median/max of the repeats."""
+    return f"{min(values):.2f}/{statistics.median(values):.2f}/{max(values):.2f}"
+
+
+def table(title: str, results: dict[int, list[dict[str, Timings]]]) -> None:
+    """Per read and size: the median p50 of the repeats and their p99 min/median/max, and the p99 ratio."""
     sizes = sorted(results)
-    print(f"\n{title}")
-    header = "".join(f"{f'{n / 1e6:g}M p50':>12}{f'{n / 1e6:g}M p99':>12}" for n in sizes)
-    print(f"  {'':<14}{header}{'p99 ratio':>11}{'CPU/call':>10}")
-    for name in results[sizes[0]]:
-        cells = "".join(f"{results[n][name].p(0.5):>10.2f}ms{results[n][name].p(0.99):>10.2f}ms" for n in sizes)
-        ratio = results[sizes[-1]][name].p(0.99) / results[sizes[0]][name].p(0.99)
-        cpu = results[sizes[-1]][name].cpu_per_call * 1000
-        print(f"  {name:<14}{cells}{ratio:>10.2f}x{cpu:>8.2f}ms")
+    print(f"\n{title} (ms; p99 as min/median/max of {len(results[sizes[0]])} repeats)")
+    header = "".join(f"{f'{n / 1e6:g}M p50':>10}{f'{n / 1e6:g}M p99':>22}" for n in sizes)
+    print(f"  {'':<12}{header}{'p99 ratio':>11}{'CPU/call':>10}")
+    for name in results[sizes[0]][0]:
+        cells, medians = "", []
+        for n in sizes:
+            p50 = statistics.median(r[name].p(0.5) for r in results[n])
+            p99 = [r[name].p(0.99) for r in results[n]]
+            medians.append(statistics.median(p99))
+            cells += f"{p50:>10.2f}{spread(p99):>22}"
+        cpu = statistics.median(r[name].cpu_per_call for r in results[sizes[-1]]) * 1000
+        print(f"  {name:<12}{cells}{medians[-1] / medians[0]:>10.2f}x{cpu:>8.2f}ms")
+
+
+async def answer_rates(url: str, course: Course, args: argparse.Namespace) -> dict[str, float]:
+    """Answers a second alone, beside a paced board loop and beside a back-to-back one."""
+    rates = {"alone": await answer_rate(url, course, args.writers, args.writes)}
+    for rate in (args.board_rate, 0.0):
+        beside = await answers_beside_boards(url, course, args.learners, args.writers, args.writes, rate)
+        rates[f"{rate:g} boards/s" if rate else "back to back"] = beside["beside"]
+        rates[f"served at {rate:g}" if rate else "served back to back"] = beside["boards/s"]
+    print("  answers/s: " + ", ".join(f"{k} {v:.0f}" for k, v in rates.items()), flush=True)
+    return rates
 
 
 async def run_postgres(args: argparse.Namespace, course: Course) -> None:
-    """Every size on PostgreSQL: build, read, and (at the largest) answers beside a board loop."""
-    results: dict[int, dict[str, Timings]] = {}
+    """Every size on PostgreSQL: build, then reads and answers beside a board loop, `--repeats` times."""
+    results: dict[int, list[dict[str, Timings]]] = {}
     for size in args.sizes:
         url = await create_database(args.postgres, "studybot_boards")
         try:
@@ -317,15 +338,14 @@ async def run_postgres(args: argparse.Namespace, course: Course) -> None:
             backfill = await build_postgres(url, course, args.learners, size)
             print(f"PostgreSQL, {size:,} answers: built in {time.perf_counter() - started:.0f} s "
                   f"(backfill of the scores {backfill:.1f} s)", flush=True)
-            results[size] = await measure_reads(url, course, args.learners, args.calls)
-            alone = await answer_rate(url, course, args.writers, args.writes)
-            print(f"  answers: {alone:.0f}/s alone", flush=True)
-            for rate in (args.board_rate, 0.0):
-                beside = await answers_beside_boards(url, course, args.learners, args.writers, args.writes, rate)
-                pace = f"{rate:g} a second" if rate else "back to back"
-                share = beside["beside"] / alone
-                print(f"  answers: {beside['beside']:.0f}/s beside another process asking for the all-time board "
-                      f"{pace} ({beside['boards/s']:.0f} boards/s): {share:.0%} of alone", flush=True)
+            results[size], rates = [], []
+            for _ in range(args.repeats):
+                results[size].append(await measure_reads(url, course, args.learners, args.calls))
+                rates.append(await answer_rates(url, course, args))
+            for beside in (f"{args.board_rate:g} boards/s", "back to back"):
+                shares = [100 * r[beside] / r["alone"] for r in rates]
+                print(f"  answers beside the all-time board asked {beside}: {spread(shares)} % of alone "
+                      "(min/median/max)", flush=True)
         finally:
             await drop_database(args.postgres, url)
     table(f"PostgreSQL, {args.learners:,} learners", results)
@@ -339,7 +359,8 @@ async def run_sqlite(args: argparse.Namespace, course: Course) -> None:
         backfill = await build_sqlite(url, course, args.learners, args.sqlite_size)
         print(f"SQLite, {args.sqlite_size:,} answers: built in {time.perf_counter() - started:.0f} s "
               f"(backfill of the scores {backfill:.1f} s)", flush=True)
-        results = {args.sqlite_size: await measure_reads(url, course, args.learners, args.calls)}
+        results = {args.sqlite_size: [await measure_reads(url, course, args.learners, args.calls)
+                                      for _ in range(args.repeats)]}
     table(f"SQLite, {args.learners:,} learners", results)
 
 
@@ -349,7 +370,8 @@ async def main() -> None:
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--sqlite-size", type=int, default=1_000_000)
-    parser.add_argument("--calls", type=int, default=300, help="calls of each read, for as many random learners")
+    parser.add_argument("--calls", type=int, default=500, help="calls of each read, for as many random learners")
+    parser.add_argument("--repeats", type=int, default=3, help="times each size's reads and answers are measured")
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--writes", type=int, default=200, help="answers per writer, closed loop")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create scratch databases next to")

@@ -129,9 +129,9 @@ def board_statements(dialect: str) -> BoardStatements:
         bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
     )
     # Within equal points and right answers the index runs by (first_at, user_id): one range.
-    ties_ahead = select(func.count()).where(
-        _on_board(), Score.points == points, Score.correct == correct,
-        tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
+    ties_ahead = select(func.count()).where(  # (no `points > 0`: SQLite would take it for the range)
+        Score.workspace_id == bindparam("ws"), Score.period == bindparam("period"), Score.starts_on == bindparam("day"),
+        Score.points == points, Score.correct == correct, tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
     )
     counts = (
         select(Score.points, Score.correct, func.count())
