@@ -17,7 +17,15 @@ from bot.domain.periods import Period
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
-from bot.store.scores import OwnScore, ScoreDelta, answer_span, board_statements, delta_params, rebuild_statements
+from bot.store.scores import (
+    OwnScore,
+    ScoreDelta,
+    answer_span,
+    board_statements,
+    delta_params,
+    rebuild_statements,
+    top_statement,
+)
 
 
 @dataclass(frozen=True)
@@ -245,8 +253,7 @@ class AnswerStore(SessionStore):
     async def leaderboard(self, workspace_id: int, period: Period, starts_on: dt.date, limit: int) -> list[BoardRow]:
         """The top learners of one workspace's board for the period beginning on `starts_on`, ties broken."""
         rows = await self._execute(
-            board_statements(self.dialect).top,
-            {"ws": workspace_id, "period": period.value, "day": starts_on, "limit": limit},
+            top_statement(limit), {"ws": workspace_id, "period": period.value, "day": starts_on},
         )
         return [BoardRow(uid, name or ext, int(p), int(c)) for uid, name, ext, p, c in rows]
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, select, tuple_
+from sqlalchemy import Integer, and_, bindparam, case, delete, func, insert, literal, literal_column, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
@@ -80,7 +80,6 @@ class BoardStatements:
     """The boards' statements, built once per dialect and reused with parameters."""
 
     save_scores: Any
-    top: Any
     own: Any
     ties_ahead: Any
     counts: Any
@@ -92,7 +91,7 @@ def _on_board() -> ColumnElement[bool]:
         Score.workspace_id == bindparam("ws"),
         Score.period == bindparam("period"),
         Score.starts_on == bindparam("day"),
-        Score.points > 0,
+        Score.points > literal_column("0", Integer),  # written in: a generic plan knows the range too
     )
 
 
@@ -110,13 +109,6 @@ def board_statements(dialect: str) -> BoardStatements:
             "correct": Score.correct + excluded.correct,
             "first_at": earliest(Score.first_at, excluded.first_at),
         },
-    )
-    top = (
-        select(Score.user_id, User.display_name, User.external_id, Score.points, Score.correct)
-        .join(User, User.id == Score.user_id)
-        .where(_on_board(), User.workspace_id == bindparam("ws"))
-        .order_by(Score.points.desc(), Score.correct.desc(), Score.first_at, Score.user_id)
-        .limit(bindparam("limit"))
     )
     own = select(Score.points, Score.correct, Score.first_at).where(
         Score.workspace_id == bindparam("ws"),
@@ -139,7 +131,19 @@ def board_statements(dialect: str) -> BoardStatements:
         .group_by(Score.points, Score.correct)
         .order_by(Score.points.desc(), Score.correct.desc())
     )
-    return BoardStatements(save_scores=save_scores, top=top, own=own, ties_ahead=ties_ahead, counts=counts)
+    return BoardStatements(save_scores=save_scores, own=own, ties_ahead=ties_ahead, counts=counts)
+
+
+@functools.cache
+def top_statement(limit: int) -> Any:
+    """A board's first `limit` learners, with their names; the limit written in, so every plan walks the index."""
+    return (
+        select(Score.user_id, User.display_name, User.external_id, Score.points, Score.correct)
+        .join(User, User.id == Score.user_id)
+        .where(_on_board(), User.workspace_id == bindparam("ws"))
+        .order_by(Score.points.desc(), Score.correct.desc(), Score.first_at, Score.user_id)
+        .limit(literal_column(str(int(limit)), Integer))
+    )
 
 
 def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
