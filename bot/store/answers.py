@@ -248,7 +248,7 @@ class AnswerStore(SessionStore):
         if voided:
             await self.void_points(voided)
         if scores:
-            await self._execute(board_statements(self.dialect).save_scores, delta_params(scores))
+            await self._execute(board_statements(self.dialect).save_scores, delta_params(scores, self.dialect))
 
     async def leaderboard(self, workspace_id: int, period: Period, starts_on: dt.date, limit: int) -> list[BoardRow]:
         """The top learners of one workspace's board for the period beginning on `starts_on`, ties broken."""

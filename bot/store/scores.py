@@ -14,8 +14,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, delete, func, insert, literal, literal_column, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from bot.domain.periods import ALL_TIME, Period, first_day, local_midnight, next_key, period_key
@@ -66,13 +83,22 @@ def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], works
             )
 
 
-def delta_params(deltas: Sequence[ScoreDelta]) -> list[dict[str, Any]]:
-    """The `save_scores` parameters of these deltas, in key order."""
-    return [
+_SCORE_ARRAYS: dict[str, Any] = {
+    "workspace_id": BigInteger(), "period": String(), "starts_on": Date(), "user_id": BigInteger(),
+    "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
+}
+
+
+def delta_params(deltas: Sequence[ScoreDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """The `save_scores` parameters of these deltas, in key order: one array per column on PostgreSQL."""
+    rows = [
         {"workspace_id": d.workspace_id, "period": d.period.value, "starts_on": d.starts_on, "user_id": d.user_id,
          "points": d.points, "correct": d.correct, "first_at": d.first_at}
         for d in sorted(deltas, key=lambda d: d.key)
     ]
+    if dialect == "postgresql":
+        return {name: [row[name] for row in rows] for name in _SCORE_ARRAYS}
+    return rows
 
 
 @dataclass(frozen=True)
@@ -100,6 +126,10 @@ def board_statements(dialect: str) -> BoardStatements:
     """The boards' statements for this dialect, built once."""
     module = postgresql if dialect == "postgresql" else sqlite
     upsert = module.insert(Score)
+    if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
+        rows = func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _SCORE_ARRAYS.items())
+                           ).table_valued(*_SCORE_ARRAYS).render_derived(name="rows")
+        upsert = module.insert(Score).from_select(list(_SCORE_ARRAYS), select(*rows.c))
     excluded = upsert.excluded
     earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
     save_scores = upsert.on_conflict_do_update(
