@@ -35,7 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
-from bot.domain.periods import ALL_TIME, Period, first_day, local_midnight, next_key, period_key
+from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
 from bot.store.models import Answer, Score, User
 
 PERIODS = tuple(Period)
@@ -71,8 +71,9 @@ class OwnScore:
 def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], workspace_id: int, user_id: int,
                tz: str, at: dt.datetime, points: int, correct: bool) -> None:
     """Add one new answer (its points as earned) to the batch's deltas of every period it falls in."""
+    day = local_day(at, tz)
     for period in PERIODS:
-        key = (workspace_id, period, period_key(period, at, tz), user_id)
+        key = (workspace_id, period, first_day(period, day), user_id)
         before = deltas.get(key)
         if before is None:
             deltas[key] = ScoreDelta(workspace_id, period, key[2], user_id, points, int(correct), at)
