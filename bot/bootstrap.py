@@ -113,7 +113,7 @@ async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
     engine = create_engine(settings.db_url)
     try:
         if upgrade:
-            await migrate.upgrade(engine)
+            await migrate.upgrade(engine, default_timezone=settings.timezone)
         else:
             await migrate.current_revision(engine)
     except DATABASE_ERRORS as exc:

@@ -47,12 +47,38 @@ def local_day(moment: dt.datetime, tz: str) -> dt.date:
     return moment.astimezone(zone(tz)).date()
 
 
+# The one "period" of the all-time board, so that every board is keyed the same way.
+ALL_TIME = dt.date(1970, 1, 1)
+
+
+def first_day(period: Period, day: dt.date) -> dt.date:
+    """The local date the period containing `day` begins on (weeks start on Monday)."""
+    if period is Period.ALL:
+        return ALL_TIME
+    return day - dt.timedelta(days=day.weekday()) if period is Period.WEEK else day.replace(day=1)
+
+
+def period_key(period: Period, moment: dt.datetime, tz: str) -> dt.date:
+    """The local date the period containing `moment` in `tz` begins on: what its board is keyed by."""
+    return first_day(period, local_day(moment, tz))
+
+
+def next_key(period: Period, key: dt.date) -> dt.date:
+    """The first day of the period after the one that begins on `key` (all time has none after it)."""
+    if period is Period.WEEK:
+        return key + dt.timedelta(days=7)
+    if period is Period.MONTH:
+        return (key.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    raise ValueError("all time is one period")
+
+
+def local_midnight(day: dt.date, tz: str) -> dt.datetime:
+    """The UTC moment a local date begins in `tz`."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone(tz)).astimezone(dt.UTC)
+
+
 def period_start(period: Period, now: dt.datetime, tz: str) -> dt.datetime | None:
-    """The UTC start of the period containing `now` in `tz` (weeks start on Monday)."""
+    """The UTC start of the period containing `now` in `tz` (weeks start on Monday); None for all time."""
     if period is Period.ALL:
         return None
-    local = now.astimezone(zone(tz))
-    day = local.date()
-    first = day - dt.timedelta(days=day.weekday()) if period is Period.WEEK else day.replace(day=1)
-    start = dt.datetime.combine(first, dt.time(0, 0), tzinfo=zone(tz))
-    return start.astimezone(dt.UTC)
+    return local_midnight(period_key(period, now, tz), tz)

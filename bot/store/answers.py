@@ -9,15 +9,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, bindparam, case, func, or_, select, tuple_, update
+from sqlalchemy import BigInteger, String, and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from bot.domain.periods import Period
 from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
 from bot.store.privacy import board_name
+from bot.store.scores import (
+    OwnScore,
+    ScoreDelta,
+    answer_span,
+    board_statements,
+    delta_params,
+    rebuild_statements,
+    top_statement,
+)
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,7 @@ def _review_params(saved: SavedReview) -> dict[str, Any]:
 
 
 class AnswerStore(SessionStore):
-    """Recording answers exactly once, and the boards summed from them."""
+    """Recording answers exactly once, with the totals, cards and board scores they change; the boards."""
 
     async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
         """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
@@ -226,11 +236,14 @@ class AnswerStore(SessionStore):
         )
 
     async def save_progress(
-        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]]
+        self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]],
+        scores: Sequence[ScoreDelta] = (),
     ) -> None:
-        """Write several users' totals and cards (at most one per user and question).
+        """Write several users' totals, cards (at most one per user and question) and board scores.
 
-        The `voided` (user id, instance) answers get zero points.
+        The `voided` (user id, instance) answers get zero points. The scores are added to the
+        learners' rows of each period, in key order; their stats rows are locked already, so this
+        takes no lock another batch could be waiting for first.
         """
         prepared = statements(self.dialect)
         if stats:
@@ -242,33 +255,53 @@ class AnswerStore(SessionStore):
             await self._execute(prepared.save_review, [_review_params(r) for r in reviews])
         if voided:
             await self.void_points(voided)
+        if scores:
+            await self._execute(board_statements(self.dialect).save_scores, delta_params(scores, self.dialect))
 
-    async def leaderboard(
-        self, workspace_id: int, since: dt.datetime | None, limit: int, until: dt.datetime | None = None
-    ) -> list[BoardRow]:
-        """Users of one workspace by points earned in [since, until); ties broken deterministically.
+    async def leaderboard(self, workspace_id: int, period: Period, starts_on: dt.date, limit: int) -> list[BoardRow]:
+        """The top learners of one workspace's board for the period beginning on `starts_on`, ties broken.
 
         A learner hidden by `/study privacy hide` is named "a learner" (`board_name`).
         """
-        points = func.sum(Answer.points).label("points")
-        correct = func.sum(case((Answer.correct, 1), else_=0)).label("correct")
-        conditions = [Answer.workspace_id == workspace_id, User.workspace_id == workspace_id]
-        if since is not None:
-            conditions.append(Answer.answered_at >= since)
-        if until is not None:
-            conditions.append(Answer.answered_at < until)
-        stmt = (
-            select(User.id, User.display_name, User.external_id, User.hidden, points, correct)
-            .join(Answer, Answer.user_id == User.id)
-            .where(and_(*conditions))
-            .group_by(User.id, User.display_name, User.external_id, User.hidden)
-            .having(func.sum(Answer.points) > 0)
-            .order_by(points.desc(), correct.desc(), func.min(Answer.answered_at), User.id)
-            .limit(limit)
+        rows = await self._execute(
+            top_statement(limit), {"ws": workspace_id, "period": period.value, "day": starts_on},
         )
-        rows = await self._execute(stmt)
-        return [
-            BoardRow(uid, board_name(name, ext, bool(hidden)), int(p or 0), int(c or 0))
-            for uid, name, ext, hidden, p, c in rows
-        ]
+        return [BoardRow(uid, board_name(name, ext, bool(hidden)), int(p), int(c))
+                for uid, name, ext, hidden, p, c in rows]
 
+    async def own_score(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int) -> OwnScore | None:
+        """A learner's row on that board, or None when they have no points on it."""
+        board = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id}
+        row = (await self._execute(board_statements(self.dialect).own, board)).first()
+        return OwnScore(int(row[0]), int(row[1]), row[2]) if row is not None and row[0] > 0 else None
+
+    async def ties_ahead(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int,
+                         own: OwnScore) -> int:
+        """How many learners level with `own` on points and right answers answered first (or at once, lower id)."""
+        params = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id,
+                  "p": own.points, "c": own.correct, "f": own.first_at}
+        return int((await self._execute(board_statements(self.dialect).ties_ahead, params)).scalar_one())
+
+    async def board_counts(self, workspace_id: int, period: Period, starts_on: dt.date
+                           ) -> list[tuple[tuple[int, int], int]]:
+        """How many learners have each (points, right answers) on that board, in the board's order."""
+        params = {"ws": workspace_id, "period": period.value, "day": starts_on}
+        rows = await self._execute(board_statements(self.dialect).counts, params)
+        return [((int(p), int(c)), int(n)) for p, c, n in rows]
+
+    async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:
+        """Recount a workspace's week and month scores from `since` on, from its answers, in timezone `tz`.
+
+        The learners' stats rows are locked first, in user-id order as the answer path does, so no
+        answer of theirs is recorded halfway through.
+        """
+        await self._execute(
+            select(UserStats.user_id)
+            .where(UserStats.user_id.in_(select(User.id).where(User.workspace_id == workspace_id)))
+            .order_by(UserStats.user_id)
+            .with_for_update()
+        )
+        first, last = (await self._execute(answer_span(workspace_id))).one()
+        span = (first, last) if first is not None else None
+        for stmt in rebuild_statements(workspace_id, tz, since, span):
+            await self._execute(stmt)

@@ -62,11 +62,12 @@ class ChannelStore(SessionStore):
             update(Channel).where(Channel.id == channel_id).values(paused=paused, updated_at=now)
         )
 
-    async def adopt_timezone(self, workspace_id: int, tz: str) -> None:
-        """Give a workspace without a timezone this one (its first schedule's)."""
-        await self.session.execute(
+    async def adopt_timezone(self, workspace_id: int, tz: str) -> bool:
+        """Give a workspace without a timezone this one (its first schedule's); whether it had none."""
+        result = await self._execute(
             update(Workspace).where(Workspace.id == workspace_id, Workspace.timezone.is_(None)).values(timezone=tz)
         )
+        return bool(result.rowcount)
 
     async def scheduled_channels(self, workspace_id: int | None = None) -> Sequence[Channel]:
         """Channels with a drop time, optionally of one workspace."""

@@ -67,7 +67,8 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":  # reads alone take no lock
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:

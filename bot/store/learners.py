@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, not_, select, update
+from sqlalchemy import and_, bindparam, case, func, not_, select, update
 
 from bot.store.answers import StatsRow, statements
 from bot.store.base import SessionStore
@@ -15,7 +17,7 @@ from bot.store.models import Answer, Reminder, ReviewState, User, UserStats, Wor
 
 @dataclass(frozen=True)
 class TopicTally:
-    """A user's quiz answers within one topic."""
+    """A user's quiz answers within one topic they answered something in."""
 
     topic_id: str
     answers: int
@@ -29,6 +31,21 @@ class Mistake:
     question_id: str
     choice: int
     answered_at: dt.datetime
+
+
+@functools.cache
+def _tallies(dialect: str) -> Any:
+    """One read of a user's answers, grouped by topic: quiz answers and right quiz answers (built once)."""
+    quiz = Answer.kind == "quiz"
+    return (
+        select(
+            Answer.topic_id,
+            func.sum(case((quiz, 1), else_=0)),
+            func.sum(case((and_(quiz, Answer.correct), 1), else_=0)),
+        )
+        .where(Answer.user_id == bindparam("uid"))
+        .group_by(Answer.topic_id)
+    )
 
 
 class LearnerStore(SessionStore):
@@ -86,17 +103,9 @@ class LearnerStore(SessionStore):
         return {row[0]: row[1] for row in rows}
 
     async def topic_tallies(self, user_id: int) -> list[TopicTally]:
-        """Quiz answers and right answers per topic for one user."""
-        rows = await self._execute(
-            select(
-                Answer.topic_id,
-                func.count(),
-                func.sum(case((Answer.correct, 1), else_=0)),
-            )
-            .where(Answer.user_id == user_id, Answer.kind == "quiz")
-            .group_by(Answer.topic_id)
-        )
-        return [TopicTally(t, int(n), int(c or 0)) for t, n, c in rows]
+        """Per topic the user answered anything in (quiz or interview): their quiz answers and right ones."""
+        rows = await self._execute(_tallies(self.dialect), {"uid": user_id})
+        return [TopicTally(t, int(n or 0), int(c or 0)) for t, n, c in rows]
 
     async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
         """The learner's answers on each of their own days from `since` on (days without any left out)."""
@@ -131,14 +140,6 @@ class LearnerStore(SessionStore):
             .order_by(Answer.id)
         )
         return {question_id: bool(correct) for question_id, correct, _id in rows}
-
-    async def practised_topics(self, user_id: int) -> set[str]:
-        """Topics in which the user answered anything (quiz or interview)."""
-        rows = await self.session.scalars(
-            select(Answer.topic_id).where(Answer.user_id == user_id).distinct()
-        )
-        return set(rows.all())
-
 
     async def mistakes(self, user_id: int) -> list[Mistake]:
         """Quiz questions whose latest answer was wrong (not answered right since), newest first."""

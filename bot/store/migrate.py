@@ -24,12 +24,17 @@ VERSION_TABLE = "alembic_version"
 ADVISORY_LOCK_ID = 0x57_0D_7B07
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic config pointing at the packaged migrations."""
+def alembic_config(connection: Connection | None = None, default_timezone: str = "UTC") -> Config:
+    """An Alembic config pointing at the packaged migrations.
+
+    `default_timezone` is the bot's timezone for workspaces without their own, which a migration
+    that counts boards from the answers needs.
+    """
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["default_timezone"] = default_timezone
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
@@ -84,15 +89,15 @@ def _at_newest(connection: Connection) -> bool:
     return list(recorded) == [newest]
 
 
-def _upgrade(connection: Connection) -> None:
-    if _at_newest(connection):
+def _upgrade(connection: Connection, revision: str = "head", default_timezone: str = "UTC") -> None:
+    if revision == "head" and _at_newest(connection):
         return
     from alembic import command
 
     if connection.dialect.name == "postgresql":
         # Replicas starting together take turns; the later ones find nothing to do.
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
-    command.upgrade(alembic_config(connection), "head")
+    command.upgrade(alembic_config(connection, default_timezone), revision)
 
 
 def _current(connection: Connection) -> str | None:
@@ -101,10 +106,13 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest schema (Alembic is loaded only when it has work to do)."""
+async def upgrade(engine: AsyncEngine, revision: str = "head", default_timezone: str = "UTC") -> None:
+    """Bring the database to the newest schema (or to `revision`); boards count in `default_timezone`.
+
+    Alembic is loaded only when there is work to do.
+    """
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+        await conn.run_sync(_upgrade, revision, default_timezone)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -156,6 +156,37 @@ class Answer(Base):
     answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+class Score(Base):
+    """A learner's points, right answers and first answer in one board period of their workspace.
+
+    Kept by the answer's own transaction: `period` is week, month or all, `starts_on` the local
+    date (in the workspace's timezone) the period begins on, a fixed date for all time.
+    """
+
+    __tablename__ = "scores"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    starts_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# A board's order, so that its top and anyone's rank are read from the index.
+Index(
+    "ix_scores_board",
+    Score.workspace_id,
+    Score.period,
+    Score.starts_on,
+    Score.points.desc(),
+    Score.correct.desc(),
+    Score.first_at,
+    Score.user_id,
+)
+
+
 class ReviewState(Base):
     """The FSRS card of one user for one question (quiz or interview)."""
 

@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select, update
 
 from bot.store.base import SessionStore
-from bot.store.models import Answer, Base, Reminder, ReminderSend, ReviewState, User, UserStats, Workspace
+from bot.store.models import Answer, Base, Reminder, ReminderSend, ReviewState, Score, User, UserStats, Workspace
 
 
 def _table(model: type[Base]) -> Table:
@@ -22,7 +22,7 @@ def _table(model: type[Base]) -> Table:
 
 
 PER_USER_TABLES: tuple[Table, ...] = tuple(
-    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend)
+    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend, Score)
 )
 """The tables with rows of one learner, each with a `user_id` column, deleted before the user's row."""
 USERS = _table(User)

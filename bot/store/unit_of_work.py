@@ -54,3 +54,21 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
         if error is None:
             raise
         raise error from exc
+
+
+@asynccontextmanager
+async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Stores]:
+    """Stores for reads alone, outside a transaction: no BEGIN or COMMIT around them.
+
+    Each statement sees what was committed when it ran, so this is for reads that need no single
+    snapshot (a board, a learner's stats); a write here would commit at once, so there is none.
+    """
+    try:
+        async with sessions() as session:
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            yield Stores.on(session)
+    except Exception as exc:
+        error = translated(exc)
+        if error is None:
+            raise
+        raise error from exc

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.domain.periods import is_timezone, zone
+from bot.domain.periods import Period, first_day, is_timezone, local_day, zone
 from bot.domain.schedule import describe_weekdays, next_drop, parse_time, parse_weekdays
 from bot.messages import Field, Kind, Message, channel_mention, error, info
 from bot.store.models import Channel
@@ -120,7 +120,12 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
         schedule.update(request.switches)
         await uow.channels.save_schedule(channel.id, schedule, core.clock())
         after = _settings(channel)
-        await uow.channels.adopt_timezone(identity.workspace_pk, tz)  # the first schedule's becomes the workspace's day
+        # The first schedule's timezone becomes the workspace's day, and its boards' weeks and months.
+        if await uow.channels.adopt_timezone(identity.workspace_pk, tz) and tz != core.default_timezone:
+            # Only the periods a board still shows: this month and last, and their weeks.
+            this_month = first_day(Period.MONTH, local_day(core.clock(), tz))
+            since = first_day(Period.MONTH, this_month - dt.timedelta(days=1))
+            await uow.answers.rebuild_scores(identity.workspace_pk, tz, since)
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
         switched = {"weekly_board": channel.weekly_board, "team_report": channel.team_report}
     core.forget_identities(identity.workspace_pk)

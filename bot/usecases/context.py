@@ -14,9 +14,10 @@ from bot.domain.periods import is_timezone
 from bot.notify import Notice
 from bot.pictures.cache import PictureCache
 from bot.store.db import Sessions
-from bot.store.unit_of_work import Stores, unit_of_work
+from bot.store.unit_of_work import Stores, reading, unit_of_work
 from bot.usecases.batching import AnswerBatcher
 from bot.usecases.stale import StaleWhileRefreshing
+from bot.usecases.standings import Standings
 
 if TYPE_CHECKING:
     from bot.usecases.team import Figures
@@ -66,10 +67,11 @@ Argument = str | ChannelRef
 
 @dataclass(frozen=True)
 class Identity:
-    """The database ids behind an actor, the timezone their day is counted in, and where it comes from.
+    """The database ids behind an actor, the timezone their day is counted in and where it comes from.
 
     `timezone_chosen`: the learner set it with `/study timezone` (the platform's never replaces
     it). `notice`: a reminder notice waits to be told to them with their next command.
+    `board_timezone`: the workspace's, where its weeks and months begin.
     """
 
     workspace_pk: int
@@ -77,6 +79,7 @@ class Identity:
     timezone: str
     timezone_chosen: bool = False
     notice: bool = False
+    board_timezone: str = "UTC"  # the workspace's: where its weeks and months begin
 
 
 @dataclass(frozen=True)
@@ -110,14 +113,20 @@ class Core:
     """Each workspace's `/study team` figures, kept for a while."""
     pictures: PictureCache = field(default_factory=PictureCache, repr=False)
     """Recent pictures (progress cards, team charts), kept until the data they show changes."""
+    standings: Standings = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Answers are recorded through one group-commit batcher per core."""
+        """Answers are recorded through one group-commit batcher per core; boards' counts are kept per core."""
         self.answers = AnswerBatcher(self.unit_of_work)
+        self.standings = Standings(self.unit_of_work)
 
     def unit_of_work(self) -> AbstractAsyncContextManager[Stores]:
         """A transaction: commits when the block ends, rolls back on an exception."""
         return unit_of_work(self.sessions)
+
+    def reading(self) -> AbstractAsyncContextManager[Stores]:
+        """Stores for reads alone, without a transaction (see `bot.store.unit_of_work.reading`)."""
+        return reading(self.sessions)
 
     async def identify(self, actor: Actor) -> Identity:
         """The workspace and user behind `actor`, created on first sight and then cached.
@@ -151,7 +160,8 @@ class Core:
                 known = _Known(ws.id, user.id, ws.timezone, user_tz, user.timezone_chosen, notice, time.monotonic())
             self._identities[key] = known
         timezone = known.user_timezone or known.workspace_timezone or self.default_timezone
-        return Identity(known.workspace_pk, known.user_pk, timezone, known.timezone_chosen, known.notice)
+        board_tz = known.workspace_timezone or self.default_timezone
+        return Identity(known.workspace_pk, known.user_pk, timezone, known.timezone_chosen, known.notice, board_tz)
 
     async def _at_home(self, actor: Actor) -> Actor:
         """The actor of a direct conversation, moved to their home workspace when they have one."""

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot import actions
-from bot.domain.periods import zone
+from bot.domain.periods import Period, zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
@@ -72,11 +72,6 @@ def due_today(channel: ScheduledChannel, now: dt.datetime) -> list[DueDrop]:
     if channel.team_report and today.weekday() == 0:
         due.append(DueDrop(channel, TEAM_REPORT, today, moment))
     return due
-
-
-def _local_midnight(day: dt.date, tz: str) -> dt.datetime:
-    """The UTC moment a local date begins."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone(tz)).astimezone(dt.UTC)
 
 
 def next_run(channel: ScheduledChannel, after: dt.datetime) -> dt.datetime | None:
@@ -179,13 +174,14 @@ class Drops:
         return lesson_message(course, topic, visibility=Visibility.PUBLIC, heading=heading, reviews=True)
 
     async def _weekly_board(self, due: DueDrop) -> Message:
+        """Last week's board: the workspace's week (in its timezone) that began the Monday before the channel's."""
         channel = due.channel
         monday = due.local_date - dt.timedelta(days=due.local_date.weekday())
-        this_week = _local_midnight(monday, channel.timezone)
-        last_week = _local_midnight(monday - dt.timedelta(days=7), channel.timezone)
+        last_week = monday - dt.timedelta(days=7)
+        board_tz = channel.workspace_timezone or self.core.default_timezone
         async with self.core.unit_of_work() as uow:
             store = uow.drops
-            leaders = await uow.answers.leaderboard(channel.workspace_id, last_week, BOARD_SIZE, until=this_week)
+            leaders = await uow.answers.leaderboard(channel.workspace_id, Period.WEEK, last_week, BOARD_SIZE)
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
         default_tz = channel.workspace_timezone or channel.timezone
@@ -203,7 +199,7 @@ class Drops:
             body=body,
             fields=(Field("Longest streaks", streak_text, inline=False),),
             buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
-            footer=f"Week of {monday - dt.timedelta(days=7):%d %b} · {channel.timezone}",
+            footer=f"Week of {last_week:%d %b} · {board_tz}",
             visibility=Visibility.PUBLIC,
         )
 

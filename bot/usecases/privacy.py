@@ -26,7 +26,8 @@ CONFIRM_FOR = dt.timedelta(minutes=10)
 EXPORT_FORMAT = "studybot-learner-export"
 EXPORT_VERSION = 1
 TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "reminders": "reminder",
-               "reminder_sends": "sent reminder", "users": "user row"}
+               "reminder_sends": "sent reminder", "scores": "board score",
+               "users": "user row"}
 """How a table's rows are counted in words; a table not listed is named as it is."""
 
 

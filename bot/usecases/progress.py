@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import actions
-from bot.domain.periods import Period, local_day, period_start
+from bot.domain.periods import Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Attachment, Button, Field, Kind, Message, Style, error
 from bot.pictures.progress import calendar_start, render_progress_card
@@ -11,6 +11,7 @@ from bot.pictures.sparkline import sparkline
 from bot.usecases.context import Actor, Core
 from bot.usecases.format import board_line, percent, plural, progress_bar
 from bot.usecases.progress_card import progress_card
+from bot.usecases.standings import Standing
 
 BOARD_SIZE = 10
 
@@ -52,12 +53,12 @@ async def stats(core: Core, actor: Actor) -> Message:
     course = core.course
     identity = await core.identify(actor)
     today = local_day(core.clock(), identity.timezone)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         row = await uow.learners.stats(identity.user_pk)
         tallies = await uow.learners.topic_tallies(identity.user_pk)
-        practised = await uow.learners.practised_topics(identity.user_pk)
         days = await uow.learners.days_studied(identity.user_pk, calendar_start(today))
         mastered = await uow.learners.questions_answered_right(identity.user_pk)
+    practised = {t.topic_id for t in tallies}
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
     lines = []
@@ -107,15 +108,23 @@ def parse_period(text: str | None) -> Period | None:
 
 
 async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) -> Message:
-    """The workspace's top learners for a week, a month or all time."""
+    """The workspace's top learners for a week, a month or all time, and the caller's rank below them.
+
+    Periods begin in the workspace's timezone. The caller's own line ("#1,234 of 8,410, 420 pts")
+    follows the top ten when they have points but are not in it.
+    """
     period = parse_period(period_text)
     if period is None:
         return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        rows = await uow.answers.leaderboard(identity.workspace_pk, period_start(period, core.clock(), tz), BOARD_SIZE)
+        key = period_key(period, core.clock(), tz)
+        rows = await uow.answers.leaderboard(identity.workspace_pk, period, key, BOARD_SIZE)
+        placed = any(row.user_id == identity.user_pk for row in rows)
+        board = (identity.workspace_pk, period, key)
+        standing = None if placed else await core.standings.standing(uow.answers, board, identity.user_pk)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk
@@ -126,8 +135,14 @@ async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) 
         kind=Kind.LEADERBOARD,
         title=f"🏆 Leaderboard · {period.label}",
         body=f"{body}\n\nOther boards: {others}.",
+        fields=(Field("You", own_rank(standing), inline=False),) if standing else (),
         footer=board_footer(period, tz),
     )
+
+
+def own_rank(standing: Standing) -> str:
+    """The caller's place on a board: `#1,234 of 8,410, 420 pts`."""
+    return f"#{standing.rank:,} of {standing.of:,}, {standing.points:,} pts"
 
 
 def board_footer(period: Period, tz: str) -> str:

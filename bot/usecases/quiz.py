@@ -49,12 +49,11 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
     if not candidates:
         return info("This course has no quiz questions", "Its topics hold cards: try `/study interview`.")
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         dues = await uow.learners.review_dues(identity.user_pk)
-    pick = pick_next(candidates, dues, core.clock())
+        pick = pick_next(candidates, dues, core.clock())
+        results = await uow.learners.last_quiz_results(identity.user_pk, candidates) if pick.question_id is None else {}
     if pick.question_id is None:
-        async with core.unit_of_work() as uow:
-            results = await uow.learners.last_quiz_results(identity.user_pk, candidates)
         right = sum(results.values())
         return caught_up(right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query))
     return question_message(course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped)

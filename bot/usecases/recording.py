@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from fsrs import Rating
 
 from bot.domain import srs
-from bot.domain.periods import local_day
+from bot.domain.periods import Period, local_day
 from bot.domain.streaks import record_activity
 from bot.store.answers import AnswerStore, ReviewRow, SavedReview, StatsRow
 from bot.store.models import Answer
+from bot.store.scores import ScoreDelta, add_answer
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -117,7 +118,9 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     The answers are inserted in order in one statement, so a later duplicate of an earlier one
     (same instance or delivery) is refused as if it came after it; the stats rows of all the
     learners are locked in user-id order and their cards read as they are under the lock. Every
-    new answer is then applied in order in memory, and the final stats and cards written back.
+    new answer is then applied in order in memory, and the final stats and cards written back with
+    the points each earned added to the learner's week, month and all-time scores (periods counted
+    in the workspace's timezone).
     """
     claim = await store.claim_answers(
         [_row(s.identity, s.answer, s.now) for s in submissions],
@@ -136,6 +139,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     running = dict(locked)
     saved: dict[tuple[int, str], SavedReview] = {}
     voided: list[tuple[int, str]] = []
+    scores: dict[tuple[int, Period, dt.date, int], ScoreDelta] = {}
     outcomes: list[Recorded] = []
     for i, s in enumerate(submissions):
         user = s.identity.user_pk
@@ -147,6 +151,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
         current, review, due, earned = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
         if earned != s.answer.points:
             voided.append((user, s.answer.instance))
+        add_answer(scores, s.identity.workspace_pk, user, s.identity.board_timezone, s.now, earned, s.answer.correct)
         previous = saved.get(key)
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
         running[user] = current
@@ -154,7 +159,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
         saved[key] = SavedReview(user, s.answer.question_id, s.answer.topic_id, review, due, correct_at)
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
-    await store.save_progress(changed, list(saved.values()), voided)
+    await store.save_progress(changed, list(saved.values()), voided, list(scores.values()))
     return outcomes
 
 

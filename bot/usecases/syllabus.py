@@ -43,7 +43,7 @@ async def progress_by_topic(core: Core, actor: Actor) -> dict[str, TopicProgress
     """Every topic's progress for the learner."""
     identity = await core.identify(actor)
     async with core.unit_of_work() as uow:
-        practised = await uow.learners.practised_topics(identity.user_pk)
+        practised = {t.topic_id for t in await uow.learners.topic_tallies(identity.user_pk)}
         right = await uow.learners.questions_answered_right(identity.user_pk)
     return {
         t.id: TopicProgress(t.id in practised, sum(q.id in right for q in t.quiz), len(t.quiz))

@@ -23,7 +23,7 @@ BANNED: dict[str, frozenset[str]] = {
     "scheduler": PLATFORMS | {"adapters", "bot.store", "sqlalchemy"},
 }
 # The core's own way to the database and its sessions; callers go through the use cases instead.
-SESSION_ATTRIBUTES = frozenset({"unit_of_work", "sessions"})
+SESSION_ATTRIBUTES = frozenset({"unit_of_work", "reading", "sessions"})
 
 
 def sources(layer: str) -> list[Path]:

@@ -7,7 +7,9 @@ import io
 
 from PIL import Image
 
+from bot.app import StudyBot
 from bot.content.models import Course
+from bot.domain.points import quiz_points
 from bot.messages import Kind
 from bot.usecases import progress, quiz
 from bot.usecases.context import Actor, Core
@@ -207,3 +209,68 @@ async def test_stats_come_with_the_progress_card_drawn_once_per_change(core: Cor
     await quiz.answer(core, actor, second.id, "i2", second.answer, "d2")
     await progress.stats(core, actor)
     assert len(core.pictures) == 2
+
+
+async def test_own_rank_shown_below_the_top_ten(core: Core, course: Course) -> None:
+    """Twelfth of twelve: the caller's rank, the number on the board and their points follow the top ten."""
+    for n in range(11):
+        for k in range(2):
+            await answer_right(core, course, make_actor(f"ace{n:02}"), k)
+    await answer_right(core, course, make_actor("late"), 0, topic=2)
+    message = await progress.leaderboard(core, make_actor("late"), "week")
+    points = (await progress.streak(core, make_actor("late"))).fields[1].value
+    assert [(f.name, f.value) for f in message.fields] == [("You", f"#12 of 12, {points} pts")]
+    assert "Late" not in message.body
+
+
+async def test_own_rank_not_shown_when_in_the_top_ten(core: Core, course: Course) -> None:
+    """A caller on the board is marked there, with no line of their own below it."""
+    for name in ("alice", "bob"):
+        await answer_right(core, course, make_actor(name), 0)
+    message = await progress.leaderboard(core, make_actor("bob"), "all")
+    assert message.fields == ()
+    assert "← you" in message.body
+
+
+async def test_own_rank_not_shown_without_points(core: Core, course: Course) -> None:
+    """A caller who has not scored in the period gets the board alone."""
+    await answer_right(core, course, make_actor("alice"), 0)
+    assert (await progress.leaderboard(core, make_actor("newcomer"), "week")).fields == ()
+
+
+async def test_board_counts_the_points_an_early_repeat_did_not_earn_as_none(core: Core, course: Course) -> None:
+    """A question answered again before it is due earns nothing, and the boards agree with the points total."""
+    actor = make_actor()
+    q = course.topics[0].quiz[0]
+    await quiz.answer(core, actor, q.id, "first", q.answer, "d-first")
+    await quiz.answer(core, actor, q.id, "again", q.answer, "d-again")
+    points = (await progress.streak(core, actor)).fields[1].value
+    assert points == str(quiz_points(True, q.difficulty))  # the first answer's points only
+    for period in ("week", "month", "all"):
+        body = (await progress.leaderboard(core, actor, period)).body
+        assert f"**U1**: {points} pts (2 right answers)" in body
+
+
+async def test_boards_follow_the_workspace_timezone_once_it_is_set(core: Core, course: Course, clock: Clock) -> None:
+    """Sunday 20:00 UTC is last week in UTC but this week in Auckland: the board moves with the first setup."""
+    clock.now = dt.datetime(2026, 11, 22, 20, 0, tzinfo=dt.UTC)  # Monday 09:00 in Auckland
+    await answer_right(core, course, make_actor("ada"), 0)
+    clock.now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
+    assert "Ada" not in (await progress.leaderboard(core, make_actor("ada"), "week")).body
+    admin = make_actor("boss", admin=True, channel="C1")
+    await StudyBot(core).dispatch(admin, "/study setup C1 09:00 Pacific/Auckland")
+    board = await progress.leaderboard(core, make_actor("ada"), "week")
+    assert "Ada" in board.body
+    assert board.footer == "Weeks start on Monday, Pacific/Auckland time"
+
+
+async def test_own_rank_breaks_ties_like_the_board(core: Core, course: Course, clock: Clock) -> None:
+    """Of two learners below the top ten with equal points, the one who answered first ranks first."""
+    for n in range(10):
+        for k in range(3):
+            await answer_right(core, course, make_actor(f"ace{n}"), k)
+    for name in ("early", "late"):
+        clock.advance(minutes=1)
+        await answer_right(core, course, make_actor(name), 0)
+    ranks = [(await progress.leaderboard(core, make_actor(name), "all")).fields[0].value for name in ("early", "late")]
+    assert [r.split(" of ")[0] for r in ranks] == ["#11", "#12"]

@@ -1,0 +1,240 @@
+"""The boards' scores: per learner and period, kept by the answer path, read for the top and for one's rank.
+
+A row of `scores` holds what a learner earned in one period of their workspace: the points, the
+right answers and the moment of their first answer in it. The board orders by points, then right
+answers, then who answered first in the period, then user id; the index `ix_scores_board` holds
+exactly that order, so the top of a board is an index range read whatever the number of answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.expression import ColumnElement, Executable
+
+from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
+from bot.store.models import Answer, Score, User
+
+PERIODS = tuple(Period)
+
+
+@dataclass(frozen=True)
+class ScoreDelta:
+    """What a batch adds to one learner's score in one period."""
+
+    workspace_id: int
+    period: Period
+    starts_on: dt.date
+    user_id: int
+    points: int
+    correct: int
+    first_at: dt.datetime
+
+    @property
+    def key(self) -> tuple[int, str, dt.date, int]:
+        """The row's primary key, in the order rows are written (and locked)."""
+        return (self.workspace_id, self.period.value, self.starts_on, self.user_id)
+
+
+@dataclass(frozen=True)
+class OwnScore:
+    """One learner's row on a board: what orders them among the others."""
+
+    points: int
+    correct: int
+    first_at: dt.datetime
+
+
+def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], workspace_id: int, user_id: int,
+               tz: str, at: dt.datetime, points: int, correct: bool) -> None:
+    """Add one new answer (its points as earned) to the batch's deltas of every period it falls in."""
+    day = local_day(at, tz)
+    for period in PERIODS:
+        key = (workspace_id, period, first_day(period, day), user_id)
+        before = deltas.get(key)
+        if before is None:
+            deltas[key] = ScoreDelta(workspace_id, period, key[2], user_id, points, int(correct), at)
+        else:
+            deltas[key] = ScoreDelta(
+                workspace_id, period, key[2], user_id, before.points + points,
+                before.correct + int(correct), min(before.first_at, at),
+            )
+
+
+_SCORE_ARRAYS: dict[str, Any] = {
+    "workspace_id": BigInteger(), "period": String(), "starts_on": Date(), "user_id": BigInteger(),
+    "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
+}
+
+
+def delta_params(deltas: Sequence[ScoreDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """The `save_scores` parameters of these deltas, in key order: one array per column on PostgreSQL."""
+    rows = [
+        {"workspace_id": d.workspace_id, "period": d.period.value, "starts_on": d.starts_on, "user_id": d.user_id,
+         "points": d.points, "correct": d.correct, "first_at": d.first_at}
+        for d in sorted(deltas, key=lambda d: d.key)
+    ]
+    if dialect == "postgresql":
+        return {name: [row[name] for row in rows] for name in _SCORE_ARRAYS}
+    return rows
+
+
+@dataclass(frozen=True)
+class BoardStatements:
+    """The boards' statements, built once per dialect and reused with parameters."""
+
+    save_scores: Any
+    own: Any
+    ties_ahead: Any
+    counts: Any
+
+
+def _on_board() -> ColumnElement[bool]:
+    """The rows of one board (bound: ws, period, day) that are shown: those with points."""
+    return and_(
+        Score.workspace_id == bindparam("ws"),
+        Score.period == bindparam("period"),
+        Score.starts_on == bindparam("day"),
+        Score.points > literal_column("0", Integer),  # written in: a generic plan knows the range too
+    )
+
+
+@functools.cache
+def board_statements(dialect: str) -> BoardStatements:
+    """The boards' statements for this dialect, built once."""
+    module = postgresql if dialect == "postgresql" else sqlite
+    upsert = module.insert(Score)
+    if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
+        rows = func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _SCORE_ARRAYS.items())
+                           ).table_valued(*_SCORE_ARRAYS).render_derived(name="rows")
+        upsert = module.insert(Score).from_select(list(_SCORE_ARRAYS), select(*rows.c))
+    excluded = upsert.excluded
+    earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
+    save_scores = upsert.on_conflict_do_update(
+        index_elements=["workspace_id", "period", "starts_on", "user_id"],
+        set_={
+            "points": Score.points + excluded.points,
+            "correct": Score.correct + excluded.correct,
+            "first_at": earliest(Score.first_at, excluded.first_at),
+        },
+    )
+    own = select(Score.points, Score.correct, Score.first_at).where(
+        Score.workspace_id == bindparam("ws"),
+        Score.period == bindparam("period"),
+        Score.starts_on == bindparam("day"),
+        Score.user_id == bindparam("uid"),
+    )
+    points, correct, first_at, uid = (
+        bindparam("p", type_=Score.points.type), bindparam("c", type_=Score.correct.type),
+        bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
+    )
+    # Within equal points and right answers the index runs by (first_at, user_id): one range.
+    ties_ahead = select(func.count()).where(  # (no `points > 0`: SQLite would take it for the range)
+        Score.workspace_id == bindparam("ws"), Score.period == bindparam("period"), Score.starts_on == bindparam("day"),
+        Score.points == points, Score.correct == correct, tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
+    )
+    counts = (
+        select(Score.points, Score.correct, func.count())
+        .where(_on_board())
+        .group_by(Score.points, Score.correct)
+        .order_by(Score.points.desc(), Score.correct.desc())
+    )
+    return BoardStatements(save_scores=save_scores, own=own, ties_ahead=ties_ahead, counts=counts)
+
+
+@functools.cache
+def top_statement(limit: int) -> Any:
+    """A board's first `limit` learners, with their names; the limit written in, so every plan walks the index."""
+    return (
+        select(Score.user_id, User.display_name, User.external_id, User.hidden, Score.points, Score.correct)
+        .join(User, User.id == Score.user_id)
+        .where(_on_board(), User.workspace_id == bindparam("ws"))
+        .order_by(Score.points.desc(), Score.correct.desc(), Score.first_at, Score.user_id)
+        .limit(literal_column(str(int(limit)), Integer))
+    )
+
+
+def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
+                       span: tuple[dt.datetime, dt.datetime] | None) -> list[Executable]:
+    """Statements that recompute a workspace's scores from its answers, each period counted in `tz`.
+
+    `span` is the first and last answer's time (None when there are none). With `since`, only the
+    week and month periods beginning on or after that local date are recomputed (what a change of
+    the workspace's timezone moves); without it, every period, all time included.
+    """
+    periods = (Period.WEEK, Period.MONTH) if since is not None else PERIODS
+    scope = and_(Score.workspace_id == workspace_id, Score.period.in_([p.value for p in periods]))
+    if since is not None:
+        scope = and_(scope, Score.starts_on >= since)
+    statements: list[Executable] = [delete(Score).where(scope)]
+    if span is None:
+        return statements
+    first, last = span
+    for period in periods:
+        if period is Period.ALL:
+            statements.append(_sum_into(workspace_id, Period.ALL, ALL_TIME, None, None))
+            continue
+        day = period_key(period, first, tz)
+        if since is not None:  # the first period beginning on or after `since`
+            start = first_day(period, since)
+            day = max(day, start if start >= since else next_key(period, start))
+        while local_midnight(day, tz) <= last:
+            after = next_key(period, day)
+            statements.append(_sum_into(workspace_id, period, day, local_midnight(day, tz), local_midnight(after, tz)))
+            day = after
+    return statements
+
+
+def _sum_into(workspace_id: int, period: Period, day: dt.date, since: dt.datetime | None,
+              until: dt.datetime | None) -> Executable:
+    """INSERT the sums of one period's answers (in [since, until)) into its scores, one row per learner."""
+    conditions = [Answer.workspace_id == workspace_id]
+    if since is not None:
+        conditions.append(Answer.answered_at >= since)
+    if until is not None:
+        conditions.append(Answer.answered_at < until)
+    summed = (
+        select(
+            literal(workspace_id, Score.workspace_id.type),
+            literal(period.value, Score.period.type),
+            literal(day, Score.starts_on.type),
+            Answer.user_id,
+            func.sum(Answer.points),
+            func.sum(case((Answer.correct, 1), else_=0)),
+            func.min(Answer.answered_at),
+        )
+        .where(*conditions)
+        .group_by(Answer.user_id)
+    )
+    columns = ["workspace_id", "period", "starts_on", "user_id", "points", "correct", "first_at"]
+    return insert(Score).from_select(columns, summed)
+
+
+def answer_span(workspace_id: int) -> Executable:
+    """The first and last answer's time in a workspace."""
+    return select(func.min(Answer.answered_at), func.max(Answer.answered_at)).where(
+        Answer.workspace_id == workspace_id
+    )
