@@ -92,7 +92,8 @@ async def test_forget_asks_and_deletes_only_that_learner(
     assert len(asked) == 1
     assert await users_and_answers(core) == (["bob", "cy"], 2)
     out = capsys.readouterr().out
-    assert "deleted in console workspace w1: 3 answers, 3 review cards, 1 stats row, 3 board scores and 1 user row" in out
+    assert ("deleted in console workspace w1: "
+            "3 answers, 3 review cards, 1 stats row, 3 board scores and 1 user row") in out
 
 
 async def test_forget_without_yes_deletes_nothing(settings: Settings, core: Core, answered: None) -> None:

@@ -107,7 +107,8 @@ async def test_forget_me_is_logged_without_ids_or_names(core: Core, learners: di
         await confirm(bot, ADA, asked)
     [line] = [r.getMessage() for r in caplog.records if r.name == "bot.usecases.privacy"]
     assert line == ("a learner's data was deleted on console: "
-                    "5 answers, 5 review cards, 1 stats row, 1 reminder, 1 sent reminder, 3 board scores and 1 user row")
+                    "5 answers, 5 review cards, 1 stats row, 1 reminder, 1 sent reminder, 3 board scores "
+                    "and 1 user row")
     assert "ada" not in line.lower()
     assert "w1" not in line
 
