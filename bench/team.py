@@ -46,7 +46,7 @@ async def build(engine: AsyncEngine, course_questions: list[tuple[str, str]], le
         f"SELECT n, 1, 'U' || n, 'Learner ' || n FROM generate_series(1, {learners}) AS n",
         f"CREATE TEMP TABLE qs (question_id text, topic_id text, n int) ON COMMIT DROP; "
         f"INSERT INTO qs VALUES {questions}",
-        # Skewed activity: learner k answers about as often as 1/k^0.8; answers spread over DAYS days.
+        # Skewed activity: an answer's learner is 1 + floor(learners * r^2.5), so a few answer most; over DAYS days.
         f"""INSERT INTO answers (user_id, workspace_id, question_id, topic_id, kind, instance, delivery_key,
                                 choice, correct, points, local_day, answered_at)
             SELECT a.user_id, 1, qs.question_id, qs.topic_id, 'quiz', 'i' || a.n, 'd' || a.n, 0, a.correct,
