@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,14 +46,9 @@ async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncItera
 
     A database failure leaves as one of the store's own errors (`bot.store.errors`).
     """
-    try:
+    with _store_errors():
         async with sessions() as session, session.begin():
             yield Stores.on(session)
-    except Exception as exc:
-        error = translated(exc)
-        if error is None:
-            raise
-        raise error from exc
 
 
 @asynccontextmanager
@@ -63,10 +58,17 @@ async def reading(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[S
     Each statement sees what was committed when it ran, so this is for reads that need no single
     snapshot (a board, a learner's stats); a write here would commit at once, so there is none.
     """
-    try:
+    with _store_errors():
         async with sessions() as session:
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             yield Stores.on(session)
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """A database failure leaves as one of the store's own errors (`bot.store.errors`)."""
+    try:
+        yield
     except Exception as exc:
         error = translated(exc)
         if error is None:

@@ -10,8 +10,7 @@ from bot.content.models import Course
 from bot.domain.periods import local_day, zone
 from bot.domain.streaks import Streak, current_as_of
 from bot.messages import Attachment, Kind, Message, Visibility
-from bot.pictures.data import DayCount, TeamChart
-from bot.pictures.data import TopicRecall as ChartTopic
+from bot.pictures.data import DayCount, TeamChart, TopicRecall
 from bot.pictures.sparkline import sparkline
 from bot.pictures.team import render_team_chart
 from bot.store.team import LearnerActivity, Participation, TopicMemory
@@ -24,15 +23,6 @@ AT_RISK_STREAK = 3
 IDLE_DAYS = 7
 DUE_WITHIN = dt.timedelta(days=7)
 SHOWN = 5
-
-
-@dataclass(frozen=True)
-class TopicRecall:
-    """A topic the team practises: its average recall now and how many learners hold cards in it."""
-
-    title: str
-    recall: float
-    learners: int
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,7 @@ class TeamReport:
 
     today: dt.date
     participation: Participation
-    recall: tuple[TopicRecall, ...]  # lowest first
+    recall: tuple[TopicRecall, ...]  # the practised topics, lowest recall first
     unpractised: tuple[str, ...]
     due_soon: int
     at_risk: tuple[tuple[str, int], ...]  # name, streak
@@ -78,8 +68,9 @@ def build_report(course: Course, today: dt.date, participation: Participation, m
     """The team's figures from what the store read: recall per topic, sections, and the nudges."""
     by_topic = {m.topic_id: m for m in memory if m.topic_id in course.topic_by_id}
     recall = sorted(
-        (TopicRecall(course.topic_by_id[t].title, m.recall / m.cards, m.learners) for t, m in by_topic.items()),
-        key=lambda r: (r.recall, r.title),
+        (TopicRecall(course.topic_by_id[t].title, min(m.recall / m.cards, 1.0), m.learners)
+         for t, m in by_topic.items()),
+        key=lambda r: (r.recall or 0.0, r.title),
     )
     sections = []
     for section in course.sections:
@@ -167,8 +158,8 @@ def team_chart(course: Course, report: TeamReport, team_name: str) -> TeamChart:
         return head if short[head] == 1 else title
 
     topics = tuple(
-        ChartTopic(name(t.title), recall[t.title].recall, recall[t.title].learners)
-        if t.title in recall else ChartTopic(name(t.title), None, 0)
+        TopicRecall(name(t.title), recall[t.title].recall, recall[t.title].learners)
+        if t.title in recall else TopicRecall(name(t.title), None, 0)
         for t in course.topics
     )
     days = tuple(DayCount(day, n) for day, n in report.participation.answers_by_day.items())
@@ -212,7 +203,7 @@ def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Me
         "",
         "**What the team is forgetting** (recall now, lowest first)",
     ]
-    lines += [f"- {r.title}: {round(100 * r.recall)}% recall · {plural(r.learners, 'learner')}"
+    lines += [f"- {r.title}: {round(100 * (r.recall or 0.0))}% recall · {plural(r.learners, 'learner')}"
               for r in report.recall[:SHOWN]]
     if len(report.recall) > SHOWN:
         lines.append(f"- … and {plural(len(report.recall) - SHOWN, 'more topic')}")
