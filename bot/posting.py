@@ -55,6 +55,18 @@ class PostFinder(Protocol):
         ...
 
 
+@runtime_checkable
+class DirectFinder(Protocol):
+    """A poster that can tell whether a direct message with a given key already reached someone.
+
+    Used before re-sending a reminder whose previous claimant stopped, as `PostFinder` is for drops.
+    """
+
+    async def find_direct(self, user_id: str, idempotency_key: str) -> str | None:
+        """The message id of an earlier direct message with this key, or None."""
+        ...
+
+
 class Posters(Mapping[str, Poster]):
     """The posters of the platforms connected now, by platform name.
 

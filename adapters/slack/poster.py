@@ -106,6 +106,18 @@ class SlackPoster:
                 self._dms.popitem(last=False)
         return channel
 
+    async def find_direct(self, user_id: str, idempotency_key: str) -> str | None:
+        """The ts of this app's direct message to `user_id` carrying `idempotency_key`, if there is one.
+
+        A reminder taken over from a stopped process is looked for in the DM's history (scope
+        `im:history`) before it is sent again; a DM that cannot be opened holds nothing to find.
+        """
+        try:
+            channel = await self.direct_channel(user_id)
+        except posting.PermanentPostError:
+            return None
+        return await self.find(channel, idempotency_key)
+
     async def find(self, channel_id: str, idempotency_key: str) -> str | None:
         """The ts of a recent message of this app carrying `idempotency_key`, if there is one.
 

@@ -14,7 +14,7 @@ from bot.domain.periods import local_day
 from bot.domain.schedule import local_drop_moment, parse_time
 from bot.domain.streaks import current_as_of
 from bot.messages import Button, Field, Kind, Message, Style
-from bot.posting import DirectMessagesClosedError, DirectPoster, PermanentPostError, Poster
+from bot.posting import DirectFinder, DirectMessagesClosedError, DirectPoster, PermanentPostError, Poster
 from bot.store.claims import Claim
 from bot.store.reminders import ScheduledReminder
 from bot.usecases.context import Core
@@ -160,5 +160,5 @@ class Reminders:
             raise
 
     async def find(self, poster: Poster, due: DueReminder, key: str) -> str | None:
-        """An earlier copy of this reminder can not be looked for in a direct conversation: none."""
-        return None
+        """The reminder as an earlier claimant sent it, where the platform can tell (Slack's DM history)."""
+        return await poster.find_direct(due.reminder.external_id, key) if isinstance(poster, DirectFinder) else None

@@ -84,3 +84,16 @@ async def test_a_learner_who_cannot_be_messaged_is_told_apart(poster: SlackPoste
         await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-3")
     assert isinstance(raised.value, posting.PermanentPostError)
     assert "cannot_dm_bot" in str(raised.value)
+
+
+async def test_a_reminder_already_in_the_dm_is_found_by_its_key(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """After a crash between sending and recording, the DM's history shows the reminder went out."""
+    sent = await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-7")
+    assert await poster.find_direct(LEARNER, "studybot-reminder-7") == sent
+    assert await poster.find_direct(LEARNER, "studybot-reminder-8") is None
+
+
+async def test_a_closed_dm_has_no_reminder_to_find(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """A learner the app cannot message holds nothing to find, without an error."""
+    slack_api.dms_closed[LEARNER] = "cannot_dm_bot"
+    assert await poster.find_direct(LEARNER, "studybot-reminder-9") is None

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot import actions
 from bot.app import StudyBot
 from bot.content.models import Course
-from bot.messages import Message
+from bot.messages import Kind, Message
 from bot.store.db import create_engine, session_factory
 from bot.store.models import ReminderSend
 from bot.usecases.context import Actor, Core
@@ -303,3 +303,38 @@ async def test_a_stale_claim_is_taken_over_with_the_same_key(core: Core, clock: 
     async with core.unit_of_work() as uow:
         [row] = (await uow.reminders.session.scalars(select(ReminderSend))).all()
     assert (row.status, row.attempts, row.claimed_by) == ("sent", 2, "survivor")
+
+
+class NoIdempotentPosts(RecordingPlatform):
+    """A platform like Slack: every post is a new message, and earlier ones are found by their key."""
+
+    async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
+        """Record every direct message, keys or not."""
+        self.directs.append((user_id, message, idempotency_key))
+        self.by_key[idempotency_key] = f"d{len(self.directs)}"
+        return self.by_key[idempotency_key]
+
+    async def find_direct(self, user_id: str, idempotency_key: str) -> str | None:
+        """The earlier direct message with this key, if one was sent."""
+        return self.by_key.get(idempotency_key)
+
+
+async def test_a_taken_over_reminder_already_sent_is_not_sent_again(core: Core, clock: Clock) -> None:
+    """A holder that sent the DM and stopped before recording it: the survivor finds the DM and records it."""
+    platform = NoIdempotentPosts()
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    await say(core, "/study remind 18:00")
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    lease = dt.timedelta(seconds=0.2)
+    stopped = Reminders(core, "stopped", lease=lease)
+    [due] = await stopped.due(clock())
+    claim = await stopped.claim(due)
+    assert claim is not None
+    await platform.post_direct("ada", Message(kind=Kind.STREAK, title="Reminder"), idempotency_key(claim, "reminder"))
+    await asyncio.sleep(0.3)
+    [outcome] = await reminders_runner(core, platform, clock, "survivor", lease=lease).run_due()
+    assert outcome.outcome == "sent"
+    assert len(platform.directs) == 1
+    async with core.unit_of_work() as uow:
+        [row] = (await uow.reminders.session.scalars(select(ReminderSend))).all()
+    assert (row.status, row.message_id) == ("sent", "d1")
