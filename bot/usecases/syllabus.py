@@ -73,11 +73,13 @@ def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Mess
         lines = "\n".join(topic_line(course, t, progress[t.id]) for t in topics)
         parts.append(f"**{section.title}** ({done}/{len(topics)} practised)\n{lines}")
     seen = sum(p.practised for p in progress.values())
-    intro = (
-        f"You have practised {seen} of {plural(len(course.topics), 'topic')}. "
-        "Open a lesson or a quiz by number, e.g. `/study lesson 12` or `/study quiz 12`, "
-        "or pick a section below."
+    n = min(12, len(course.topics))  # an example number the course has
+    how = (
+        f"Open a lesson or a quiz by number, e.g. `/study lesson {n}` or `/study quiz {n}`"
+        if any(t.quiz for t in course.topics)
+        else f"Open a topic's cards by number, e.g. `/study interview {n}`"
     )
+    intro = f"You have practised {seen} of {plural(len(course.topics), 'topic')}. {how}, or pick a section below."
     buttons: list[Button] = []
     upcoming = next((t for t in course.topics if not progress[t.id].practised), None)
     if upcoming is not None:

@@ -75,3 +75,10 @@ async def test_section_offers_the_cards_of_each_topic(core: Core, course: Course
     message = await syllabus.topics(core, make_actor(), "all")
     assert [b.label for b in message.buttons] == ["📖 1. GREETINGS", "Cards 1", "All topics"]
     assert actions.decode(message.buttons[1].action) == actions.Interview("greetings")
+
+
+async def test_the_syllabus_of_a_pack_of_cards_points_to_its_cards(core: Core, course: Course) -> None:
+    """With no quiz questions and one topic, the syllabus shows how to open topic 1's cards, not a quiz 12."""
+    message = await syllabus.topics(core, make_actor())
+    assert "Open a topic's cards by number, e.g. `/study interview 1`, or pick a section below." in message.body
+    assert "/study quiz" not in message.body
