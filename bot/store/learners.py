@@ -117,11 +117,15 @@ class LearnerStore(SessionStore):
         return {day: int(n) for day, n in rows}
 
     async def questions_answered_right(self, user_id: int) -> set[str]:
-        """Quiz questions the user has answered right at least once."""
+        """Questions the user has answered (or graded) right at least once.
+
+        Read from their cards, which keep when each was last right: one row per question at most,
+        whatever the length of their history. Callers count the quiz questions among them.
+        """
         rows = await self.session.scalars(
-            select(Answer.question_id)
-            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.correct)
-            .distinct()
+            select(ReviewState.question_id).where(
+                ReviewState.user_id == user_id, ReviewState.last_correct_at.is_not(None)
+            )
         )
         return set(rows.all())
 

@@ -274,3 +274,19 @@ async def test_own_rank_breaks_ties_like_the_board(core: Core, course: Course, c
         await answer_right(core, course, make_actor(name), 0)
     ranks = [(await progress.leaderboard(core, make_actor(name), "all")).fields[0].value for name in ("early", "late")]
     assert [r.split(" of ")[0] for r in ranks] == ["#11", "#12"]
+
+
+async def test_questions_right_once_come_from_the_cards(core: Core, course: Course, clock: Clock) -> None:
+    """Wrong then right counts; wrong only does not; a later wrong answer does not take it back."""
+    actor = make_actor()
+    first, second = course.topics[0].quiz[0], course.topics[0].quiz[1]
+    wrong = (first.answer + 1) % len(first.choices)
+    await quiz.answer(core, actor, first.id, "i1", wrong, "d1")
+    await quiz.answer(core, actor, second.id, "i2", (second.answer + 1) % len(second.choices), "d2")
+    clock.advance(days=1)
+    await quiz.answer(core, actor, first.id, "i3", first.answer, "d3")
+    clock.advance(days=30)
+    await quiz.answer(core, actor, first.id, "i4", wrong, "d4")
+    identity = await core.identify(actor)
+    async with core.reading() as uow:
+        assert await uow.learners.questions_answered_right(identity.user_pk) == {first.id}
