@@ -6,12 +6,8 @@ import datetime as dt
 
 from bot.content.models import Course
 from bot.pictures.data import DayCount, ProgressCard, SectionScore
-from bot.pictures.progress import WEEKS
 from bot.store.answers import StatsRow
 from bot.store.learners import TopicTally
-
-CALENDAR_DAYS = 7 * WEEKS
-"""How far back the card's calendar reaches (its first column starts on a Monday)."""
 
 
 def progress_card(course: Course, name: str, today: dt.date, streak: int, stats: StatsRow,

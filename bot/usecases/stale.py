@@ -53,6 +53,6 @@ class StaleWhileRefreshing(Generic[K, V]):
             del self._reading[key]
 
     async def settled(self) -> None:
-        """Wait for the background reads in progress (for an orderly stop, and for tests)."""
+        """Wait for the background reads in progress."""
         while self._reading:
             await asyncio.gather(*self._reading.values(), return_exceptions=True)

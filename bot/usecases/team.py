@@ -57,6 +57,10 @@ class TeamReport:
     idle: tuple[tuple[str, dt.date], ...]  # name, last day studied
     sections: tuple[SectionProgress, ...]
 
+    def day_counts(self) -> tuple[DayCount, ...]:
+        """The team's answers per day, as the chart and the sparkline take them."""
+        return tuple(DayCount(day, n) for day, n in self.participation.answers_by_day.items())
+
     def answers_by_day(self) -> list[int]:
         """Answers on each of the last WINDOW_DAYS days, oldest first."""
         days = [self.today - dt.timedelta(days=n) for n in range(WINDOW_DAYS - 1, -1, -1)]
@@ -162,7 +166,7 @@ def team_chart(course: Course, report: TeamReport, team_name: str) -> TeamChart:
         if t.title in recall else TopicRecall(name(t.title), None, 0)
         for t in course.topics
     )
-    days = tuple(DayCount(day, n) for day, n in report.participation.answers_by_day.items())
+    days = report.day_counts()
     return TeamChart(team_name or "Your team", report.today, topics, days)
 
 
@@ -199,7 +203,7 @@ def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Me
         f"active in the last 4 weeks ({percent(p.three_days_this_week, p.team)})",
         f"- Answers in the last 4 weeks: {sum(days):,}"
         + (f" (busiest day: {busiest_day:%a %d %b}, {days[busiest]:,})" if sum(days) else ""),
-        f"- Answers a day: {sparkline(tuple(DayCount(d, n) for d, n in p.answers_by_day.items()), report.today)}",
+        f"- Answers a day: {sparkline(report.day_counts(), report.today)}",
         "",
         "**What the team is forgetting** (recall now, lowest first)",
     ]
