@@ -1,0 +1,133 @@
+"""Every course served at once: the packs of the content dir, by id, with the default one.
+
+A course is known to buttons by a short key (`course_key`), so a button id keeps within Discord's
+100 characters whatever the lengths of the course and question ids.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.content.loader import ContentError, ContentIssue, LoadResult, load_course
+from bot.content.models import Course
+
+KEY_LENGTH = 6
+
+
+def course_key(course_id: str) -> str:
+    """The course's short, stable key in button ids: 6 lowercase base32 characters of a digest of its id."""
+    digest = hashlib.blake2b(course_id.encode("utf-8"), digest_size=5).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The served courses, in the order of their folders, and the default one.
+
+    The default serves a command that names no course in a channel that has none set.
+    """
+
+    courses: Mapping[str, Course]
+    default_id: str
+    _by_key: dict[str, Course] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Check the default is served and the keys are distinct; index the courses by key."""
+        if self.default_id not in self.courses:
+            raise ValueError(f"the default course {self.default_id!r} is not among {sorted(self.courses)}")
+        keys = {course_key(c): course for c, course in self.courses.items()}
+        if len(keys) != len(self.courses):
+            raise ValueError("two course ids have the same button key; rename one of them")
+        object.__setattr__(self, "_by_key", keys)
+
+    @classmethod
+    def of(cls, *courses: Course) -> Catalogue:
+        """A catalogue of these courses, the first being the default."""
+        return cls({c.id: c for c in courses}, courses[0].id)
+
+    @property
+    def default(self) -> Course:
+        """The course served when nothing names one."""
+        return self.courses[self.default_id]
+
+    def __iter__(self) -> Iterator[Course]:
+        """The courses in order."""
+        return iter(self.courses.values())
+
+    def __len__(self) -> int:
+        """How many courses are served."""
+        return len(self.courses)
+
+    def get(self, course_id: str | None) -> Course | None:
+        """The course with this id, if served."""
+        return self.courses.get(course_id) if course_id else None
+
+    def by_key(self, key: str) -> Course | None:
+        """The course whose button key this is, if served."""
+        return self._by_key.get(key)
+
+    def find(self, text: str) -> Course | None:
+        """The course a person named: its id, or its title, in any case."""
+        wanted = text.strip().casefold()
+        for course in self:
+            if wanted in (course.id.casefold(), course.title.casefold()):
+                return course
+        return None
+
+    def matching(self, text: str, limit: int = 25) -> list[Course]:
+        """Courses whose id or title contains `text` (all of them for empty text): autocomplete's choices."""
+        wanted = text.strip().casefold()
+        return [c for c in self if wanted in c.id.casefold() or wanted in c.title.casefold()][:limit]
+
+
+def pack_folders(content_dir: Path) -> list[Path]:
+    """The folders of `content_dir` that hold a pack (`course.yaml`), in name order."""
+    return sorted(p.parent for p in content_dir.glob("*/course.yaml"))
+
+
+@dataclass(frozen=True)
+class CatalogueLoad:
+    """What loading the content dir found: each pack's result, by folder."""
+
+    results: dict[Path, LoadResult]
+
+    @property
+    def errors(self) -> list[ContentIssue]:
+        """Every error of every pack."""
+        return [issue for result in self.results.values() for issue in result.errors]
+
+
+def load_catalogue(content_dir: Path, default: str | None) -> Catalogue:
+    """Load every pack of `content_dir` for serving; `default` names the default course (id or folder).
+
+    Raises ContentError listing every pack's errors (warnings are accepted), when two packs have
+    the same course id, or when `default` names no pack. Without `default`, the first pack is it.
+    """
+    folders = pack_folders(content_dir)
+    if not folders:
+        raise ContentError([ContentIssue(str(content_dir), None, "", "no course pack (a folder with course.yaml)")])
+    loaded = CatalogueLoad({folder: load_course(folder) for folder in folders})
+    if loaded.errors:
+        raise ContentError(loaded.errors)
+    courses: dict[str, Course] = {}
+    default_id = None
+    for folder, result in loaded.results.items():
+        assert result.course is not None
+        course = result.course
+        if course.id in courses:
+            raise ContentError([ContentIssue(f"{folder.name}/course.yaml", None, "id",
+                                             f"the course id {course.id!r} is used by another pack too")])
+        courses[course.id] = course
+        if default in (course.id, folder.name):
+            default_id = course.id
+    if default and default_id is None:
+        raise ContentError([ContentIssue(str(content_dir), None, "",
+                                         f"STUDYBOT_COURSE names {default!r}, but no pack has that id or folder")])
+    try:
+        return Catalogue(courses, default_id or next(iter(courses)))
+    except ValueError as exc:
+        raise ContentError([ContentIssue(str(content_dir), None, "", str(exc))]) from None
