@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 from bench.disk import DiskProbe
 from bench.scratch import create_database, drop_database
 from bot.bootstrap import settle_heap
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -160,7 +161,7 @@ async def use_case(url: str, users: int) -> AsyncIterator[Work]:
     questions = list(course.quiz_by_id.values())
     engine = create_engine(url, pool_size=users)
     await migrate.upgrade(engine)
-    core = Core(course=course, sessions=session_factory(engine))
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine))
     actors = [Actor(platform="bench", workspace_id="w", user_id=f"u{u}", user_name=f"U{u}") for u in range(users)]
     for actor in actors:  # first sight of each user is not what we measure
         await core.identify(actor)
@@ -169,7 +170,7 @@ async def use_case(url: str, users: int) -> AsyncIterator[Work]:
 
     async def answer(u: int, n: int) -> None:
         q = questions[n % len(questions)]
-        await quiz.answer(core, actors[u], q.id, f"{run}{u}-{n}", q.answer, f"{run}:{u}:{n}")
+        await quiz.answer(core, actors[u], core.catalogue.default, q.id, f"{run}{u}-{n}", q.answer, f"{run}:{u}:{n}")
 
     try:
         yield answer

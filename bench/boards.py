@@ -44,6 +44,7 @@ from sqlalchemy.engine import make_url
 from bench.answers import closed_loop
 from bench.scratch import create_database, drop_database
 from bot.bootstrap import settle_heap
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.content.models import Course
 from bot.store import migrate
@@ -210,7 +211,7 @@ async def timed(calls: list[Callable[[], Awaitable[object]]]) -> Timings:
 async def measure_reads(url: str, course: Course, learners: int, calls: int) -> dict[str, Timings]:
     """p50/p99 of the three boards, stats and the next quiz question, for random learners."""
     engine = create_engine(url, pool_size=4)
-    core = Core(course=course, sessions=session_factory(engine))
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine))
     rng = random.Random(SEED)
     callers = [actor(rng.randint(1, learners)) for _ in range(calls)]
     for who in callers:
@@ -220,7 +221,7 @@ async def measure_reads(url: str, course: Course, learners: int, calls: int) -> 
     try:
         for period in ("week", "month", "all"):
             results[f"board {period}"] = await timed(
-                [functools.partial(progress.leaderboard, core, who, period) for who in callers]
+                [functools.partial(progress.leaderboard, core, who, [period]) for who in callers]
             )
         results["stats"] = await timed([functools.partial(progress.stats, core, who) for who in callers])
         results["quiz"] = await timed([functools.partial(quiz.next_question, core, who) for who in callers])
@@ -232,7 +233,7 @@ async def measure_reads(url: str, course: Course, learners: int, calls: int) -> 
 async def answer_rate(url: str, course: Course, writers: int, writes: int) -> float:
     """Answers a second, `writers` new learners recording `writes` answers each back to back."""
     engine = create_engine(url, pool_size=writers)
-    core = Core(course=course, sessions=session_factory(engine))
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine))
     questions = list(course.quiz_by_id.values())
     run = uuid.uuid4().hex[:6]
     writers_ = [Actor(platform="bench", workspace_id="w", user_id=f"w{run}{n}") for n in range(writers)]
@@ -241,7 +242,7 @@ async def answer_rate(url: str, course: Course, writers: int, writes: int) -> fl
 
     async def answer(u: int, n: int) -> None:
         q = questions[(u * 7 + n) % len(questions)]
-        await quiz.answer(core, writers_[u], q.id, f"{run}{u}-{n}", q.answer, f"{run}:{u}:{n}")
+        await quiz.answer(core, writers_[u], core.catalogue.default, q.id, f"{run}{u}-{n}", q.answer, f"{run}:{u}:{n}")
 
     try:
         await closed_loop(writers, 2, answer)
@@ -255,7 +256,7 @@ async def board_loop(url: str, learners: int, rate: float) -> None:
     """Ask for the all-time board in a loop (back to back, or `rate` a second), until stdin closes; print how many."""
     course = load_course()
     engine = create_engine(url, pool_size=2)
-    core = Core(course=course, sessions=session_factory(engine))
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine))
     rng = random.Random(SEED + 1)
     callers = [actor(rng.randint(1, learners)) for _ in range(200)]
     for who in callers:
@@ -265,7 +266,7 @@ async def board_loop(url: str, learners: int, rate: float) -> None:
     served = 0
     started = time.perf_counter()
     while not stop.done():
-        await progress.leaderboard(core, callers[served % len(callers)], "all")
+        await progress.leaderboard(core, callers[served % len(callers)], ["all"])
         served += 1
         if rate:
             await asyncio.sleep(max(0.0, started + served / rate - time.perf_counter()))

@@ -62,6 +62,7 @@ from bench.fanout_standins import (
     SLACK_CHANNEL_PERIOD,
 )
 from bench.scratch import create_database, drop_database
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.messages import Visibility
 from bot.posting import Poster
@@ -225,7 +226,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     logging.basicConfig(level=logging.WARNING, handlers=[counting])
     try:
         await migrate.upgrade(engine)
-        core = Core(course=course, sessions=session_factory(engine), clock=lambda: SET_UP)
+        core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=lambda: SET_UP)
         await (seed_reminders if reminding else seed)(core, discord_ids, slack_ids)
 
         def clock() -> dt.datetime:

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.scratch import create_database, drop_database
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -109,7 +110,7 @@ async def main() -> None:
         start = time.perf_counter()
         await build(engine, pairs, args.learners, args.answers)
         print(f"built {args.learners:,} learners and {args.answers:,} answers in {time.perf_counter() - start:.1f} s")
-        core = Core(course=course, sessions=session_factory(engine), clock=lambda: NOW)
+        core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=lambda: NOW)
         admin = Actor(platform="slack", workspace_id="T1", user_id="U1", is_admin=True)
         today = NOW.date()
         monday = today - dt.timedelta(days=today.weekday())
@@ -117,10 +118,11 @@ async def main() -> None:
         async def read(name: str) -> object:
             async with core.unit_of_work() as uow:
                 if name == "participation":
-                    return await uow.team.participation(1, today - dt.timedelta(days=27), monday - dt.timedelta(days=7),
+                    return await uow.team.participation(1, course.id, today - dt.timedelta(days=27),
+                                                        monday - dt.timedelta(days=7),
                                                         monday, NOW - dt.timedelta(days=29), today)
                 if name == "memory":
-                    return await uow.team.memory(1, NOW, NOW + team.DUE_WITHIN)
+                    return await uow.team.memory(1, course.id, NOW, NOW + team.DUE_WITHIN)
                 return await uow.team.lapsing(1, team.AT_RISK_STREAK, today - dt.timedelta(days=team.IDLE_DAYS))
 
         for name in ("participation", "memory", "lapsing"):
@@ -128,13 +130,13 @@ async def main() -> None:
             print(f"  {name:<16} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
         cold = []
         for _ in range(5):  # a new core each time: nothing kept, every read waited for
-            fresh = Core(course=course, sessions=session_factory(engine), clock=lambda: NOW)
+            fresh = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=lambda: NOW)
             start = time.perf_counter()
-            await team.team(fresh, admin)
+            await team.team(fresh, admin, fresh.catalogue.default)
             cold.append((time.perf_counter() - start) * 1000)
         print(f"  {'first view':<16} min {min(cold):7.2f} ms   median {statistics.median(cold):7.2f} ms   "
               f"max {max(cold):7.2f} ms   (5 cold starts)")
-        p50, p99 = await timed(args.runs, lambda: team.team(core, admin))
+        p50, p99 = await timed(args.runs, lambda: team.team(core, admin, core.catalogue.default))
         print(f"  {'/study team':<16} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   ({args.runs} runs, figures kept)")
     finally:
         await engine.dispose()

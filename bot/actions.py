@@ -1,19 +1,22 @@
 """Button actions: one typed value per kind of button, each encoding itself as the button's id.
 
 Everything a click needs travels in the id (`sb1:<verb>:<parts>`), so buttons survive restarts and
-no view state lives in memory; `decode` turns an id back into its action, checking its shape.
+no view state lives in memory; `decode` turns an id back into its action, checking its shape. An
+action within one course carries its key (`Course.key`): `sb2:<key>:<verb>:<parts>`.
+An `sb1` id of such an action, made before several courses were served, is of the default course.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import ClassVar
 
 from bot.boundary import button_parts_fit
 from bot.domain.numbers import small_number
 
 PREFIX = "sb1"
+COURSE_PREFIX = "sb2"  # followed by the course's key
 SEP = ":"
 MAX_LENGTH = 100  # Discord's custom_id limit, the tightest of the platforms
 SCOPED = "t"  # the last part of an answer whose quiz keeps to one topic
@@ -32,14 +35,17 @@ class _Action:
     """What every kind of action has: a verb, the parts that follow it, and so an id."""
 
     verb: ClassVar[str]
+    course: str = field(default="", kw_only=True)
+    """The key of the course the action is in; empty for the default course (or none)."""
 
     def parts(self) -> tuple[str, ...]:
-        """What follows the verb in the id: every field, in order."""
-        return tuple(str(getattr(self, field.name)) for field in fields(self))
+        """What follows the verb in the id: every field but the course, in order."""
+        return tuple(str(getattr(self, f.name)) for f in fields(self) if f.name != "course")
 
     def encode(self) -> str:
         """The id to put on the button."""
-        text = SEP.join((PREFIX, self.verb, *self.parts()))
+        head = (COURSE_PREFIX, self.course) if self.course else (PREFIX,)
+        text = SEP.join((*head, self.verb, *self.parts()))
         if len(text) > MAX_LENGTH:
             raise ValueError(f"action id longer than {MAX_LENGTH} characters: {text}")
         return text
@@ -200,6 +206,7 @@ VERBS = frozenset(kind.verb for kind in KINDS)
 OPTIONAL_PART = {kind.verb: kind for kind in (NextQuiz, QuizTopic, Interview, Topics)}
 MAX_PAGE_DIGITS = 3
 UNTIL_DIGITS = 12
+MAX_KEY = 16
 """The kinds whose one part (a topic or a section) may be left out."""
 NO_PARTS = {kind.verb: kind for kind in (StopReminders, RemindLater)}
 """The kinds that carry nothing but their verb."""
@@ -211,14 +218,19 @@ def decode(text: str) -> Action:
     Raises `BadActionError` for an id StudyBot did not make, and `DamagedActionError` for one
     whose parts are not what its kind carries or do not fit the store.
     """
+    course = ""
     match text.split(SEP):
         case [prefix, verb, *parts] if prefix == PREFIX and verb in VERBS:
-            action = _parsed(verb, parts) if button_parts_fit(tuple(parts)) else None
+            pass
+        case [prefix, key, verb, *parts] if prefix == COURSE_PREFIX and verb in VERBS:
+            course = key
         case _:
             raise BadActionError(f"not a StudyBot button: {text!r}")
+    fit = button_parts_fit(tuple(parts)) and (not course or (len(course) <= MAX_KEY and course.isalnum()))
+    action = _parsed(verb, parts) if fit else None
     if action is None:
         raise DamagedActionError(f"damaged StudyBot button: {text!r}")
-    return action
+    return replace(action, course=course) if course else action
 
 
 def _parsed(verb: str, parts: list[str]) -> Action | None:

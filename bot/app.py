@@ -9,10 +9,11 @@ from typing import Any
 from bot import actions
 from bot.boundary import MAX_DELIVERY_KEY, admitted, is_token
 from bot.commands import BY_NAME, help_message, parse
+from bot.content.models import Course
 from bot.messages import Message, error
 from bot.outage import OutageLog
 from bot.store.errors import RejectedValueError, StoreBusyError, StoreUnavailableError
-from bot.usecases import interview, lessons, privacy, quiz, reminders, review, syllabus
+from bot.usecases import courses, interview, lessons, privacy, quiz, reminders, review, syllabus
 from bot.usecases.context import Actor, Argument, ChannelRef, Core
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,8 @@ class StudyBot:
 
     @property
     def course_title(self) -> str:
-        """The title of the course being served."""
-        return self.core.course.title
+        """The title of the course being served (every course's, when several are)."""
+        return self.core.catalogue.title
 
     async def dispatch(self, actor: Actor, text: str, channels: ChannelReader | None = None) -> Message:
         """Handle `/study <subcommand> [args]` as typed on Slack or the console.
@@ -91,7 +92,7 @@ class StudyBot:
     async def _route(self, actor: Actor, name: str, args: list[Argument]) -> Message:
         command = BY_NAME.get(name or "help")
         if command is None:
-            return help_message(self.course_title, unknown=name)
+            return help_message(self.core.catalogue, unknown=name)
         if not command.allows(actor):
             return ADMINS_ONLY
         return await reminders.with_notice(self.core, actor, await command.handler(self.core, actor, args))
@@ -99,33 +100,6 @@ class StudyBot:
     async def _click(self, actor: Actor, action: actions.Action, delivery_key: str) -> Message:
         core = self.core
         match action:
-            case actions.Answer(question_id, instance, choice, scoped):
-                return await quiz.answer(core, actor, question_id, instance, choice, delivery_key, scoped)
-            case actions.NextQuiz(topic) | actions.QuizTopic(topic):
-                return await quiz.next_question(core, actor, topic)
-            case actions.Reveal(question_id, instance):
-                return await interview.reveal(core, question_id, instance)
-            case actions.Grade(question_id, instance, grade):
-                return await interview.grade(core, actor, question_id, instance, grade, delivery_key)
-            case actions.Interview(topic):
-                return await interview.next_interview(core, actor, topic)
-            case actions.Lesson(topic):
-                return await lessons.lesson(core, actor, topic)
-            case actions.Topics(section):
-                return await syllabus.topics(core, actor, section)
-            case _:
-                return await self._click_own(actor, action)
-
-    async def _click_own(self, actor: Actor, action: actions.Action) -> Message:
-        """The buttons about the learner's own record: mistakes, reviews, and their data."""
-        core = self.core
-        match action:
-            case actions.Mistakes(page):
-                return await review.mistakes(core, actor, page)
-            case actions.Retry(question_id):
-                return await quiz.ask_again(core, question_id)
-            case actions.Reviews():
-                return await review.due_queue(core, actor)
             case actions.Forget(until, owner):
                 return await privacy.confirmed_forget(core, actor, until, owner)
             case actions.KeepData():
@@ -134,6 +108,35 @@ class StudyBot:
                 return await reminders.stop(core, actor)
             case actions.RemindLater():
                 return await reminders.later(core, actor)
+        course = await courses.clicked_course(core, actor, action.course)
+        if isinstance(course, Message):
+            return course
+        return await self._click_in(actor, course, action, delivery_key)
+
+    async def _click_in(self, actor: Actor, course: Course, action: actions.Action, delivery_key: str) -> Message:
+        """The buttons within one course: practice, lessons, the syllabus, mistakes and reviews."""
+        core = self.core
+        match action:
+            case actions.Answer(question_id, instance, choice, scoped):
+                return await quiz.answer(core, actor, course, question_id, instance, choice, delivery_key, scoped)
+            case actions.NextQuiz(topic) | actions.QuizTopic(topic):
+                return await quiz.next_question(core, actor, course, topic)
+            case actions.Reveal(question_id, instance):
+                return await interview.reveal(course, question_id, instance)
+            case actions.Grade(question_id, instance, grade):
+                return await interview.grade(core, actor, course, question_id, instance, grade, delivery_key)
+            case actions.Interview(topic):
+                return await interview.next_interview(core, actor, course, topic)
+            case actions.Lesson(topic):
+                return await lessons.lesson(core, actor, course, topic)
+            case actions.Topics(section):
+                return await syllabus.topics(core, actor, course, section)
+            case actions.Mistakes(page):
+                return await review.mistakes(core, actor, course, page)
+            case actions.Retry(question_id):
+                return await quiz.ask_again(course, question_id)
+            case actions.Reviews():
+                return await review.due_queue(core, actor, course)
         raise TypeError(f"no handler for the button {action!r}")
 
     async def _guard(self, work: Coroutine[Any, Any, Message], down: Message) -> Message:

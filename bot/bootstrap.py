@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.app import StudyBot
-from bot.content.loader import ContentError, require_course
+from bot.content.catalogue import load_catalogue
+from bot.content.loader import ContentError
 from bot.health import Health
 from bot.posting import Posters
 from bot.settings import Settings
@@ -103,25 +104,26 @@ def describe_database(url: str) -> str:
 async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
     """Load the course, connect to the database, migrate it, and wire the core."""
     try:
-        course = require_course(settings.course_dir)
+        catalogue = load_catalogue(settings.content_dir, settings.course)
     except ContentError as exc:
         first = exc.issues[0] if exc.issues else "unknown problem"
         raise StartupError(
-            f"the course in {settings.course_dir} has errors ({first}); "
+            f"the content in {settings.content_dir} has errors ({first}); "
             "run `studybot content validate` for the full list"
         ) from None
     engine = create_engine(settings.db_url)
     try:
         if upgrade:
-            await migrate.upgrade(engine, default_timezone=settings.timezone)
+            await migrate.upgrade(engine, default_timezone=settings.timezone, default_course=catalogue.default_id)
         else:
             await migrate.current_revision(engine)
     except DATABASE_ERRORS as exc:
         await engine.dispose()
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise StartupError(f"cannot use the database {describe_database(settings.db_url)}: {reason}") from None
-    core = Core(course=course, sessions=session_factory(engine), default_timezone=settings.timezone)
+    core = Core(catalogue=catalogue, sessions=session_factory(engine), default_timezone=settings.timezone)
     runtime = wire(settings, engine, StudyBot(core))
     settle_heap()
-    log.info("serving %s (%d topics) from %s", course.title, len(course.topics), describe_database(settings.db_url))
+    served = ", ".join(f"{c.title} ({len(c.topics)} topics)" for c in catalogue)
+    log.info("serving %s from %s", served, describe_database(settings.db_url))
     return runtime

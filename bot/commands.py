@@ -10,9 +10,12 @@ import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.content.catalogue import Catalogue
+from bot.content.models import Course
 from bot.messages import Kind, Message
 from bot.usecases import (
     admin,
+    courses,
     interview,
     lessons,
     privacy,
@@ -68,22 +71,46 @@ def _plain(use_case: Callable[[Core, Actor], Awaitable[Message]]) -> Handler:
     return lambda core, actor, _args: use_case(core, actor)
 
 
+def _in_course(use_case: Callable[[Core, Actor, Course, str | None], Awaitable[Message]]) -> Handler:
+    """A handler for a use case within one course, and the other arguments as one text.
+
+    The course is the one named first, else the channel's, else the default.
+    """
+
+    async def handler(core: Core, actor: Actor, args: list[Argument]) -> Message:
+        chosen = await courses.choose(core, actor, args)
+        if isinstance(chosen, Message):
+            return chosen
+        return await use_case(core, actor, chosen.course, " ".join(map(str, chosen.rest)) or None)
+
+    return handler
+
+
 async def _help(core: Core, _actor: Actor, _args: list[Argument]) -> Message:
     """Every subcommand, as `/study help` shows them."""
-    return help_message(core.course.title)
+    return help_message(core.catalogue)
+
+
+async def _today(core: Core, actor: Actor, course: Course, _rest: str | None) -> Message:
+    """Today's topic of the course (the channel's when none is named)."""
+    return await lessons.today(core, actor, course)
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("lesson", "[topic]", "Read a lesson (today's when no topic is given)", _text(lessons.lesson)),
-    Subcommand("quiz", "[topic]", "Answer the question that's best for you now", _text(quiz.next_question)),
-    Subcommand("interview", "[topic]", "Practise an interview question or a card", _text(interview.next_interview)),
-    Subcommand("today", "", "Show today's topic for this channel", _plain(lessons.today)),
-    Subcommand("topics", "", "List the syllabus with your progress in each topic", _plain(syllabus.topics)),
+    Subcommand("lesson", "[course] [topic]", "Read a lesson (today's when no topic is given)",
+               _in_course(lessons.lesson)),
+    Subcommand("quiz", "[course] [topic]", "Answer the question that's best for you now",
+               _in_course(quiz.next_question)),
+    Subcommand("interview", "[course] [topic]", "Practise an interview question or a card",
+               _in_course(interview.next_interview)),
+    Subcommand("today", "", "Show today's topic for this channel", _in_course(_today)),
+    Subcommand("topics", "[course]", "List the syllabus with your progress in each topic",
+               _in_course(syllabus.topics)),
     Subcommand("streak", "", "Show your study streak", _plain(progress.streak)),
-    Subcommand("stats", "", "Show your points, accuracy and progress", _plain(progress.stats)),
-    Subcommand("leaderboard", "[week|month|all]", "Show the top learners of this workspace",
-               _text(progress.leaderboard)),
-    Subcommand("review", "[page]", "Look again at the questions you got wrong", _text(review.review)),
+    Subcommand("stats", "[course]", "Show your points, accuracy and progress", _in_course(progress.stats)),
+    Subcommand("leaderboard", "[week|month|all] [course|overall]", "Show the top learners of this workspace",
+               progress.leaderboard),
+    Subcommand("review", "[course] [page]", "Look again at the questions you got wrong", _in_course(review.review)),
     Subcommand("privacy", "[hide|show]", "Appear on leaderboards as “a learner”, or by name",
                _text(privacy.privacy)),
     Subcommand("export-me", "", "Get everything StudyBot keeps about you, as a file", _plain(privacy.export_me)),
@@ -92,14 +119,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                _text(reminders.remind)),
     Subcommand("timezone", "[name]", "Show or set your own timezone (e.g. Europe/Berlin)", _text(timezones.timezone)),
     Subcommand("help", "", "Show this help", _help),
-    Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off] [team-report on|off]",
+    Subcommand("setup", "<channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off] [team-report on|off] "
+               "[course <id>]",
                "Set up the daily lesson drop", admin.setup, admin=True),
     Subcommand("pause", "[channel]", "Pause the daily drop",
                lambda core, actor, args: admin.set_paused(core, actor, args, paused=True), admin=True),
     Subcommand("resume", "[channel]", "Resume the daily drop",
                lambda core, actor, args: admin.set_paused(core, actor, args, paused=False), admin=True),
     Subcommand("schedule", "", "Show the daily drop schedule", _plain(admin.schedule), admin=True),
-    Subcommand("team", "", "See how the team is doing and what it is forgetting", _plain(team.team), admin=True),
+    Subcommand("team", "[course]", "See how the team is doing and what it is forgetting", _in_course(team.team),
+               admin=True),
 )
 BY_NAME = by_name(SUBCOMMANDS)
 
@@ -125,8 +154,8 @@ def parse(text: str) -> ParsedCommand:
     return ParsedCommand(words[0].lower(), tuple(words[1:]))
 
 
-def help_message(course_title: str, unknown: str = "") -> Message:
-    """Every subcommand with a one-line description, admin ones apart."""
+def help_message(catalogue: Catalogue, unknown: str = "") -> Message:
+    """Every subcommand with a one-line description, admin ones apart, and the courses when there are several."""
 
     def line(c: Subcommand) -> str:
         return f"- `/study {c.name}{' ' + c.usage if c.usage else ''}`: {c.description}"
@@ -137,7 +166,13 @@ def help_message(course_title: str, unknown: str = "") -> Message:
         "\n\nName a topic by its number (`/study lesson 6`), words of its title "
         "(`/study quiz valuetask vs task`) or its id. `/study topics` lists them all."
     )
-    title = f"StudyBot · {course_title}"
+    if len(catalogue) > 1:
+        body += (
+            f"\n\n**Courses:** {courses.course_list(catalogue)}. "
+            f"Name one first (`/study quiz {catalogue.default_id}`); "
+            f"without one, a command uses this channel's course, else `{catalogue.default_id}`."
+        )
+    title = f"StudyBot · {catalogue.title}"
     if unknown:
         title = f"“{unknown}” is not a StudyBot command"
         body = "Here is what I can do:\n\n" + body

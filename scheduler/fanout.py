@@ -186,11 +186,23 @@ class DeliveryRunner(Generic[D]):
         self._paces = {platform: Pace(limit, period) for platform, (limit, period) in pacing.items()}
 
     async def run_due(self, channel_id: int | None = None) -> list[Outcome]:
-        """Post everything due now (or only one channel's drops); one failing delivery delays no other."""
+        """Post everything due now (or only one channel's drops); one failing delivery delays no other.
+
+        What goes to one place (a channel's lesson, board and team report) goes in the order it is
+        due in; different places are served at once.
+        """
         found = await self.drops.due(self.clock(), channel_id)
         self.outage.succeeded()  # the database answered
-        due = [d for d in found if d.key not in self._active]
-        return list(await asyncio.gather(*(self.run_one(d) for d in due)))
+        by_target: dict[str, list[D]] = {}
+        for d in found:
+            if d.key not in self._active:
+                by_target.setdefault(f"{d.platform}:{d.target}", []).append(d)
+        runs = await asyncio.gather(*(self._run_in_order(group) for group in by_target.values()))
+        return [outcome for run in runs for outcome in run]
+
+    async def _run_in_order(self, due: list[D]) -> list[Outcome]:
+        """Deliver to one place, one after another."""
+        return [await self.run_one(d) for d in due]
 
     async def run_one(self, due: D) -> Outcome:
         """Claim, post and record one delivery."""

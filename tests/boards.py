@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.domain.periods import Period, period_key
-from bot.store.models import Answer, Score, Workspace
+from bot.store.models import ALL_COURSES, Answer, Score, Workspace
 
-Scores = dict[tuple[int, str, dt.date, int], tuple[int, int, dt.datetime]]
+Scores = dict[tuple[int, str, str, dt.date, int], tuple[int, int, dt.datetime]]
+"""(workspace, course, period, first day, user) to (points, right answers, first answer)."""
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -21,22 +22,24 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 async def stored_scores(engine: AsyncEngine) -> Scores:
     """Every row of `scores`."""
     async with engine.connect() as conn:
-        rows = await conn.execute(select(Score.workspace_id, Score.period, Score.starts_on, Score.user_id,
-                                         Score.points, Score.correct, Score.first_at))
-        return {(w, p, s, u): (pts, c, _utc(f)) for w, p, s, u, pts, c, f in rows}
+        rows = await conn.execute(select(Score.workspace_id, Score.course_id, Score.period, Score.starts_on,
+                                         Score.user_id, Score.points, Score.correct, Score.first_at))
+        return {(w, course, p, s, u): (pts, c, _utc(f)) for w, course, p, s, u, pts, c, f in rows}
 
 
 async def recounted_scores(engine: AsyncEngine, default_timezone: str = "UTC") -> Scores:
-    """The scores summed again from the answers, each period in its workspace's timezone."""
+    """The scores summed again from the answers, per course and overall, each period in its workspace's timezone."""
     async with engine.connect() as conn:
         zones = {w: tz or default_timezone for w, tz in await conn.execute(select(Workspace.id, Workspace.timezone))}
         answers = (await conn.execute(
-            select(Answer.workspace_id, Answer.user_id, Answer.answered_at, Answer.points, Answer.correct)
+            select(Answer.workspace_id, Answer.course_id, Answer.user_id, Answer.answered_at, Answer.points,
+                   Answer.correct)
         )).all()
     recount: Scores = {}
-    for workspace, user, at, points, correct in answers:
-        for period in Period:
-            key = (workspace, period.value, period_key(period, _utc(at), zones[workspace]), user)
-            before = recount.get(key, (0, 0, _utc(at)))
-            recount[key] = (before[0] + points, before[1] + int(correct), min(before[2], _utc(at)))
+    for workspace, course, user, at, points, correct in answers:
+        for board in (course, ALL_COURSES):
+            for period in Period:
+                key = (workspace, board, period.value, period_key(period, _utc(at), zones[workspace]), user)
+                before = recount.get(key, (0, 0, _utc(at)))
+                recount[key] = (before[0] + points, before[1] + int(correct), min(before[2], _utc(at)))
     return recount

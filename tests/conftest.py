@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.scratch import create_database, drop_database
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.content.models import Course
 from bot.store import migrate
@@ -185,8 +186,7 @@ def clock() -> Clock:
 @pytest.fixture
 def core(course: Course, engine: AsyncEngine, clock: Clock) -> Core:
     """The core wired to the test database and clock."""
-    return Core(
-        course=course, sessions=session_factory(engine), default_timezone="UTC", clock=clock
+    return Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), default_timezone="UTC", clock=clock
     )
 
 

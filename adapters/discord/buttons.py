@@ -7,10 +7,10 @@ from typing import Any, Self
 
 import discord
 
-from bot.actions import PREFIX, SEP
+from bot.actions import COURSE_PREFIX, PREFIX, SEP
 
-TEMPLATE = re.compile(re.escape(PREFIX + SEP) + r"(?P<rest>.{1,96})")
-"""Matches every action id the core makes (`sb1:...`, at most 100 characters)."""
+TEMPLATE = re.compile(f"(?:{re.escape(PREFIX)}|{re.escape(COURSE_PREFIX)}){re.escape(SEP)}(?P<rest>.{{1,96}})")
+"""Matches every action id the core makes (`sb1:...` and `sb2:...`, at most 100 characters)."""
 
 
 class StudyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):

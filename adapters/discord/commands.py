@@ -14,10 +14,12 @@ from bot.commands import BY_NAME, SUBCOMMANDS, Subcommand
 from bot.domain.periods import timezone_names
 from bot.messages import Message, error
 from bot.text import shorten
-from bot.usecases.context import Actor, Argument, ChannelRef
+from bot.usecases.context import Actor, Argument, ChannelRef, CourseRef
+from bot.usecases.courses import OVERALL
 from bot.usecases.topics import search_topics
 
 AUTOCOMPLETE_LIMIT = 25
+COURSE_HINT = "Which course (default: this channel's, else the default course)"
 CHOICE_NAME_LIMIT = 100
 DESCRIPTION_LIMIT = 100
 DROP_CHANNEL_TYPES = (discord.ChannelType.text, discord.ChannelType.news)
@@ -49,13 +51,39 @@ def without_options(command: Subcommand) -> Built:
 
 
 async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
-    """Topics matching what was typed so far (by title and id, fuzzy), in syllabus order when empty."""
-    course = host(interaction).runtime.core.course
+    """Topics matching what was typed so far (by title and id, fuzzy), in syllabus order when empty.
+
+    They are the topics of the course chosen in the same command, else of the default course.
+    """
+    catalogue = host(interaction).runtime.core.catalogue
+    named = getattr(interaction.namespace, "course", None)
+    course = (catalogue.find(named) if isinstance(named, str) and named else None) or catalogue.default
     choices = []
     for topic in search_topics(course, current, limit=AUTOCOMPLETE_LIMIT):
         label = shorten(f"{course.topic_number(topic.id)}. {topic.title} ({topic.id})", CHOICE_NAME_LIMIT)
         choices.append(app_commands.Choice(name=label, value=topic.id))
     return choices
+
+
+async def course_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+    """The served courses whose id or title contains what was typed."""
+    catalogue = host(interaction).runtime.core.catalogue
+    return [app_commands.Choice(name=shorten(f"{c.title} ({c.id})", CHOICE_NAME_LIMIT), value=c.id)
+            for c in catalogue.matching(current, AUTOCOMPLETE_LIMIT)]
+
+
+async def board_course_autocomplete(interaction: discord.Interaction[Any],
+                                    current: str) -> list[app_commands.Choice[str]]:
+    """The courses, and every course together (the overall board)."""
+    overall = app_commands.Choice(name="All courses (overall)", value=OVERALL)
+    wanted = current.strip().casefold()
+    found = await course_autocomplete(interaction, current)
+    return ([overall] if not wanted or wanted in overall.name.casefold() else []) + found[:AUTOCOMPLETE_LIMIT - 1]
+
+
+def in_course(course: str | None) -> list[Argument]:
+    """The course option as the core takes it: a named course, or nothing (the channel's)."""
+    return [CourseRef(course)] if course else []
 
 
 async def timezone_autocomplete(interaction: discord.Interaction[Any],
@@ -120,10 +148,11 @@ def with_topic(hint: str) -> Build:
     """A subcommand with one optional topic, autocompleted; `hint` describes the option."""
 
     def build(command: Subcommand) -> Built:
-        @app_commands.describe(topic=hint)
-        @app_commands.autocomplete(topic=topic_autocomplete)
-        async def callback(interaction: discord.Interaction[Any], topic: str | None = None) -> None:
-            await run_subcommand(interaction, command, [topic] if topic else [])
+        @app_commands.describe(topic=hint, course=COURSE_HINT)
+        @app_commands.autocomplete(topic=topic_autocomplete, course=course_autocomplete)
+        async def callback(interaction: discord.Interaction[Any], topic: str | None = None,
+                           course: str | None = None) -> None:
+            await run_subcommand(interaction, command, [*in_course(course), *([topic] if topic else [])])
 
         return built(command, callback)
 
@@ -133,14 +162,17 @@ def with_topic(hint: str) -> Build:
 def with_period(command: Subcommand) -> Built:
     """The leaderboard: a period to choose from."""
 
-    @app_commands.describe(period="Which period to rank (default: this week)")
+    @app_commands.describe(period="Which period to rank (default: this week)",
+                           course="Which course's board, or all courses (default: this channel's course)")
     @app_commands.choices(period=[
         app_commands.Choice(name="This week", value="week"),
         app_commands.Choice(name="This month", value="month"),
         app_commands.Choice(name="All time", value="all"),
     ])
-    async def callback(interaction: discord.Interaction[Any], period: app_commands.Choice[str] | None = None) -> None:
-        await run_subcommand(interaction, command, [period.value] if period else [])
+    @app_commands.autocomplete(course=board_course_autocomplete)
+    async def callback(interaction: discord.Interaction[Any], period: app_commands.Choice[str] | None = None,
+                       course: str | None = None) -> None:
+        await run_subcommand(interaction, command, [*in_course(course), *([period.value] if period else [])])
 
     return built(command, callback)
 
@@ -148,10 +180,22 @@ def with_period(command: Subcommand) -> Built:
 def with_page(command: Subcommand) -> Built:
     """Review: which page of mistakes, the first when none is given."""
 
-    @app_commands.describe(page="Which page of your mistakes (default: the newest)")
+    @app_commands.describe(page="Which page of your mistakes (default: the newest)", course=COURSE_HINT)
+    @app_commands.autocomplete(course=course_autocomplete)
     async def callback(interaction: discord.Interaction[Any],
-                       page: app_commands.Range[int, 1, 999] | None = None) -> None:
-        await run_subcommand(interaction, command, [str(page)] if page else [])
+                       page: app_commands.Range[int, 1, 999] | None = None, course: str | None = None) -> None:
+        await run_subcommand(interaction, command, [*in_course(course), *([str(page)] if page else [])])
+
+    return built(command, callback)
+
+
+def with_course(command: Subcommand) -> Built:
+    """A subcommand within one course: the syllabus, stats, the team view."""
+
+    @app_commands.describe(course=COURSE_HINT)
+    @app_commands.autocomplete(course=course_autocomplete)
+    async def callback(interaction: discord.Interaction[Any], course: str | None = None) -> None:
+        await run_subcommand(interaction, command, in_course(course))
 
     return built(command, callback)
 
@@ -181,13 +225,15 @@ def with_schedule(command: Subcommand) -> Built:
         weekdays="Days to drop on (default daily): e.g. mon-fri or mon,wed,fri",
         weekly_board="Post the weekly leaderboard in the channel too",
         team_report="Post the team's week (no names) with it on Mondays",
+        course="The course the channel studies (default: kept, or the default course)",
     )
-    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @app_commands.autocomplete(timezone=timezone_autocomplete, course=course_autocomplete)
     async def callback(interaction: discord.Interaction[Any], channel: app_commands.Transform[Any, TextChannelOption],
                        time: app_commands.Range[str, 3, 5], timezone: str, weekdays: str | None = None,
-                       weekly_board: bool | None = None, team_report: bool | None = None) -> None:
+                       weekly_board: bool | None = None, team_report: bool | None = None,
+                       course: str | None = None) -> None:
         args: list[Argument] = [ChannelRef(str(channel.id), str(getattr(channel, "name", "") or "")), time, timezone,
-                                *(weekdays.split() if weekdays else [])]
+                                *(weekdays.split() if weekdays else []), *in_course(course)]
         for option, value in (("weekly-board", weekly_board), ("team-report", team_report)):
             if value is not None:
                 args += [option, "on" if value else "off"]
@@ -239,6 +285,9 @@ OPTIONS: dict[str, Build] = {
     "interview": with_topic("Keep to one topic (blank: any)"),
     "leaderboard": with_period,
     "review": with_page,
+    "topics": with_course,
+    "stats": with_course,
+    "team": with_course,
     "privacy": with_visibility,
     "remind": with_reminder,
     "timezone": with_timezone,

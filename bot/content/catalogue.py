@@ -1,27 +1,16 @@
 """Every course served at once: the packs of the content dir, by id, with the default one.
 
-A course is known to buttons by a short key (`course_key`), so a button id keeps within Discord's
-100 characters whatever the lengths of the course and question ids.
+A course is known to buttons by its short key (`Course.key`).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.loader import ContentError, ContentIssue, LoadResult, load_course
 from bot.content.models import Course
-
-KEY_LENGTH = 6
-
-
-def course_key(course_id: str) -> str:
-    """The course's short, stable key in button ids: 6 lowercase base32 characters of a digest of its id."""
-    digest = hashlib.blake2b(course_id.encode("utf-8"), digest_size=5).digest()
-    return base64.b32encode(digest).decode("ascii").lower()[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -39,7 +28,7 @@ class Catalogue:
         """Check the default is served and the keys are distinct; index the courses by key."""
         if self.default_id not in self.courses:
             raise ValueError(f"the default course {self.default_id!r} is not among {sorted(self.courses)}")
-        keys = {course_key(c): course for c, course in self.courses.items()}
+        keys = {course.key: course for course in self.courses.values()}
         if len(keys) != len(self.courses):
             raise ValueError("two course ids have the same button key; rename one of them")
         object.__setattr__(self, "_by_key", keys)
@@ -53,6 +42,11 @@ class Catalogue:
     def default(self) -> Course:
         """The course served when nothing names one."""
         return self.courses[self.default_id]
+
+    @property
+    def title(self) -> str:
+        """What is served, in a heading: the course's title, or every course's title when there are several."""
+        return ", ".join(c.title for c in self)
 
     def __iter__(self) -> Iterator[Course]:
         """The courses in order."""

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict
+
+
+def course_key(course_id: str) -> str:
+    """A course's key in button ids: 6 lowercase base32 characters of a digest of its id.
+
+    Short whatever the id's length, so a button id stays within Discord's 100 characters.
+    """
+    digest = hashlib.blake2b(course_id.encode("utf-8"), digest_size=5).digest()
+    return base64.b32encode(digest).decode("ascii").lower()[:6]
 
 
 class _Frozen(BaseModel):
@@ -98,6 +109,11 @@ class Course(_Frozen):
     sections: tuple[Section, ...]
     topics: tuple[Topic, ...]
     requires: tuple[str, ...] = FULL_COURSE
+
+    @cached_property
+    def key(self) -> str:
+        """The course's short, stable key in button ids (`course_key` of its id)."""
+        return course_key(self.id)
 
     @cached_property
     def topic_by_id(self) -> dict[str, Topic]:

@@ -13,13 +13,13 @@ from sqlalchemy import BigInteger, String, and_, bindparam, func, or_, select, t
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from bot.domain.periods import Period
 from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
 from bot.store.privacy import board_name
 from bot.store.scores import (
+    Board,
     OwnScore,
     ScoreDelta,
     answer_span,
@@ -60,20 +60,25 @@ class ReviewRow:
     lapses: int
 
 
+CardKey = tuple[int, str, str]
+"""A learner's FSRS card: (user id, course id, question id)."""
+
+
 @dataclass(frozen=True)
 class ClaimedAnswers:
     """What `claim_answers` found: the answers it inserted, the locked stats, and the existing cards."""
 
     inserted: set[tuple[int, str, str]]
     stats: dict[int, StatsRow]
-    cards: dict[tuple[int, str], ReviewRow]
+    cards: dict[CardKey, ReviewRow]
 
 
 @dataclass(frozen=True)
 class SavedReview:
-    """A card to write: whose, for which question, its new state and due time, and when it was last right."""
+    """A card to write: whose, for which course's question, its new state and due time, and when it was last right."""
 
     user_id: int
+    course_id: str
     question_id: str
     topic_id: str
     review: ReviewRow
@@ -121,7 +126,7 @@ def statements(dialect: str) -> Statements:
     upsert = module.insert(ReviewState)
     excluded = upsert.excluded
     save_review = upsert.on_conflict_do_update(
-        index_elements=["user_id", "question_id"],
+        index_elements=["user_id", "course_id", "question_id"],
         set_={
             "card": excluded.card,
             "due": excluded.due,
@@ -134,18 +139,22 @@ def statements(dialect: str) -> Statements:
         },
     )
     review_columns = (
-        ReviewState.user_id, ReviewState.question_id, ReviewState.card, ReviewState.reviews, ReviewState.lapses
+        ReviewState.user_id, ReviewState.course_id, ReviewState.question_id, ReviewState.card, ReviewState.reviews,
+        ReviewState.lapses,
     )
     if dialect == "postgresql":  # one array per column: one statement text whatever the batch size
-        pairs = func.unnest(
-            bindparam("uids", type_=ARRAY(BigInteger)), bindparam("qids", type_=ARRAY(String))
-        ).table_valued("uid", "qid").render_derived(name="pairs")
+        keys = func.unnest(
+            bindparam("uids", type_=ARRAY(BigInteger)), bindparam("cids", type_=ARRAY(String)),
+            bindparam("qids", type_=ARRAY(String)),
+        ).table_valued("uid", "cid", "qid").render_derived(name="keys")
         read_reviews = select(*review_columns).join(
-            pairs, and_(ReviewState.user_id == pairs.c.uid, ReviewState.question_id == pairs.c.qid)
+            keys, and_(ReviewState.user_id == keys.c.uid, ReviewState.course_id == keys.c.cid,
+                       ReviewState.question_id == keys.c.qid)
         )
     else:
         read_reviews = select(*review_columns).where(
-            tuple_(ReviewState.user_id, ReviewState.question_id).in_(bindparam("pairs", expanding=True))
+            tuple_(ReviewState.user_id, ReviewState.course_id, ReviewState.question_id).in_(
+                bindparam("keys", expanding=True))
         )
     lock_stats = (
         select(UserStats.user_id, *STATS_COLUMNS)
@@ -176,7 +185,8 @@ def _stats_params(stats: StatsRow) -> dict[str, Any]:
 def _review_params(saved: SavedReview) -> dict[str, Any]:
     """The `save_review` parameters of a card."""
     stability, last_review = memory_of(saved.review.card)
-    return {"user_id": saved.user_id, "question_id": saved.question_id, "card": saved.review.card,
+    return {"user_id": saved.user_id, "course_id": saved.course_id, "question_id": saved.question_id,
+            "card": saved.review.card,
             "due": saved.due, "reviews": saved.review.reviews, "lapses": saved.review.lapses,
             "last_correct_at": saved.last_correct_at, "topic_id": saved.topic_id,
             "stability": stability, "last_review": last_review}
@@ -185,12 +195,12 @@ def _review_params(saved: SavedReview) -> dict[str, Any]:
 class AnswerStore(SessionStore):
     """Recording answers exactly once, with the totals, cards and board scores they change; the boards."""
 
-    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[tuple[int, str]]) -> ClaimedAnswers:
+    async def claim_answers(self, rows: Sequence[dict[str, Any]], cards: Sequence[CardKey]) -> ClaimedAnswers:
         """Insert answers in order, lock their users' stats rows and read their cards, for this transaction.
 
         An answer is inserted unless its instance or delivery is already recorded (also by an
         earlier row); stats rows are locked in user-id order; the cards read are the existing ones
-        among `cards` (user id, question id), as they are under that lock (a new statement, so a
+        among `cards` (user, course and question ids), as they are under that lock (a new statement, so a
         new snapshot: it includes any answer committed meanwhile).
         """
         prepared = statements(self.dialect)
@@ -200,16 +210,16 @@ class AnswerStore(SessionStore):
         stats = {row[0]: StatsRow(*row[1:]) for row in locked}
         return ClaimedAnswers(inserted, stats, await self.reviews(cards))
 
-    async def reviews(self, cards: Sequence[tuple[int, str]]) -> dict[tuple[int, str], ReviewRow]:
-        """The FSRS cards with these (user id, question id) keys that exist (read them after `lock_stats`)."""
+    async def reviews(self, cards: Sequence[CardKey]) -> dict[CardKey, ReviewRow]:
+        """The FSRS cards with these keys that exist (read them after `lock_stats`)."""
         keys = sorted(set(cards))
         params: dict[str, Any] = (
-            {"uids": [user for user, _ in keys], "qids": [question for _, question in keys]}
+            {"uids": [k[0] for k in keys], "cids": [k[1] for k in keys], "qids": [k[2] for k in keys]}
             if self.dialect == "postgresql"
-            else {"pairs": keys}
+            else {"keys": keys}
         )
         rows = await self._execute(statements(self.dialect).read_reviews, params)
-        return {(row[0], row[1]): ReviewRow(row[2], row[3], row[4]) for row in rows}
+        return {(row[0], row[1], row[2]): ReviewRow(row[3], row[4], row[5]) for row in rows}
 
     async def answers_matching(
         self, instances: Sequence[tuple[int, str]], delivery_keys: Sequence[str]
@@ -258,35 +268,28 @@ class AnswerStore(SessionStore):
         if scores:
             await self._execute(board_statements(self.dialect).save_scores, delta_params(scores, self.dialect))
 
-    async def leaderboard(self, workspace_id: int, period: Period, starts_on: dt.date, limit: int) -> list[BoardRow]:
-        """The top learners of one workspace's board for the period beginning on `starts_on`, ties broken.
+    async def leaderboard(self, board: Board, limit: int) -> list[BoardRow]:
+        """The top learners of one board, ties broken.
 
         A learner hidden by `/study privacy hide` is named "a learner" (`board_name`).
         """
-        rows = await self._execute(
-            top_statement(limit), {"ws": workspace_id, "period": period.value, "day": starts_on},
-        )
+        rows = await self._execute(top_statement(limit), board.params())
         return [BoardRow(uid, board_name(name, ext, bool(hidden)), int(p), int(c))
                 for uid, name, ext, hidden, p, c in rows]
 
-    async def own_score(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int) -> OwnScore | None:
+    async def own_score(self, board: Board, user_id: int) -> OwnScore | None:
         """A learner's row on that board, or None when they have no points on it."""
-        board = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id}
-        row = (await self._execute(board_statements(self.dialect).own, board)).first()
+        row = (await self._execute(board_statements(self.dialect).own, {**board.params(), "uid": user_id})).first()
         return OwnScore(int(row[0]), int(row[1]), row[2]) if row is not None and row[0] > 0 else None
 
-    async def ties_ahead(self, workspace_id: int, period: Period, starts_on: dt.date, user_id: int,
-                         own: OwnScore) -> int:
+    async def ties_ahead(self, board: Board, user_id: int, own: OwnScore) -> int:
         """How many learners level with `own` on points and right answers answered first (or at once, lower id)."""
-        params = {"ws": workspace_id, "period": period.value, "day": starts_on, "uid": user_id,
-                  "p": own.points, "c": own.correct, "f": own.first_at}
+        params = {**board.params(), "uid": user_id, "p": own.points, "c": own.correct, "f": own.first_at}
         return int((await self._execute(board_statements(self.dialect).ties_ahead, params)).scalar_one())
 
-    async def board_counts(self, workspace_id: int, period: Period, starts_on: dt.date
-                           ) -> list[tuple[tuple[int, int], int]]:
+    async def board_counts(self, board: Board) -> list[tuple[tuple[int, int], int]]:
         """How many learners have each (points, right answers) on that board, in the board's order."""
-        params = {"ws": workspace_id, "period": period.value, "day": starts_on}
-        rows = await self._execute(board_statements(self.dialect).counts, params)
+        rows = await self._execute(board_statements(self.dialect).counts, board.params())
         return [((int(p), int(c)), int(n)) for p, c, n in rows]
 
     async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:

@@ -41,6 +41,15 @@ class ChannelStore(SessionStore):
             )
         )
 
+    async def course_of(self, platform: str, workspace_external: str, channel_external: str) -> str | None:
+        """The course id set for a channel (`setup ... course`), found by the platform's ids; None when unset."""
+        return await self.session.scalar(
+            select(Channel.course_id)
+            .join(Workspace, Workspace.id == Channel.workspace_id)
+            .where(Workspace.platform == platform, Workspace.external_id == workspace_external,
+                   Channel.external_id == channel_external)
+        )
+
     async def ensure_channel(self, workspace_id: int, external_id: str, name: str) -> Channel:
         """A channel row, created on first use."""
         stmt = self._insert(Channel).values(

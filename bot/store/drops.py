@@ -32,6 +32,8 @@ class ScheduledChannel:
     weekly_board: bool
     team_report: bool
     updated_at: dt.datetime
+    course_id: str | None = None
+    """The course it drops; None for the default course."""
 
 
 class DropStore(SessionStore):
@@ -63,6 +65,7 @@ class DropStore(SessionStore):
                 weekly_board=c.weekly_board,
                 team_report=c.team_report,
                 updated_at=c.updated_at,
+                course_id=c.course_id,
             )
             for c, platform, ws_tz in rows
         ]

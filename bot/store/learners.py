@@ -35,7 +35,7 @@ class Mistake:
 
 @functools.cache
 def _tallies(dialect: str) -> Any:
-    """One read of a user's answers, grouped by topic: quiz answers and right quiz answers (built once)."""
+    """One read of a user's answers in one course, grouped by topic: quiz answers and right ones (built once)."""
     quiz = Answer.kind == "quiz"
     return (
         select(
@@ -43,7 +43,7 @@ def _tallies(dialect: str) -> Any:
             func.sum(case((quiz, 1), else_=0)),
             func.sum(case((and_(quiz, Answer.correct), 1), else_=0)),
         )
-        .where(Answer.user_id == bindparam("uid"))
+        .where(Answer.user_id == bindparam("uid"), Answer.course_id == bindparam("course"))
         .group_by(Answer.topic_id)
     )
 
@@ -95,16 +95,17 @@ class LearnerStore(SessionStore):
         row = (await self._execute(statements(self.dialect).read_stats, {"uid": user_id})).first()
         return StatsRow(*row) if row is not None else StatsRow()
 
-    async def review_dues(self, user_id: int) -> dict[str, dt.datetime]:
-        """Due times of every question the user has reviewed."""
+    async def review_dues(self, user_id: int, course_id: str) -> dict[str, dt.datetime]:
+        """Due times of every question of the course the user has reviewed."""
         rows = await self._execute(
-            select(ReviewState.question_id, ReviewState.due).where(ReviewState.user_id == user_id)
+            select(ReviewState.question_id, ReviewState.due).where(
+                ReviewState.user_id == user_id, ReviewState.course_id == course_id)
         )
         return {row[0]: row[1] for row in rows}
 
-    async def topic_tallies(self, user_id: int) -> list[TopicTally]:
-        """Per topic the user answered anything in (quiz or interview): their quiz answers and right ones."""
-        rows = await self._execute(_tallies(self.dialect), {"uid": user_id})
+    async def topic_tallies(self, user_id: int, course_id: str) -> list[TopicTally]:
+        """Per topic of the course the user answered anything in (quiz or interview): quiz answers and right ones."""
+        rows = await self._execute(_tallies(self.dialect), {"uid": user_id, "course": course_id})
         return [TopicTally(t, int(n or 0), int(c or 0)) for t, n, c in rows]
 
     async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
@@ -116,44 +117,46 @@ class LearnerStore(SessionStore):
         )
         return {day: int(n) for day, n in rows}
 
-    async def questions_answered_right(self, user_id: int) -> set[str]:
-        """Questions the user has answered (or graded) right at least once.
+    async def questions_answered_right(self, user_id: int, course_id: str) -> set[str]:
+        """Questions of the course the user has answered (or graded) right at least once.
 
         Read from their cards, which keep when each was last right: one row per question at most,
         whatever the length of their history. Callers count the quiz questions among them.
         """
         rows = await self.session.scalars(
             select(ReviewState.question_id).where(
-                ReviewState.user_id == user_id, ReviewState.last_correct_at.is_not(None)
+                ReviewState.user_id == user_id, ReviewState.course_id == course_id,
+                ReviewState.last_correct_at.is_not(None),
             )
         )
         return set(rows.all())
 
-    async def last_quiz_results(self, user_id: int, question_ids: Sequence[str]) -> dict[str, bool]:
-        """Whether the user's latest answer to each of these quiz questions was right."""
+    async def last_quiz_results(self, user_id: int, course_id: str, question_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether the user's latest answer to each of these quiz questions of the course was right."""
+        mine = (Answer.user_id == user_id, Answer.course_id == course_id, Answer.kind == "quiz")
         latest = (
             select(Answer.question_id, func.max(Answer.answered_at).label("at"))
-            .where(Answer.user_id == user_id, Answer.kind == "quiz", Answer.question_id.in_(question_ids))
+            .where(*mine, Answer.question_id.in_(question_ids))
             .group_by(Answer.question_id)
             .subquery()
         )
         rows = await self._execute(
             select(Answer.question_id, Answer.correct, Answer.id)
             .join(latest, and_(Answer.question_id == latest.c.question_id, Answer.answered_at == latest.c.at))
-            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .where(*mine)
             .order_by(Answer.id)
         )
         return {question_id: bool(correct) for question_id, correct, _id in rows}
 
-    async def mistakes(self, user_id: int) -> list[Mistake]:
-        """Quiz questions whose latest answer was wrong (not answered right since), newest first."""
+    async def mistakes(self, user_id: int, course_id: str) -> list[Mistake]:
+        """Quiz questions of the course whose latest answer was wrong (not answered right since), newest first."""
         latest = func.row_number().over(
             partition_by=Answer.question_id, order_by=(Answer.answered_at.desc(), Answer.id.desc())
         )
         ranked = (
             select(Answer.question_id, Answer.choice, Answer.correct, Answer.answered_at, Answer.id,
                    latest.label("latest"))
-            .where(Answer.user_id == user_id, Answer.kind == "quiz")
+            .where(Answer.user_id == user_id, Answer.course_id == course_id, Answer.kind == "quiz")
             .subquery()
         )
         rows = await self._execute(

@@ -22,19 +22,23 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "alembic_version"
 # Any constant works; it only has to be the same for every StudyBot process.
 ADVISORY_LOCK_ID = 0x57_0D_7B07
+DEFAULT_COURSE = "dotnet-architect"
 
 
-def alembic_config(connection: Connection | None = None, default_timezone: str = "UTC") -> Config:
+def alembic_config(connection: Connection | None = None, default_timezone: str = "UTC",
+                   default_course: str = DEFAULT_COURSE) -> Config:
     """An Alembic config pointing at the packaged migrations.
 
     `default_timezone` is the bot's timezone for workspaces without their own, which a migration
-    that counts boards from the answers needs.
+    that counts boards from the answers needs; `default_course` the course the history recorded
+    before several courses were served belongs to.
     """
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["default_timezone"] = default_timezone
+    cfg.attributes["default_course"] = default_course
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
@@ -89,7 +93,8 @@ def _at_newest(connection: Connection) -> bool:
     return list(recorded) == [newest]
 
 
-def _upgrade(connection: Connection, revision: str = "head", default_timezone: str = "UTC") -> None:
+def _upgrade(connection: Connection, revision: str = "head", default_timezone: str = "UTC",
+             default_course: str = DEFAULT_COURSE) -> None:
     if revision == "head" and _at_newest(connection):
         return
     from alembic import command
@@ -97,7 +102,7 @@ def _upgrade(connection: Connection, revision: str = "head", default_timezone: s
     if connection.dialect.name == "postgresql":
         # Replicas starting together take turns; the later ones find nothing to do.
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": ADVISORY_LOCK_ID})
-    command.upgrade(alembic_config(connection, default_timezone), revision)
+    command.upgrade(alembic_config(connection, default_timezone, default_course), revision)
 
 
 def _current(connection: Connection) -> str | None:
@@ -106,13 +111,15 @@ def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head", default_timezone: str = "UTC") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "head", default_timezone: str = "UTC",
+                  default_course: str = DEFAULT_COURSE) -> None:
     """Bring the database to the newest schema (or to `revision`); boards count in `default_timezone`.
 
-    Alembic is loaded only when there is work to do.
+    History recorded before several courses were served is moved into `default_course`. Alembic
+    is loaded only when there is work to do.
     """
     async with engine.begin() as conn:
-        await conn.run_sync(_upgrade, revision, default_timezone)
+        await conn.run_sync(_upgrade, revision, default_timezone, default_course)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

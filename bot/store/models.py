@@ -93,6 +93,8 @@ class Channel(Base):
     weekly_board: Mapped[bool] = mapped_column(Boolean, default=False)
     team_report: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """Post the team's week (`bot.usecases.team`, without names) with the weekly board on Mondays."""
+    course_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The course the channel studies: its drops, and its commands that name none. None: the default course."""
     next_topic_index: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), server_default=func.now())
@@ -144,6 +146,7 @@ class Answer(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(64))
     question_id: Mapped[str] = mapped_column(String(100))
     topic_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16), default="quiz")
@@ -156,16 +159,22 @@ class Answer(Base):
     answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
+ALL_COURSES = "*"
+"""The `course_id` of the overall board's scores: every course of the workspace together."""
+
+
 class Score(Base):
     """A learner's points, right answers and first answer in one board period of their workspace.
 
     Kept by the answer's own transaction: `period` is week, month or all, `starts_on` the local
-    date (in the workspace's timezone) the period begins on, a fixed date for all time.
+    date (in the workspace's timezone) the period begins on, a fixed date for all time. Each
+    answer counts on its course's board and on the overall one (`course_id` ALL_COURSES).
     """
 
     __tablename__ = "scores"
 
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     starts_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -178,6 +187,7 @@ class Score(Base):
 Index(
     "ix_scores_board",
     Score.workspace_id,
+    Score.course_id,
     Score.period,
     Score.starts_on,
     Score.points.desc(),
@@ -188,12 +198,13 @@ Index(
 
 
 class ReviewState(Base):
-    """The FSRS card of one user for one question (quiz or interview)."""
+    """The FSRS card of one user for one question (quiz, interview or card) of one course."""
 
     __tablename__ = "review_states"
     __table_args__ = (Index("ix_review_states_user_due", "user_id", "due"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     due: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     card: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -1,7 +1,8 @@
 """The boards' scores: per learner and period, kept by the answer path, read for the top and for one's rank.
 
-A row of `scores` holds what a learner earned in one period of their workspace: the points, the
-right answers and the moment of their first answer in it. The board orders by points, then right
+A row of `scores` holds what a learner earned in one period of one course of their workspace (or
+of all its courses together, ALL_COURSES): the points, the right answers and the moment of their
+first answer in it. The board orders by points, then right
 answers, then who answered first in the period, then user id; the index `ix_scores_board` holds
 exactly that order, so the top of a board is an index range read whatever the number of answers.
 """
@@ -36,7 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
-from bot.store.models import Answer, Score, User
+from bot.store.models import ALL_COURSES, Answer, Score, User
 
 PERIODS = tuple(Period)
 
@@ -46,6 +47,7 @@ class ScoreDelta:
     """What a batch adds to one learner's score in one period."""
 
     workspace_id: int
+    course_id: str
     period: Period
     starts_on: dt.date
     user_id: int
@@ -54,9 +56,23 @@ class ScoreDelta:
     first_at: dt.datetime
 
     @property
-    def key(self) -> tuple[int, str, dt.date, int]:
+    def key(self) -> tuple[int, str, str, dt.date, int]:
         """The row's primary key, in the order rows are written (and locked)."""
-        return (self.workspace_id, self.period.value, self.starts_on, self.user_id)
+        return (self.workspace_id, self.course_id, self.period.value, self.starts_on, self.user_id)
+
+
+@dataclass(frozen=True)
+class Board:
+    """One leaderboard: a workspace's course (or ALL_COURSES) in the period beginning on `starts_on`."""
+
+    workspace_id: int
+    course_id: str
+    period: Period
+    starts_on: dt.date
+
+    def params(self) -> dict[str, Any]:
+        """The bound parameters that pick this board's rows."""
+        return {"ws": self.workspace_id, "course": self.course_id, "period": self.period.value, "day": self.starts_on}
 
 
 @dataclass(frozen=True)
@@ -68,24 +84,32 @@ class OwnScore:
     first_at: dt.datetime
 
 
-def add_answer(deltas: dict[tuple[int, Period, dt.date, int], ScoreDelta], workspace_id: int, user_id: int,
+DeltaKey = tuple[int, str, Period, dt.date, int]
+
+
+def add_answer(deltas: dict[DeltaKey, ScoreDelta], workspace_id: int, course_id: str, user_id: int,
                tz: str, at: dt.datetime, points: int, correct: bool) -> None:
-    """Add one new answer (its points as earned) to the batch's deltas of every period it falls in."""
+    """Add one new answer (its points as earned) to the batch's deltas of every period it falls in.
+
+    It counts on its course's boards and on the overall ones.
+    """
     day = local_day(at, tz)
-    for period in PERIODS:
-        key = (workspace_id, period, first_day(period, day), user_id)
-        before = deltas.get(key)
-        if before is None:
-            deltas[key] = ScoreDelta(workspace_id, period, key[2], user_id, points, int(correct), at)
-        else:
-            deltas[key] = ScoreDelta(
-                workspace_id, period, key[2], user_id, before.points + points,
-                before.correct + int(correct), min(before.first_at, at),
-            )
+    for course in (course_id, ALL_COURSES):
+        for period in PERIODS:
+            key = (workspace_id, course, period, first_day(period, day), user_id)
+            before = deltas.get(key)
+            if before is None:
+                deltas[key] = ScoreDelta(workspace_id, course, period, key[3], user_id, points, int(correct), at)
+            else:
+                deltas[key] = ScoreDelta(
+                    workspace_id, course, period, key[3], user_id, before.points + points,
+                    before.correct + int(correct), min(before.first_at, at),
+                )
 
 
 _SCORE_ARRAYS: dict[str, Any] = {
-    "workspace_id": BigInteger(), "period": String(), "starts_on": Date(), "user_id": BigInteger(),
+    "workspace_id": BigInteger(), "course_id": String(), "period": String(), "starts_on": Date(),
+    "user_id": BigInteger(),
     "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
 }
 
@@ -93,8 +117,9 @@ _SCORE_ARRAYS: dict[str, Any] = {
 def delta_params(deltas: Sequence[ScoreDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
     """The `save_scores` parameters of these deltas, in key order: one array per column on PostgreSQL."""
     rows = [
-        {"workspace_id": d.workspace_id, "period": d.period.value, "starts_on": d.starts_on, "user_id": d.user_id,
-         "points": d.points, "correct": d.correct, "first_at": d.first_at}
+        {"workspace_id": d.workspace_id, "course_id": d.course_id, "period": d.period.value,
+         "starts_on": d.starts_on, "user_id": d.user_id, "points": d.points, "correct": d.correct,
+         "first_at": d.first_at}
         for d in sorted(deltas, key=lambda d: d.key)
     ]
     if dialect == "postgresql":
@@ -113,9 +138,10 @@ class BoardStatements:
 
 
 def _on_board() -> ColumnElement[bool]:
-    """The rows of one board (bound: ws, period, day) that are shown: those with points."""
+    """The rows of one board (bound: ws, course, period, day) that are shown: those with points."""
     return and_(
         Score.workspace_id == bindparam("ws"),
+        Score.course_id == bindparam("course"),
         Score.period == bindparam("period"),
         Score.starts_on == bindparam("day"),
         Score.points > literal_column("0", Integer),  # written in: a generic plan knows the range too
@@ -134,7 +160,7 @@ def board_statements(dialect: str) -> BoardStatements:
     excluded = upsert.excluded
     earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
     save_scores = upsert.on_conflict_do_update(
-        index_elements=["workspace_id", "period", "starts_on", "user_id"],
+        index_elements=["workspace_id", "course_id", "period", "starts_on", "user_id"],
         set_={
             "points": Score.points + excluded.points,
             "correct": Score.correct + excluded.correct,
@@ -143,6 +169,7 @@ def board_statements(dialect: str) -> BoardStatements:
     )
     own = select(Score.points, Score.correct, Score.first_at).where(
         Score.workspace_id == bindparam("ws"),
+        Score.course_id == bindparam("course"),
         Score.period == bindparam("period"),
         Score.starts_on == bindparam("day"),
         Score.user_id == bindparam("uid"),
@@ -153,8 +180,9 @@ def board_statements(dialect: str) -> BoardStatements:
     )
     # Within equal points and right answers the index runs by (first_at, user_id): one range.
     ties_ahead = select(func.count()).where(  # (no `points > 0`: SQLite would take it for the range)
-        Score.workspace_id == bindparam("ws"), Score.period == bindparam("period"), Score.starts_on == bindparam("day"),
-        Score.points == points, Score.correct == correct, tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
+        Score.workspace_id == bindparam("ws"), Score.course_id == bindparam("course"),
+        Score.period == bindparam("period"), Score.starts_on == bindparam("day"), Score.points == points,
+        Score.correct == correct, tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
     )
     counts = (
         select(Score.points, Score.correct, func.count())
@@ -181,6 +209,8 @@ def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
                        span: tuple[dt.datetime, dt.datetime] | None) -> list[Executable]:
     """Statements that recompute a workspace's scores from its answers, each period counted in `tz`.
 
+    Each period is counted per course and over all courses (ALL_COURSES).
+
     `span` is the first and last answer's time (None when there are none). With `since`, only the
     week and month periods beginning on or after that local date are recomputed (what a change of
     the workspace's timezone moves); without it, every period, all time included.
@@ -195,7 +225,7 @@ def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
     first, last = span
     for period in periods:
         if period is Period.ALL:
-            statements.append(_sum_into(workspace_id, Period.ALL, ALL_TIME, None, None))
+            statements.extend(_sums_into(workspace_id, Period.ALL, ALL_TIME, None, None))
             continue
         day = period_key(period, first, tz)
         if since is not None:  # the first period beginning on or after `since`
@@ -203,34 +233,39 @@ def rebuild_statements(workspace_id: int, tz: str, since: dt.date | None,
             day = max(day, start if start >= since else next_key(period, start))
         while local_midnight(day, tz) <= last:
             after = next_key(period, day)
-            statements.append(_sum_into(workspace_id, period, day, local_midnight(day, tz), local_midnight(after, tz)))
+            statements.extend(_sums_into(workspace_id, period, day, local_midnight(day, tz), local_midnight(after, tz)))
             day = after
     return statements
 
 
-def _sum_into(workspace_id: int, period: Period, day: dt.date, since: dt.datetime | None,
-              until: dt.datetime | None) -> Executable:
-    """INSERT the sums of one period's answers (in [since, until)) into its scores, one row per learner."""
+def _sums_into(workspace_id: int, period: Period, day: dt.date, since: dt.datetime | None,
+               until: dt.datetime | None) -> list[Executable]:
+    """INSERTs of the sums of one period's answers (in [since, until)): per course and learner, and per learner."""
     conditions = [Answer.workspace_id == workspace_id]
     if since is not None:
         conditions.append(Answer.answered_at >= since)
     if until is not None:
         conditions.append(Answer.answered_at < until)
-    summed = (
-        select(
-            literal(workspace_id, Score.workspace_id.type),
-            literal(period.value, Score.period.type),
-            literal(day, Score.starts_on.type),
-            Answer.user_id,
-            func.sum(Answer.points),
-            func.sum(case((Answer.correct, 1), else_=0)),
-            func.min(Answer.answered_at),
+    columns = ["workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at"]
+    inserts: list[Executable] = []
+    for course, grouping in ((Answer.course_id, (Answer.course_id, Answer.user_id)),
+                             (literal(ALL_COURSES, Score.course_id.type), (Answer.user_id,))):
+        summed = (
+            select(
+                literal(workspace_id, Score.workspace_id.type),
+                course,
+                literal(period.value, Score.period.type),
+                literal(day, Score.starts_on.type),
+                Answer.user_id,
+                func.sum(Answer.points),
+                func.sum(case((Answer.correct, 1), else_=0)),
+                func.min(Answer.answered_at),
+            )
+            .where(*conditions)
+            .group_by(*grouping)
         )
-        .where(*conditions)
-        .group_by(Answer.user_id)
-    )
-    columns = ["workspace_id", "period", "starts_on", "user_id", "points", "correct", "first_at"]
-    return insert(Score).from_select(columns, summed)
+        inserts.append(insert(Score).from_select(columns, summed))
+    return inserts
 
 
 def answer_span(workspace_id: int) -> Executable:

@@ -53,10 +53,13 @@ class LearnerActivity:
 class TeamStore(SessionStore):
     """Workspace-wide reads for `/study team`; each is one statement."""
 
-    async def participation(self, workspace_id: int, first_day: dt.date, last_monday: dt.date,
+    async def participation(self, workspace_id: int, course_id: str, first_day: dt.date, last_monday: dt.date,
                             monday: dt.date, since: dt.datetime, last_day: dt.date) -> Participation:
-        """Answers per learner day from `first_day` to `last_day` (answered since `since`, a bound for the index)."""
-        window = and_(Answer.workspace_id == workspace_id, Answer.answered_at >= since,
+        """Answers in the course per learner day from `first_day` to `last_day`.
+
+        Only answers since `since` are read: a bound for the index.
+        """
+        window = and_(Answer.workspace_id == workspace_id, Answer.answered_at >= since, Answer.course_id == course_id,
                       Answer.local_day >= first_day, Answer.local_day <= last_day)
         days = await self._execute(
             select(Answer.local_day, func.count()).where(window).group_by(Answer.local_day)
@@ -78,8 +81,8 @@ class TeamStore(SessionStore):
         team, this, last, three = (int(n) for n in row)
         return Participation(team, this, last, three, {day: int(n) for day, n in days})
 
-    async def memory(self, workspace_id: int, now: dt.datetime, soon: dt.datetime) -> list[TopicMemory]:
-        """Per topic, the team's cards and their recall at `now` (FSRS retrievability), and those due by `soon`."""
+    async def memory(self, workspace_id: int, course_id: str, now: dt.datetime, soon: dt.datetime) -> list[TopicMemory]:
+        """Per topic of the course: the team's cards, their recall at `now` (FSRS retrievability), those due soon."""
         recall = case(
             (ReviewState.stability > 0,
              func.power(1 + RECALL_FACTOR * self._days_since(ReviewState.last_review, now) / ReviewState.stability,
@@ -98,7 +101,7 @@ class TeamStore(SessionStore):
                 func.sum(case((ReviewState.due <= soon, 1), else_=0)),
             )
             .join(User, User.id == ReviewState.user_id)
-            .where(User.workspace_id == workspace_id)
+            .where(User.workspace_id == workspace_id, ReviewState.course_id == course_id)
             .group_by(ReviewState.topic_id)
         )
         return [

@@ -6,11 +6,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.content.catalogue import Catalogue
 from bot.domain.periods import Period, first_day, is_timezone, local_day, zone
 from bot.domain.schedule import describe_weekdays, next_drop, parse_time, parse_weekdays
 from bot.messages import Field, Kind, Message, channel_mention, error, info
 from bot.store.models import Channel
-from bot.usecases.context import Actor, Argument, ChannelRef, Core
+from bot.usecases.context import Actor, Argument, ChannelRef, Core, CourseRef
+from bot.usecases.courses import course_list
 
 SWITCHES = {"weekly-board": "weekly_board", "team-report": "team_report"}
 """The on/off options of a setup, as typed and as the channel keeps them."""
@@ -20,6 +22,8 @@ def parse_channel(arg: Argument) -> ChannelRef | None:
     """The channel an argument names: one the adapter recognised, or `#name` or a bare id as typed."""
     if isinstance(arg, ChannelRef):
         return arg
+    if isinstance(arg, CourseRef):
+        return None
     match = re.fullmatch(r"#?([A-Za-z0-9][A-Za-z0-9_.-]{0,79})", arg.strip())
     if match:
         return ChannelRef(match.group(1), match.group(1) if arg.strip().startswith("#") else "")
@@ -28,9 +32,10 @@ def parse_channel(arg: Argument) -> ChannelRef | None:
 
 SETUP_USAGE = (
     "Usage: `/study setup <#channel> <HH:MM> <timezone> [weekdays] [weekly-board on|off] "
-    "[team-report on|off]`\n\n"
+    "[team-report on|off] [course <id>]`\n\n"
     "For example: `/study setup #dotnet 09:00 Europe/Berlin mon-fri`."
 )
+COURSE_OPTION = "course"
 TIMEZONE_HINT = "Use an IANA name such as `Europe/London` or `America/New_York`."
 
 
@@ -43,10 +48,28 @@ class SetupRequest:
     timezone: str
     weekdays: tuple[str, ...] | None  # None: keep the channel's (every day for a new one)
     switches: dict[str, bool]  # weekly_board, team_report: those given; the others keep the channel's
+    course_id: str | None = None  # None: keep the channel's (the default course for a new one)
 
 
-def parse_setup(args: list[Argument]) -> SetupRequest | Message:
+def _course_option(catalogue: Catalogue, args: list[Argument]) -> tuple[str | None, list[Argument], str]:
+    """The course a setup names (`course <id>`, or a course option), the other arguments, and a problem if any."""
+    for i, arg in enumerate(args):
+        if isinstance(arg, CourseRef):
+            found = catalogue.find(arg.text)
+            rest = args[:i] + args[i + 1:]
+            return (found.id, rest, "") if found else (None, rest, arg.text)
+    words = [str(a) for a in args]
+    for i in range(3, len(words) - 1):
+        if words[i].lower() == COURSE_OPTION:
+            found = catalogue.find(words[i + 1])
+            rest = args[:i] + args[i + 2:]
+            return (found.id, rest, "") if found else (None, rest, words[i + 1])
+    return None, args, ""
+
+
+def parse_setup(args: list[Argument], catalogue: Catalogue) -> SetupRequest | Message:
     """The setup arguments, or one error that names every problem in them."""
+    course_id, args, unknown = _course_option(catalogue, args)
     if len(args) < 3:
         return error("setup needs a channel, a time and a timezone", SETUP_USAGE)
     problems: list[tuple[str, str]] = []
@@ -61,6 +84,8 @@ def parse_setup(args: list[Argument]) -> SetupRequest | Message:
     tz = str(args[2])
     if not is_timezone(tz):
         problems.append((f"“{tz}” is not a timezone", TIMEZONE_HINT))
+    if unknown:
+        problems.append((f"There is no course “{unknown}”", f"The courses are {course_list(catalogue)}."))
     rest = [str(arg) for arg in args[3:]]
     switches: dict[str, bool] = {}
     while len(rest) >= 2 and rest[-2].lower() in SWITCHES:
@@ -82,7 +107,7 @@ def parse_setup(args: list[Argument]) -> SetupRequest | Message:
     if problems or ref is None:  # a channel that is not one is always among the problems
         listing = "\n".join(f"- {title}: {detail}" for title, detail in problems)
         return error(f"That setup has {len(problems)} problems", f"{listing}\n\n{SETUP_USAGE}")
-    return SetupRequest(ref, at, tz, days, switches)
+    return SetupRequest(ref, at, tz, days, switches, course_id)
 
 
 def next_drop_text(channel: Channel, now: dt.datetime) -> str:
@@ -103,7 +128,7 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
     Weekdays, the weekly board and the team report are kept from an earlier setup unless given
     again, and the reply says what changed.
     """
-    request = parse_setup(args)
+    request = parse_setup(args, core.catalogue)
     if isinstance(request, Message):
         return request
     ref, at, tz = request.channel, request.at, request.timezone
@@ -112,14 +137,18 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
         name = ref.name or (actor.channel_name if ref.id == actor.channel_id else "")
         channel = await uow.channels.ensure_channel(identity.workspace_pk, ref.id, name)
         existing = channel.drop_time is not None
-        before = _settings(channel)
+        before = _settings(channel, core.catalogue)
         days = request.weekdays or (
             tuple(channel.weekdays.split(",")) if existing else parse_weekdays("daily")
         )
         schedule: dict[str, object] = {"drop_time": f"{at:%H:%M}", "timezone": tz, "weekdays": ",".join(days)}
         schedule.update(request.switches)
+        new_course = request.course_id is not None and request.course_id != (
+            channel.course_id or core.catalogue.default_id)
+        if new_course:  # a new course starts from its first topic
+            schedule.update(course_id=request.course_id, next_topic_index=0)
         await uow.channels.save_schedule(channel.id, schedule, core.clock())
-        after = _settings(channel)
+        after = _settings(channel, core.catalogue)
         # The first schedule's timezone becomes the workspace's day, and its boards' weeks and months.
         if await uow.channels.adopt_timezone(identity.workspace_pk, tz) and tz != core.default_timezone:
             # Only the periods a board still shows: this month and last, and their weeks.
@@ -128,7 +157,9 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
             await uow.answers.rebuild_scores(identity.workspace_pk, tz, since)
         channel_pk, when = channel.id, next_drop_text(channel, core.clock())
         switched = {"weekly_board": channel.weekly_board, "team_report": channel.team_report}
+        course = _course_of(channel, core.catalogue)
     core.forget_identities(identity.workspace_pk)
+    core.forget_channel_courses()
     core.schedule_changed.publish(channel_pk)
     label = channel_mention(ref.id, name)
     body = f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}."
@@ -146,12 +177,20 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
             Field("Weekdays", describe_weekdays(days) + (kept if request.weekdays is None else "")),
             *(Field(label, ("on" if switched[key] else "off") + ("" if key in request.switches else kept))
               for label, key in (("Weekly board", "weekly_board"), ("Team report", "team_report"))),
+            Field("Course", course + (", from its first topic" if new_course and existing else "")
+                  + ("" if request.course_id else kept)),
         ),
     )
 
 
-def _settings(channel: Channel) -> dict[str, str]:
+def _course_of(channel: Channel, catalogue: Catalogue) -> str:
+    """The title of the course a channel drops (the default one when none is set, or it is no longer served)."""
+    return (catalogue.get(channel.course_id) or catalogue.default).title
+
+
+def _settings(channel: Channel, catalogue: Catalogue) -> dict[str, str]:
     return {
+        "course": _course_of(channel, catalogue),
         "time": channel.drop_time or "",
         "timezone": channel.timezone or "",
         "weekdays": describe_weekdays(tuple(channel.weekdays.split(","))),
@@ -235,9 +274,12 @@ async def schedule(core: Core, actor: Actor) -> Message:
         for c in channels:
             days = describe_weekdays(tuple(c.weekdays.split(",")))
             state = "⏸️ paused" if c.paused else f"next {next_drop_text(c, now)}"
-            topic = core.course.topics[c.next_topic_index % len(core.course.topics)]
+            course = core.catalogue.get(c.course_id) or core.catalogue.default
+            topic = course.topics[c.next_topic_index % len(course.topics)]
             name = channel_mention(c.external_id, c.name)
             line = f"- **{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"
+            if len(core.catalogue) > 1:
+                line += f" ({course.title})"
             if c.weekly_board:
                 line += "; weekly board on"
             if c.team_report:

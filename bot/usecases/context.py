@@ -1,4 +1,4 @@
-"""What every use case needs: the course, the unit of work, the clock, and who is asking."""
+"""What every use case needs: the courses, the unit of work, the clock, and who is asking."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from bot.content.models import Course
+from bot.content.catalogue import Catalogue
 from bot.domain.periods import is_timezone
 from bot.notify import Notice
 from bot.pictures.cache import PictureCache
@@ -61,8 +61,19 @@ class ChannelRef:
         return f"#{self.name or self.id}"
 
 
-Argument = str | ChannelRef
-"""One argument of a subcommand: a word as typed, or a channel the adapter recognised."""
+@dataclass(frozen=True)
+class CourseRef:
+    """A course named in its own option (Discord's `course`), as the person gave it: an id or a title."""
+
+    text: str
+
+    def __str__(self) -> str:
+        """The course as it was given."""
+        return self.text
+
+
+Argument = str | ChannelRef | CourseRef
+"""One argument of a subcommand: a word as typed, a channel the adapter recognised, or a course option."""
 
 
 @dataclass(frozen=True)
@@ -97,20 +108,24 @@ class _Known:
 
 @dataclass
 class Core:
-    """Dependencies of the use cases, wired once by `bot.bootstrap`."""
+    """Dependencies of the use cases, wired once by `bot.bootstrap`.
 
-    course: Course
+    `catalogue` is replaced as a whole when the content is reloaded; a use case reads it once.
+    """
+
+    catalogue: Catalogue
     sessions: Sessions
     default_timezone: str = "UTC"
     clock: Callable[[], dt.datetime] = utc_now
     schedule_changed: Notice[int] = field(default_factory=Notice[int])
     _identities: dict[tuple[str, str, str], _Known] = field(default_factory=dict, repr=False)
     _homes: dict[tuple[str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
+    _channel_courses: dict[tuple[str, str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
     answers: AnswerBatcher = field(init=False, repr=False)
-    team_figures: StaleWhileRefreshing[int, Figures] = field(
+    team_figures: StaleWhileRefreshing[tuple[int, str], Figures] = field(
         default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR), repr=False
     )
-    """Each workspace's `/study team` figures, kept for a while."""
+    """Each workspace's `/study team` figures per course, kept for a while."""
     pictures: PictureCache = field(default_factory=PictureCache, repr=False)
     """Recent pictures (progress cards, team charts), kept until the data they show changes."""
     standings: Standings = field(init=False, repr=False)
@@ -174,6 +189,22 @@ class Core:
         if home[0] is None:
             return actor
         return replace(actor, workspace_id=home[0], direct=False)
+
+    async def channel_course(self, actor: Actor) -> str | None:
+        """The id of the course the actor's channel studies (`setup ... course`), if one is set; cached a while."""
+        if not actor.channel_id or actor.direct:
+            return None
+        key = (actor.platform, actor.workspace_id, actor.channel_id)
+        known = self._channel_courses.get(key)
+        if known is None or time.monotonic() - known[1] > IDENTITY_TTL_S:
+            async with self.reading() as uow:
+                found = await uow.channels.course_of(actor.platform, actor.workspace_id, actor.channel_id)
+            known = self._channel_courses[key] = (found, time.monotonic())
+        return known[0]
+
+    def forget_channel_courses(self) -> None:
+        """Drop the cached courses of channels (after `setup` changed one)."""
+        self._channel_courses.clear()
 
     def forget_identity(self, user_pk: int) -> None:
         """Drop the cached identity of one learner (their timezone or reminder notice changed)."""

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot import actions
+from bot.content.models import Course
 from bot.domain.periods import Period, zone
 from bot.domain.schedule import WEEKDAYS, local_drop_moment, next_drop, parse_time
 from bot.domain.streaks import current_as_of
@@ -13,6 +14,7 @@ from bot.messages import Button, Field, Kind, Message, Style, Visibility
 from bot.posting import Poster, PostFinder
 from bot.store.claims import Claim as Claim  # a claim, for the scheduler: it may not reach the store
 from bot.store.drops import ScheduledChannel
+from bot.store.scores import Board
 from bot.usecases import team
 from bot.usecases.context import Core
 from bot.usecases.format import board_line, plural
@@ -92,6 +94,11 @@ class Drops:
         self.worker = worker
         self.lease = lease
 
+    def course_of(self, channel: ScheduledChannel) -> Course:
+        """The course a channel drops: the one set for it while it is served, else the default."""
+        catalogue = self.core.catalogue
+        return catalogue.get(channel.course_id) or catalogue.default
+
     async def channels(self, channel_id: int | None = None) -> list[ScheduledChannel]:
         """Scheduled channels (or one), as stored now."""
         async with self.core.unit_of_work() as uow:
@@ -112,7 +119,7 @@ class Drops:
         Whether a claim is stale is judged by the database's clock, so replicas whose own clocks
         disagree still agree on who holds a drop.
         """
-        topics = [t.id for t in self.core.course.topics]
+        topics = [t.id for t in self.course_of(due.channel).topics]
         async with self.core.unit_of_work() as uow:
             store = uow.drops
             claim = await store.claim(due.channel.id, due.kind, due.local_date, topics, self.worker)
@@ -165,8 +172,9 @@ class Drops:
         if due.kind == WEEKLY:
             return await self._weekly_board(due)
         if due.kind == TEAM_REPORT:
-            return await team.weekly_report(self.core, due.channel.workspace_id, due.channel.timezone, due.local_date)
-        course = self.core.course
+            return await team.weekly_report(self.core, due.channel.workspace_id, self.course_of(due.channel),
+                                            due.channel.timezone, due.local_date)
+        course = self.course_of(due.channel)
         topic = course.topic_by_id.get(claim.topic_id) or course.topics[0]
         heading = "📚 **Today's lesson**" if topic.lesson or not topic.cards else "🃏 **Today's cards**"
         if claim.wrapped:
@@ -179,9 +187,11 @@ class Drops:
         monday = due.local_date - dt.timedelta(days=due.local_date.weekday())
         last_week = monday - dt.timedelta(days=7)
         board_tz = channel.workspace_timezone or self.core.default_timezone
-        async with self.core.unit_of_work() as uow:
+        course = self.course_of(channel)
+        async with self.core.reading() as uow:
             store = uow.drops
-            leaders = await uow.answers.leaderboard(channel.workspace_id, Period.WEEK, last_week, BOARD_SIZE)
+            leaders = await uow.answers.leaderboard(Board(channel.workspace_id, course.id, Period.WEEK, last_week),
+                                                    BOARD_SIZE)
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
         default_tz = channel.workspace_timezone or channel.timezone
@@ -198,8 +208,8 @@ class Drops:
             title="🏆 Last week's top learners",
             body=body,
             fields=(Field("Longest streaks", streak_text, inline=False),),
-            buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
-            footer=f"Week of {last_week:%d %b} · {board_tz}",
+            buttons=(Button("Quiz me", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY),),
+            footer=f"{course.title} · week of {last_week:%d %b} · {board_tz}",
             visibility=Visibility.PUBLIC,
         )
 

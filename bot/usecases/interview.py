@@ -34,7 +34,7 @@ ADVICE = {
 def interview_message(course: Course, question: SelfGraded, instance: str) -> Message:
     """The open question (or a card's front) with a button to reveal the answer."""
     topic = course.topic_by_id[question.topic_id]
-    reveal = actions.Reveal(question.id, instance).encode()
+    reveal = actions.Reveal(question.id, instance, course=course.key).encode()
     if isinstance(question, Card):
         return Message(
             kind=Kind.INTERVIEW,
@@ -56,7 +56,8 @@ def reveal_message(course: Course, question: SelfGraded, instance: str) -> Messa
     """The model answer and rubric (or the card's back), with self-grade buttons."""
     topic = course.topic_by_id[question.topic_id]
     grades = tuple(
-        Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value).encode(), GRADE_STYLES[g])
+        Button(g.value.capitalize(), actions.Grade(question.id, instance, g.value, course=course.key).encode(),
+               GRADE_STYLES[g])
         for g in GRADES
     )
     footer = "How well did you do? Your grade decides when this question comes back."
@@ -76,9 +77,8 @@ def reveal_message(course: Course, question: SelfGraded, instance: str) -> Messa
     )
 
 
-async def next_interview(core: Core, actor: Actor, query: str | None = None) -> Message:
-    """An interview question or card: due ones first, then unseen, optionally within one topic."""
-    course = core.course
+async def next_interview(core: Core, actor: Actor, course: Course, query: str | None = None) -> Message:
+    """An interview question or card of `course`: due ones first, then unseen, optionally within one topic."""
     candidates = [q.id for t in course.topics for q in t.self_graded]
     if query:
         found = find_topic(course, query)
@@ -91,7 +91,7 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
         return info("This course has no interview questions or cards yet", "Try `/study quiz` or `/study lesson`.")
     identity = await core.identify(actor)
     async with core.unit_of_work() as uow:
-        dues = await uow.learners.review_dues(identity.user_pk)
+        dues = await uow.learners.review_dues(identity.user_pk, course.id)
     pick = pick_next(candidates, dues, core.clock())
     question_id = pick.question_id
     if question_id is None:
@@ -100,19 +100,19 @@ async def next_interview(core: Core, actor: Actor, query: str | None = None) -> 
     return interview_message(course, course.self_graded_by_id[question_id], actions.new_instance())
 
 
-async def reveal(core: Core, question_id: str, instance: str) -> Message:
+async def reveal(course: Course, question_id: str, instance: str) -> Message:
     """The model answer of an interview question, or the back of a card."""
-    question = core.course.self_graded_by_id.get(question_id)
+    question = course.self_graded_by_id.get(question_id)
     if question is None:
         return _retired()
-    return reveal_message(core.course, question, instance)
+    return reveal_message(course, question, instance)
 
 
 async def grade(
-    core: Core, actor: Actor, question_id: str, instance: str, grade_name: str, delivery_key: str
+    core: Core, actor: Actor, course: Course, question_id: str, instance: str, grade_name: str, delivery_key: str
 ) -> Message:
     """Record a self-grade once per question (or card) instance."""
-    question = core.course.self_graded_by_id.get(question_id)
+    question = course.self_graded_by_id.get(question_id)
     if question is None:
         return _retired()
     try:
@@ -122,6 +122,7 @@ async def grade(
     identity = await core.identify(actor)
     index = GRADES.index(chosen)
     new = NewAnswer(
+        course_id=course.id,
         question_id=question.id,
         topic_id=question.topic_id,
         kind="card" if isinstance(question, Card) else "interview",
@@ -144,7 +145,7 @@ async def grade(
     if outcome.is_new and outcome.points == 0:
         gained += ", practised again before it was due"
     points, streak = stats.points, stats.current_streak
-    topic = core.course.topic_by_id[question.topic_id]
+    topic = course.topic_by_id[question.topic_id]
     return Message(
         kind=Kind.GRADED,
         title=f"Graded: {chosen.value.capitalize()}",
@@ -152,10 +153,10 @@ async def grade(
         fields=(Field("Points", f"{points} ({gained})"), Field("Streak", plural(streak, "day"))),
         buttons=(
             Button("Another card" if isinstance(question, Card) else "Another interview question",
-                   actions.Interview().encode(), Style.PRIMARY),
-            *((Button("Quiz me", actions.NextQuiz().encode()),) if core.course.quiz_by_id else ()),
+                   actions.Interview(course=course.key).encode(), Style.PRIMARY),
+            *((Button("Quiz me", actions.NextQuiz(course=course.key).encode()),) if course.quiz_by_id else ()),
         ),
-        footer=topic_footer(core.course, topic),
+        footer=topic_footer(course, topic),
     )
 
 

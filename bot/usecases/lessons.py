@@ -30,13 +30,15 @@ def lesson_message(
         fields.append(Field("Read more", reference_links(topic.references), inline=False))
     buttons: list[Button] = []
     if topic.quiz:
-        buttons.append(Button("Quiz me on this", actions.QuizTopic(topic.id).encode(), Style.PRIMARY))
+        buttons.append(Button("Quiz me on this", actions.QuizTopic(topic.id, course=course.key).encode(),
+                              Style.PRIMARY))
     if topic.interview:
-        buttons.append(Button("Interview question", actions.Interview(topic.id).encode()))
+        buttons.append(Button("Interview question", actions.Interview(topic.id, course=course.key).encode()))
     elif topic.cards:
-        buttons.append(Button("Study these cards", actions.Interview(topic.id).encode(), Style.PRIMARY))
+        buttons.append(Button("Study these cards", actions.Interview(topic.id, course=course.key).encode(),
+                              Style.PRIMARY))
     if reviews:
-        buttons.append(Button("My reviews", actions.Reviews().encode()))
+        buttons.append(Button("My reviews", actions.Reviews(course=course.key).encode()))
     return Message(
         kind=Kind.LESSON,
         title=topic.title,
@@ -63,25 +65,27 @@ def _without_lesson(topic: Topic) -> str:
             f"{fronts}{more}")
 
 
-async def lesson(core: Core, actor: Actor, query: str | None) -> Message:
-    """The lesson for `query` (id, number or title), or today's when no topic is given."""
+async def lesson(core: Core, actor: Actor, course: Course, query: str | None) -> Message:
+    """The lesson of `course` for `query` (id, number or title), or today's when no topic is given."""
     if not query:
-        return await today(core, actor)
-    found = find_topic(core.course, query)
+        return await today(core, actor, course)
+    found = find_topic(course, query)
     if isinstance(found, TopicNotFound):
         return found.message()
-    return lesson_message(core.course, found)
+    return lesson_message(course, found)
 
 
-async def todays_topic(core: Core, actor: Actor) -> Topic:
-    """The channel's topic of the day: its latest drop, else the next one it will get."""
-    course = core.course
+async def todays_topic(core: Core, actor: Actor, course: Course) -> Topic:
+    """The channel's topic of the day in `course`: its latest drop, else the next one it will get.
+
+    In a channel that drops another course (or none), the course's first topic.
+    """
     if not actor.channel_id:
         return course.topics[0]
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         channel = await uow.channels.channel(identity.workspace_pk, actor.channel_id)
-        if channel is None:
+        if channel is None or (channel.course_id or core.catalogue.default_id) != course.id:
             return course.topics[0]
         last = await uow.channels.last_drop(channel.id)
         if last is not None and last.topic_id in course.topic_by_id:
@@ -89,7 +93,7 @@ async def todays_topic(core: Core, actor: Actor) -> Topic:
         return course.topics[channel.next_topic_index % len(course.topics)]
 
 
-async def today(core: Core, actor: Actor) -> Message:
-    """Today's lesson for the channel the actor is in."""
-    topic = await todays_topic(core, actor)
-    return lesson_message(core.course, topic, heading="**Today's topic**")
+async def today(core: Core, actor: Actor, course: Course) -> Message:
+    """Today's lesson of `course` for the channel the actor is in."""
+    topic = await todays_topic(core, actor, course)
+    return lesson_message(course, topic, heading="**Today's topic**")

@@ -126,7 +126,7 @@ async def export_me(core: Core, actor: Actor) -> Message:
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": now.isoformat(),
-        "course": core.course.id,
+        "courses": [course.id for course in core.catalogue],
         "platform": actor.platform,
         "workspace": actor.workspace_id,
         **tables,

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot import actions
-from bot.domain.periods import Period, local_day, period_key
+from bot.content.models import Course
+from bot.domain.periods import ALL_TIME, Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Attachment, Button, Field, Kind, Message, Style, error
 from bot.pictures.progress import calendar_start, render_progress_card
 from bot.pictures.sparkline import sparkline
-from bot.usecases.context import Actor, Core
+from bot.store.models import ALL_COURSES
+from bot.store.scores import Board
+from bot.usecases.context import Actor, Argument, Core, CourseRef
+from bot.usecases.courses import OVERALL, course_for, named_course
 from bot.usecases.format import board_line, percent, plural, progress_bar
 from bot.usecases.progress_card import progress_card
 from bot.usecases.standings import Standing
@@ -48,16 +54,24 @@ async def streak(core: Core, actor: Actor) -> Message:
     )
 
 
-async def stats(core: Core, actor: Actor) -> Message:
-    """Streak, points, accuracy overall and per section, and topics practised."""
-    course = core.course
+async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = None) -> Message:
+    """Streak, points and accuracy in `course` overall and per section, and its topics practised.
+
+    The streak and the days studied are the learner's across every course.
+    """
     identity = await core.identify(actor)
     today = local_day(core.clock(), identity.timezone)
     async with core.reading() as uow:
         row = await uow.learners.stats(identity.user_pk)
-        tallies = await uow.learners.topic_tallies(identity.user_pk)
+        tallies = await uow.learners.topic_tallies(identity.user_pk, course.id)
         days = await uow.learners.days_studied(identity.user_pk, calendar_start(today))
-        mastered = await uow.learners.questions_answered_right(identity.user_pk)
+        mastered = await uow.learners.questions_answered_right(identity.user_pk, course.id)
+        several = len(core.catalogue) > 1
+        own = (await uow.answers.own_score(Board(identity.workspace_pk, course.id, Period.ALL, ALL_TIME),
+                                           identity.user_pk) if several else None)
+    total_points = row.points
+    if several:
+        row = dataclasses.replace(row, points=own.points if own else 0)
     practised = {t.topic_id for t in tallies}
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}
@@ -72,8 +86,10 @@ async def stats(core: Core, actor: Actor) -> Message:
     seen = len(practised & set(course.topic_by_id))
     streak_now = current_as_of(state, today)
     card = progress_card(course, actor.user_name or "You", today, streak_now, row, days, tallies, mastered)
-    picture = await core.pictures.get(("progress", identity.user_pk, today, row.answers, row.points, len(mastered)),
-                                      lambda: render_progress_card(card))
+    picture = await core.pictures.get(
+        ("progress", identity.user_pk, course.id, today, row.answers, row.points, len(mastered)),
+        lambda: render_progress_card(card))
+    points = f"{row.points} ({total_points} in all courses)" if several else str(row.points)
     return Message(
         kind=Kind.STATS,
         title="Your stats",
@@ -82,14 +98,14 @@ async def stats(core: Core, actor: Actor) -> Message:
         else "No answers yet. Start with `/study quiz`!",
         fields=(
             Field("Streak", f"{plural(streak_now, 'day')} (best {state.best})"),
-            Field("Points", str(row.points)),
+            Field("Points", points),
             Field("Accuracy", f"{percent(right_total, total)} of {plural(total, 'answer')}"),
             Field("Topics practised", progress_bar(seen, len(course.topics)), inline=False),
             Field("Last 4 weeks", sparkline(card.days, today), inline=False),
         ),
         buttons=(
-            Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),
-            Button("Interview question", actions.Interview().encode()),
+            Button("Quiz me", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY),
+            Button("Interview question", actions.Interview(course=course.key).encode()),
         ),
         footer=course.title,
         attachments=(Attachment("progress-card.png", picture.png, "image/png", picture.alt),),
@@ -107,33 +123,49 @@ def parse_period(text: str | None) -> Period | None:
         return None
 
 
-async def leaderboard(core: Core, actor: Actor, period_text: str | None = None) -> Message:
-    """The workspace's top learners for a week, a month or all time, and the caller's rank below them.
+async def leaderboard(core: Core, actor: Actor, args: list[Argument]) -> Message:
+    """The top learners of a course (or of every course: `overall`) for a week, a month or all time.
 
-    Periods begin in the workspace's timezone. The caller's own line ("#1,234 of 8,410, 420 pts")
-    follows the top ten when they have points but are not in it.
+    The arguments are a period and a course, in any order; without a course, the channel's (else
+    the default). Periods begin in the workspace's timezone. The caller's own line ("#1,234 of
+    8,410, 420 pts") follows the top ten when they have points but are not in it.
     """
+    named, rest = named_course(core.catalogue, args)
+    words = [str(a) for a in rest]
+    overall = OVERALL in (w.lower() for w in words) or (named is not None and named.text.lower() == OVERALL)
+    if overall:
+        named = None
+    words = [w for w in words if w.lower() != OVERALL]
+    if named is None and words and core.catalogue.get(words[-1].lower()):  # `/study leaderboard month k8s`
+        named, words = CourseRef(words[-1].lower()), words[:-1]
+    period_text = " ".join(words) or None
     period = parse_period(period_text)
     if period is None:
         return error(f"“{period_text}” is not a leaderboard period", "Use `week`, `month` or `all`.")
+    course = None if overall else await course_for(core, actor, named)
+    if isinstance(course, Message):
+        return course
     identity = await core.identify(actor)
     async with core.reading() as uow:
         ws = await uow.channels.workspace_by_id(identity.workspace_pk)
         tz = (ws.timezone if ws else None) or core.default_timezone
-        key = period_key(period, core.clock(), tz)
-        rows = await uow.answers.leaderboard(identity.workspace_pk, period, key, BOARD_SIZE)
+        board = Board(identity.workspace_pk, course.id if course else ALL_COURSES, period,
+                      period_key(period, core.clock(), tz))
+        rows = await uow.answers.leaderboard(board, BOARD_SIZE)
         placed = any(row.user_id == identity.user_pk for row in rows)
-        board = (identity.workspace_pk, period, key)
         standing = None if placed else await core.standings.standing(uow.answers, board, identity.user_pk)
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk
         lines.append("- " + board_line(rank, row.name, row.points, row.correct) + (" ← you" if you else ""))
     others = ", ".join(f"`/study leaderboard {p.value}`" for p in Period if p is not period)
+    if len(core.catalogue) > 1:
+        others += ", " + ("`/study leaderboard <course>`" if course is None else f"`/study leaderboard {OVERALL}`")
     body = "\n".join(lines) if lines else "Nobody has scored yet in this period. Be the first: `/study quiz`!"
+    scope = ("All courses · " if course is None else f"{course.title} · ") if len(core.catalogue) > 1 else ""
     return Message(
         kind=Kind.LEADERBOARD,
-        title=f"🏆 Leaderboard · {period.label}",
+        title=f"🏆 Leaderboard · {scope}{period.label}",
         body=f"{body}\n\nOther boards: {others}.",
         fields=(Field("You", own_rank(standing), inline=False),) if standing else (),
         footer=board_footer(period, tz),

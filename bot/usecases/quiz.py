@@ -26,16 +26,15 @@ def question_message(course: Course, question: QuizQuestion, instance: str, scop
         body=question.prompt,
         choices=tuple(Choice(LETTERS[i], c) for i, c in enumerate(question.choices)),
         buttons=tuple(
-            Button(LETTERS[i], actions.Answer(question.id, instance, i, scoped).encode())
+            Button(LETTERS[i], actions.Answer(question.id, instance, i, scoped, course=course.key).encode())
             for i in range(len(question.choices))
         ),
         footer=f"{topic_footer(course, topic)} · difficulty {difficulty_label(question.difficulty)}",
     )
 
 
-async def next_question(core: Core, actor: Actor, query: str | None = None) -> Message:
-    """The question that is best for the learner now, optionally within one topic."""
-    course = core.course
+async def next_question(core: Core, actor: Actor, course: Course, query: str | None = None) -> Message:
+    """The question of `course` that is best for the learner now, optionally within one topic."""
     candidates = [q.id for t in course.topics for q in t.quiz]
     scoped = False
     if query:
@@ -47,20 +46,23 @@ async def next_question(core: Core, actor: Actor, query: str | None = None) -> M
         candidates = [q.id for q in found.quiz]
         scoped = True
     if not candidates:
-        return info("This course has no quiz questions", "Its topics hold cards: try `/study interview`.")
+        return info("This course has no quiz questions", "Its topics hold cards: try `/study interview`.",
+                    buttons=(Button("Study cards", actions.Interview(course=course.key).encode(), Style.PRIMARY),))
     identity = await core.identify(actor)
     async with core.reading() as uow:
-        dues = await uow.learners.review_dues(identity.user_pk)
+        dues = await uow.learners.review_dues(identity.user_pk, course.id)
         pick = pick_next(candidates, dues, core.clock())
-        results = await uow.learners.last_quiz_results(identity.user_pk, candidates) if pick.question_id is None else {}
+        results = (await uow.learners.last_quiz_results(identity.user_pk, course.id, candidates)
+                   if pick.question_id is None else {})
     if pick.question_id is None:
         right = sum(results.values())
-        return caught_up(right, len(results) - right, pick.next_due, core.clock(), identity.timezone, bool(query))
+        return caught_up(course, right, len(results) - right, pick.next_due, core.clock(), identity.timezone,
+                         bool(query))
     return question_message(course, course.quiz_by_id[pick.question_id], actions.new_instance(), scoped)
 
 
 def caught_up(
-    right: int, wrong: int, next_due: dt.datetime | None, now: dt.datetime, tz: str, scoped: bool
+    course: Course, right: int, wrong: int, next_due: dt.datetime | None, now: dt.datetime, tz: str, scoped: bool
 ) -> Message:
     """Nothing is due: how the latest answers went, and when the next review falls due."""
     scope = " in this topic" if scoped else ""
@@ -77,28 +79,28 @@ def caught_up(
     return info(
         "You're all caught up!",
         f"{how}{when}\n\nTry `/study interview` or another topic in the meantime.",
-        buttons=(Button("Interview question", actions.Interview().encode()),),
+        buttons=(Button("Interview question", actions.Interview(course=course.key).encode()),),
     )
 
 
 async def answer(
     core: Core,
     actor: Actor,
+    course: Course,
     question_id: str,
     instance: str,
     choice: int,
     delivery_key: str,
     scoped: bool = False,
 ) -> Message:
-    """Record an answer once per question instance and say how it went."""
-    course = core.course
+    """Record an answer to a question of `course` once per question instance and say how it went."""
     question = course.quiz_by_id.get(question_id)
     if question is None:
-        return retired("so it was not counted")
+        return retired(course, "so it was not counted")
     if not 0 <= choice < len(question.choices):
         return error("That is not one of the choices", "Pick one of the buttons under the question.")
     identity = await core.identify(actor)
-    new = quiz_answer(question, instance, delivery_key, choice)
+    new = quiz_answer(course.id, question, instance, delivery_key, choice)
     outcome = await core.answers.record(Submission(identity, new, core.clock()))
     earlier = outcome.earlier
     if earlier is not None and (earlier.choice != choice or earlier.question_id != question.id):
@@ -111,31 +113,32 @@ async def answer(
     return feedback_message(course, question, choice, outcome.stats, scoped, earned=earned)
 
 
-def retired(outcome: str) -> Message:
+def retired(course: Course, outcome: str) -> Message:
     """A quiz question that is no longer in the course: what became of the click, and a way on."""
     return info(
         "That question has been retired",
         f"It is no longer part of the course, {outcome}.",
-        buttons=(Button("Next question", actions.NextQuiz().encode(), Style.PRIMARY),),
+        buttons=(Button("Next question", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY),),
     )
 
 
-async def ask_again(core: Core, question_id: str) -> Message:
+async def ask_again(course: Course, question_id: str) -> Message:
     """A question asked anew, as a fresh showing ("Try again" on a mistake).
 
     Its card decides what an answer is worth: answered before it is due again, it counts for the
     streak and accuracy but earns no points, as for any question answered early.
     """
-    question = core.course.quiz_by_id.get(question_id)
+    question = course.quiz_by_id.get(question_id)
     if question is None:
-        return retired("so it can't be asked again")
-    return question_message(core.course, question, actions.new_instance(), scoped=False)
+        return retired(course, "so it can't be asked again")
+    return question_message(course, question, actions.new_instance(), scoped=False)
 
 
-def quiz_answer(question: QuizQuestion, instance: str, delivery_key: str, choice: int) -> NewAnswer:
-    """What a choice for a quiz question records: right or wrong, its points and its FSRS rating."""
+def quiz_answer(course_id: str, question: QuizQuestion, instance: str, delivery_key: str, choice: int) -> NewAnswer:
+    """What a choice for a quiz question of that course records: right or wrong, its points and its FSRS rating."""
     correct = choice == question.answer
     return NewAnswer(
+        course_id=course_id,
         question_id=question.id,
         topic_id=question.topic_id,
         kind="quiz",
@@ -176,6 +179,7 @@ def feedback_message(
         title=title,
         body=body,
         fields=tuple(fields),
-        buttons=(Button("Next question", actions.NextQuiz(topic.id if scoped else "").encode(), Style.PRIMARY),),
+        buttons=(Button("Next question", actions.NextQuiz(topic.id if scoped else "", course=course.key).encode(),
+                        Style.PRIMARY),),
         footer=topic_footer(course, topic),
     )

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 from fsrs import Rating
 
 from bot.domain import srs
-from bot.domain.periods import Period, local_day
+from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
-from bot.store.answers import AnswerStore, ReviewRow, SavedReview, StatsRow
+from bot.store.answers import AnswerStore, CardKey, ReviewRow, SavedReview, StatsRow
 from bot.store.models import Answer
-from bot.store.scores import ScoreDelta, add_answer
+from bot.store.scores import DeltaKey, ScoreDelta, add_answer
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class NewAnswer:
-    """What a learner answered: the question, the instance shown, the choice and its worth."""
+    """What a learner answered: the course and question, the instance shown, the choice and its worth."""
 
+    course_id: str
     question_id: str
     topic_id: str
     kind: str
@@ -57,12 +58,18 @@ class Submission:
     answer: NewAnswer
     now: dt.datetime
 
+    @property
+    def card_key(self) -> CardKey:
+        """The learner's FSRS card this answer reviews: (user, course, question)."""
+        return (self.identity.user_pk, self.answer.course_id, self.answer.question_id)
+
 
 def _row(identity: Identity, answer: NewAnswer, now: dt.datetime) -> dict[str, object]:
     """The answers-table values of a new answer."""
     return {
         "user_id": identity.user_pk,
         "workspace_id": identity.workspace_pk,
+        "course_id": answer.course_id,
         "question_id": answer.question_id,
         "topic_id": answer.topic_id,
         "kind": answer.kind,
@@ -124,10 +131,10 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     """
     claim = await store.claim_answers(
         [_row(s.identity, s.answer, s.now) for s in submissions],
-        [(s.identity.user_pk, s.answer.question_id) for s in submissions],
+        [s.card_key for s in submissions],
     )
     inserted, locked = claim.inserted, claim.stats
-    cards: dict[tuple[int, str], ReviewRow | None] = dict(claim.cards)
+    cards: dict[CardKey, ReviewRow | None] = dict(claim.cards)
     fresh: list[bool] = []
     for s in submissions:
         row = (s.identity.user_pk, s.answer.instance, s.answer.delivery_key)
@@ -137,9 +144,9 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     earlier = await _earlier_answers(store, [submissions[i] for i in repeated]) if repeated else []
     refused = dict(zip(repeated, earlier, strict=True))
     running = dict(locked)
-    saved: dict[tuple[int, str], SavedReview] = {}
+    saved: dict[CardKey, SavedReview] = {}
     voided: list[tuple[int, str]] = []
-    scores: dict[tuple[int, Period, dt.date, int], ScoreDelta] = {}
+    scores: dict[DeltaKey, ScoreDelta] = {}
     outcomes: list[Recorded] = []
     for i, s in enumerate(submissions):
         user = s.identity.user_pk
@@ -147,16 +154,18 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
         if i in refused:
             outcomes.append(Recorded(current, refused[i]))
             continue
-        key = (user, s.answer.question_id)
+        key = s.card_key
         current, review, due, earned = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
         if earned != s.answer.points:
             voided.append((user, s.answer.instance))
-        add_answer(scores, s.identity.workspace_pk, user, s.identity.board_timezone, s.now, earned, s.answer.correct)
+        add_answer(scores, s.identity.workspace_pk, s.answer.course_id, user, s.identity.board_timezone, s.now, earned,
+                   s.answer.correct)
         previous = saved.get(key)
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
         running[user] = current
         cards[key] = review
-        saved[key] = SavedReview(user, s.answer.question_id, s.answer.topic_id, review, due, correct_at)
+        saved[key] = SavedReview(user, s.answer.course_id, s.answer.question_id, s.answer.topic_id, review, due,
+                                 correct_at)
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
     await store.save_progress(changed, list(saved.values()), voided, list(scores.values()))

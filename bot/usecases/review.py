@@ -18,25 +18,25 @@ DUE_LISTED = 10
 """Topics named in the review queue; the others are counted."""
 
 
-async def review(core: Core, actor: Actor, page_text: str | None = None) -> Message:
-    """The first page of the learner's mistakes (or the page typed, counting from 1)."""
+async def review(core: Core, actor: Actor, course: Course, page_text: str | None = None) -> Message:
+    """The first page of the learner's mistakes in `course` (or the page typed, counting from 1)."""
     page = 0
     if page_text:
         if not (page_text.isascii() and page_text.isdigit()) or not 1 <= int(page_text) <= 999:
             return info(f"“{page_text}” is not a page number", "Use `/study review` or `/study review 2`.")
         page = int(page_text) - 1
-    return await mistakes(core, actor, page)
+    return await mistakes(core, actor, course, page)
 
 
-async def mistakes(core: Core, actor: Actor, page: int = 0) -> Message:
-    """One page of the learner's quiz questions answered wrong and not answered right since, newest first.
+async def mistakes(core: Core, actor: Actor, course: Course, page: int = 0) -> Message:
+    """One page of the learner's quiz questions of `course` answered wrong and not right since, newest first.
 
     Questions no longer in the course are left out.
     """
-    course = core.course
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
-        found = [m for m in await uow.learners.mistakes(identity.user_pk) if m.question_id in course.quiz_by_id]
+    async with core.reading() as uow:
+        found = [m for m in await uow.learners.mistakes(identity.user_pk, course.id)
+                 if m.question_id in course.quiz_by_id]
     return mistakes_message(course, found, page, core.clock())
 
 
@@ -46,7 +46,7 @@ def mistakes_message(course: Course, found: list[Mistake], page: int, now: dt.da
         return info(
             "No mistakes to review",
             "Every quiz question you answered wrong, you have answered right since. Well done!",
-            buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
+            buttons=(Button("Quiz me", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY),),
         )
     pages = -(-len(found) // PAGE_SIZE)
     page = min(page, pages - 1)
@@ -57,13 +57,14 @@ def mistakes_message(course: Course, found: list[Mistake], page: int, now: dt.da
     if later:
         body += f"\n\n…and {later} more. **Older mistakes** shows the next {min(later, PAGE_SIZE)}."
     buttons = [
-        Button(f"Try again {start + i + 1}", actions.Retry(m.question_id).encode(), Style.PRIMARY, row=0)
+        Button(f"Try again {start + i + 1}", actions.Retry(m.question_id, course=course.key).encode(), Style.PRIMARY,
+               row=0)
         for i, m in enumerate(shown)
     ]
     if page:
-        buttons.append(Button("Newer mistakes", actions.Mistakes(page - 1).encode(), row=1))
+        buttons.append(Button("Newer mistakes", actions.Mistakes(page - 1, course=course.key).encode(), row=1))
     if later:
-        buttons.append(Button("Older mistakes", actions.Mistakes(page + 1).encode(), row=1))
+        buttons.append(Button("Older mistakes", actions.Mistakes(page + 1, course=course.key).encode(), row=1))
     return Message(
         kind=Kind.REVIEW,
         title=f"Your mistakes to review ({len(found)})",
@@ -99,19 +100,19 @@ def _ago(moment: dt.datetime, now: dt.datetime) -> str:
     return "just now" if ahead == "now" else ahead.removeprefix("in ") + " ago"
 
 
-async def due_queue(core: Core, actor: Actor) -> Message:
-    """What is due for the learner now, by topic, with buttons to work through it; shown only to them."""
-    course = core.course
+async def due_queue(core: Core, actor: Actor, course: Course) -> Message:
+    """What is due for the learner now in `course`, by topic, with buttons to work through it; shown only to them."""
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
-        dues = await uow.learners.review_dues(identity.user_pk)
-        wrong = [m for m in await uow.learners.mistakes(identity.user_pk) if m.question_id in course.quiz_by_id]
+    async with core.reading() as uow:
+        dues = await uow.learners.review_dues(identity.user_pk, course.id)
+        wrong = [m for m in await uow.learners.mistakes(identity.user_pk, course.id)
+                 if m.question_id in course.quiz_by_id]
     now = core.clock()
     quiz_dues = {q: at for q, at in dues.items() if q in course.quiz_by_id}
     due = sorted((at, q) for q, at in quiz_dues.items() if at <= now)
-    buttons = [Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY)]
+    buttons = [Button("Quiz me", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY)]
     if wrong:
-        buttons.append(Button(f"My mistakes ({len(wrong)})", actions.Mistakes().encode()))
+        buttons.append(Button(f"My mistakes ({len(wrong)})", actions.Mistakes(course=course.key).encode()))
     mistakes_line = f"\n\n{plural(len(wrong), 'mistake')} to look at again: `/study review`." if wrong else ""
     if not due:
         upcoming = [at for at in quiz_dues.values() if at > now]

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import datetime as dt
 import itertools
 import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
-from bot.domain.periods import Period
 from bot.store.answers import AnswerStore
+from bot.store.scores import Board
 from bot.store.unit_of_work import Stores
 
 MAX_AGE_S = 10.0
-Board = tuple[int, Period, dt.date]
 
 
 @dataclass(frozen=True)
@@ -77,11 +75,11 @@ class Standings:
         self._refreshing: dict[Board, asyncio.Task[None]] = {}
 
     async def standing(self, store: AnswerStore, board: Board, user_id: int) -> Standing | None:
-        """Where the learner stands on `board` (workspace, period, first day), or None without points there."""
-        own = await store.own_score(*board, user_id)
+        """Where the learner stands on `board`, or None without points there."""
+        own = await store.own_score(board, user_id)
         if own is None:
             return None
-        ties = await store.ties_ahead(*board, user_id, own)
+        ties = await store.ties_ahead(board, user_id, own)
         counts = self._counts.get(board)
         if counts is None:
             counts = await self._read(store, board)
@@ -94,7 +92,7 @@ class Standings:
 
     async def _read(self, store: AnswerStore, board: Board) -> Counts:
         """Read the board's counts now, and keep them."""
-        counts = Counts.of(await store.board_counts(*board), time.monotonic())
+        counts = Counts.of(await store.board_counts(board), time.monotonic())
         self._counts[board] = counts
         return counts
 

@@ -39,15 +39,15 @@ class TopicProgress:
         return f"{self.right}/{plural(self.questions, 'question')} right"
 
 
-async def progress_by_topic(core: Core, actor: Actor) -> dict[str, TopicProgress]:
-    """Every topic's progress for the learner."""
+async def progress_by_topic(core: Core, actor: Actor, course: Course) -> dict[str, TopicProgress]:
+    """Every topic's progress for the learner in `course`."""
     identity = await core.identify(actor)
-    async with core.unit_of_work() as uow:
-        practised = {t.topic_id for t in await uow.learners.topic_tallies(identity.user_pk)}
-        right = await uow.learners.questions_answered_right(identity.user_pk)
+    async with core.reading() as uow:
+        practised = {t.topic_id for t in await uow.learners.topic_tallies(identity.user_pk, course.id)}
+        right = await uow.learners.questions_answered_right(identity.user_pk, course.id)
     return {
         t.id: TopicProgress(t.id in practised, sum(q.id in right for q in t.quiz), len(t.quiz))
-        for t in core.course.topics
+        for t in course.topics
     }
 
 
@@ -64,8 +64,11 @@ def section_range(course: Course, section: Section) -> str:
     return f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
 
 
-def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Message:
-    """The whole syllabus by section, each topic with its progress, and buttons to go on."""
+def syllabus_message(course: Course, progress: dict[str, TopicProgress], others: tuple[Course, ...] = ()) -> Message:
+    """The whole syllabus by section, each topic with its progress, and buttons to go on.
+
+    `others` are the other courses served: the commands then name this one, and the others are listed.
+    """
     parts = []
     for section in course.sections:
         topics = [course.topic_by_id[t] for t in section.topic_ids]
@@ -74,19 +77,24 @@ def syllabus_message(course: Course, progress: dict[str, TopicProgress]) -> Mess
         parts.append(f"**{section.title}** ({done}/{len(topics)} practised)\n{lines}")
     seen = sum(p.practised for p in progress.values())
     n = min(12, len(course.topics))  # an example number the course has
+    named = f"{course.id} {n}" if others else str(n)
     how = (
-        f"Open a lesson or a quiz by number, e.g. `/study lesson {n}` or `/study quiz {n}`"
+        f"Open a lesson or a quiz by number, e.g. `/study lesson {named}` or `/study quiz {named}`"
         if any(t.quiz for t in course.topics)
-        else f"Open a topic's cards by number, e.g. `/study interview {n}`"
+        else f"Open a topic's cards by number, e.g. `/study interview {named}`"
     )
     intro = f"You have practised {seen} of {plural(len(course.topics), 'topic')}. {how}, or pick a section below."
+    if others:
+        listed = ", ".join(f"`/study topics {c.id}` ({c.title})" for c in others)
+        parts.append(f"**Other courses here:** {listed}")
     buttons: list[Button] = []
     upcoming = next((t for t in course.topics if not progress[t.id].practised), None)
     if upcoming is not None:
         label = f"Next up: {course.topic_number(upcoming.id)}. {_short(upcoming.title)}"
-        buttons.append(Button(label, actions.Lesson(upcoming.id).encode(), Style.PRIMARY, row=0))
+        buttons.append(Button(label, actions.Lesson(upcoming.id, course=course.key).encode(), Style.PRIMARY, row=0))
     buttons += [
-        Button(f"{section_range(course, s)} · {s.title}", actions.Topics(s.id).encode(), row=1 + i // 5)
+        Button(f"{section_range(course, s)} · {s.title}", actions.Topics(s.id, course=course.key).encode(),
+               row=1 + i // 5)
         for i, s in enumerate(course.sections)
     ]
     return Message(
@@ -109,15 +117,15 @@ def section_message(course: Course, section: Section, progress: dict[str, TopicP
     buttons: list[Button] = []
     for row, topic in enumerate(topics):
         n = course.topic_number(topic.id)
-        lesson = actions.Lesson(topic.id).encode()
+        lesson = actions.Lesson(topic.id, course=course.key).encode()
         buttons.append(Button(f"📖 {n}. {_short(topic.title)}", lesson, Style.PRIMARY, row=row))
         if topic.quiz:
-            buttons.append(Button(f"Quiz {n}", actions.QuizTopic(topic.id).encode(), row=row))
+            buttons.append(Button(f"Quiz {n}", actions.QuizTopic(topic.id, course=course.key).encode(), row=row))
         if topic.interview:
-            buttons.append(Button(f"Interview {n}", actions.Interview(topic.id).encode(), row=row))
+            buttons.append(Button(f"Interview {n}", actions.Interview(topic.id, course=course.key).encode(), row=row))
         elif topic.cards:
-            buttons.append(Button(f"Cards {n}", actions.Interview(topic.id).encode(), row=row))
-    buttons.append(Button("All topics", actions.Topics().encode(), row=len(topics)))
+            buttons.append(Button(f"Cards {n}", actions.Interview(topic.id, course=course.key).encode(), row=row))
+    buttons.append(Button("All topics", actions.Topics(course=course.key).encode(), row=len(topics)))
     place = [s.id for s in course.sections].index(section.id) + 1
     return Message(
         kind=Kind.TOPICS,
@@ -128,17 +136,16 @@ def section_message(course: Course, section: Section, progress: dict[str, TopicP
     )
 
 
-async def topics(core: Core, actor: Actor, section_id: str | None = None) -> Message:
-    """The syllabus with the learner's progress, or one section of it."""
-    course = core.course
+async def topics(core: Core, actor: Actor, course: Course, section_id: str | None = None) -> Message:
+    """The syllabus of `course` with the learner's progress, or one section of it."""
     section = None
     if section_id:
         section = course.section_by_id.get(section_id)
         if section is None:
             return error("That section is no longer in the course", "Try `/study topics`.")
-    progress = await progress_by_topic(core, actor)
+    progress = await progress_by_topic(core, actor, course)
     if section is None:
-        return syllabus_message(course, progress)
+        return syllabus_message(course, progress, tuple(c for c in core.catalogue if c.id != course.id))
     return section_message(course, section, progress)
 
 

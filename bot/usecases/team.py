@@ -108,21 +108,21 @@ def build_report(course: Course, today: dt.date, participation: Participation, m
     )
 
 
-async def read_figures(core: Core, workspace_pk: int, tz: str, now: dt.datetime) -> Figures:
-    """The workspace's participation and memory as of `now`: the reads that grow with its history."""
+async def read_figures(core: Core, workspace_pk: int, course: Course, tz: str, now: dt.datetime) -> Figures:
+    """The workspace's participation and memory in `course` as of `now`: the reads that grow with its history."""
     today = local_day(now, tz)
     monday = today - dt.timedelta(days=today.weekday())
-    async with core.unit_of_work() as uow:
+    async with core.reading() as uow:
         participation = await uow.team.participation(
-            workspace_pk, today - dt.timedelta(days=WINDOW_DAYS - 1), monday - dt.timedelta(days=7),
+            workspace_pk, course.id, today - dt.timedelta(days=WINDOW_DAYS - 1), monday - dt.timedelta(days=7),
             monday, now - dt.timedelta(days=WINDOW_DAYS + 1), today,
         )
-        memory = await uow.team.memory(workspace_pk, now, now + DUE_WITHIN)
+        memory = await uow.team.memory(workspace_pk, course.id, now, now + DUE_WITHIN)
     return Figures(today, participation, memory)
 
 
-async def team(core: Core, actor: Actor) -> Message:
-    """The workspace's participation, recall by topic, nudges and sections, for an admin's eyes only.
+async def team(core: Core, actor: Actor, course: Course, _rest: str | None = None) -> Message:
+    """The workspace's participation, recall by topic, nudges and sections in `course`, for an admin's eyes only.
 
     Participation and memory read every card and the last four weeks of answers, so they are kept
     for `Core.team_figures.fresh_for` and read again in the background once older.
@@ -136,14 +136,14 @@ async def team(core: Core, actor: Actor) -> Message:
             identity.workspace_pk, AT_RISK_STREAK, local_day(now, tz) - dt.timedelta(days=IDLE_DAYS)
         )
     kept = await core.team_figures.get(
-        identity.workspace_pk, now, lambda: read_figures(core, identity.workspace_pk, tz, now)
+        (identity.workspace_pk, course.id), now, lambda: read_figures(core, identity.workspace_pk, course, tz, now)
     )
     figures = kept.value
-    report = build_report(core.course, figures.today, figures.participation, figures.memory, activity, tz, now)
-    chart = team_chart(core.course, report, ws.name if ws else "")
-    picture = await core.pictures.get(("team", identity.workspace_pk, kept.read_at),
+    report = build_report(course, figures.today, figures.participation, figures.memory, activity, tz, now)
+    chart = team_chart(course, report, ws.name if ws else "")
+    picture = await core.pictures.get(("team", identity.workspace_pk, course.id, kept.read_at),
                                       lambda: render_team_chart(chart))
-    message = replace(team_message(report, names=True),
+    message = replace(team_message(report, names=True, course=course.title if len(core.catalogue) > 1 else ""),
                       attachments=(Attachment("team-chart.png", picture.png, "image/png", picture.alt),))
     if now - kept.read_at >= dt.timedelta(minutes=1):
         age = round((now - kept.read_at).total_seconds() / 60)
@@ -170,15 +170,16 @@ def team_chart(course: Course, report: TeamReport, team_name: str) -> TeamChart:
     return TeamChart(team_name or "Your team", report.today, topics, days)
 
 
-async def weekly_report(core: Core, workspace_pk: int, tz: str, monday: dt.date) -> Message:
-    """The team's last week for a channel, posted with the weekly board: `/study team` without names."""
+async def weekly_report(core: Core, workspace_pk: int, course: Course, tz: str, monday: dt.date) -> Message:
+    """The team's last week in `course` for a channel, posted with the weekly board: `/study team` without names."""
     end = dt.datetime.combine(monday, dt.time(0, 0), tzinfo=zone(tz)).astimezone(dt.UTC) - dt.timedelta(microseconds=1)
-    figures = await read_figures(core, workspace_pk, tz, end)
-    async with core.unit_of_work() as uow:
+    figures = await read_figures(core, workspace_pk, course, tz, end)
+    async with core.reading() as uow:
         idle_since = figures.today - dt.timedelta(days=IDLE_DAYS)
         activity = await uow.team.lapsing(workspace_pk, AT_RISK_STREAK, idle_since)
-    report = build_report(core.course, figures.today, figures.participation, figures.memory, activity, tz, end)
-    return replace(team_message(report, names=False, weekly=True), visibility=Visibility.PUBLIC)
+    report = build_report(course, figures.today, figures.participation, figures.memory, activity, tz, end)
+    message = team_message(report, names=False, weekly=True, course=course.title if len(core.catalogue) > 1 else "")
+    return replace(message, visibility=Visibility.PUBLIC)
 
 
 def _listed(items: list[str], more: int) -> str:
@@ -186,10 +187,11 @@ def _listed(items: list[str], more: int) -> str:
     return ", ".join(items) + (f" and {more} more" if more > 0 else "")
 
 
-def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Message:
+def team_message(report: TeamReport, *, names: bool, weekly: bool = False, course: str = "") -> Message:
     """The report as a message; `names` shows who may need a nudge (for admins only).
 
-    `weekly` words it as the week that has just ended (`report.today` is its Sunday).
+    `weekly` words it as the week that has just ended (`report.today` is its Sunday); `course`,
+    when several are served, is the title of the one it is about.
     """
     p = report.participation
     this, previous = ("last week", "the week before") if weekly else ("this week", "last week")
@@ -238,7 +240,7 @@ def team_message(report: TeamReport, *, names: bool, weekly: bool = False) -> Me
                          f"{round(100 * s.mastered)}% of questions answered right at least once")
     return Message(
         kind=Kind.TEAM,
-        title="👥 Last week's team report" if weekly else "👥 Team",
+        title=("👥 Last week's team report" if weekly else "👥 Team") + (f" · {course}" if course else ""),
         body="\n".join(lines),
         footer=(f"Week ending {report.today:%a %d %b %Y}" if weekly else f"As of {report.today:%a %d %b %Y}")
         + ". Recall: FSRS's chance an answer is still known.",

@@ -58,8 +58,9 @@ class TopicNotFound:
     ambiguous: bool = False
     number: bool = False
     matches: int = 0
+    course_key: str = ""
 
-    def message(self, open_action: Callable[[str], actions.Action] = actions.Lesson) -> Message:
+    def message(self, open_action: Callable[..., actions.Action] = actions.Lesson) -> Message:
         """A friendly error listing the topics meant, each with a button made by `open_action`."""
         listing = "\n".join(
             f"- **{n}.** {t.title} (`{t.id}`)"
@@ -82,7 +83,7 @@ class TopicNotFound:
             title = f"No topic called “{self.query}”"
             body = f"Did you mean one of these?\n\n{listing}\n\n{usage}" if listing else usage
         buttons = tuple(
-            Button(f"{n}. {t.title}", open_action(t.id).encode())
+            Button(f"{n}. {t.title}", open_action(t.id, course=self.course_key).encode())
             for n, t in zip(self.numbered, self.suggestions, strict=True)
         )
         return replace(error(title, body), buttons=buttons)
@@ -139,7 +140,8 @@ def _not_found(
     matches: int = 0,
 ) -> TopicNotFound:
     numbers = tuple(course.topic_number(t.id) for t in topics)
-    return TopicNotFound(shorten(text, SHOWN_QUERY), topics, numbers, len(course.topics), ambiguous, number, matches)
+    return TopicNotFound(shorten(text, SHOWN_QUERY), topics, numbers, len(course.topics), ambiguous, number, matches,
+                         course.key)
 
 
 def suggest_topics(course: Course, query: str, limit: int = 3, cutoff: int = 50) -> tuple[str, ...]:

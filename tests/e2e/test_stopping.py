@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -127,7 +128,8 @@ async def prepare_slack_drop(data: Path) -> None:
     engine = create_engine(f"sqlite:///{data / 'studybot.db'}")
     try:
         await migrate.upgrade(engine)
-        core = Core(course=require_course(COURSE_DIR), sessions=session_factory(engine), default_timezone="UTC")
+        core = Core(catalogue=Catalogue.of(require_course(COURSE_DIR)), sessions=session_factory(engine),
+                    default_timezone="UTC")
         admin = make_actor("U0ADMIN", TEAM, platform="slack", admin=True, channel=CHANNEL)
         reply = await StudyBot(core).run(admin, "setup", [ChannelRef(CHANNEL, "general"), "00:00", "UTC"])
         assert reply.title == "Daily drop set up ✅", reply.body

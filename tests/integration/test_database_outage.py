@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import actions
 from bot.app import CLICK_NOT_RECORDED, StudyBot
 from bot.bootstrap import Runtime, wire
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course, QuizQuestion
 from bot.messages import Message
 from bot.settings import Settings
@@ -49,7 +50,7 @@ class Click:
 @pytest.fixture
 def runtime(pg_url: str, pg_proxy: CutProxy, proxied: AsyncEngine, course: Course, clock: Clock) -> Runtime:
     """The bot on the proxied database, as `studybot run` wires it."""
-    core = Core(course=course, sessions=session_factory(proxied), default_timezone="UTC", clock=clock)
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(proxied), default_timezone="UTC", clock=clock)
     settings = Settings(_env_file=None, DATABASE_URL=pg_proxy.url(pg_url))
     return wire(settings, proxied, StudyBot(core))
 

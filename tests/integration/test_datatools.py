@@ -27,10 +27,11 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def answered(core: Core) -> None:
     """Ada answers three questions in w1, Bob one; Cy answers one in another workspace."""
-    questions = [q for t in core.course.topics for q in t.quiz]
+    questions = [q for t in core.catalogue.default.topics for q in t.quiz]
     for user, workspace, count in (("ada", "w1", 3), ("bob", "w1", 1), ("cy", "w2", 1)):
         for n, question in enumerate(questions[:count]):
-            await quiz.answer(core, make_actor(user, workspace), question.id, f"{user}-{n}", question.answer,
+            await quiz.answer(core, make_actor(user, workspace), core.catalogue.default, question.id, f"{user}-{n}",
+                              question.answer,
                               f"{user}-d{n}")
 
 
@@ -93,7 +94,7 @@ async def test_forget_asks_and_deletes_only_that_learner(
     assert await users_and_answers(core) == (["bob", "cy"], 2)
     out = capsys.readouterr().out
     assert ("deleted in console workspace w1: "
-            "3 answers, 3 review cards, 1 stats row, 3 board scores and 1 user row") in out
+            "3 answers, 3 review cards, 1 stats row, 6 board scores and 1 user row") in out
 
 
 async def test_forget_without_yes_deletes_nothing(settings: Settings, core: Core, answered: None) -> None:

@@ -24,7 +24,7 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 def _submission(n: int) -> Submission:
-    answer = NewAnswer("q", "t", "quiz", f"i{n}", f"d{n}", 0, True, 10, Rating.Good)
+    answer = NewAnswer("c", "q", "t", "quiz", f"i{n}", f"d{n}", 0, True, 10, Rating.Good)
     return Submission(Identity(1, n, "UTC"), answer, NOW)
 
 

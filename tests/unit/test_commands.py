@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import SUBCOMMANDS, Subcommand, by_name, help_message
+from bot.content.catalogue import Catalogue
+from bot.content.models import Course
 from bot.messages import Message, info
 from bot.usecases.context import Actor, Argument, Core
 
@@ -30,8 +32,8 @@ def listed(text: str) -> list[str]:
     return [line.split("`")[1].split()[1] for line in text.splitlines() if line.startswith("- `/study ")]
 
 
-def test_help_lists_every_declared_subcommand_once_admin_ones_apart() -> None:
+def test_help_lists_every_declared_subcommand_once_admin_ones_apart(course: Course) -> None:
     """Help is made from the table: one line per subcommand, in its order, the admin ones under their heading."""
-    learners, admins = help_message("A course").body.split("**Admins**")
+    learners, admins = help_message(Catalogue.of(course)).body.split("**Admins**")
     assert listed(learners) == [c.name for c in SUBCOMMANDS if not c.admin]
     assert listed(admins) == [c.name for c in SUBCOMMANDS if c.admin]

@@ -43,7 +43,7 @@ def test_run_without_platforms_explains_settings_and_starts_console(tmp_path: Pa
     assert result.returncode == 0
     assert "DISCORD_TOKEN" in result.stderr
     assert "SLACK_BOT_TOKEN" in result.stderr
-    assert "/study quiz [topic]" in result.stdout
+    assert "/study quiz [course] [topic]" in result.stdout
 
 
 def test_export_me_saves_the_file_in_the_data_dir_and_prints_its_path(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from adapters.discord.config import apply
 from adapters.discord.runner import serve
 from bot.app import UNEXPECTED, StudyBot
 from bot.bootstrap import wire
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.settings import Settings
 from bot.store import migrate
@@ -100,7 +101,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         url = f"sqlite:///{path / 'fuzz.db'}"
         engine = create_engine(url)
         await migrate.upgrade(engine)
-        bot = StudyBot(Core(course=require_course(COURSE_DIR), sessions=session_factory(engine)))
+        bot = StudyBot(Core(catalogue=Catalogue.of(require_course(COURSE_DIR)), sessions=session_factory(engine)))
         settings = Settings(_env_file=None, DATABASE_URL=url, STUDYBOT_ADMINS="",
                             discord={"token": TOKEN, "api_url": standin.api_url, "gateway_url": standin.gateway_url})
         apply(settings.discord)

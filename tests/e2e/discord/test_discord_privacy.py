@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot import actions
 from bot.content.models import Course
 from bot.store.models import User
 from bot.usecases.context import Core
@@ -49,7 +50,10 @@ async def test_review_shows_the_mistake_and_try_again_asks_it_anew(standin: Stan
     asked = await press(standin, MEMBER, listed, button(listed, "Try again 1"))
     assert asked.ephemeral
     assert asked.embeds[0]["description"].startswith(question.embeds[0]["description"].split("\n\n")[0])
-    assert asked.buttons[0]["custom_id"].split(":")[2] == question.buttons[0]["custom_id"].split(":")[2]
+    asked_again, first_asked = (actions.decode(r.buttons[0]["custom_id"]) for r in (asked, question))
+    assert isinstance(asked_again, actions.Answer)
+    assert isinstance(first_asked, actions.Answer)
+    assert asked_again.question_id == first_asked.question_id
 
 
 async def test_review_takes_a_page_option(standin: StandIn, client: Any, course: Course) -> None:

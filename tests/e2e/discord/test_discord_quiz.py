@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot import actions
 from bot.content.models import Course
 from bot.store.answers import StatsRow
 from bot.store.models import Answer, User
@@ -28,12 +29,13 @@ async def stats_of(core: Core, user_id: int) -> StatsRow | None:
 
 def answer_button(course: Course, question: Reply, right: bool) -> str:
     """The custom_id of the right (or a wrong) answer of the question shown."""
-    first = question.buttons[0]["custom_id"]
-    question_id = first.split(":")[2]
-    correct = course.quiz_by_id[question_id].answer
+    first = actions.decode(question.buttons[0]["custom_id"])
+    assert isinstance(first, actions.Answer)
+    correct = course.quiz_by_id[first.question_id].answer
     for button in question.buttons:
-        choice = int(button["custom_id"].split(":")[4])
-        if (choice == correct) == right:
+        choice = actions.decode(button["custom_id"])
+        assert isinstance(choice, actions.Answer)
+        if (choice.choice == correct) == right:
             return str(button["custom_id"])
     raise AssertionError("no such button")
 
@@ -53,7 +55,7 @@ async def test_quiz_shows_question_with_one_button_per_choice(standin: StandIn, 
     assert "**A.**" in reply.text
     assert "**B.**" in reply.text
     assert [b["label"] for b in reply.buttons][:2] == ["A", "B"]
-    assert all(b["custom_id"].startswith("sb1:a:") for b in reply.buttons)
+    assert all(isinstance(actions.decode(b["custom_id"]), actions.Answer) for b in reply.buttons)
 
 
 async def test_right_answer_click_is_recorded_and_praised(standin: StandIn, client: Any, core: Core,

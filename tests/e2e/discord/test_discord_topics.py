@@ -18,9 +18,10 @@ async def test_topics_lists_the_syllabus_with_section_buttons(standin: StandIn, 
     assert "**1.** The CLR Deep Dive" in reply.text
     assert f"**30.** {course.topics[29].title}" in reply.text
     rows = reply.data["components"]
-    assert [c["custom_id"] for c in rows[0]["components"]] == [actions.Lesson(course.topics[0].id).encode()]
+    assert [c["custom_id"] for c in rows[0]["components"]] == [actions.Lesson(course.topics[0].id,
+                                                                              course=course.key).encode()]
     assert [c["custom_id"] for row in rows[1:] for c in row["components"]] == [
-        actions.Topics(s.id).encode() for s in course.sections]
+        actions.Topics(s.id, course=course.key).encode() for s in course.sections]
     assert len(rows) <= 5
     assert all(len(row["components"]) <= 5 for row in rows)
     assert "`" not in reply.embeds[-1]["footer"]["text"]
@@ -29,13 +30,14 @@ async def test_topics_lists_the_syllabus_with_section_buttons(standin: StandIn, 
 async def test_section_button_shows_a_row_per_topic(standin: StandIn, client: Any, course: Course) -> None:
     """A section button opens its topics: lesson, quiz and interview buttons on one row per topic."""
     [syllabus] = await standin.answer(await standin.command(MEMBER, "topics"))
-    press = await standin.click(MEMBER, syllabus, actions.Topics(course.sections[1].id).encode())
+    press = await standin.click(MEMBER, syllabus, actions.Topics(course.sections[1].id, course=course.key).encode())
     [section] = await standin.answer(press)
     assert section.title == course.sections[1].title
     first = course.sections[1].topic_ids[0]
     rows = section.data["components"]
-    assert [c["custom_id"] for c in rows[0]["components"]] == [
-        actions.Lesson(first).encode(), actions.QuizTopic(first).encode(), actions.Interview(first).encode()]
+    opened = (actions.Lesson(first, course=course.key), actions.QuizTopic(first, course=course.key),
+              actions.Interview(first, course=course.key))
+    assert [c["custom_id"] for c in rows[0]["components"]] == [a.encode() for a in opened]
     assert [c["label"] for c in rows[0]["components"]] == ["📖 5. Async/Await Internals", "Quiz 5", "Interview 5"]
 
 

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from adapters.discord.config import apply
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
@@ -30,7 +31,8 @@ async def main() -> None:
     """Post the drops due at DROP_NOW and print how many ended each way, as JSON."""
     now = dt.datetime.fromisoformat(os.environ["DROP_NOW"])
     engine = create_engine(os.environ["DATABASE_URL"])
-    core = Core(course=require_course(ROOT / "content" / "dotnet-architect"), sessions=session_factory(engine),
+    core = Core(catalogue=Catalogue.of(require_course(ROOT / "content" / "dotnet-architect")),
+                sessions=session_factory(engine),
                 clock=lambda: now)
     apply(Settings(_env_file=None).discord)
     worker, lease = f"worker-{os.getpid()}", dt.timedelta(seconds=float(os.environ["DROP_LEASE"]))

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from adapters.slack import runner
 from bot.app import StudyBot
 from bot.bootstrap import wire
+from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
@@ -77,7 +78,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         await api.start()
         engine = create_engine(f"sqlite:///{path / 'fuzz.db'}")
         await migrate.upgrade(engine)
-        bot = StudyBot(Core(course=require_course(COURSE_DIR), sessions=session_factory(engine)))
+        bot = StudyBot(Core(catalogue=Catalogue.of(require_course(COURSE_DIR)), sessions=session_factory(engine)))
         patch.setenv("SLACK_API_URL", api.api_url)
         patch.setenv("SLACK_HTTP_HOST", "127.0.0.1")
         runtime = wire(http_settings(), engine, bot)

@@ -20,20 +20,22 @@ async def test_topics_lists_the_syllabus_with_section_buttons(
     assert "Span&lt;T&gt; and Memory&lt;T&gt;" in text
     assert len(reply["blocks"]) <= 50
     values = [b["value"] for b in buttons_of(reply)]
-    assert values[1:] == [actions.Topics(s.id).encode() for s in course.sections]
+    assert values[1:] == [actions.Topics(s.id, course=course.key).encode() for s in course.sections]
 
 
 async def test_a_section_button_offers_lesson_quiz_and_interview_rows(
         slack_http: SlackHttpApp, slack_api: SlackStandIn, course: Course) -> None:
     """Pressing a section shows one actions block a topic: its lesson, a quiz and an interview question."""
     section = course.sections[0]
-    await slack_http.click(actions.Topics(section.id).encode(), slack_api.response_url("s"),
+    await slack_http.click(actions.Topics(section.id, course=course.key).encode(), slack_api.response_url("s"),
                            action_ts="1700000009.000001")
     reply = await slack_api.response("s")
     rows = [[e["value"] for e in b["elements"]] for b in reply["blocks"] if b["type"] == "actions"]
     first = section.topic_ids[0]
-    assert rows[0] == [a.encode() for a in (actions.Lesson(first), actions.QuizTopic(first), actions.Interview(first))]
-    assert rows[-1] == [actions.Topics().encode()]
+    opened = (actions.Lesson(first, course=course.key), actions.QuizTopic(first, course=course.key),
+              actions.Interview(first, course=course.key))
+    assert rows[0] == [a.encode() for a in opened]
+    assert rows[-1] == [actions.Topics(course=course.key).encode()]
 
 
 async def test_lesson_by_prefix_opens_the_span_topic(
@@ -48,7 +50,8 @@ async def test_lesson_by_prefix_opens_the_span_topic(
     assert "<https://learn.microsoft.com/en-us/dotnet/standard/memory-and-spans/|" in text
 
 
-async def test_lesson_by_words_and_an_ambiguous_word(slack_http: SlackHttpApp, slack_api: SlackStandIn) -> None:
+async def test_lesson_by_words_and_an_ambiguous_word(slack_http: SlackHttpApp, slack_api: SlackStandIn,
+                                                     course: Course) -> None:
     """`valuetask vs task` opens that lesson; `task` alone asks which of two topics was meant."""
     await slack_http.command("lesson valuetask vs task", slack_api.response_url("w"))
     header = next(b for b in (await slack_api.response("w"))["blocks"] if b["type"] == "header")
@@ -57,4 +60,6 @@ async def test_lesson_by_words_and_an_ambiguous_word(slack_http: SlackHttpApp, s
     ambiguous = await slack_api.response("a")
     assert "“task” matches 2 topics" in text_of(ambiguous)
     assert [b["value"] for b in buttons_of(ambiguous)] == [
-        actions.QuizTopic("valuetask-vs-task").encode(), actions.QuizTopic("whenall-vs-parallel-foreachasync").encode()]
+        actions.QuizTopic("valuetask-vs-task", course=course.key).encode(),
+        actions.QuizTopic("whenall-vs-parallel-foreachasync", course=course.key).encode(),
+    ]

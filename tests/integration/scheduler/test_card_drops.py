@@ -35,4 +35,5 @@ async def test_topic_of_cards_drops_the_days_cards(core: Core, clock: Clock, run
     assert message.body.startswith("🃏 **Today's cards**")
     assert "**2 cards to practise.**" in message.body
     assert "- What does the **GC** collect?\n- Name the generations" in message.body
-    assert [actions.decode(b.action) for b in message.buttons] == [actions.Interview(topic.id), actions.Reviews()]
+    assert [actions.decode(b.action) for b in message.buttons] == [actions.Interview(topic.id, course=course.key),
+                                                                   actions.Reviews(course=course.key)]

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.messages import Message, Visibility
 from bot.store.db import create_engine, session_factory
@@ -179,7 +180,7 @@ async def test_weekly_board_on_monday(core: Core, clock: Clock, runner: DropRunn
     at(clock, "UTC", 2026, 11, 20, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC mon-fri weekly-board on")
     q = course.topics[0].quiz[0]
-    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    await quiz.answer(core, make_actor("ada"), core.catalogue.default, q.id, "i1", q.answer, "d1")
     at(clock, "UTC", 2026, 11, 23, 9, 1)  # Monday
     await runner.run_due()
     titles = platform.titles("C1")
@@ -194,7 +195,7 @@ async def test_team_report_on_monday_names_nobody_and_goes_out_once(
     at(clock, "UTC", 2026, 11, 20, 10, 0)
     await set_up(core, clock, "C1", "09:00 UTC mon-fri weekly-board on team-report on")
     q = course.topics[0].quiz[0]
-    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    await quiz.answer(core, make_actor("ada"), core.catalogue.default, q.id, "i1", q.answer, "d1")
     at(clock, "UTC", 2026, 11, 23, 9, 1)  # Monday
     await runner.run_due()
     await runner.run_due()
@@ -227,7 +228,7 @@ async def test_two_schedulers_on_one_database_post_each_drop_once(core: Core, cl
     at(clock, "UTC", 2026, 11, 25, 9, 0)
     url = core.sessions.kw["bind"].url.render_as_string(hide_password=False)
     other_engine = create_engine(url)
-    other = Core(course=course, sessions=session_factory(other_engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(other_engine), clock=clock)
     first = DropRunner(Drops(core, "a"), {"console": platform}, clock=clock)
     second = DropRunner(Drops(other, "b"), {"console": platform}, clock=clock)
     results = await asyncio.gather(first.run_due(), second.run_due())
@@ -275,15 +276,15 @@ async def test_weekly_board_covers_the_channels_last_week(core: Core, clock: Clo
     await set_up(core, clock, "C1", "09:00 Pacific/Auckland weekly-board on")
     q = course.topics[0].quiz[0]
     at(clock, "Pacific/Auckland", 2026, 11, 12, 12, 0)  # Thursday of the week before the board
-    await quiz.answer(core, make_actor("ada"), q.id, "i1", q.answer, "d1")
+    await quiz.answer(core, make_actor("ada"), core.catalogue.default, q.id, "i1", q.answer, "d1")
     at(clock, "Pacific/Auckland", 2026, 11, 4, 12, 0)  # two weeks before: not on this board
-    await quiz.answer(core, make_actor("bob"), q.id, "i2", q.answer, "d2")
+    await quiz.answer(core, make_actor("bob"), core.catalogue.default, q.id, "i2", q.answer, "d2")
     at(clock, "Pacific/Auckland", 2026, 11, 16, 9, 1)  # Monday 09:01 in Auckland, Sunday in London
     await runner.run_due()
     board = next(m for c, m, _ in platform.posts if c == "C1" and m.title.startswith("🏆"))
     assert "Ada" in board.body
     assert "Bob" not in board.body
-    assert board.footer.startswith("Week of 09 Nov")
+    assert board.footer.endswith("week of 09 Nov · Europe/London")
 
 
 class SlowPlatform(RecordingPlatform):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.outage import OutageLog
 from bot.store.db import session_factory
@@ -44,7 +45,7 @@ def scheduler_for(core: Core, clock: Clock, platform: RecordingPlatform, ticks: 
 @pytest.fixture
 def proxied_core(course: Course, proxied: AsyncEngine, clock: Clock) -> Core:
     """The core on the proxied engine."""
-    return Core(course=course, sessions=session_factory(proxied), default_timezone="UTC", clock=clock)
+    return Core(catalogue=Catalogue.of(course), sessions=session_factory(proxied), default_timezone="UTC", clock=clock)
 
 
 def story(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot import actions
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.messages import Kind, Message
 from bot.store.db import create_engine, session_factory
@@ -252,7 +253,7 @@ async def test_closed_dm_notice_reaches_another_process(core: Core, course: Cour
                                                         platform: RecordingPlatform) -> None:
     """A process that did not send the reminder tells the notice once its cached identity is refreshed."""
     engine = create_engine(db_url)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     try:
         at(clock, "UTC", 2026, 11, 24, 12, 0)
         await say(core, "/study remind 18:00")
@@ -272,7 +273,7 @@ async def test_two_schedulers_remind_each_learner_once(core: Core, course: Cours
     for n in range(20):
         await say(core, "/study remind 18:00", make_actor(f"u{n}"))
     engine = create_engine(db_url)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     try:
         at(clock, "UTC", 2026, 11, 25, 18, 0)
         first, second = reminders_runner(core, platform, clock, "a"), reminders_runner(other, platform, clock, "b")

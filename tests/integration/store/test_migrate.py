@@ -107,4 +107,4 @@ async def _backfill_from_random_answers(engine: AsyncEngine) -> None:
     await migrate.upgrade(engine, default_timezone="America/Chicago")
     stored = await stored_scores(engine)
     assert stored == await recounted_scores(engine, "America/Chicago")
-    assert len({day for _, period, day, _ in stored if period == "week"}) > 10
+    assert len({day for _, _, period, day, _ in stored if period == "week"}) > 10

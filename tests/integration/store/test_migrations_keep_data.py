@@ -1,4 +1,4 @@
-"""Migrations from 0003 on keep every row, and 0007 copies each card's memory (stability, last review) and topic."""
+"""Migrations from 0003 on keep every row; 0007 copies card memory and topic; 0009 files the history in a course."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bench.scratch import create_database, drop_database
 from bot.domain import srs
 from bot.store import migrate
 from bot.store.db import create_engine
+from tests.boards import recounted_scores, stored_scores
 from tests.conftest import PG_ENV, backend_params
 
 WHEN = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -97,3 +98,40 @@ async def test_upgrading_a_populated_database_keeps_every_row(unmigrated_url: st
         await engine.dispose()
     assert tuple(before) == (1, 1, 2)
     assert tuple(after) == tuple(before)
+
+
+def _seed_channel(connection: Connection) -> None:
+    """A channel with a drop sent, as 0008 stores them."""
+    connection.execute(text("INSERT INTO channels (id, workspace_id, external_id, name, drop_time, timezone, weekdays, "
+                            "paused, weekly_board, team_report, next_topic_index) VALUES "
+                            "(1, 1, 'C1', 'general', '09:00', 'UTC', 'mon', false, false, false, 3)"))
+    connection.execute(text("INSERT INTO daily_drops (channel_id, topic_id, local_date, kind, status, claimed_at, "
+                            "claimed_by, attempts) VALUES (1, 'async-await', :day, 'lesson', 'sent', :at, 'w', 1)"),
+                       {"day": WHEN.date(), "at": WHEN})
+
+
+async def test_the_history_moves_into_the_default_course(unmigrated_url: str) -> None:
+    """0009 puts every answer and card in the default course, counts its boards and the overall ones, keeps channels."""
+    card, _due = srs.review(None, Rating.Good, WHEN)
+    engine = create_engine(unmigrated_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0003"))
+            await conn.run_sync(_seed, card)
+            await conn.run_sync(_at("0008"))
+            await conn.run_sync(_seed_channel)
+        await migrate.upgrade(engine, default_course="spanish")
+        async with engine.connect() as conn:
+            answers = (await conn.execute(text("SELECT DISTINCT course_id FROM answers"))).scalars().all()
+            cards = (await conn.execute(text("SELECT course_id, question_id FROM review_states ORDER BY 2"))).all()
+            channel = (await conn.execute(text("SELECT course_id, next_topic_index FROM channels"))).one()
+            drops = (await conn.execute(text("SELECT count(*) FROM daily_drops"))).scalar_one()
+        stored, recounted = await stored_scores(engine), await recounted_scores(engine)
+    finally:
+        await engine.dispose()
+    assert answers == ["spanish"]
+    assert [tuple(row) for row in cards] == [("spanish", "q-async"), ("spanish", "q-orphan")]
+    assert tuple(channel) == (None, 3)
+    assert drops == 1
+    assert stored == recounted
+    assert {course for _, course, _, _, _ in stored} == {"spanish", "*"}

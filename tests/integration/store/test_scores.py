@@ -33,17 +33,18 @@ async def test_scores_equal_a_recount_after_a_random_history(core: Core, course:
         actor = rng.choice(actors)
         if rng.random() < 0.1:
             prompt = rng.choice(prompts)
-            await interview.grade(core, actor, prompt.id, f"g{n}", rng.choice(list(Grade)).value, f"gd{n}")
+            await interview.grade(core, actor, core.catalogue.default, prompt.id, f"g{n}",
+                                  rng.choice(list(Grade)).value, f"gd{n}")
             continue
         q = rng.choice(questions)
         choice = q.answer if rng.random() < 0.7 else (q.answer + 1) % len(q.choices)
-        await quiz.answer(core, actor, q.id, f"i{n}", choice, f"d{n}")
+        await quiz.answer(core, actor, core.catalogue.default, q.id, f"i{n}", choice, f"d{n}")
         if rng.random() < 0.05:  # a redelivery of the same click counts once
-            await quiz.answer(core, actor, q.id, f"i{n}", choice, f"d{n}")
+            await quiz.answer(core, actor, core.catalogue.default, q.id, f"i{n}", choice, f"d{n}")
     engine = core.sessions.kw["bind"]
     stored = await stored_scores(engine)
     assert stored == await recounted_scores(engine)
-    assert {period for _, period, _, _ in stored} == {"week", "month", "all"}
+    assert {period for _, _, period, _, _ in stored} == {"week", "month", "all"}
     async with engine.connect() as conn:  # the history did have right answers that earned nothing
         voided = await conn.scalar(
             select(func.count()).where(Answer.correct, Answer.points == 0, Answer.kind == "quiz")

@@ -10,6 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import pytest
 from sqlalchemy import func, select
 
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course, QuizQuestion
 from bot.domain.points import quiz_points
 from bot.messages import Kind
@@ -32,7 +33,8 @@ async def record_alone(store: AnswerStore, identity: Identity, answer: NewAnswer
 
 
 def _new(question: QuizQuestion, instance: str, delivery: str, choice: int | None = None) -> NewAnswer:
-    return quiz.quiz_answer(question, instance, delivery, question.answer if choice is None else choice)
+    return quiz.quiz_answer("dotnet-architect", question, instance, delivery,
+                            question.answer if choice is None else choice)
 
 
 @pytest.fixture
@@ -60,7 +62,8 @@ async def test_answers_arriving_together_share_a_transaction(
     """Twenty users answering at the same moment are recorded in fewer than twenty transactions."""
     q = course.topics[0].quiz[0]
     replies = await asyncio.gather(
-        *(quiz.answer(core, make_actor(f"u{n}"), q.id, f"i{n}", q.answer, f"d{n}") for n in range(20))
+        *(quiz.answer(core, make_actor(f"u{n}"), core.catalogue.default, q.id, f"i{n}", q.answer,
+                      f"d{n}") for n in range(20))
     )
     assert all(r.title == "✅ Correct!" for r in replies)
     assert sum(batch_sizes) == 20
@@ -129,7 +132,8 @@ async def test_different_second_answer_in_a_batch_is_refused(core: Core, course:
     await core.identify(actor)  # known already, so both answers reach the batcher in call order
     wrong = (q.answer + 1) % 4
     right, refused = await asyncio.gather(
-        quiz.answer(core, actor, q.id, "inst", q.answer, "d1"), quiz.answer(core, actor, q.id, "inst", wrong, "d2")
+        quiz.answer(core, actor, core.catalogue.default, q.id, "inst", q.answer, "d1"),
+        quiz.answer(core, actor, core.catalogue.default, q.id, "inst", wrong, "d2"),
     )
     assert right.title == "✅ Correct!"
     assert refused.kind is Kind.ERROR
@@ -220,7 +224,7 @@ async def test_two_processes_batching_the_same_learners_lose_nothing(
 ) -> None:
     """Two cores (as two processes) recording answers of the same learners at once never deadlock."""
     engine = create_engine(db_url, pool_size=5)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     try:
         actors = [make_actor(f"u{n}") for n in range(6)]
         questions = list(course.quiz_by_id.values())[:60]  # a different question for every answer
@@ -229,7 +233,8 @@ async def test_two_processes_batching_the_same_learners_lose_nothing(
         async def answer(c: Core, name: str, n: int, actor_index: int) -> None:
             actor, q = actors[actor_index], questions[n + (30 if name == "b" else 0)]
             expected[actor_index] += quiz_points(True, q.difficulty)
-            await quiz.answer(c, actor, q.id, f"{name}{n}", q.answer, f"{name}:{actor.user_id}:{n}")
+            await quiz.answer(c, actor, c.catalogue.default, q.id, f"{name}{n}", q.answer,
+                              f"{name}:{actor.user_id}:{n}")
 
         await asyncio.gather(
             *(answer(core, "a", n, n % 6) for n in range(30)),
@@ -249,7 +254,7 @@ async def test_a_card_written_while_a_batch_waits_for_its_lock_is_not_lost(
 ) -> None:
     """An answer another process commits while a batch waits for the learner's lock counts on the card."""
     engine = create_engine(db_url, pool_size=2)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     q = course.topics[0].quiz[0]
     identity = await core.identify(make_actor())
     try:
@@ -280,7 +285,7 @@ async def test_an_answer_recorded_alone_after_waiting_for_the_lock_sees_the_card
     reviewed.
     """
     engine = create_engine(db_url, pool_size=2)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     q = course.topics[0].quiz[0]
     identity = await core.identify(make_actor())
 
@@ -332,7 +337,7 @@ class HeldFirstCommit:
 async def pg_core(course: Course, pg_url: str, clock: Clock) -> AsyncIterator[Core]:
     """A core on PostgreSQL, where batches of different learners can run side by side."""
     engine = create_engine(pg_url, pool_size=5)
-    yield Core(course=course, sessions=session_factory(engine), clock=clock)
+    yield Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     await engine.dispose()
 
 

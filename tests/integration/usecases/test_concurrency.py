@@ -22,7 +22,8 @@ async def test_many_users_answering_at_once_lose_nothing(core: Core, course: Cou
 
     async def one(user: int, n: int) -> None:
         q = questions[n]
-        await quiz.answer(core, make_actor(f"u{user}"), q.id, f"i{user}-{n}", q.answer, f"d{user}-{n}")
+        await quiz.answer(core, make_actor(f"u{user}"), core.catalogue.default, q.id, f"i{user}-{n}", q.answer,
+                          f"d{user}-{n}")
 
     await asyncio.gather(*(one(u, n) for u in range(USERS) for n in range(PER_USER)))
     expected_points = sum(10 * q.difficulty for q in questions)
@@ -39,7 +40,7 @@ async def test_same_delivery_twice_at_once_counts_once(core: Core, course: Cours
     q = course.topics[0].quiz[0]
     actor = make_actor()
     replies = await asyncio.gather(
-        *(quiz.answer(core, actor, q.id, "inst", q.answer, "same-delivery") for _ in range(10))
+        *(quiz.answer(core, actor, core.catalogue.default, q.id, "inst", q.answer, "same-delivery") for _ in range(10))
     )
     assert all(r.title == "✅ Correct!" for r in replies)
     assert sum("already counted" not in r.fields[0].value for r in replies) == 1

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot import actions
 from bot.app import ADMINS_ONLY, StudyBot
 from bot.commands import SUBCOMMANDS
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.messages import Kind
 from bot.store.db import create_engine
@@ -22,7 +23,7 @@ async def test_blank_and_help_show_help(studybot: StudyBot, text: str) -> None:
     """No subcommand, or help, lists the commands."""
     message = await studybot.dispatch(make_actor(), text)
     assert message.kind is Kind.HELP
-    assert "/study quiz [topic]" in message.body
+    assert "/study quiz [course] [topic]" in message.body
 
 
 async def test_unknown_subcommand_shows_help_naming_it(studybot: StudyBot) -> None:
@@ -71,7 +72,7 @@ async def test_buttons_posted_by_earlier_versions_still_work(studybot: StudyBot,
     assert lesson.title == course.topic_by_id["clr-memory-gc"].title
     answered = await studybot.click(make_actor(), "sb1:a:valuetask-vs-task.q1:AbC-12_xyz:1:t", "d2")
     assert answered.title == "✅ Correct!"
-    assert answered.buttons[0].action == "sb1:n:valuetask-vs-task"
+    assert actions.decode(answered.buttons[0].action) == actions.NextQuiz("valuetask-vs-task", course=course.key)
     section = await studybot.click(make_actor(), "sb1:s:memory-performance", "d3")
     assert section.title == course.section_by_id["memory-performance"].title
 
@@ -98,7 +99,7 @@ async def test_a_lesson_number_that_is_no_small_number_is_looked_up_as_text(stud
 async def test_database_gone_gives_a_friendly_message(course: Course) -> None:
     """With the database unreachable, the user gets a clear message instead of a traceback."""
     engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
-    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    bot = StudyBot(Core(catalogue=Catalogue.of(course), sessions=async_sessionmaker(engine)))
     message = await bot.dispatch(make_actor(), "/study quiz")
     await engine.dispose()
     assert message.title == "StudyBot can't reach its database right now"
@@ -110,7 +111,7 @@ async def test_requests_during_an_outage_log_one_line_without_a_traceback(
 ) -> None:
     """Twenty requests against an unreachable database leave one log line, naming the cause."""
     engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
-    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    bot = StudyBot(Core(catalogue=Catalogue.of(course), sessions=async_sessionmaker(engine)))
     with caplog.at_level(logging.INFO, logger="bot.app"):
         for _ in range(20):
             await bot.dispatch(make_actor(), "/study quiz")
@@ -124,7 +125,7 @@ async def test_requests_during_an_outage_log_one_line_without_a_traceback(
 async def test_database_gone_during_a_click_says_it_was_not_recorded(course: Course) -> None:
     """A click that could not reach the database is reported as not recorded, to be pressed again."""
     engine = create_engine("postgresql://nobody@127.0.0.1:1/none")
-    bot = StudyBot(Core(course=course, sessions=async_sessionmaker(engine)))
+    bot = StudyBot(Core(catalogue=Catalogue.of(course), sessions=async_sessionmaker(engine)))
     q = course.topics[0].quiz[0]
     message = await bot.click(make_actor(), actions.Answer(q.id, "i1", q.answer).encode(), "d1")
     await engine.dispose()

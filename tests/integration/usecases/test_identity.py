@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.store.db import create_engine, session_factory
 from bot.usecases import context
@@ -17,7 +18,7 @@ async def test_workspace_timezone_set_elsewhere_is_picked_up(
 ) -> None:
     """A second process sees the timezone of a setup done by the first once its cache entry expires."""
     engine = create_engine(db_url)
-    other = Core(course=course, sessions=session_factory(engine), clock=clock)
+    other = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=clock)
     try:
         learner = make_actor("ada")
         assert (await other.identify(learner)).timezone == "UTC"

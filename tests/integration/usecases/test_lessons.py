@@ -21,30 +21,31 @@ async def test_lesson_by_words_of_the_title(studybot: StudyBot) -> None:
 async def test_lesson_by_prefix_and_by_number(core: Core, course: Course) -> None:
     """`span` and `3` both open the Span lesson."""
     for query in ("span", "3"):
-        message = await lessons.lesson(core, make_actor(), query)
+        message = await lessons.lesson(core, make_actor(), core.catalogue.default, query)
         assert message.title == course.topic_by_id["span-and-memory"].title
 
 
 async def test_interview_uses_the_same_resolver(core: Core) -> None:
     """`/study interview span` keeps to the Span topic."""
-    message = await interview.next_interview(core, make_actor(), "span")
+    message = await interview.next_interview(core, make_actor(), core.catalogue.default, "span")
     assert message.kind is Kind.INTERVIEW
     assert message.title == "Interview · Span<T> and Memory<T>: Zero-copy high-performance code"
 
 
 async def test_ambiguous_lesson_offers_lesson_buttons(core: Core) -> None:
     """`/study lesson memory` matches three topics and offers a lesson button for each."""
-    message = await lessons.lesson(core, make_actor(), "memory")
+    message = await lessons.lesson(core, make_actor(), core.catalogue.default, "memory")
     assert message.title == "“memory” matches 3 topics"
     assert [b.action for b in message.buttons] == [
-        actions.Lesson(t).encode() for t in ("clr-memory-gc", "span-and-memory", "case-memory-leaks-cpu-spikes")
+        actions.Lesson(t, course=core.catalogue.default.key).encode()
+        for t in ("clr-memory-gc", "span-and-memory", "case-memory-leaks-cpu-spikes")
     ]
 
 
 async def test_lesson_shows_its_references_as_read_more_links(core: Core, course: Course) -> None:
     """Every reference of the topic is a named link under "Read more"."""
     topic = course.topic_by_id["span-and-memory"]
-    message = await lessons.lesson(core, make_actor(), topic.id)
+    message = await lessons.lesson(core, make_actor(), core.catalogue.default, topic.id)
     fields = {f.name: f.value for f in message.fields}
     links = fields["Read more"].splitlines()
     assert len(links) == len(topic.references)

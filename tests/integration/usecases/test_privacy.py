@@ -34,7 +34,7 @@ async def study(core: Core, course: Course, actor: Actor, answers: int) -> None:
     for n, question in enumerate([q for t in course.topics for q in t.quiz][:answers]):
         choice = question.answer if n % 2 == 0 else (question.answer + 1) % len(question.choices)
         tag = f"{actor.platform}-{actor.workspace_id}-{actor.user_id}-{n}"
-        await quiz.answer(core, studied, question.id, tag[-32:], choice, f"d-{tag}")
+        await quiz.answer(core, studied, core.catalogue.default, question.id, tag[-32:], choice, f"d-{tag}")
 
 
 def with_own_timezone(actor: Actor) -> Actor:
@@ -107,7 +107,7 @@ async def test_forget_me_is_logged_without_ids_or_names(core: Core, learners: di
         await confirm(bot, ADA, asked)
     [line] = [r.getMessage() for r in caplog.records if r.name == "bot.usecases.privacy"]
     assert line == ("a learner's data was deleted on console: "
-                    "5 answers, 5 review cards, 1 stats row, 1 reminder, 1 sent reminder, 3 board scores "
+                    "5 answers, 5 review cards, 1 stats row, 1 reminder, 1 sent reminder, 6 board scores "
                     "and 1 user row")
     assert "ada" not in line.lower()
     assert "w1" not in line
@@ -116,10 +116,10 @@ async def test_forget_me_is_logged_without_ids_or_names(core: Core, learners: di
 async def test_a_forgotten_learner_leaves_the_leaderboard(core: Core, learners: dict[str, int]) -> None:
     """After forget-me the board has one line fewer, and Ada can start afresh."""
     bot = StudyBot(core)
-    board = await progress.leaderboard(core, BOB)
+    board = await progress.leaderboard(core, BOB, [])
     assert board.body.count("a learner") == 2
     await confirm(bot, ADA, await bot.dispatch(ADA, "/study forget-me"))
-    board = await progress.leaderboard(core, BOB)
+    board = await progress.leaderboard(core, BOB, [])
     assert board.body.count("a learner") == 1
     streak = await bot.dispatch(ADA, "/study streak")
     assert streak.fields[1].value == "0"
@@ -235,15 +235,15 @@ async def test_a_hidden_learner_is_a_learner_on_the_board(core: Core, course: Co
     bot = StudyBot(core)
     await study(core, course, ADA, 1)
     await study(core, course, BOB, 1)
-    assert "**Ada**" in (await progress.leaderboard(core, BOB)).body
+    assert "**Ada**" in (await progress.leaderboard(core, BOB, [])).body
     hidden = await bot.dispatch(ADA, "/study privacy hide")
     assert hidden.title == "You're hidden on leaderboards"
-    board = (await progress.leaderboard(core, BOB)).body
+    board = (await progress.leaderboard(core, BOB, [])).body
     assert "Ada" not in board
     assert "**a learner**" in board
     assert "**Bob**" in board
     await bot.dispatch(ADA, "/study privacy show")
-    assert "**Ada**" in (await progress.leaderboard(core, BOB)).body
+    assert "**Ada**" in (await progress.leaderboard(core, BOB, [])).body
 
 
 async def test_privacy_without_a_setting_says_the_current_one(core: Core) -> None:

@@ -19,13 +19,15 @@ from tests.conftest import Clock, make_actor
 async def answer_right(core: Core, course: Course, actor: Actor, n: int, topic: int = 0) -> None:
     """Answer the `n`th question of a topic right, as a new showing with its own delivery."""
     q = course.topics[topic].quiz[n % 6]
-    await quiz.answer(core, actor, q.id, f"{actor.user_id}-{topic}-{n}", q.answer, f"{actor.user_id}-d{topic}-{n}")
+    await quiz.answer(core, actor, core.catalogue.default, q.id, f"{actor.user_id}-{topic}-{n}", q.answer,
+                      f"{actor.user_id}-d{topic}-{n}")
 
 
 async def answer_wrong(core: Core, course: Course, actor: Actor, n: int) -> None:
     """Answer the `n`th question of the second topic wrong, as a new showing with its own delivery."""
     q = course.topics[1].quiz[n]
-    await quiz.answer(core, actor, q.id, f"{actor.user_id}-w{n}", (q.answer + 1) % 4, f"{actor.user_id}-wd{n}")
+    await quiz.answer(core, actor, core.catalogue.default, q.id, f"{actor.user_id}-w{n}", (q.answer + 1) % 4,
+                      f"{actor.user_id}-wd{n}")
 
 
 async def test_streak_counts_days_in_the_learners_timezone(core: Core, course: Course, clock: Clock) -> None:
@@ -93,7 +95,7 @@ async def test_stats_show_accuracy_per_section_and_topics_practised(core: Core, 
     await answer_right(core, course, actor, 0)
     await answer_right(core, course, actor, 1)
     await answer_wrong(core, course, actor, 0)
-    message = await progress.stats(core, actor)
+    message = await progress.stats(core, actor, core.catalogue.default)
     assert "Memory Management & Performance: 67% (2/3 right)" in message.body
     fields = {f.name: f.value for f in message.fields}
     assert fields["Accuracy"] == "67% of 3 answers"
@@ -106,7 +108,7 @@ async def test_leaderboard_orders_by_points_and_marks_you(core: Core, course: Co
     await answer_right(core, course, alice, 0)
     for n in range(3):
         await answer_right(core, course, bob, n)
-    message = await progress.leaderboard(core, alice, "week")
+    message = await progress.leaderboard(core, alice, ["week"])
     lines = message.body.splitlines()
     assert "Bob" in lines[0]
     assert "Alice" in lines[1]
@@ -118,7 +120,7 @@ async def test_leaderboard_ties_are_broken_by_who_got_there_first(core: Core, co
     for name in ("zed", "amy"):
         await answer_right(core, course, make_actor(name), 0)
         clock.advance(minutes=1)
-    body = (await progress.leaderboard(core, make_actor("amy"), "all")).body
+    body = (await progress.leaderboard(core, make_actor("amy"), ["all"])).body
     assert body.index("Zed") < body.index("Amy")
 
 
@@ -126,7 +128,7 @@ async def test_leaderboard_never_mixes_workspaces(core: Core, course: Course) ->
     """A learner from another workspace does not appear."""
     await answer_right(core, course, make_actor("alice", "w1"), 0)
     await answer_right(core, course, make_actor("mallory", "w2"), 0)
-    body = (await progress.leaderboard(core, make_actor("alice", "w1"), "all")).body
+    body = (await progress.leaderboard(core, make_actor("alice", "w1"), ["all"])).body
     assert "Alice" in body
     assert "Mallory" not in body
 
@@ -137,9 +139,9 @@ async def test_weekly_board_excludes_last_week(core: Core, course: Course, clock
     clock.now = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)  # Friday of last week
     await answer_right(core, course, actor, 0)
     clock.now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-    assert "Nobody has scored" in (await progress.leaderboard(core, actor, "week")).body
-    assert "U1" in (await progress.leaderboard(core, actor, "month")).body
-    assert "U1" in (await progress.leaderboard(core, actor, "all")).body
+    assert "Nobody has scored" in (await progress.leaderboard(core, actor, ["week"])).body
+    assert "U1" in (await progress.leaderboard(core, actor, ["month"])).body
+    assert "U1" in (await progress.leaderboard(core, actor, ["all"])).body
 
 
 async def test_monthly_board_excludes_last_month(core: Core, course: Course, clock: Clock) -> None:
@@ -148,12 +150,12 @@ async def test_monthly_board_excludes_last_month(core: Core, course: Course, clo
     clock.now = dt.datetime(2026, 10, 30, 12, 0, tzinfo=dt.UTC)
     await answer_right(core, course, actor, 0)
     clock.now = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-    assert "Nobody has scored" in (await progress.leaderboard(core, actor, "month")).body
+    assert "Nobody has scored" in (await progress.leaderboard(core, actor, ["month"])).body
 
 
 async def test_bad_leaderboard_period_is_a_friendly_error(core: Core) -> None:
     """An unknown period names the valid ones."""
-    message = await progress.leaderboard(core, make_actor(), "decade")
+    message = await progress.leaderboard(core, make_actor(), ["decade"])
     assert message.kind is Kind.ERROR
     assert "`week`, `month` or `all`" in message.body
 
@@ -162,7 +164,7 @@ async def test_leaderboard_is_a_list_one_learner_a_line(core: Core, course: Cour
     """Each learner is a list item of their own, so every renderer shows one a line."""
     for name in ("alice", "bob", "carol"):
         await answer_right(core, course, make_actor(name), 0)
-    lines = (await progress.leaderboard(core, make_actor("bob"), "week")).body.split("\n\n")[0].splitlines()
+    lines = (await progress.leaderboard(core, make_actor("bob"), ["week"])).body.split("\n\n")[0].splitlines()
     assert len(lines) == 3
     assert all(line.startswith("- ") for line in lines)
     assert [line.endswith("← you") for line in lines] == [False, True, False]
@@ -171,7 +173,7 @@ async def test_leaderboard_is_a_list_one_learner_a_line(core: Core, course: Cour
 async def test_only_the_week_board_says_weeks_start_on_monday(core: Core) -> None:
     """Week: weeks start on Monday; month: months follow the calendar in the timezone; all time: no period."""
     actor = make_actor()
-    footers = {p: (await progress.leaderboard(core, actor, p)).footer for p in ("week", "month", "all")}
+    footers = {p: (await progress.leaderboard(core, actor, [p])).footer for p in ("week", "month", "all")}
     assert footers["week"] == "Weeks start on Monday, UTC time"
     assert footers["month"] == "Months follow the calendar in UTC"
     assert footers["all"] == ""
@@ -179,7 +181,7 @@ async def test_only_the_week_board_says_weeks_start_on_monday(core: Core) -> Non
 
 async def test_leaderboard_footer_has_no_markdown(core: Core) -> None:
     """Footers are plain text: the other boards are named in the body, not as backticks in the footer."""
-    message = await progress.leaderboard(core, make_actor(), "month")
+    message = await progress.leaderboard(core, make_actor(), ["month"])
     assert "`" not in message.footer
     assert "Other boards: `/study leaderboard week`, `/study leaderboard all`." in message.body
 
@@ -187,7 +189,7 @@ async def test_leaderboard_footer_has_no_markdown(core: Core) -> None:
 async def test_stats_label_the_per_section_lines(core: Core, course: Course) -> None:
     """The per-section accuracy lines come under a heading that says what they count."""
     await answer_right(core, course, make_actor(), 0)
-    body = (await progress.stats(core, make_actor())).body
+    body = (await progress.stats(core, make_actor(), core.catalogue.default)).body
     assert body.startswith("**Quiz answers right, by section**\n- Memory Management & Performance:")
 
 
@@ -195,19 +197,19 @@ async def test_stats_come_with_the_progress_card_drawn_once_per_change(core: Cor
     """The card is a 900x640 PNG; asking again with nothing new gives the kept picture, a new answer a new one."""
     actor = make_actor()
     question = course.topics[0].quiz[0]
-    await quiz.answer(core, actor, question.id, "i1", question.answer, "d1")
-    first = await progress.stats(core, actor)
+    await quiz.answer(core, actor, core.catalogue.default, question.id, "i1", question.answer, "d1")
+    first = await progress.stats(core, actor, core.catalogue.default)
     [card] = first.attachments
     assert (card.filename, card.mime) == ("progress-card.png", "image/png")
     with Image.open(io.BytesIO(card.data)) as image:
         assert image.size == (900, 640)
     assert len(core.pictures) == 1
-    again = await progress.stats(core, actor)
+    again = await progress.stats(core, actor, core.catalogue.default)
     assert again.attachments[0].data == card.data
     assert len(core.pictures) == 1
     second = course.topics[0].quiz[1]
-    await quiz.answer(core, actor, second.id, "i2", second.answer, "d2")
-    await progress.stats(core, actor)
+    await quiz.answer(core, actor, core.catalogue.default, second.id, "i2", second.answer, "d2")
+    await progress.stats(core, actor, core.catalogue.default)
     assert len(core.pictures) == 2
 
 
@@ -217,7 +219,7 @@ async def test_own_rank_shown_below_the_top_ten(core: Core, course: Course) -> N
         for k in range(2):
             await answer_right(core, course, make_actor(f"ace{n:02}"), k)
     await answer_right(core, course, make_actor("late"), 0, topic=2)
-    message = await progress.leaderboard(core, make_actor("late"), "week")
+    message = await progress.leaderboard(core, make_actor("late"), ["week"])
     points = (await progress.streak(core, make_actor("late"))).fields[1].value
     assert [(f.name, f.value) for f in message.fields] == [("You", f"#12 of 12, {points} pts")]
     assert "Late" not in message.body
@@ -227,7 +229,7 @@ async def test_own_rank_not_shown_when_in_the_top_ten(core: Core, course: Course
     """A caller on the board is marked there, with no line of their own below it."""
     for name in ("alice", "bob"):
         await answer_right(core, course, make_actor(name), 0)
-    message = await progress.leaderboard(core, make_actor("bob"), "all")
+    message = await progress.leaderboard(core, make_actor("bob"), ["all"])
     assert message.fields == ()
     assert "← you" in message.body
 
@@ -235,19 +237,19 @@ async def test_own_rank_not_shown_when_in_the_top_ten(core: Core, course: Course
 async def test_own_rank_not_shown_without_points(core: Core, course: Course) -> None:
     """A caller who has not scored in the period gets the board alone."""
     await answer_right(core, course, make_actor("alice"), 0)
-    assert (await progress.leaderboard(core, make_actor("newcomer"), "week")).fields == ()
+    assert (await progress.leaderboard(core, make_actor("newcomer"), ["week"])).fields == ()
 
 
 async def test_board_counts_the_points_an_early_repeat_did_not_earn_as_none(core: Core, course: Course) -> None:
     """A question answered again before it is due earns nothing, and the boards agree with the points total."""
     actor = make_actor()
     q = course.topics[0].quiz[0]
-    await quiz.answer(core, actor, q.id, "first", q.answer, "d-first")
-    await quiz.answer(core, actor, q.id, "again", q.answer, "d-again")
+    await quiz.answer(core, actor, core.catalogue.default, q.id, "first", q.answer, "d-first")
+    await quiz.answer(core, actor, core.catalogue.default, q.id, "again", q.answer, "d-again")
     points = (await progress.streak(core, actor)).fields[1].value
     assert points == str(quiz_points(True, q.difficulty))  # the first answer's points only
     for period in ("week", "month", "all"):
-        body = (await progress.leaderboard(core, actor, period)).body
+        body = (await progress.leaderboard(core, actor, [period])).body
         assert f"**U1**: {points} pts (2 right answers)" in body
 
 
@@ -256,10 +258,10 @@ async def test_boards_follow_the_workspace_timezone_once_it_is_set(core: Core, c
     clock.now = dt.datetime(2026, 11, 22, 20, 0, tzinfo=dt.UTC)  # Monday 09:00 in Auckland
     await answer_right(core, course, make_actor("ada"), 0)
     clock.now = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
-    assert "Ada" not in (await progress.leaderboard(core, make_actor("ada"), "week")).body
+    assert "Ada" not in (await progress.leaderboard(core, make_actor("ada"), ["week"])).body
     admin = make_actor("boss", admin=True, channel="C1")
     await StudyBot(core).dispatch(admin, "/study setup C1 09:00 Pacific/Auckland")
-    board = await progress.leaderboard(core, make_actor("ada"), "week")
+    board = await progress.leaderboard(core, make_actor("ada"), ["week"])
     assert "Ada" in board.body
     assert board.footer == "Weeks start on Monday, Pacific/Auckland time"
 
@@ -272,7 +274,8 @@ async def test_own_rank_breaks_ties_like_the_board(core: Core, course: Course, c
     for name in ("early", "late"):
         clock.advance(minutes=1)
         await answer_right(core, course, make_actor(name), 0)
-    ranks = [(await progress.leaderboard(core, make_actor(name), "all")).fields[0].value for name in ("early", "late")]
+    ranks = [(await progress.leaderboard(core, make_actor(name), ["all"])).fields[0].value for name in ("early",
+                                                                                                        "late")]
     assert [r.split(" of ")[0] for r in ranks] == ["#11", "#12"]
 
 
@@ -281,12 +284,13 @@ async def test_questions_right_once_come_from_the_cards(core: Core, course: Cour
     actor = make_actor()
     first, second = course.topics[0].quiz[0], course.topics[0].quiz[1]
     wrong = (first.answer + 1) % len(first.choices)
-    await quiz.answer(core, actor, first.id, "i1", wrong, "d1")
-    await quiz.answer(core, actor, second.id, "i2", (second.answer + 1) % len(second.choices), "d2")
+    await quiz.answer(core, actor, core.catalogue.default, first.id, "i1", wrong, "d1")
+    await quiz.answer(core, actor, core.catalogue.default, second.id, "i2",
+                      (second.answer + 1) % len(second.choices), "d2")
     clock.advance(days=1)
-    await quiz.answer(core, actor, first.id, "i3", first.answer, "d3")
+    await quiz.answer(core, actor, core.catalogue.default, first.id, "i3", first.answer, "d3")
     clock.advance(days=30)
-    await quiz.answer(core, actor, first.id, "i4", wrong, "d4")
+    await quiz.answer(core, actor, core.catalogue.default, first.id, "i4", wrong, "d4")
     identity = await core.identify(actor)
     async with core.reading() as uow:
-        assert await uow.learners.questions_answered_right(identity.user_pk) == {first.id}
+        assert await uow.learners.questions_answered_right(identity.user_pk, core.catalogue.default.id) == {first.id}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import actions
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course, QuizQuestion
 from bot.messages import LETTERS, Button, Kind
 from bot.usecases import quiz, review
@@ -19,7 +20,8 @@ def questions(course: Course, n: int) -> list[QuizQuestion]:
 async def answer(core: Core, actor: Actor, question: QuizQuestion, *, right: bool, tag: str) -> None:
     """Answer `question` right or wrong, as a new showing with its own delivery."""
     choice = question.answer if right else (question.answer + 1) % len(question.choices)
-    await quiz.answer(core, actor, question.id, f"{actor.user_id}-{tag}", choice, f"{actor.user_id}-d{tag}")
+    await quiz.answer(core, actor, core.catalogue.default, question.id, f"{actor.user_id}-{tag}", choice,
+                      f"{actor.user_id}-d{tag}")
 
 
 def without_question(course: Course, question_id: str) -> Course:
@@ -47,7 +49,7 @@ async def test_review_lists_wrong_answers_newest_first(core: Core, course: Cours
     await answer(core, actor, first, right=False, tag="1")
     clock.advance(minutes=5)
     await answer(core, actor, second, right=False, tag="2")
-    message = await review.review(core, actor)
+    message = await review.review(core, actor, core.catalogue.default)
     assert message.kind is Kind.REVIEW
     assert message.title == "Your mistakes to review (2)"
     assert tried_again(message.buttons) == [second.id, first.id]
@@ -59,7 +61,7 @@ async def test_each_mistake_shows_the_answer_given_the_right_one_and_why(core: C
     actor = make_actor()
     [question] = questions(course, 1)
     await answer(core, actor, question, right=False, tag="1")
-    body = (await review.review(core, actor)).body
+    body = (await review.review(core, actor, core.catalogue.default)).body
     given = (question.answer + 1) % len(question.choices)
     assert f"Your answer: **{LETTERS[given]}.** {question.choices[given]}" in body
     assert f"Right answer: **{LETTERS[question.answer]}.** {question.correct_choice}" in body
@@ -74,7 +76,7 @@ async def test_a_question_answered_right_since_leaves_the_review(core: Core, cou
     await answer(core, actor, second, right=False, tag="2")
     clock.advance(days=1)
     await answer(core, actor, first, right=True, tag="3")
-    assert tried_again((await review.review(core, actor)).buttons) == [second.id]
+    assert tried_again((await review.review(core, actor, core.catalogue.default)).buttons) == [second.id]
 
 
 async def test_a_question_answered_wrong_after_a_right_answer_is_a_mistake(core: Core, course: Course,
@@ -85,7 +87,7 @@ async def test_a_question_answered_wrong_after_a_right_answer_is_a_mistake(core:
     await answer(core, actor, question, right=True, tag="1")
     clock.advance(days=5)
     await answer(core, actor, question, right=False, tag="2")
-    assert tried_again((await review.review(core, actor)).buttons) == [question.id]
+    assert tried_again((await review.review(core, actor, core.catalogue.default)).buttons) == [question.id]
 
 
 async def test_no_mistakes_says_so_with_a_quiz_button(core: Core, course: Course) -> None:
@@ -93,7 +95,7 @@ async def test_no_mistakes_says_so_with_a_quiz_button(core: Core, course: Course
     actor = make_actor()
     [question] = questions(course, 1)
     await answer(core, actor, question, right=True, tag="1")
-    message = await review.review(core, actor)
+    message = await review.review(core, actor, core.catalogue.default)
     assert message.title == "No mistakes to review"
     assert [b.label for b in message.buttons] == ["Quiz me"]
 
@@ -103,7 +105,7 @@ async def test_only_the_learners_own_mistakes_are_listed(core: Core, course: Cou
     first, second = questions(course, 2)
     await answer(core, make_actor("ada"), first, right=False, tag="1")
     await answer(core, make_actor("bob"), second, right=False, tag="1")
-    assert tried_again((await review.review(core, make_actor("ada"))).buttons) == [first.id]
+    assert tried_again((await review.review(core, make_actor("ada"), core.catalogue.default)).buttons) == [first.id]
 
 
 async def test_a_question_removed_from_the_content_is_skipped(core: Core, course: Course) -> None:
@@ -112,8 +114,8 @@ async def test_a_question_removed_from_the_content_is_skipped(core: Core, course
     first, second = questions(course, 2)
     await answer(core, actor, first, right=False, tag="1")
     await answer(core, actor, second, right=False, tag="2")
-    core.course = without_question(course, second.id)
-    message = await review.review(core, actor)
+    core.catalogue = Catalogue.of(without_question(course, second.id))
+    message = await review.review(core, actor, core.catalogue.default)
     assert message.title == "Your mistakes to review (1)"
     assert tried_again(message.buttons) == [first.id]
 
@@ -125,7 +127,7 @@ async def test_many_mistakes_are_paged_with_a_count_of_the_rest(core: Core, cour
     for n, question in enumerate(wrong):
         await answer(core, actor, question, right=False, tag=str(n))
         clock.advance(minutes=1)
-    first = await review.review(core, actor)
+    first = await review.review(core, actor, core.catalogue.default)
     assert tried_again(first.buttons) == [q.id for q in reversed(wrong)][:5]
     assert "…and 7 more." in first.body
     older = next(b for b in first.buttons if b.label == "Older mistakes")
@@ -155,7 +157,7 @@ async def test_try_again_asks_the_question_anew(core: Core, course: Course) -> N
     actor = make_actor()
     [question] = questions(course, 1)
     await answer(core, actor, question, right=False, tag="1")
-    retry = (await review.review(core, actor)).buttons[0]
+    retry = (await review.review(core, actor, core.catalogue.default)).buttons[0]
     asked = await StudyBot(core).click(actor, retry.action, "retry-1")
     assert asked.kind is Kind.QUIZ
     assert asked.body == question.prompt
@@ -170,12 +172,13 @@ async def test_trying_again_before_it_is_due_earns_no_points(core: Core, course:
     [question] = questions(course, 1)
     await answer(core, actor, question, right=False, tag="1")
     bot = StudyBot(core)
-    asked = await bot.click(actor, (await review.review(core, actor)).buttons[0].action, "retry-1")
+    asked = await bot.click(actor, (await review.review(core, actor, core.catalogue.default)).buttons[0].action,
+                            "retry-1")
     right = asked.buttons[question.answer].action
     feedback = await bot.click(actor, right, "retry-answer")
     assert feedback.title == "✅ Correct!"
     assert feedback.fields[0].value == "0 (+0, answered again before it was due)"
-    assert (await review.review(core, actor)).title == "No mistakes to review"
+    assert (await review.review(core, actor, core.catalogue.default)).title == "No mistakes to review"
 
 
 async def test_trying_again_when_it_is_due_earns_points(core: Core, course: Course, clock: Clock) -> None:
@@ -185,7 +188,8 @@ async def test_trying_again_when_it_is_due_earns_points(core: Core, course: Cour
     await answer(core, actor, question, right=False, tag="1")
     clock.advance(days=2)
     bot = StudyBot(core)
-    asked = await bot.click(actor, (await review.review(core, actor)).buttons[0].action, "retry-1")
+    asked = await bot.click(actor, (await review.review(core, actor, core.catalogue.default)).buttons[0].action,
+                            "retry-1")
     feedback = await bot.click(actor, asked.buttons[question.answer].action, "retry-answer")
     assert feedback.fields[0].value == f"{10 * question.difficulty} (+{10 * question.difficulty})"
 
@@ -214,6 +218,6 @@ async def test_my_reviews_with_nothing_due_says_when_the_next_is(core: Core, cou
     actor = make_actor()
     [question] = questions(course, 1)
     await answer(core, actor, question, right=True, tag="1")
-    message = await review.due_queue(core, actor)
+    message = await review.due_queue(core, actor, core.catalogue.default)
     assert message.title == "Nothing is due for review"
     assert "The next one is due" in message.body

@@ -30,12 +30,12 @@ async def test_syllabus_shows_the_callers_progress(core: Core, course: Course) -
     first = course.topics[0]
     for n, q in enumerate(first.quiz[:3]):
         choice = q.answer if n < 2 else (q.answer + 1) % len(q.choices)
-        await quiz.answer(core, actor, q.id, f"i{n}", choice, f"d{n}")
-    body = (await syllabus.topics(core, actor)).body
+        await quiz.answer(core, actor, core.catalogue.default, q.id, f"i{n}", choice, f"d{n}")
+    body = (await syllabus.topics(core, actor, core.catalogue.default)).body
     assert f"- ● **1.** {first.title} · 2/6 questions right" in body
     assert f"- ○ **2.** {course.topics[1].title}\n" in body
     assert "You have practised 1 of 30 topics." in body
-    other = (await syllabus.topics(core, make_actor("u2"))).body
+    other = (await syllabus.topics(core, make_actor("u2"), core.catalogue.default)).body
     assert f"- ○ **1.** {first.title}\n" in other
 
 
@@ -44,16 +44,17 @@ async def test_a_topic_with_every_question_right_is_ticked(core: Core, course: C
     actor = make_actor()
     topic = course.topics[2]
     for n, q in enumerate(topic.quiz):
-        await quiz.answer(core, actor, q.id, f"i{n}", q.answer, f"d{n}")
-    body = (await syllabus.topics(core, actor)).body
+        await quiz.answer(core, actor, core.catalogue.default, q.id, f"i{n}", q.answer, f"d{n}")
+    body = (await syllabus.topics(core, actor, core.catalogue.default)).body
     assert f"- ✓ **3.** {topic.title} · 6/6 questions right" in body
 
 
 async def test_syllabus_buttons_open_the_next_topic_and_each_section(core: Core, course: Course) -> None:
     """One button for the next topic not yet practised, then one per section, within 5 rows of 5."""
-    message = await syllabus.topics(core, make_actor())
-    assert message.buttons[0].action == actions.Lesson(course.topics[0].id).encode()
-    assert [b.action for b in message.buttons[1:]] == [actions.Topics(s.id).encode() for s in course.sections]
+    message = await syllabus.topics(core, make_actor(), core.catalogue.default)
+    assert message.buttons[0].action == actions.Lesson(course.topics[0].id, course=course.key).encode()
+    sections = [actions.Topics(s.id, course=course.key).encode() for s in course.sections]
+    assert [b.action for b in message.buttons[1:]] == sections
     assert message.buttons[1].label == "1-4 · Memory Management & Performance"
     rows = {b.row for b in message.buttons}
     assert len(message.buttons) <= 25
@@ -70,11 +71,11 @@ async def test_a_section_button_lists_its_topics_with_lesson_quiz_and_interview(
     assert message.title == section.title
     first = course.topic_by_id[section.topic_ids[0]]
     assert [(b.label, b.action) for b in message.buttons if b.row == 0] == [
-        ("📖 5. Async/Await Internals", actions.Lesson(first.id).encode()),
-        ("Quiz 5", actions.QuizTopic(first.id).encode()),
-        ("Interview 5", actions.Interview(first.id).encode()),
+        ("📖 5. Async/Await Internals", actions.Lesson(first.id, course=course.key).encode()),
+        ("Quiz 5", actions.QuizTopic(first.id, course=course.key).encode()),
+        ("Interview 5", actions.Interview(first.id, course=course.key).encode()),
     ]
-    assert message.buttons[-1].action == actions.Topics().encode()
+    assert message.buttons[-1].action == actions.Topics(course=course.key).encode()
     assert message.footer.startswith("Section 2/8 · topics 5-8")
 
 

@@ -36,7 +36,7 @@ async def _seed(core: Core, clock: Clock, course: Course) -> None:
         clock.now = dt.datetime(2026, month, date, 9, 0, tzinfo=dt.UTC)
         question = course.topics[topic].quiz[index]
         choice = question.answer if right else (question.answer + 1) % len(question.choices)
-        await quiz.answer(core, make_actor(who), question.id, f"i{n}", choice, f"d{n}")
+        await quiz.answer(core, make_actor(who), core.catalogue.default, question.id, f"i{n}", choice, f"d{n}")
     clock.now = NOW
 
 
@@ -45,11 +45,11 @@ async def report(core: Core, clock: Clock, course: Course) -> team.TeamReport:
     """The team's figures after HISTORY."""
     await _seed(core, clock, course)
     async with core.unit_of_work() as uow:
-        participation = await uow.team.participation(1, dt.date(2026, 10, 29), dt.date(2026, 11, 16),
+        participation = await uow.team.participation(1, course.id, dt.date(2026, 10, 29), dt.date(2026, 11, 16),
                                                      dt.date(2026, 11, 23), NOW - dt.timedelta(days=29), NOW.date())
-        memory = await uow.team.memory(1, NOW, NOW + team.DUE_WITHIN)
+        memory = await uow.team.memory(1, course.id, NOW, NOW + team.DUE_WITHIN)
         activity = await uow.team.lapsing(1, team.AT_RISK_STREAK, dt.date(2026, 11, 18))
-    return team.build_report(core.course, NOW.date(), participation, memory, activity, "UTC", NOW)
+    return team.build_report(core.catalogue.default, NOW.date(), participation, memory, activity, "UTC", NOW)
 
 
 async def test_participation_counts_learners_by_week(report: team.TeamReport) -> None:
@@ -153,7 +153,7 @@ async def test_the_team_figures_are_kept_for_ten_minutes_then_refreshed(
     boss = make_actor("boss", admin=True)
     await bot.dispatch(boss, "/study team")
     question = course.topics[0].quiz[0]
-    await quiz.answer(core, make_actor("ada"), question.id, "late", question.answer, "late")
+    await quiz.answer(core, make_actor("ada"), core.catalogue.default, question.id, "late", question.answer, "late")
     assert "Answers in the last 4 weeks: 0\n" in (await bot.dispatch(boss, "/study team")).body
     clock.advance(minutes=10)
     stale = await bot.dispatch(boss, "/study team")
@@ -182,7 +182,7 @@ async def test_the_weekly_report_covers_the_week_that_ended_without_names(
 ) -> None:
     """Posted on Monday 30 November: the week of 23 to 29 November, public, counting without naming."""
     await _seed(core, clock, course)
-    message = await team.weekly_report(core, 1, "UTC", dt.date(2026, 11, 30))
+    message = await team.weekly_report(core, 1, course, "UTC", dt.date(2026, 11, 30))
     assert message.visibility is Visibility.PUBLIC
     assert message.title == "👥 Last week's team report"
     assert "Active last week: 2 learners (the week before: 2)" in message.body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.app import StudyBot
+from bot.content.catalogue import Catalogue
 from bot.usecases.context import Core
 from tests.conftest import Clock, make_actor
 
@@ -46,6 +47,6 @@ async def test_an_explicit_choice_wins_over_the_platforms_timezone(core: Core, s
     await studybot.dispatch(slack_ada, "/study streak")
     await studybot.dispatch(slack_ada, "/study timezone Europe/Berlin")
     assert (await studybot.dispatch(slack_ada, "/study timezone")).title == "🕒 Your timezone: Europe/Berlin"
-    fresh = Core(course=core.course, sessions=core.sessions, clock=clock)
+    fresh = Core(catalogue=Catalogue.of(core.catalogue.default), sessions=core.sessions, clock=clock)
     identity = await fresh.identify(slack_ada)
     assert (identity.timezone, identity.timezone_chosen) == ("Europe/Berlin", True)

@@ -66,8 +66,9 @@ def test_a_truly_ambiguous_word_lists_the_topics_it_matches(course: Course) -> N
     message = found.message(actions.QuizTopic)
     assert message.title == "“task” matches 2 topics"
     assert "**6.** ValueTask vs Task" in message.body
-    assert [b.action for b in message.buttons] == [actions.QuizTopic("valuetask-vs-task").encode(),
-                                                  actions.QuizTopic("whenall-vs-parallel-foreachasync").encode()]
+    assert [b.action for b in message.buttons] == [actions.QuizTopic("valuetask-vs-task", course=course.key).encode(),
+                                                  actions.QuizTopic("whenall-vs-parallel-foreachasync",
+                                                                    course=course.key).encode()]
 
 
 @pytest.mark.parametrize("query", ["0", "31", "999"])

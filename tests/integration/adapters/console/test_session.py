@@ -36,7 +36,7 @@ async def test_an_unknown_subcommand_shows_the_help_and_keeps_the_question(conso
     await console.push("/study quiz")
     help_text = await console.push("/study frobnicate")
     assert "“frobnicate” is not a StudyBot command" in help_text
-    assert "/study quiz [topic]" in help_text
+    assert "/study quiz [course] [topic]" in help_text
     assert "✅ Correct!" in await console.push("C")
 
 
@@ -108,7 +108,7 @@ async def test_an_unknown_bare_word_names_itself_and_shows_the_help(console: Con
     """`quizz` is named as no command, above the list of what is."""
     reply = await console.push("quizz")
     assert reply.startswith("╭─ “quizz” is not a StudyBot command ─")
-    assert "/study quiz [topic]: Answer the question that's best for you now" in reply
+    assert "/study quiz [course] [topic]: Answer the question that's best for you now" in reply
 
 
 async def test_a_topic_number_at_the_syllabus_opens_its_lesson(console: ConsoleDriver) -> None:

@@ -10,6 +10,7 @@ from adapters.discord import render as r
 from bot import actions
 from bot.app import ADMINS_ONLY, DATABASE_DOWN, UNEXPECTED
 from bot.commands import help_message
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course
 from bot.markdown import split_markdown
 from bot.messages import Attachment, Button, Choice, Field, Kind, Message, Visibility, channel_mention
@@ -42,7 +43,7 @@ def core_messages(course: Course) -> Iterator[tuple[str, Message]]:
     yield "interview", interview_message(course, max(interviews, key=lambda q: len(q.prompt)), "abcdefghij")
     answer = max(interviews, key=lambda q: len(q.model_answer) + sum(len(x) for x in q.rubric))
     yield "reveal", reveal_message(course, answer, "abcdefghij")
-    yield "help", help_message(course.title)
+    yield "help", help_message(Catalogue.of(course))
     yield "refuse", ADMINS_ONLY
     yield "unexpected", UNEXPECTED
     yield "database-down", DATABASE_DOWN

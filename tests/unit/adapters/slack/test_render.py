@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ContextBlock, S
 from adapters.slack import limits, render
 from bot import actions
 from bot.commands import help_message
+from bot.content.catalogue import Catalogue
 from bot.content.models import Course, Topic
 from bot.messages import Button, Choice, Field, Kind, Message, Style
 from bot.usecases.interview import interview_message, reveal_message
@@ -84,7 +85,7 @@ def test_real_messages_of_every_use_case_pass_the_checks(course: Course) -> None
         question_message(course, quiz, "inst000001", scoped=True),
         interview_message(course, interview, "inst000002"),
         reveal_message(course, interview, "inst000002"),
-        help_message(course.title, unknown="dance"),
+        help_message(Catalogue.of(course), unknown="dance"),
         longest_mistakes(course),
     ]
     for message in messages:
