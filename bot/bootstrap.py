@@ -1,16 +1,19 @@
-"""The composition root: settings in; the course, engine, core, posters, health and scheduler built once and wired."""
+"""The composition root: settings in; the courses, engine, core, posters, health and scheduler built once and wired."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.app import StudyBot
-from bot.content.catalogue import load_catalogue
+from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.loader import ContentError
+from bot.content.reloading import WATCH_INTERVAL_S, ContentReloader, RequestWatch
 from bot.health import Health
 from bot.posting import Posters
 from bot.settings import Settings
@@ -44,23 +47,45 @@ class Runtime:
     unfinished: UnfinishedWork
     health: Health
     scheduler: DropScheduler
+    reloader: ContentReloader
+    _watching: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @property
     def core(self) -> Core:
         """The use cases' dependencies."""
         return self.bot.core
 
+    def watch_reload_requests(self, interval: float = WATCH_INTERVAL_S) -> None:
+        """Reload the content whenever `studybot content reload` records a request, until `close`."""
+        watch = RequestWatch(self.reloader, self.core.sessions)
+        self._watching = asyncio.create_task(watch.run(interval), name="content-reload-watch")
+
     async def close(self) -> None:
-        """Stop the drop scheduler (if it was started) and release the database connections."""
+        """Stop watching for reloads and the drop scheduler (if started); release the database connections."""
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
         await self.scheduler.stop()
         await self.engine.dispose()
 
 
-def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
-    """Everything around a core, wired: the posters, kept requests, health and the (stopped) drop scheduler.
+def content_reloader(settings: Settings, core: Core) -> ContentReloader:
+    """What re-reads the content dir as start-up did and puts the courses in service."""
 
-    The scheduler hears of changed schedules from the core and of connected platforms from the
-    posters, through their notices.
+    def serve(catalogue: Catalogue) -> None:
+        """Serve the reloaded courses: every use case reads the core's catalogue once per request."""
+        core.catalogue = catalogue
+
+    return ContentReloader(load=lambda: load_catalogue(settings.content_dir, settings.course), apply=serve,
+                           current=core.catalogue)
+
+
+def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
+    """Everything around a core, wired: the posters, kept requests, health, the drop scheduler and the reloader.
+
+    The scheduler is left stopped; it hears of changed schedules from the core and of connected
+    platforms from the posters, through their notices.
     """
     from scheduler.fanout import DIRECT_PACING, DropRunner, ReminderRunner
     from scheduler.jobs import DropScheduler, worker_name
@@ -74,7 +99,8 @@ def wire(settings: Settings, engine: Engine, bot: StudyBot) -> Runtime:
     core.schedule_changed.subscribe(scheduler.channel_changed)
     posters.registered.subscribe(scheduler.platform_connected)
     unfinished = UnfinishedWork(UnfinishedStore(core.sessions))  # acknowledged requests, kept until answered
-    return Runtime(settings, engine, bot, posters, unfinished, Health(engine), scheduler)
+    reloader = content_reloader(settings, core)
+    return Runtime(settings, engine, bot, posters, unfinished, Health(engine), scheduler, reloader)
 
 
 def settle_heap() -> None:
@@ -102,13 +128,13 @@ def describe_database(url: str) -> str:
 
 
 async def build(settings: Settings, *, upgrade: bool = True) -> Runtime:
-    """Load the course, connect to the database, migrate it, and wire the core."""
+    """Load the courses, connect to the database, migrate it, and wire the core."""
     try:
         catalogue = load_catalogue(settings.content_dir, settings.course)
     except ContentError as exc:
         first = exc.issues[0] if exc.issues else "unknown problem"
         raise StartupError(
-            f"the content in {settings.content_dir} has errors ({first}); "
+            f"the course packs in {settings.content_dir} have errors ({first}); "
             "run `studybot content validate` for the full list"
         ) from None
     engine = create_engine(settings.db_url)

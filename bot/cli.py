@@ -160,7 +160,7 @@ async def _db_upgrade(settings: Settings) -> int:
 async def _console(settings: Settings, user: str | None) -> int:
     from adapters.console.runner import run_console
 
-    async with _running(settings) as runtime:
+    async with _running(settings, hang_up_reloads=not sys.stdin.isatty()) as runtime:
         await run_console(
             runtime.bot, user or _login_name(), posters=runtime.posters, history=settings.data_dir / "console_history",
             files=settings.data_dir / "exports",
@@ -169,15 +169,41 @@ async def _console(settings: Settings, user: str | None) -> int:
 
 
 @asynccontextmanager
-async def _running(settings: Settings) -> AsyncIterator[Runtime]:
-    """The wired runtime with its drop scheduler started; both stopped on the way out."""
+async def _running(settings: Settings, *, hang_up_reloads: bool = True) -> AsyncIterator[Runtime]:
+    """The wired runtime with its drop scheduler and its watch for reload requests started; stopped on the way out.
+
+    With `hang_up_reloads`, SIGHUP re-reads the course packs instead of stopping the process; a
+    console in a terminal leaves it alone, since there a hang-up means the terminal was closed.
+    """
     runtime = await build(settings)
     try:
         await runtime.scheduler.start()
+        runtime.watch_reload_requests()
+        if hang_up_reloads:
+            reload_on_hang_up(runtime)
         yield runtime
     finally:
         leave_by(STOP_GRACE_S)
         await runtime.close()
+
+
+RELOAD_SIGNAL: signal.Signals | None = getattr(signal, "SIGHUP", None)
+_reloads: set[asyncio.Task[Any]] = set()
+
+
+def reload_on_hang_up(runtime: Runtime) -> None:
+    """Make SIGHUP re-read the course packs (`kill -HUP`, `docker kill -s HUP`), where the platform has it."""
+    if RELOAD_SIGNAL is None:
+        return
+    loop = asyncio.get_running_loop()
+
+    def reload() -> None:
+        log.info("SIGHUP: re-reading the course packs")
+        task = loop.create_task(runtime.reloader.reload())
+        _reloads.add(task)
+        task.add_done_callback(_reloads.discard)
+
+    loop.add_signal_handler(RELOAD_SIGNAL, reload)
 
 
 def _login_name() -> str:
@@ -278,13 +304,15 @@ async def _run(settings: Settings, *, console_fallback: bool) -> int:
 
 
 STOP_GRACE_S = 0.8
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, *([RELOAD_SIGNAL] if RELOAD_SIGNAL else []))
 
 
 async def until_stopped(work: Coroutine[Any, Any, int]) -> int:
     """Run `work` until it ends or the process is asked to stop (SIGTERM from `docker stop`, Ctrl-C, a closed terminal).
 
-    Then `work` is cancelled, so the platforms, the scheduler and the database close cleanly.
+    Then `work` is cancelled, so the platforms, the scheduler and the database close cleanly. Once
+    the bot runs, SIGHUP re-reads the course packs instead (`reload_on_hang_up`), but in a console
+    in a terminal.
     """
     task = asyncio.ensure_future(work)
     loop = asyncio.get_running_loop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import sys
@@ -10,13 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot.bootstrap import build
 from bot.content.anki.exporter import export_anki
 from bot.content.anki.importer import import_anki
 from bot.content.anki.package import PackageError
+from bot.content.catalogue import Catalogue, load_catalogue, pack_folders
 from bot.content.csv_import import import_csv
 from bot.content.drafts import ImportResult, PackExistsError, write_pack
-from bot.content.loader import LoadResult, load_course
+from bot.content.loader import ContentError, LoadResult, load_course
+from bot.content.reloading import WATCH_INTERVAL_S, describe, record_request
 from bot.settings import Settings
+from bot.usecases.context import utc_now
 
 COURSE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 
@@ -25,17 +30,19 @@ def add_commands(content: argparse.ArgumentParser, command: Callable[..., argpar
     """The subcommands of `studybot content`; `command` makes one with examples in its --help."""
     csub = content.add_subparsers(dest="content_command", required=True)
     validate = command(
-        csub, "validate", "check a pack and report every problem",
+        csub, "validate", "check every pack of the content dir, or one pack, and report every problem",
         "studybot content validate", "studybot content validate --strict content/dotnet-architect",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings (incomplete topics) as errors")
+    validate.add_argument("path", nargs="?", type=Path, help="one pack folder (default: every pack served)")
     stats = command(
         csub, "stats", "sections, topics and questions per topic", "studybot content stats",
         "studybot content stats --json content/dotnet-architect",
     )
     stats.add_argument("--json", action="store_true", help="print JSON")
-    for pack_command in (validate, stats):
-        pack_command.add_argument("path", nargs="?", type=Path, help="the pack folder (default: the configured course)")
+    stats.add_argument("path", nargs="?", type=Path, help="the pack folder (default: the default course)")
+    command(csub, "reload", "check every pack, then have the running bot re-read them without a restart",
+            "studybot content reload")
     _add_import(command(csub, "import", "make a new pack from an Anki deck or a CSV file",
                         "studybot content import anki Spanish.apkg", "studybot content import csv quiz.csv"), command)
     _add_export(command(csub, "export", "write a course to a file for another tool",
@@ -71,6 +78,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _import(args, settings)
     if args.content_command == "export":
         return _export(args, settings)
+    if args.content_command == "reload":
+        return _reload(settings)
+    if args.content_command == "validate" and args.path is None:
+        return _validate_all(settings, strict=args.strict)
     root = args.path or settings.course_dir
     result = load_course(root, strict=getattr(args, "strict", False))
     if args.content_command == "validate":
@@ -98,6 +109,57 @@ def _validate(root: Path, result: LoadResult) -> int:
         f"{len(result.warnings)} warning(s)"
     )
     return 0
+
+
+def _validate_all(settings: Settings, *, strict: bool) -> int:
+    """Every pack of the content dir, then what serving them together needs (distinct ids, the default)."""
+    folders = pack_folders(settings.content_dir)
+    if not folders:
+        print(f"error: {settings.content_dir}: no course pack (a folder with course.yaml)", file=sys.stderr)
+        return 1
+    failed = sum(_validate(folder, load_course(folder, strict=strict)) for folder in folders)
+    if failed:
+        print(f"{failed} of {len(folders)} pack(s) cannot be served; StudyBot would not start with them.",
+              file=sys.stderr)
+        return 1
+    try:
+        catalogue = load_catalogue(settings.content_dir, settings.course)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        print("The packs cannot be served together; StudyBot would not start with them.", file=sys.stderr)
+        return 1
+    print(f"{_served(catalogue)}; the default is {catalogue.default_id}.")
+    return 0
+
+
+def _served(catalogue: Catalogue) -> str:
+    """`2 courses valid (dotnet-architect: 30 topics, k8s: 12 topics)`."""
+    return f"{len(catalogue)} course{'s' if len(catalogue) != 1 else ''} valid ({describe(catalogue)})"
+
+
+def _reload(settings: Settings) -> int:
+    """Validate the packs as the running bot would; if they are fine, record a reload request for it."""
+    try:
+        catalogue = load_catalogue(settings.content_dir, settings.course)
+    except ContentError as exc:
+        for issue in exc.issues:
+            print(f"error: {issue}", file=sys.stderr)
+        print("Nothing was reloaded: the running bot keeps its content. Fix the errors above and run "
+              "`studybot content reload` again.", file=sys.stderr)
+        return 1
+    asyncio.run(_request_reload(settings))
+    print(f"{_served(catalogue)}. Running StudyBot processes will re-read them within "
+          f"{WATCH_INTERVAL_S:.0f} seconds.")
+    return 0
+
+
+async def _request_reload(settings: Settings) -> None:
+    runtime = await build(settings)
+    try:
+        await record_request(runtime.core.sessions, utc_now().isoformat())
+    finally:
+        await runtime.close()
 
 
 def _stats(result: LoadResult, *, as_json: bool) -> int:

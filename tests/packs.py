@@ -13,12 +13,16 @@ CARDS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def card_pack(root: Path, cards: dict[str, list[tuple[str, str, str]]] | None = None) -> Path:
-    """Write a pack (`requires: [cards]`) of topics of (id, front, back) cards under `root`; its folder."""
+def card_pack(root: Path, cards: dict[str, list[tuple[str, str, str]]] | None = None, *, name: str = "cards",
+              course_id: str | None = None) -> Path:
+    """Write a pack (`requires: [cards]`) of topics of (id, front, back) cards under `root`; its folder.
+
+    The folder is `name`, and so is the course id unless `course_id` says otherwise.
+    """
     topics = cards or CARDS
-    pack = root / "cards"
+    pack = root / name
     (pack / "topics").mkdir(parents=True)
-    course = {"id": "cards", "title": "Cards", "description": "Topics of cards.", "requires": ["cards"],
+    course = {"id": course_id or name, "title": name.title(), "description": "Topics of cards.", "requires": ["cards"],
               "sections": [{"id": "all", "title": "All", "topics": list(topics)}]}
     (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
     for tid, items in topics.items():
