@@ -118,7 +118,7 @@ class PrivacyStore(SessionStore):
     async def workspace_answers(self, workspace_pk: int) -> list[dict[str, Any]]:
         """Every answer of a workspace, oldest first, with the learner's platform id."""
         rows = await self._execute(
-            select(User.external_id, Answer.question_id, Answer.topic_id, Answer.kind, Answer.choice,
+            select(User.external_id, Answer.course_id, Answer.question_id, Answer.topic_id, Answer.kind, Answer.choice,
                    Answer.correct, Answer.points, Answer.local_day, Answer.answered_at)
             .join(User, User.id == Answer.user_id)
             .where(Answer.workspace_id == workspace_pk)
@@ -143,8 +143,8 @@ class PrivacyStore(SessionStore):
         return [dict(zip(LEARNER_COLUMNS, map(_value, row), strict=True)) for row in rows]
 
 
-ANSWER_COLUMNS = ("learner", "question_id", "topic_id", "kind", "choice", "correct", "points", "local_day",
-                  "answered_at")
+ANSWER_COLUMNS = ("learner", "course_id", "question_id", "topic_id", "kind", "choice", "correct", "points",
+                  "local_day", "answered_at")
 """The columns of a workspace's answers export (CSV header and JSON keys)."""
 LEARNER_COLUMNS = ("learner", "display_name", "hidden", "timezone", "points", "quiz_answers", "quiz_correct",
                    "current_streak", "best_streak", "last_active_day", "answers_given")

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 CONFIRM_FOR = dt.timedelta(minutes=10)
 """How long the "Delete everything" button of `/study forget-me` works."""
 EXPORT_FORMAT = "studybot-learner-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: the courses served, and each answer, card and score with its course
 TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "reminders": "reminder",
                "reminder_sends": "sent reminder", "scores": "board score",
                "users": "user row"}

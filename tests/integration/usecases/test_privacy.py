@@ -210,8 +210,10 @@ async def test_export_holds_cards_totals_and_settings(core: Core, learners: dict
     """The file has the review cards, the totals and the settings (timezone, hidden) of the learner."""
     document = await exported(core, ADA)
     assert (document["format"], document["version"], document["platform"], document["workspace"]) == (
-        "studybot-learner-export", 1, "console", "w1")
+        "studybot-learner-export", 2, "console", "w1")
     assert len(document["review_states"]) == 5
+    assert {card["course_id"] for card in document["review_states"]} == {"dotnet-architect"}
+    assert document["courses"] == ["dotnet-architect"]
     [stats] = document["user_stats"]
     assert (stats["answers"], stats["correct"]) == (5, 3)
     user = document["user"]
