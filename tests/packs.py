@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.catalogue import Catalogue
+
 CARDS: dict[str, list[tuple[str, str, str]]] = {
     "gc": [("gc.c1", "What does the **GC** collect?", "Objects nothing refers to"),
            ("gc.c2", "Name the generations", "- gen 0\n- gen 1\n- gen 2")],
@@ -30,3 +32,16 @@ def card_pack(root: Path, cards: dict[str, list[tuple[str, str, str]]] | None = 
                 "cards": [{"id": i, "front": f, "back": b} for i, f, b in items]}
         (pack / "topics" / f"{tid}.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     return pack
+
+
+class Served:
+    """What the reloader put in service, as the running bot would hold it, counting the reloads applied."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.applied = 0
+
+    def apply(self, catalogue: Catalogue) -> None:
+        """Serve `catalogue`."""
+        self.catalogue = catalogue
+        self.applied += 1

@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import cli_content
 from bot.bootstrap import build
 from bot.cli import _parser
-from bot.content.catalogue import Catalogue, load_catalogue
+from bot.content.catalogue import load_catalogue
 from bot.content.reloading import ContentReloader, RequestWatch, read_request, record_request
 from bot.settings import Settings
 from bot.store.db import create_engine, session_factory
 from tests.dbproxy import CutProxy
-from tests.packs import card_pack
+from tests.packs import Served, card_pack
 
 QUICK_S = 0.05
 
@@ -44,19 +44,6 @@ async def requests_engine(db_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(db_url)
     yield engine
     await engine.dispose()
-
-
-class Served:
-    """What a watching process serves, counting the reloads applied."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.applied = 0
-
-    def apply(self, catalogue: Catalogue) -> None:
-        """Serve `catalogue`."""
-        self.catalogue = catalogue
-        self.applied += 1
 
 
 def watch_of(content: Path, engine: AsyncEngine) -> tuple[RequestWatch, Served]:

@@ -13,20 +13,7 @@ import yaml
 
 from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.reloading import ContentReloader
-from tests.packs import card_pack
-
-
-class Served:
-    """What the reloader put in service, as the running bot would hold it."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
-        self.catalogue = catalogue
-        self.applied = 0
-
-    def apply(self, catalogue: Catalogue) -> None:
-        """Serve `catalogue`."""
-        self.catalogue = catalogue
-        self.applied += 1
+from tests.packs import Served, card_pack
 
 
 def reloader_of(content: Path, default: str | None = None) -> tuple[ContentReloader, Served]:
