@@ -32,6 +32,10 @@ HINTS = {
     "is_archived": "the channel is archived",
 }
 REMEMBERED_KEYS = 1000
+# Rendered messages, by message: a fan-out sends the same few messages (one lesson to every channel,
+# reminders that differ only in a streak) thousands of times, and rendering plus checking the
+# blocks costs more than the post itself.
+REMEMBERED_RENDERS = 256
 METADATA_EVENT = "studybot_post"
 HISTORY_LOOKBACK = 100  # messages; a drop is looked for among the channel's latest ones
 
@@ -67,6 +71,7 @@ class SlackPoster:
         self.client = client
         self._posted: OrderedDict[str, str] = OrderedDict()
         self._dms: OrderedDict[str, str] = OrderedDict()
+        self._rendered: OrderedDict[Message, render.Payload] = OrderedDict()
 
     async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
         """DM `message` to a user: one chat.postMessage with the user's id as the channel; the message ts.
@@ -116,6 +121,23 @@ class SlackPoster:
         while len(self._dms) > REMEMBERED_DMS:
             self._dms.popitem(last=False)
 
+    def _render(self, message: Message) -> render.Payload:
+        """The message's text and checked blocks, rendered once per distinct message (the latest remembered).
+
+        A message with files is rendered every time rather than kept with its bytes.
+        """
+        if message.attachments:
+            return render.payload(message)
+        content = self._rendered.get(message)
+        if content is None:
+            content = render.payload(message)
+            self._rendered[message] = content
+            while len(self._rendered) > REMEMBERED_RENDERS:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(message)
+        return content
+
     async def find_direct(self, user_id: str, idempotency_key: str) -> str | None:
         """The ts of this app's direct message to `user_id` carrying `idempotency_key`, if there is one.
 
@@ -159,7 +181,7 @@ class SlackPoster:
         """chat.postMessage once per `idempotency_key`; the ts and the channel Slack posted in ("" if known)."""
         if idempotency_key in self._posted:
             return self._posted[idempotency_key], ""
-        content = render.payload(message)
+        content = self._render(message)
         try:
             response = await self.client.chat_postMessage(
                 channel=channel_id, text=content.text, blocks=content.blocks, unfurl_links=False,

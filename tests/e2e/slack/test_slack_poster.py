@@ -122,3 +122,18 @@ async def test_a_dm_by_user_id_refused_is_told_apart(poster: SlackPoster, slack_
     slack_api.dms_closed[LEARNER] = error
     with pytest.raises(DirectMessagesClosedError, match=error):
         await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-11")
+
+
+async def test_the_same_message_is_posted_alike_and_another_as_itself(poster: SlackPoster,
+                                                                      slack_api: SlackStandIn) -> None:
+    """A reminder sent to two learners has the same blocks both times; a different one has its own."""
+    streak = Message(kind=Kind.STREAK, title="Keep your 3 day streak alive", body="One question keeps it.")
+    fresh = Message(kind=Kind.STREAK, title="Time for today's study", body="One question starts a new streak.")
+    await poster.post_direct("U1", streak, "studybot-reminder-21")
+    await poster.post_direct("U2", streak, "studybot-reminder-22")
+    await poster.post_direct("U3", fresh, "studybot-reminder-23")
+    first, second, third = (c.params for c in slack_api.calls_of("chat.postMessage"))
+    assert first["blocks"] == second["blocks"]
+    assert "Keep your 3 day streak alive" in str(first["blocks"])
+    assert "Time for today's study" in str(third["blocks"])
+    assert "Keep your 3 day streak alive" not in str(third["blocks"])
