@@ -2,7 +2,9 @@
 
 One runner serves both: it is given the source of its deliveries (`Drops` or `Reminders`), which
 says what is due, claims it, builds its message and sends it (into a channel, or as a direct
-message); the runner claims, paces, retries, keeps the claim alive and records the outcome.
+message); the runner claims, paces, retries, keeps the claim alive and records the outcome. A
+source that can batch (`BatchDeliveries`: reminders) is claimed a batch to a transaction and its
+outcomes recorded by group commit; drops are claimed one by one.
 """
 
 from __future__ import annotations
@@ -153,7 +155,10 @@ class BatchDeliveries(Protocol[D]):
     """A source that can claim, and record, many deliveries in one transaction each (reminders)."""
 
     async def claim_many(self, due: Sequence[D], /) -> list[tuple[D, Claim, Message]]:
-        """Claim these (taking over stale claims), each with its message; what another process has is left out."""
+        """Claim these (taking over stale claims): each item won, as given, with its claim and message.
+
+        What another process holds is left out.
+        """
         ...
 
     async def finish_many(self, finished: Sequence[Finished], now: dt.datetime, /) -> set[int]:
@@ -244,32 +249,34 @@ class DeliveryRunner(Generic[D]):
         Outcomes come back in the order of `due`. A batch of claims that fails (the database is
         down) stops the run once the deliveries already claimed are done and recorded.
         """
-        outcomes: dict[str, Outcome] = {d.key: Outcome(d.key, "skipped") for d in due if d.platform not in self.posters}
+        outcomes = {id(d): Outcome(d.key, "skipped") for d in due if d.platform not in self.posters}
         sendable = [d for d in due if d.platform in self.posters]
         records: GroupCommit[Finished, bool] = GroupCommit(self._finish_many, self.batch)
-        tasks: list[asyncio.Task[Outcome]] = []
+        started: list[tuple[D, asyncio.Task[Outcome]]] = []
         room = asyncio.Semaphore(self.batch * BATCHES_AHEAD)
         try:
             for start in range(0, len(sendable), self.batch):
                 chunk = sendable[start:start + self.batch]
                 for _ in chunk:
                     await room.acquire()
-                tasks += await self._claim_batch(source, chunk, records, room, outcomes)
+                started += await self._claim_batch(source, chunk, records, room, outcomes)
         except asyncio.CancelledError:
-            for task in tasks:
+            for _due, task in started:
                 task.cancel()
             raise
         finally:
-            delivered = await asyncio.gather(*tasks, return_exceptions=True)
+            delivered = await asyncio.gather(*(task for _due, task in started), return_exceptions=True)
             await records.close()
-        for result in delivered:
+        for (d, _task), result in zip(started, delivered, strict=True):
             if isinstance(result, BaseException):
                 raise result
-            outcomes[result.key] = result
-        return [outcomes[d.key] for d in due]
+            outcomes[id(d)] = result
+        return [outcomes[id(d)] for d in due]
 
-    async def _claim_batch(self, source: BatchDeliveries[D], chunk: list[D], records: GroupCommit[Finished, bool],
-                           room: asyncio.Semaphore, outcomes: dict[str, Outcome]) -> list[asyncio.Task[Outcome]]:
+    async def _claim_batch(
+        self, source: BatchDeliveries[D], chunk: list[D], records: GroupCommit[Finished, bool],
+        room: asyncio.Semaphore, outcomes: dict[int, Outcome],
+    ) -> list[tuple[D, asyncio.Task[Outcome]]]:
         """Claim one batch and start a delivery for each claim won; each gives its `room` back when done."""
         started = time.perf_counter()
         try:
@@ -278,10 +285,10 @@ class DeliveryRunner(Generic[D]):
             for _ in chunk:
                 room.release()
             raise
-        won = {d.key for d, _claim, _message in claimed}
+        won = {id(d) for d, _claim, _message in claimed}
         for d in chunk:
-            if d.key not in won:
-                outcomes[d.key] = Outcome(d.key, "taken")
+            if id(d) not in won:
+                outcomes[id(d)] = Outcome(d.key, "taken")
                 room.release()
 
         async def record(_due: D, claim: Claim, message_id: str | None, error: str | None) -> bool:
@@ -293,7 +300,7 @@ class DeliveryRunner(Generic[D]):
             task = asyncio.create_task(self._attempt(self.posters[d.platform], d, claim, message, record, started,
                                                      limit=self._limit(d.platform)))
             task.add_done_callback(lambda _task: room.release())
-            tasks.append(task)
+            tasks.append((d, task))
         return tasks
 
     async def _attempt(self, poster: Poster, due: D, claim: Claim, message: Message | None,

@@ -411,3 +411,17 @@ async def test_a_holder_whose_claims_were_taken_over_records_nothing(core: Core,
     async with core.unit_of_work() as uow:
         rows = (await uow.reminders.session.scalars(select(ReminderSend))).all()
     assert sorted((r.status, r.message_id) for r in rows) == sorted(("sent", f"new-{r.id}") for r in rows)
+
+
+async def test_one_person_in_two_workspaces_gets_each_reminder_with_its_own_outcome(
+    core: Core, clock: Clock, platform: RecordingPlatform
+) -> None:
+    """Two learners with one platform id (two workspaces) share a log key, yet each has a DM and an outcome."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    for workspace in ("w1", "w2"):
+        await say(core, "/study remind 18:00", make_actor("ada", workspace))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    outcomes = await reminders_runner(core, platform, clock).run_due()
+    assert [o.outcome for o in outcomes] == ["sent", "sent"]
+    assert len({o.message_id for o in outcomes}) == 2
+    assert [u for u, _m, _k in platform.directs] == ["ada", "ada"]
