@@ -8,7 +8,7 @@
 With `--reminders N`, N learners (a share on Discord in servers of 1,000, the rest in the Slack
 workspace) have a reminder at 09:00 UTC and have not studied that day; the real `ReminderRunner`
 (with `DIRECT_PACING`) sends them as DMs through the same posters: on Discord POST
-/users/@me/channels then the message, on Slack conversations.open then chat.postMessage. The
+/users/@me/channels then the message, on Slack one chat.postMessage to the user's id. The
 minimum counts two Discord requests per DM against the global limit; a duplicate is a learner
 with more than one DM, a missing one has none.
 

@@ -14,9 +14,10 @@ slack_sdk clients react exactly as they would in production:
   against the global limit like every request.
 * Slack, `chat.postMessage`: 1 message per second per channel and, optionally, a
   workspace-wide limit in messages per second (Slack says there is one but publishes no
-  number), answering 429 with `Retry-After` in whole seconds. `conversations.open` answers the
-  DM channel `D<user>`, optionally under a limit in calls per minute (`--slack-open-rate`;
-  Slack's Tier 3 is "50+ per minute").
+  number), answering 429 with `Retry-After` in whole seconds. A user id as the channel posts
+  into the app's DM with that user, `D<user>`, and the answer names that channel, as Slack
+  does. `conversations.open` answers the same DM channel, optionally under a limit in calls
+  per minute (`--slack-open-rate`; Slack's Tier 3 is "50+ per minute").
 
 A limit is a sliding window over the requests the stand-in accepted: at most `limit` accepted
 requests in any window of `period` seconds. Rejected requests do not use up the window (the
@@ -236,6 +237,8 @@ class SlackLimits:
         if method != "chat.postMessage":
             return web.json_response({"ok": True})
         channel = str(params.get("channel"))
+        if channel.startswith(("U", "W")):  # a user id: Slack posts into the app's DM with them
+            channel = f"D{channel}"
         now = time.monotonic()
         self.recorder.requests += 1
         window = self.channels.setdefault(channel, Window(SLACK_CHANNEL_LIMIT, SLACK_CHANNEL_PERIOD))

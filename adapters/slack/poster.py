@@ -25,13 +25,17 @@ DMS_CLOSED_ERRORS = frozenset({
     "cannot_dm_bot", "messages_tab_disabled", "user_disabled", "user_not_found", "user_not_visible",
 })
 """What Slack answers when a person cannot get a direct message from the app (these switch reminders off)."""
-REMEMBERED_DMS = 50_000  # user -> DM channel, so conversations.open (Tier 3) is asked once per user
+REMEMBERED_DMS = 50_000  # user -> DM channel (from chat.postMessage or conversations.open), for DM history and files
 HINTS = {
     "not_in_channel": "invite the bot to the channel (/invite @StudyBot)",
     "channel_not_found": "the channel was deleted, or it is private and the bot was not invited",
     "is_archived": "the channel is archived",
 }
 REMEMBERED_KEYS = 1000
+# Rendered messages, by message: a fan-out sends the same few messages (one lesson to every channel,
+# reminders that differ only in a streak) thousands of times, and rendering plus checking the
+# blocks costs more than the post itself.
+REMEMBERED_RENDERS = 256
 METADATA_EVENT = "studybot_post"
 HISTORY_LOOKBACK = 100  # messages; a drop is looked for among the channel's latest ones
 
@@ -67,19 +71,25 @@ class SlackPoster:
         self.client = client
         self._posted: OrderedDict[str, str] = OrderedDict()
         self._dms: OrderedDict[str, str] = OrderedDict()
+        self._rendered: OrderedDict[Message, render.Payload] = OrderedDict()
 
     async def post_direct(self, user_id: str, message: Message, idempotency_key: str) -> str:
-        """DM `message` to a user: conversations.open (once per user, then remembered), then chat.postMessage.
+        """DM `message` to a user: one chat.postMessage with the user's id as the channel; the message ts.
 
-        A user whose direct messages the app cannot reach raises `DirectMessagesClosed`.
+        Slack posts a message sent to a user id into the app's DM with that user (its Messages
+        tab) and answers the DM's channel id, which is remembered for `direct_channel`, so no
+        conversations.open (Tier 3) is needed. A user whose direct messages the app cannot reach
+        raises `DirectMessagesClosed`.
         """
-        channel = await self.direct_channel(user_id)
         try:
-            return await self.post(channel, message, idempotency_key)
+            ts, channel = await self._post(user_id, message, idempotency_key)
         except SlackApiError as exc:
             if str(exc.response.get("error") or "") in DMS_CLOSED_ERRORS:
                 raise DirectMessagesClosed(user_id, str(exc.response.get("error"))) from None
             raise
+        if channel:
+            self._remember_dm(user_id, channel)
+        return ts
 
     async def direct_channel(self, user_id: str) -> str:
         """The app's DM channel with a user: conversations.open once per user, then remembered.
@@ -101,10 +111,32 @@ class SlackPoster:
             channel = str((response.get("channel") or {}).get("id") or "")
             if not channel:
                 raise PermanentPostError(user_id, "conversations.open returned no channel")
-            self._dms[user_id] = channel
-            while len(self._dms) > REMEMBERED_DMS:
-                self._dms.popitem(last=False)
+            self._remember_dm(user_id, channel)
         return channel
+
+    def _remember_dm(self, user_id: str, channel: str) -> None:
+        """Remember the app's DM channel with a user (the oldest are forgotten past REMEMBERED_DMS)."""
+        self._dms[user_id] = channel
+        self._dms.move_to_end(user_id)
+        while len(self._dms) > REMEMBERED_DMS:
+            self._dms.popitem(last=False)
+
+    def _render(self, message: Message) -> render.Payload:
+        """The message's text and checked blocks, rendered once per distinct message (the latest remembered).
+
+        A message with files is rendered every time rather than kept with its bytes.
+        """
+        if message.attachments:
+            return render.payload(message)
+        content = self._rendered.get(message)
+        if content is None:
+            content = render.payload(message)
+            self._rendered[message] = content
+            while len(self._rendered) > REMEMBERED_RENDERS:
+                self._rendered.popitem(last=False)
+        else:
+            self._rendered.move_to_end(message)
+        return content
 
     async def find_direct(self, user_id: str, idempotency_key: str) -> str | None:
         """The ts of this app's direct message to `user_id` carrying `idempotency_key`, if there is one.
@@ -142,9 +174,14 @@ class SlackPoster:
 
     async def post(self, channel_id: str, message: Message, idempotency_key: str) -> str:
         """Post `message` to the channel once per `idempotency_key`; the Slack message ts."""
+        ts, _channel = await self._post(channel_id, message, idempotency_key)
+        return ts
+
+    async def _post(self, channel_id: str, message: Message, idempotency_key: str) -> tuple[str, str]:
+        """chat.postMessage once per `idempotency_key`; the ts and the channel Slack posted in ("" if known)."""
         if idempotency_key in self._posted:
-            return self._posted[idempotency_key]
-        content = render.payload(message)
+            return self._posted[idempotency_key], ""
+        content = self._render(message)
         try:
             response = await self.client.chat_postMessage(
                 channel=channel_id, text=content.text, blocks=content.blocks, unfurl_links=False,
@@ -161,4 +198,4 @@ class SlackPoster:
         while len(self._posted) > REMEMBERED_KEYS:
             self._posted.popitem(last=False)
         log.info("posted %s to %s as %s", message.kind.value, channel_id, ts)
-        return ts
+        return ts, str(response.get("channel") or "")

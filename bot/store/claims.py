@@ -11,11 +11,13 @@ from `bot.store.models.ClaimColumns`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, update
+from sqlalchemy import ColumnElement, and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.store.clock import DatabaseNow
 from bot.store.models import DailyDrop, ReminderSend
@@ -71,6 +73,23 @@ class Leases:
         )
         return result.scalar_one_or_none()
 
+    async def take_over_where(self, condition: ColumnElement[bool], target: InstrumentedAttribute[int],
+                              lease: dt.timedelta, worker: str) -> list[tuple[int, int, int]]:
+        """Take over every claim matching `condition` not renewed within `lease`; (row id, attempt, target) of each.
+
+        One statement for many claims: staleness is judged row by row as each row is updated (under
+        its lock), so a claim renewed or taken over meanwhile by another process is left alone.
+        """
+        table = self.table
+        result = await self.session.execute(
+            update(table)
+            .where(condition, stale(table, lease))
+            .values(claimed_at=DatabaseNow(), claimed_by=worker, attempts=table.attempts + 1)
+            .returning(table.id, table.attempts, target)
+            .execution_options(synchronize_session=False)
+        )
+        return [(row_id, attempt, owner) for row_id, attempt, owner in result]
+
     async def renew(self, row_id: int, attempt: int) -> bool:
         """Keep a claim fresh while its holder works on it; False once another process took it over."""
         table = self.table
@@ -92,3 +111,31 @@ class Leases:
             .returning(table.id)
         )
         return result.scalar_one_or_none() is not None
+
+    async def finish_many(self, outcomes: Sequence[tuple[int, int, str, str | None]], now: dt.datetime) -> set[int]:
+        """Record many outcomes (row id, attempt, status, message id) at once; the row ids recorded.
+
+        One UPDATE run for every outcome (executemany), each row written only by the attempt that
+        still holds it, as in `finish`; then one SELECT tells which rows now carry this attempt's
+        outcome (a claim taken over meanwhile has a later attempt, and is missing from the answer).
+        """
+        if not outcomes:
+            return set()
+        table = self.table
+        stmt = (
+            update(table)
+            .where(table.id == bindparam("row_id"), table.status == CLAIMED, table.attempts == bindparam("attempt"))
+            .values(status=bindparam("new_status"), sent_at=bindparam("new_sent_at"),
+                    message_id=bindparam("new_message_id"))
+        )
+        connection = await self.session.connection()  # Core statements: no ORM bookkeeping
+        await connection.execute(stmt, [
+            {"row_id": row_id, "attempt": attempt, "new_status": status, "new_sent_at": now if status == SENT else None,
+             "new_message_id": message_id}
+            for row_id, attempt, status, message_id in outcomes
+        ])
+        rows = await connection.execute(
+            select(table.id, table.attempts, table.status).where(table.id.in_([o[0] for o in outcomes]))
+        )
+        now_held = {row_id: (attempt, status) for row_id, attempt, status in rows}
+        return {row_id for row_id, attempt, status, _m in outcomes if now_held.get(row_id) == (attempt, status)}

@@ -143,6 +143,36 @@ class ReminderStore(SessionStore):
             )
         )
 
+    async def claim_many(self, keys: Sequence[tuple[int, str, dt.date]], worker: str,
+                         lease: dt.timedelta) -> dict[tuple[int, str, dt.date], tuple[int, int, bool]]:
+        """Claim many (learner, kind, local date) reminders at once, taking over stale claims among them.
+
+        The answer maps each key claimed to (row id, attempt, taken over); a key missing from it is
+        another process's. New claims are one INSERT ... ON CONFLICT DO NOTHING, in key order so
+        that processes claiming the same keys wait for each other rather than deadlock.
+        """
+        ordered = sorted(set(keys), key=lambda k: (k[2], k[1], k[0]))
+        if not ordered:
+            return {}
+        stmt = (
+            self._insert(ReminderSend.__table__)
+            .values(**new_claim(worker))
+            .on_conflict_do_nothing()
+            .returning(ReminderSend.id, ReminderSend.user_id, ReminderSend.kind, ReminderSend.local_date)
+        )
+        rows = [{"user_id": u, "kind": k, "local_date": d} for u, k, d in ordered]  # one statement, many rows
+        claimed = {(u, k, d): (row_id, 1, False) for row_id, u, k, d in await self._execute(stmt, rows)}
+        rest = [key for key in ordered if key not in claimed]
+        groups: dict[tuple[str, dt.date], list[int]] = {}
+        for user_id, kind, local_date in rest:
+            groups.setdefault((kind, local_date), []).append(user_id)
+        for (kind, local_date), users in groups.items():
+            condition = (ReminderSend.local_date == local_date) & (ReminderSend.kind == kind)
+            taken = await self.leases().take_over_where(condition & ReminderSend.user_id.in_(users),
+                                                        ReminderSend.user_id, lease, worker)
+            claimed.update({(user_id, kind, local_date): (row_id, attempt, True) for row_id, attempt, user_id in taken})
+        return claimed
+
     def leases(self) -> Leases:
         """Taking over, renewing and finishing reminder claims."""
         return Leases(self.session, ReminderSend)
@@ -153,6 +183,23 @@ class ReminderStore(SessionStore):
             select(func.count()).select_from(ReviewState).where(ReviewState.user_id == user_id, ReviewState.due <= now)
         )
         return int(count or 0)
+
+    async def due_cards_of(self, user_ids: Sequence[int], now: dt.datetime) -> dict[int, int]:
+        """How many review cards are due by `now` for each of these learners (those with none are left out)."""
+        rows = await self._execute(
+            select(ReviewState.user_id, func.count())
+            .where(ReviewState.user_id.in_(list(user_ids)), ReviewState.due <= now)
+            .group_by(ReviewState.user_id)
+        )
+        return {user_id: int(count) for user_id, count in rows}
+
+    async def streaks(self, user_ids: Sequence[int]) -> dict[int, Streak]:
+        """The streaks of these learners as stored now (those with none are left out)."""
+        rows = await self._execute(
+            select(UserStats.user_id, UserStats.current_streak, UserStats.best_streak, UserStats.last_active_day,
+                   UserStats.freeze_used_on).where(UserStats.user_id.in_(list(user_ids)))
+        )
+        return {user_id: Streak(current, best, last_day, freeze) for user_id, current, best, last_day, freeze in rows}
 
     async def streak(self, user_id: int) -> Streak:
         """The learner's streak as stored now."""

@@ -7,15 +7,16 @@ learner, kind and local date, leases judged by the database's clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot import actions
 from bot.domain.periods import local_day
 from bot.domain.schedule import local_drop_moment, parse_time
-from bot.domain.streaks import current_as_of
+from bot.domain.streaks import Streak, current_as_of
 from bot.messages import Button, Field, Kind, Message, Style
 from bot.posting import DirectFinder, DirectMessagesClosedError, DirectPoster, PermanentPostError, Poster
-from bot.store.claims import Claim
+from bot.store.claims import FAILED, SENT, Claim
 from bot.store.reminders import ScheduledReminder
 from bot.usecases.context import Core
 from bot.usecases.drops import LEASE
@@ -118,14 +119,49 @@ class Reminders:
                      error: str | None) -> bool:
         """Record the outcome: sent with its message id, or failed; False if the claim was taken over."""
         async with self.core.unit_of_work() as uow:
-            return await uow.reminders.leases().finish(claim.id, claim.attempt, "failed" if error else "sent", now,
+            return await uow.reminders.leases().finish(claim.id, claim.attempt, FAILED if error else SENT, now,
                                                        message_id)
+
+    async def claim_many(self, due: Sequence[DueReminder]) -> list[tuple[DueReminder, Claim, Message]]:
+        """Claim many due reminders in one transaction (taking over stale claims), each with its message.
+
+        What this process did not get (another has it) is left out. The messages are read in the
+        same transaction, right after the claims, as `message` reads one.
+        """
+        if not due:
+            return []
+        async with self.core.unit_of_work() as uow:
+            keys = await uow.reminders.claim_many([(d.reminder.user_id, d.kind, d.local_date) for d in due],
+                                                  self.worker, self.lease)
+            users = sorted({key[0] for key in keys})
+            streaks = await uow.reminders.streaks(users) if users else {}
+            cards = await uow.reminders.due_cards_of(users, self.core.clock()) if users else {}
+        claimed = []
+        for d in due:
+            found = keys.get((d.reminder.user_id, d.kind, d.local_date))
+            if found is not None:
+                row_id, attempt, takeover = found
+                claim = Claim(row_id, "", wrapped=False, takeover=takeover, attempt=attempt)
+                user = d.reminder.user_id
+                claimed.append((d, claim, self.compose(d, streaks.get(user, Streak()), cards.get(user, 0))))
+        return claimed
+
+    async def finish_many(self, finished: Sequence[tuple[Claim, str | None, str | None]], now: dt.datetime) -> set[int]:
+        """Record many outcomes (claim, message id, error) in one transaction; the claim ids recorded."""
+        async with self.core.unit_of_work() as uow:
+            return await uow.reminders.leases().finish_many(
+                [(c.id, c.attempt, FAILED if error else SENT, message_id) for c, message_id, error in finished], now
+            )
 
     async def message(self, due: DueReminder, claim: Claim) -> Message:
         """The reminder: the learner's streak, what is due for review, and the buttons."""
         async with self.core.unit_of_work() as uow:
             stored = await uow.reminders.streak(due.reminder.user_id)
             cards = await uow.reminders.due_cards(due.reminder.user_id, self.core.clock())
+        return self.compose(due, stored, cards)
+
+    def compose(self, due: DueReminder, stored: Streak, cards: int) -> Message:
+        """The reminder from the learner's stored streak and their count of review cards due."""
         streak = current_as_of(stored, due.local_date)
         if streak:
             title = f"⏰ Keep your {plural(streak, 'day')} streak alive"

@@ -220,16 +220,10 @@ class SlackStandIn:
                 return {"ok": False, "error": "cannot_dm_bot"}
             return {"ok": True, "channel": {"id": dm_channel(who), "is_im": True}}
         if method == "chat.postMessage":
-            closed = next((e for u, e in self.dms_closed.items() if params.get("channel") == dm_channel(u)), None)
-            if closed is not None:
-                return {"ok": False, "error": closed}
-            self._ts += 1
-            params["_ts"] = f"1700000000.{self._ts:06d}"  # remembered for conversations.history
-            return {"ok": True, "channel": params.get("channel"), "ts": params["_ts"],
-                    "message": {"text": params.get("text", "")}}
+            return self._post_message(params)
         if method == "conversations.history":
             posted = [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200
-                      and c.params.get("channel") == params.get("channel")]
+                      and c.params.get("_channel") == params.get("channel")]
             messages = [{"type": "message", "ts": c.params["_ts"], "metadata": c.params.get("metadata")}
                         for c in reversed(posted) if "_ts" in c.params]
             return {"ok": True, "messages": messages}
@@ -238,6 +232,27 @@ class SlackStandIn:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
         return {"ok": True}
+
+    def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        """chat.postMessage; a user id as the channel posts into the app's DM with that user, as Slack does.
+
+        The answer names the channel posted in (the DM's `D…` id for a user id). A user whose DMs
+        are closed is refused whichever way the DM is addressed.
+        """
+        channel = str(params.get("channel"))
+        closed = next((e for u, e in self.dms_closed.items() if channel in (u, dm_channel(u))), None)
+        if closed is not None:
+            return {"ok": False, "error": closed}
+        if channel.startswith(("U", "W")):
+            channel = dm_channel(channel)
+        self._ts += 1
+        params["_ts"] = f"1700000000.{self._ts:06d}"  # remembered for conversations.history
+        params["_channel"] = channel
+        return {"ok": True, "channel": channel, "ts": params["_ts"], "message": {"text": params.get("text", "")}}
+
+    def posted_in(self, channel: str) -> list[Call]:
+        """The chat.postMessage calls Slack accepted into `channel` (a DM, whether addressed by user id or not)."""
+        return [c for c in self.calls_of("chat.postMessage") if c.params.get("_channel") == channel]
 
     def _files(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """files.getUploadURLExternal and files.completeUploadExternal, as files_upload_v2 calls them."""

@@ -68,13 +68,21 @@ async def test_deleted_or_inaccessible_channel_is_permanent(
     assert raised.value.error == error
 
 
-async def test_direct_messages_open_the_dm_once_per_user(poster: SlackPoster, slack_api: SlackStandIn) -> None:
-    """Two reminders to one learner: one conversations.open, two posts into the DM it returned."""
+async def test_direct_messages_are_posted_to_the_users_id(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """Two reminders to one learner: no conversations.open, two posts addressed to the user, both in the DM."""
     message = Message(kind=Kind.STREAK, title="Time for today's study")
     await poster.post_direct(LEARNER, message, "studybot-reminder-1")
     await poster.post_direct(LEARNER, message, "studybot-reminder-2")
-    assert [c.params["users"] for c in slack_api.calls_of("conversations.open")] == [LEARNER]
-    assert [c.params["channel"] for c in slack_api.calls_of("chat.postMessage")] == [dm_channel(LEARNER)] * 2
+    assert slack_api.calls_of("conversations.open") == []
+    assert [c.params["channel"] for c in slack_api.calls_of("chat.postMessage")] == [LEARNER] * 2
+    assert len(slack_api.posted_in(dm_channel(LEARNER))) == 2
+
+
+async def test_the_dm_a_post_went_to_is_remembered(poster: SlackPoster, slack_api: SlackStandIn) -> None:
+    """After a DM by user id, the DM channel Slack answered serves later DM uses without conversations.open."""
+    await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-4")
+    assert await poster.direct_channel(LEARNER) == dm_channel(LEARNER)
+    assert slack_api.calls_of("conversations.open") == []
 
 
 async def test_a_learner_who_cannot_be_messaged_is_told_apart(poster: SlackPoster, slack_api: SlackStandIn) -> None:
@@ -97,3 +105,35 @@ async def test_a_closed_dm_has_no_reminder_to_find(poster: SlackPoster, slack_ap
     """A learner the app cannot message holds nothing to find, without an error."""
     slack_api.dms_closed[LEARNER] = "cannot_dm_bot"
     assert await poster.find_direct(LEARNER, "studybot-reminder-9") is None
+
+
+async def test_another_process_finds_the_reminder_through_conversations_open(slack_api: SlackStandIn) -> None:
+    """A poster that never sent to the learner (a process taking over) opens the DM to read its history."""
+    first = SlackPoster(web_client(BOT_TOKEN, slack_api.api_url))
+    sent = await first.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-10")
+    survivor = SlackPoster(web_client(BOT_TOKEN, slack_api.api_url))
+    assert await survivor.find_direct(LEARNER, "studybot-reminder-10") == sent
+    assert [c.params["users"] for c in slack_api.calls_of("conversations.open")] == [LEARNER]
+
+
+@pytest.mark.parametrize("error", ["cannot_dm_bot", "messages_tab_disabled"])
+async def test_a_dm_by_user_id_refused_is_told_apart(poster: SlackPoster, slack_api: SlackStandIn, error: str) -> None:
+    """chat.postMessage to the user's id refused because their DMs are closed raises the closed-DM error."""
+    slack_api.dms_closed[LEARNER] = error
+    with pytest.raises(DirectMessagesClosedError, match=error):
+        await poster.post_direct(LEARNER, Message(kind=Kind.STREAK, title="Reminder"), "studybot-reminder-11")
+
+
+async def test_the_same_message_is_posted_alike_and_another_as_itself(poster: SlackPoster,
+                                                                      slack_api: SlackStandIn) -> None:
+    """A reminder sent to two learners has the same blocks both times; a different one has its own."""
+    streak = Message(kind=Kind.STREAK, title="Keep your 3 day streak alive", body="One question keeps it.")
+    fresh = Message(kind=Kind.STREAK, title="Time for today's study", body="One question starts a new streak.")
+    await poster.post_direct("U1", streak, "studybot-reminder-21")
+    await poster.post_direct("U2", streak, "studybot-reminder-22")
+    await poster.post_direct("U3", fresh, "studybot-reminder-23")
+    first, second, third = (c.params for c in slack_api.calls_of("chat.postMessage"))
+    assert first["blocks"] == second["blocks"]
+    assert "Keep your 3 day streak alive" in str(first["blocks"])
+    assert "Time for today's study" in str(third["blocks"])
+    assert "Keep your 3 day streak alive" not in str(third["blocks"])

@@ -1,4 +1,4 @@
-"""Reminders end to end on Slack: `/study remind`, conversations.open and chat.postMessage, the buttons, closed DMs."""
+"""Reminders end to end on Slack: `/study remind`, chat.postMessage to the learner's id, the buttons, closed DMs."""
 
 from __future__ import annotations
 
@@ -35,17 +35,17 @@ def runner(api: SlackStandIn, core: Core, clock: Clock) -> ReminderRunner:
     return ReminderRunner(Reminders(core, "e2e"), {"slack": poster}, clock=clock, backoff=0.0)
 
 
-async def test_reminder_opens_the_dm_and_posts_there_with_its_buttons(
+async def test_reminder_is_posted_into_the_dm_with_its_buttons(
     slack_http: SlackHttpApp, slack_api: SlackStandIn, core: Core, clock: Clock
 ) -> None:
-    """At 18:00 Berlin: conversations.open for the learner, one chat.postMessage into that DM, three buttons."""
+    """At 18:00 Berlin: one chat.postMessage to the learner's id, which lands in the DM, with three buttons."""
     await set_reminder(slack_http, slack_api, clock)
     at(clock, "Europe/Berlin", 2026, 11, 25, 18, 0)
     [outcome] = await runner(slack_api, core, clock).run_due()
     assert outcome.outcome == "sent"
-    [opened] = slack_api.calls_of("conversations.open")
-    assert opened.params["users"] == LEARNER
-    [posted] = [c for c in slack_api.calls_of("chat.postMessage") if c.params["channel"] == dm_channel(LEARNER)]
+    assert slack_api.calls_of("conversations.open") == []
+    [posted] = slack_api.posted_in(dm_channel(LEARNER))
+    assert posted.params["channel"] == LEARNER
     assert "Time for today's study" in text_of(posted.params)
     labels = [b["text"]["text"] for b in buttons_of(posted.params)]
     assert labels == ["Quiz me", "Remind me later today", "Stop reminders"]
@@ -58,7 +58,7 @@ async def test_the_dms_buttons_snooze_and_stop(
     await set_reminder(slack_http, slack_api, clock)
     at(clock, "Europe/Berlin", 2026, 11, 25, 18, 0)
     await runner(slack_api, core, clock).run_due()
-    [posted] = [c for c in slack_api.calls_of("chat.postMessage") if c.params["channel"] == dm_channel(LEARNER)]
+    [posted] = slack_api.posted_in(dm_channel(LEARNER))
     values = {b["text"]["text"]: b["value"] for b in buttons_of(posted.params)}
     await slack_http.click(values["Remind me later today"], slack_api.response_url("later"),
                            action_ts="1700000011.000001", channel=dm_channel(LEARNER))

@@ -339,3 +339,90 @@ async def test_a_taken_over_reminder_already_sent_is_not_sent_again(core: Core, 
     async with core.unit_of_work() as uow:
         [row] = (await uow.reminders.session.scalars(select(ReminderSend))).all()
     assert (row.status, row.message_id) == ("sent", "d1")
+
+
+async def test_many_learners_are_reminded_in_batches_each_once(core: Core, clock: Clock,
+                                                              platform: RecordingPlatform) -> None:
+    """250 learners with batches of 100: every learner one DM, every claim recorded sent, one outcome each."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    learners = [f"u{n}" for n in range(250)]
+    for learner in learners:
+        await say(core, "/study remind 18:00", make_actor(learner))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    outcomes = await reminders_runner(core, platform, clock).run_due()
+    assert [o.outcome for o in outcomes] == ["sent"] * 250
+    assert sorted(u for u, _m, _k in platform.directs) == sorted(learners)
+    async with core.unit_of_work() as uow:
+        rows = (await uow.reminders.session.scalars(select(ReminderSend))).all()
+    assert sorted((r.status, r.message_id) for r in rows) == sorted(("sent", o.message_id) for o in outcomes)
+
+
+async def test_a_stopped_processs_batch_of_claims_is_taken_over_with_their_keys(
+    core: Core, clock: Clock, platform: RecordingPlatform
+) -> None:
+    """A process claims three reminders in one batch and stops; after the lease the survivor sends each once."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    for n in range(3):
+        await say(core, "/study remind 18:00", make_actor(f"u{n}"))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    lease = dt.timedelta(seconds=0.2)
+    stopped = Reminders(core, "stopped", lease=lease)
+    claimed = await stopped.claim_many(await stopped.due(clock()))
+    assert len(claimed) == 3
+    await asyncio.sleep(0.3)
+    outcomes = await reminders_runner(core, platform, clock, "survivor", lease=lease).run_due()
+    assert [o.outcome for o in outcomes] == ["sent"] * 3
+    keys = sorted(idempotency_key(c, "reminder") for _d, c, _m in claimed)
+    assert sorted(k for _u, _m, k in platform.directs) == keys
+    async with core.unit_of_work() as uow:
+        rows = (await uow.reminders.session.scalars(select(ReminderSend))).all()
+    assert {(r.status, r.attempts, r.claimed_by) for r in rows} == {("sent", 2, "survivor")}
+
+
+async def test_a_batch_claimed_by_a_live_process_is_left_to_it(core: Core, clock: Clock,
+                                                              platform: RecordingPlatform) -> None:
+    """Claims within their lease are another process's: a second batch claim of them wins none, nothing is sent."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    for n in range(3):
+        await say(core, "/study remind 18:00", make_actor(f"u{n}"))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    other = Reminders(core, "other")
+    due = await other.due(clock())
+    assert len(await other.claim_many(due)) == 3
+    assert await Reminders(core, "late").claim_many(due) == []
+    assert await reminders_runner(core, platform, clock, "late").run_due() == []
+    assert platform.directs == []
+
+
+async def test_a_holder_whose_claims_were_taken_over_records_nothing(core: Core, clock: Clock) -> None:
+    """The stopped holder comes back after a takeover: its batch of outcomes is refused, the survivor's stands."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    for n in range(2):
+        await say(core, "/study remind 18:00", make_actor(f"u{n}"))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    lease = dt.timedelta(seconds=0.2)
+    stopped, survivor = Reminders(core, "stopped", lease=lease), Reminders(core, "survivor", lease=lease)
+    first = await stopped.claim_many(await stopped.due(clock()))
+    await asyncio.sleep(0.3)
+    second = await survivor.claim_many([d for d, _c, _m in first])
+    assert [c.takeover for _d, c, _m in second] == [True, True]
+    assert await stopped.finish_many([(c, "old", None) for _d, c, _m in first], clock()) == set()
+    recorded = await survivor.finish_many([(c, f"new-{c.id}", None) for _d, c, _m in second], clock())
+    assert recorded == {c.id for _d, c, _m in second}
+    async with core.unit_of_work() as uow:
+        rows = (await uow.reminders.session.scalars(select(ReminderSend))).all()
+    assert sorted((r.status, r.message_id) for r in rows) == sorted(("sent", f"new-{r.id}") for r in rows)
+
+
+async def test_one_person_in_two_workspaces_gets_each_reminder_with_its_own_outcome(
+    core: Core, clock: Clock, platform: RecordingPlatform
+) -> None:
+    """Two learners with one platform id (two workspaces) share a log key, yet each has a DM and an outcome."""
+    at(clock, "UTC", 2026, 11, 24, 12, 0)
+    for workspace in ("w1", "w2"):
+        await say(core, "/study remind 18:00", make_actor("ada", workspace))
+    at(clock, "UTC", 2026, 11, 25, 18, 0)
+    outcomes = await reminders_runner(core, platform, clock).run_due()
+    assert [o.outcome for o in outcomes] == ["sent", "sent"]
+    assert len({o.message_id for o in outcomes}) == 2
+    assert [u for u, _m, _k in platform.directs] == ["ada", "ada"]
