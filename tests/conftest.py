@@ -26,10 +26,13 @@ from bot.store.db import create_engine, session_factory
 from bot.store.models import Base
 from bot.usecases.context import Actor, Core
 from tests.dbproxy import CutProxy
+from tests.packs import topics_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_DIR = ROOT / "content" / "dotnet-architect"
 PG_ENV = "TEST_DATABASE_URL"
+SECOND_TOPICS = ["minimal-apis-vs-controllers", "rate-limiting", "api-versioning", "signalr-websockets"]
+"""The topics of the `second` course: the shipped course's Web API section, served apart."""
 
 pytest_plugins = ["pytester", "tests.timeouts"]
 
@@ -188,6 +191,18 @@ def core(course: Course, engine: AsyncEngine, clock: Clock) -> Core:
     """The core wired to the test database and clock."""
     return Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), default_timezone="UTC", clock=clock
     )
+
+
+@pytest.fixture
+def second(core: Core, course: Course, tmp_path: Path) -> Course:
+    """The core serves a second course beside the shipped one (still the default); the second is returned.
+
+    It is a pack in a content dir of its own: four of the shipped topics, with its own id and title.
+    """
+    pack = topics_pack(tmp_path / "content", COURSE_DIR, SECOND_TOPICS, name="web-apis", title="Web APIs in Practice")
+    other = require_course(pack)
+    core.catalogue = Catalogue.of(course, other)
+    return other
 
 
 @pytest.fixture

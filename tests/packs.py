@@ -1,4 +1,4 @@
-"""Small course packs the tests write: a pack of cards only, as an Anki or CSV import makes one."""
+"""Small course packs the tests write: cards only (as an Anki or CSV import makes), or topics of another pack."""
 
 from __future__ import annotations
 
@@ -45,3 +45,18 @@ class Served:
         """Serve `catalogue`."""
         self.catalogue = catalogue
         self.applied += 1
+
+
+def topics_pack(root: Path, source: Path, topic_ids: list[str], *, name: str, title: str) -> Path:
+    """Write a full pack under `root` of some of the topics of the pack at `source`, copied; its folder.
+
+    Its id is `name`; its one section holds the topics in the order given.
+    """
+    pack = root / name
+    (pack / "topics").mkdir(parents=True)
+    course = {"id": name, "title": title, "description": f"{len(topic_ids)} topics, studied apart.",
+              "sections": [{"id": "all", "title": "All", "topics": topic_ids}]}
+    (pack / "course.yaml").write_text(yaml.safe_dump(course, sort_keys=False))
+    for tid in topic_ids:
+        (pack / "topics" / f"{tid}.yaml").write_bytes((source / "topics" / f"{tid}.yaml").read_bytes())
+    return pack

@@ -7,6 +7,7 @@ import uuid
 from enum import Enum
 
 from adapters.console.render import button_keys, enter_button, numbers_are_topics, topic_button, visible
+from bot import actions
 from bot.app import StudyBot
 from bot.messages import Kind, Message
 from bot.usecases.context import Actor
@@ -95,7 +96,22 @@ class ConsoleSession:
         if self.open is None or not numbers_are_topics(self.open) or not (number.isascii() and number.isdigit()):
             return None
         button = topic_button(self.open, number)
-        return (Intent.PRESS, button.action) if button is not None else (Intent.TOPIC, f"/study lesson {number}")
+        if button is not None:
+            return Intent.PRESS, button.action
+        return Intent.TOPIC, " ".join(["/study lesson", *self._course_of_open(), number])
+
+    def _course_of_open(self) -> list[str]:
+        """The id of the course the open message's buttons are in, if they name a served one."""
+        assert self.open is not None
+        for button in self.open.buttons:
+            try:
+                key = actions.decode(button.action).course
+            except actions.BadActionError:
+                continue
+            course = self.bot.core.catalogue.by_key(key) if key else None
+            if course is not None:
+                return [course.id]
+        return []
 
     def is_command(self, line: str) -> bool:
         """Whether `line` is a command worth keeping in the history (not a button press or a typo)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content.models import Course
 from tests.console_driver import ConsoleDriver
 
 QUIZ_HINT = "Answer with A-D, or type a /study command.\n"
@@ -117,6 +118,15 @@ async def test_a_topic_number_at_the_syllabus_opens_its_lesson(console: ConsoleD
     reply = await console.push("3")
     assert reply.startswith("╭─ Span<T> and Memory<T>: Zero-copy high-performance code ─")
     assert "Topic 3/30" in reply
+
+
+async def test_a_topic_number_at_another_courses_syllabus_opens_its_topic(console: ConsoleDriver,
+                                                                          second: Course) -> None:
+    """At `/study topics web-apis`, `2` opens that course's topic 2, not the default course's."""
+    await console.push(f"/study topics {second.id}")
+    reply = await console.push("2")
+    assert reply.startswith(f"╭─ {second.topics[1].title} ─")
+    assert "Topic 2/4" in reply
 
 
 async def test_a_letter_at_the_syllabus_presses_a_section(console: ConsoleDriver) -> None:
