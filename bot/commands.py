@@ -91,6 +91,13 @@ async def _help(core: Core, _actor: Actor, _args: list[Argument]) -> Message:
     return help_message(core.catalogue)
 
 
+async def _topics(core: Core, actor: Actor, course: Course, rest: str | None) -> Message:
+    """The syllabus of the course; a word that names no course is answered as one (sections open by button)."""
+    if rest:
+        return courses.unknown_course(core.catalogue, rest)
+    return await syllabus.topics(core, actor, course)
+
+
 async def _today(core: Core, actor: Actor, course: Course, _rest: str | None) -> Message:
     """Today's topic of the course (the channel's when none is named)."""
     return await lessons.today(core, actor, course)
@@ -105,7 +112,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                _in_course(interview.next_interview)),
     Subcommand("today", "", "Show today's topic for this channel", _in_course(_today)),
     Subcommand("topics", "[course]", "List the syllabus with your progress in each topic",
-               _in_course(syllabus.topics)),
+               _in_course(_topics)),
     Subcommand("streak", "", "Show your study streak", _plain(progress.streak)),
     Subcommand("stats", "[course]", "Show your points, accuracy and progress", _in_course(progress.stats)),
     Subcommand("leaderboard", "[week|month|all] [course|overall]", "Show the top learners of this workspace",
@@ -154,6 +161,11 @@ def parse(text: str) -> ParsedCommand:
     return ParsedCommand(words[0].lower(), tuple(words[1:]))
 
 
+def _example(catalogue: Catalogue) -> str:
+    """A course to name in an example: one that is not the default, when there is one."""
+    return next((c.id for c in catalogue if c.id != catalogue.default_id), catalogue.default_id)
+
+
 def help_message(catalogue: Catalogue, unknown: str = "") -> Message:
     """Every subcommand with a one-line description, admin ones apart, and the courses when there are several."""
 
@@ -169,7 +181,7 @@ def help_message(catalogue: Catalogue, unknown: str = "") -> Message:
     if len(catalogue) > 1:
         body += (
             f"\n\n**Courses:** {courses.course_list(catalogue)}. "
-            f"Name one first (`/study quiz {catalogue.default_id}`); "
+            f"Name one first (`/study quiz {_example(catalogue)}`); "
             f"without one, a command uses this channel's course, else `{catalogue.default_id}`."
         )
     title = f"StudyBot · {catalogue.title}"

@@ -31,6 +31,16 @@ def unknown_course(catalogue: Catalogue, text: str) -> Message:
     return error(f"There is no course “{text}” here", f"The courses are {course_list(catalogue)}.")
 
 
+def other_courses(catalogue: Catalogue, course: Course, command: str) -> str:
+    """For a topic not found: the other courses served and how to name one (empty when there is one course)."""
+    others = [c for c in catalogue if c.id != course.id]
+    if not others:
+        return ""
+    listed = ", ".join(f"`{c.id}` ({c.title})" for c in others)
+    example = f"`/study {command} {others[0].id}`"
+    return f"This is {course.title}. Other courses here: {listed}; name one first, as in {example}."
+
+
 def named_course(catalogue: Catalogue, args: list[Argument]) -> tuple[CourseRef | None, list[Argument]]:
     """The course the arguments name and the other arguments.
 

@@ -12,6 +12,7 @@ from bot.domain.selection import pick_next
 from bot.domain.srs import Grade
 from bot.messages import Button, Field, Kind, Message, Style, error, info
 from bot.usecases.context import Actor, Core
+from bot.usecases.courses import other_courses
 from bot.usecases.format import plural, topic_footer
 from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
@@ -83,7 +84,7 @@ async def next_interview(core: Core, actor: Actor, course: Course, query: str | 
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message(actions.Interview)
+            return found.message(actions.Interview, other_courses(core.catalogue, course, "interview"))
         candidates = [q.id for q in found.self_graded]
         if not candidates:
             return info(f"No interview questions for “{found.title}” yet")

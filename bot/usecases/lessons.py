@@ -7,6 +7,7 @@ from bot.content.models import Course, Topic
 from bot.messages import Button, Field, Kind, Message, Style, Visibility
 from bot.text import shorten
 from bot.usecases.context import Actor, Core
+from bot.usecases.courses import other_courses
 from bot.usecases.format import reference_links, topic_footer
 from bot.usecases.topics import TopicNotFound, find_topic
 
@@ -71,7 +72,7 @@ async def lesson(core: Core, actor: Actor, course: Course, query: str | None) ->
         return await today(core, actor, course)
     found = find_topic(course, query)
     if isinstance(found, TopicNotFound):
-        return found.message()
+        return found.message(also=other_courses(core.catalogue, course, "lesson"))
     return lesson_message(course, found)
 
 

@@ -89,7 +89,9 @@ async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = No
     picture = await core.pictures.get(
         ("progress", identity.user_pk, course.id, today, row.answers, row.points, len(mastered)),
         lambda: render_progress_card(card))
-    points = f"{row.points} ({total_points} in all courses)" if several else str(row.points)
+    points = str(row.points)
+    if several and total_points != row.points:
+        points += f" ({total_points} in all courses)"
     return Message(
         kind=Kind.STATS,
         title="Your stats",
@@ -158,7 +160,8 @@ async def leaderboard(core: Core, actor: Actor, args: list[Argument]) -> Message
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk
         lines.append("- " + board_line(rank, row.name, row.points, row.correct) + (" ← you" if you else ""))
-    others = ", ".join(f"`/study leaderboard {p.value}`" for p in Period if p is not period)
+    scope_word = "" if len(core.catalogue) == 1 else f" {course.id}" if course else f" {OVERALL}"
+    others = ", ".join(f"`/study leaderboard {p.value}{scope_word}`" for p in Period if p is not period)
     if len(core.catalogue) > 1:
         others += ", " + ("`/study leaderboard <course>`" if course is None else f"`/study leaderboard {OVERALL}`")
     body = "\n".join(lines) if lines else "Nobody has scored yet in this period. Be the first: `/study quiz`!"

@@ -12,6 +12,7 @@ from bot.domain.selection import pick_next
 from bot.messages import LETTERS, Button, Choice, Field, Kind, Message, Style, error, info
 from bot.store.answers import StatsRow
 from bot.usecases.context import Actor, Core
+from bot.usecases.courses import other_courses
 from bot.usecases.format import difficulty_label, local_time, plural, topic_footer
 from bot.usecases.recording import NewAnswer, Submission
 from bot.usecases.topics import TopicNotFound, find_topic
@@ -40,7 +41,7 @@ async def next_question(core: Core, actor: Actor, course: Course, query: str | N
     if query:
         found = find_topic(course, query)
         if isinstance(found, TopicNotFound):
-            return found.message(actions.QuizTopic)
+            return found.message(actions.QuizTopic, other_courses(core.catalogue, course, "quiz"))
         if not found.quiz:
             return info(f"No quiz for “{found.title}” yet", "Its questions are still being written.")
         candidates = [q.id for q in found.quiz]

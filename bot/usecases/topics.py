@@ -60,8 +60,8 @@ class TopicNotFound:
     matches: int = 0
     course_key: str = ""
 
-    def message(self, open_action: Callable[..., actions.Action] = actions.Lesson) -> Message:
-        """A friendly error listing the topics meant, each with a button made by `open_action`."""
+    def message(self, open_action: Callable[..., actions.Action] = actions.Lesson, also: str = "") -> Message:
+        """A friendly error listing the topics meant, each with a button made by `open_action`; `also` ends it."""
         listing = "\n".join(
             f"- **{n}.** {t.title} (`{t.id}`)"
             for n, t in zip(self.numbered, self.suggestions, strict=True)
@@ -86,7 +86,7 @@ class TopicNotFound:
             Button(f"{n}. {t.title}", open_action(t.id, course=self.course_key).encode())
             for n, t in zip(self.numbered, self.suggestions, strict=True)
         )
-        return replace(error(title, body), buttons=buttons)
+        return replace(error(title, f"{body}\n\n{also}" if also else body), buttons=buttons)
 
 
 def find_topic(course: Course, query: str) -> Topic | TopicNotFound:

@@ -67,7 +67,7 @@ async def test_points_show_the_course_and_every_course(core: Core, both: Course)
     await answer_first_question(bot, "ada", "second", "d1")
     await answer_first_question(bot, "ada", "dotnet-architect", "d2")
     points = {f.name: f.value for f in (await bot.dispatch(make_actor("ada"), "/study stats second")).fields}["Points"]
-    course_points, total = points.split(" (")
+    course_points, total = points.split(" (")  # points in both courses
     assert int(total.removesuffix(" in all courses)")) > int(course_points) > 0
 
 
@@ -166,3 +166,33 @@ async def test_a_button_of_a_course_no_longer_served_is_answered_politely(core: 
     assert reply == NO_LONGER_SERVED
     stats = await bot.dispatch(make_actor(), "/study stats")
     assert {f.name: f.value for f in stats.fields}["Accuracy"] == "– of 0 answers"
+
+
+async def test_a_word_after_topics_that_names_no_course_is_answered_as_one(core: Core, both: Course) -> None:
+    """`/study topics kubernetes` says there is no such course, and lists the ones there are."""
+    reply = await StudyBot(core).dispatch(make_actor(), "/study topics kubernetes")
+    assert reply.title == "There is no course “kubernetes” here"
+    assert "`second` (Second Course)" in reply.body
+
+
+async def test_a_topic_not_found_names_the_other_courses(core: Core, both: Course) -> None:
+    """`/study quiz kubernetes` finds no topic in this course, and says which other courses could be meant."""
+    reply = await StudyBot(core).dispatch(make_actor(), "/study quiz kubernetes")
+    assert reply.kind is Kind.ERROR
+    assert reply.body.endswith("Other courses here: `second` (Second Course); name one first, as in "
+                               "`/study quiz second`.")
+
+
+async def test_a_course_boards_other_periods_keep_the_course(core: Core, both: Course) -> None:
+    """The board of the second course points to that course's other periods, and to the overall board."""
+    reply = await StudyBot(core).dispatch(make_actor(), "/study leaderboard second")
+    assert reply.body.endswith("Other boards: `/study leaderboard month second`, `/study leaderboard all second`, "
+                               "`/study leaderboard overall`.")
+
+
+async def test_points_in_the_only_course_studied_are_given_once(core: Core, both: Course) -> None:
+    """A learner with points in one course only is not told the same number twice."""
+    bot = StudyBot(core)
+    await answer_first_question(bot, "ada", "second", "d1")
+    points = {f.name: f.value for f in (await bot.dispatch(make_actor("ada"), "/study stats second")).fields}["Points"]
+    assert points.isdigit()
