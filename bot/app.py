@@ -108,7 +108,7 @@ class StudyBot:
                 return await reminders.stop(core, actor)
             case actions.RemindLater():
                 return await reminders.later(core, actor)
-        course = await courses.clicked_course(core, actor, action.course)
+        course = courses.clicked_course(core, action.course)
         if isinstance(course, Message):
             return course
         return await self._click_in(actor, course, action, delivery_key)

@@ -159,7 +159,7 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
         switched = {"weekly_board": channel.weekly_board, "team_report": channel.team_report}
         course = _course_of(channel, core.catalogue)
     core.forget_identities(identity.workspace_pk)
-    core.forget_channel_courses()
+    core.channel_courses.forget()
     core.schedule_changed.publish(channel_pk)
     label = channel_mention(ref.id, name)
     body = f"A lesson will drop in {label} at **{at:%H:%M} {tz}**, {describe_weekdays(days)}."

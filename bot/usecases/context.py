@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 IDENTITY_TTL_S = 300.0
 TEAM_FIGURES_FRESH_FOR = dt.timedelta(minutes=10)
+CHANNEL_COURSES_FRESH_FOR = dt.timedelta(minutes=5)
 
 
 def utc_now() -> dt.datetime:
@@ -120,10 +121,13 @@ class Core:
     schedule_changed: Notice[int] = field(default_factory=Notice[int])
     _identities: dict[tuple[str, str, str], _Known] = field(default_factory=dict, repr=False)
     _homes: dict[tuple[str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
-    _channel_courses: dict[tuple[str, str, str], tuple[str | None, float]] = field(default_factory=dict, repr=False)
+    channel_courses: StaleWhileRefreshing[tuple[str, str, str], str | None] = field(
+        default_factory=lambda: StaleWhileRefreshing(CHANNEL_COURSES_FRESH_FOR, "channels' courses"), repr=False
+    )
+    """The course set for each channel (`setup ... course`), kept a while: read on most commands."""
     answers: AnswerBatcher = field(init=False, repr=False)
     team_figures: StaleWhileRefreshing[tuple[int, str], Figures] = field(
-        default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR), repr=False
+        default_factory=lambda: StaleWhileRefreshing(TEAM_FIGURES_FRESH_FOR, "team's figures"), repr=False
     )
     """Each workspace's `/study team` figures per course, kept for a while."""
     pictures: PictureCache = field(default_factory=PictureCache, repr=False)
@@ -191,20 +195,16 @@ class Core:
         return replace(actor, workspace_id=home[0], direct=False)
 
     async def channel_course(self, actor: Actor) -> str | None:
-        """The id of the course the actor's channel studies (`setup ... course`), if one is set; cached a while."""
+        """The id of the course the actor's channel studies (`setup ... course`), if one is set; kept a while."""
         if not actor.channel_id or actor.direct:
             return None
-        key = (actor.platform, actor.workspace_id, actor.channel_id)
-        known = self._channel_courses.get(key)
-        if known is None or time.monotonic() - known[1] > IDENTITY_TTL_S:
-            async with self.reading() as uow:
-                found = await uow.channels.course_of(actor.platform, actor.workspace_id, actor.channel_id)
-            known = self._channel_courses[key] = (found, time.monotonic())
-        return known[0]
 
-    def forget_channel_courses(self) -> None:
-        """Drop the cached courses of channels (after `setup` changed one)."""
-        self._channel_courses.clear()
+        async def read() -> str | None:
+            async with self.reading() as uow:
+                return await uow.channels.course_of(actor.platform, actor.workspace_id, actor.channel_id)
+
+        key = (actor.platform, actor.workspace_id, actor.channel_id)
+        return (await self.channel_courses.get(key, self.clock(), read)).value
 
     def forget_identity(self, user_pk: int) -> None:
         """Drop the cached identity of one learner (their timezone or reminder notice changed)."""

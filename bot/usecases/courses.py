@@ -54,12 +54,17 @@ def named_course(catalogue: Catalogue, args: list[Argument]) -> tuple[CourseRef 
     return None, args
 
 
+async def course_here(core: Core, actor: Actor) -> Course:
+    """The course of the actor's channel (while it is served), else the default."""
+    catalogue = core.catalogue
+    return catalogue.get(await core.channel_course(actor)) or catalogue.default
+
+
 async def course_for(core: Core, actor: Actor, named: CourseRef | None = None) -> Course | Message:
     """The course named, else the actor's channel's, else the default; a friendly error for an unknown name."""
-    catalogue = core.catalogue
     if named is not None:
-        return catalogue.find(named.text) or unknown_course(catalogue, named.text)
-    return catalogue.get(await core.channel_course(actor)) or catalogue.default
+        return core.catalogue.find(named.text) or unknown_course(core.catalogue, named.text)
+    return await course_here(core, actor)
 
 
 async def choose(core: Core, actor: Actor, args: list[Argument]) -> Chosen | Message:
@@ -75,8 +80,12 @@ NO_LONGER_SERVED = error(
 )
 
 
-async def clicked_course(core: Core, actor: Actor, key: str) -> Course | Message:
-    """The course of a button: the one its key names, or for a button without one the channel's or default."""
+def clicked_course(core: Core, key: str) -> Course | Message:
+    """The course of a button: the one its key names; the default course for a button without one.
+
+    Every button within a course carries its key; one without is of the default course (made
+    before several courses were served, or a reminder's **Quiz me**).
+    """
     if not key:
-        return await course_for(core, actor)
+        return core.catalogue.default
     return core.catalogue.by_key(key) or NO_LONGER_SERVED

@@ -14,7 +14,7 @@ from bot.pictures.sparkline import sparkline
 from bot.store.models import ALL_COURSES
 from bot.store.scores import Board
 from bot.usecases.context import Actor, Argument, Core, CourseRef
-from bot.usecases.courses import OVERALL, course_for, named_course
+from bot.usecases.courses import OVERALL, course_for, course_here, named_course
 from bot.usecases.format import board_line, percent, plural, progress_bar
 from bot.usecases.progress_card import progress_card
 from bot.usecases.standings import Standing
@@ -23,8 +23,9 @@ BOARD_SIZE = 10
 
 
 async def streak(core: Core, actor: Actor) -> Message:
-    """The learner's current and best streak, counted in their own days."""
+    """The learner's current and best streak, counted in their own days (its **Quiz me** in the channel's course)."""
     identity = await core.identify(actor)
+    course = await course_here(core, actor)
     async with core.unit_of_work() as uow:
         stats = await uow.learners.stats(identity.user_pk)
     today = local_day(core.clock(), identity.timezone)
@@ -49,7 +50,7 @@ async def streak(core: Core, actor: Actor) -> Message:
             Field("Points", str(stats.points)),
             Field("Your days end at", f"midnight {identity.timezone} (`/study timezone` changes it)", inline=False),
         ),
-        buttons=(Button("Quiz me", actions.NextQuiz().encode(), Style.PRIMARY),),
+        buttons=(Button("Quiz me", actions.NextQuiz(course=course.key).encode(), Style.PRIMARY),),
         footer="One missed day a week is forgiven.",
     )
 

@@ -118,6 +118,7 @@ async def test_the_watch_applies_a_recorded_request_exactly_once(
         await asyncio.sleep(10 * QUICK_S)
     finally:
         task.cancel()
+        await asyncio.gather(task, return_exceptions=True)  # its read, if one was under way, ends too
     assert served.applied == 1
     assert list(served.catalogue.courses) == ["alpha", "beta"]
 

@@ -196,3 +196,19 @@ async def test_points_in_the_only_course_studied_are_given_once(core: Core, both
     await answer_first_question(bot, "ada", "second", "d1")
     points = {f.name: f.value for f in (await bot.dispatch(make_actor("ada"), "/study stats second")).fields}["Points"]
     assert points.isdigit()
+
+
+async def test_a_streaks_quiz_me_is_in_the_channels_course(core: Core, both: Course) -> None:
+    """`/study streak` in a channel set to the second course offers a quiz of that course."""
+    bot = StudyBot(core)
+    await bot.dispatch(ADMIN, "/study setup #c2 09:00 UTC course second")
+    reply = await bot.dispatch(make_actor(channel="c2"), "/study streak")
+    assert actions.decode(reply.buttons[0].action).course == both.key
+
+
+async def test_a_button_without_a_course_is_of_the_default_course(core: Core, course: Course, both: Course) -> None:
+    """An `sb1` button (made before several courses were served) answers in the default course, in any channel."""
+    bot = StudyBot(core)
+    await bot.dispatch(ADMIN, "/study setup #c2 09:00 UTC course second")
+    question = await bot.click(make_actor(channel="c2"), actions.NextQuiz().encode(), "d1")
+    assert actions.decode(question.buttons[0].action).course == course.key
