@@ -180,7 +180,7 @@ def dm_channel(platform: str, user: str) -> str:
 
 
 class CountingHandler(logging.Handler):
-    """Counts warnings and errors per logger instead of printing thousands of 429 lines."""
+    """Counts warnings and errors per logger and message instead of printing thousands of 429 lines."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -188,7 +188,7 @@ class CountingHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Count the record instead of printing it."""
-        self.counts[f"{record.name} {record.levelname.lower()}"] += 1
+        self.counts[f"{record.name} {record.levelname.lower()} \"{str(record.msg).split('%', 1)[0].strip()}\""] += 1
 
 
 def rss_mib() -> float:
