@@ -188,7 +188,7 @@ class CountingHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Count the record instead of printing it."""
-        self.counts[f"{record.name} {record.levelname.lower()} \"{str(record.msg).split('%', 1)[0].strip()}\""] += 1
+        self.counts[f"{record.name} {record.levelname.lower()} \"{record.msg}\""] += 1
 
 
 def rss_mib() -> float:
