@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.fanout [--channels 5000] [--discord-share 0.5]
                                      [--slack-workspace-rate 0] [--pace-slack 0] [--concurrency N]
-                                     [--pool 10] [--postgres URL]
+                                     [--schedulers 1] [--pool 10] [--postgres URL]
     .venv/bin/python -m bench.fanout --reminders 50000 [--discord-share 0.02] [--slack-open-rate 0] ...
 
 With `--reminders N`, N learners (a share on Discord in servers of 1,000, the rest in the Slack
@@ -25,6 +25,13 @@ given more messages than one drop has) and missing channels (fewer), the outcome
 the database, the 429s the stand-ins answered, and the peak RSS of this process
 (resource.getrusage), which holds the scheduler but not the stand-ins.
 
+With `--schedulers N` (N > 1), N scheduler processes (`bench.fanout_worker`, each with its own
+event loop, engine and posters) run the same fan-out at once against the same database and
+stand-ins, each as its own claim holder, so duplicates, missing posts and 429s (Discord's
+global limit is the stand-in's, shared by all) are judged over all of them. The fan-out starts
+when the first of them starts; each one's share is the deliveries the database records as sent
+under its name, next to what it found taken by another, when its run ended, and its peak RSS.
+
 Minimum: every channel gets the course's first lesson, as one Slack message and as many Discord
 messages as it renders to (counted at start). A sliding-window limit of L requests per P seconds lets R
 requests out no sooner than (ceil(R / L) - 1) * P seconds after the first, so the minimum is
@@ -40,10 +47,14 @@ import datetime as dt
 import json
 import logging
 import math
+import os
+import re
 import resource
 import sys
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +85,7 @@ from bot.usecases.context import Core
 from bot.usecases.drops import Drops
 from bot.usecases.lessons import lesson_message
 from bot.usecases.reminder_sends import Reminders
-from scheduler.fanout import DEFAULT_PACING, DIRECT_PACING, DropRunner, ReminderRunner
+from scheduler.fanout import DEFAULT_PACING, DIRECT_PACING, DropRunner, Outcome, ReminderRunner
 from tests.e2e.discord.discord_standin import TOKEN as DISCORD_TOKEN
 from tests.e2e.discord.rest_poster import open_poster
 
@@ -170,7 +181,7 @@ def dm_channel(platform: str, user: str) -> str:
 
 
 class CountingHandler(logging.Handler):
-    """Counts warnings and errors per logger instead of printing thousands of 429 lines."""
+    """Counts warnings and errors per logger and message instead of printing thousands of 429 lines."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -178,7 +189,8 @@ class CountingHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         """Count the record instead of printing it."""
-        self.counts[f"{record.name} {record.levelname.lower()}"] += 1
+        message = re.sub(r"\d+(\.\d+)?", "N", record.getMessage())  # one count for every id and delay
+        self.counts[f"{record.name} {record.levelname.lower()} \"{message}\""] += 1
 
 
 def rss_mib() -> float:
@@ -193,24 +205,111 @@ async def get_json(session: aiohttp.ClientSession, url: str) -> dict[str, Any]:
         return result
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Seed the channels (or learners), run the fan-out once against the stand-ins, and return what was measured."""
-    course = require_course(ROOT / "content" / "dotnet-architect")
-    reminding = args.reminders > 0
-    total = args.reminders if reminding else args.channels
+def runner_options(args: argparse.Namespace, reminding: bool) -> dict[str, Any]:
+    """The runner's concurrency and pacing, as the command line asks."""
+    options: dict[str, Any] = {"concurrency": args.concurrency} if args.concurrency else {}
+    pacing = DIRECT_PACING if reminding else DEFAULT_PACING
+    options["pacing"] = {**pacing, "slack": (round(args.pace_slack), 1.0)} if args.pace_slack > 0 else pacing
+    return options
+
+
+@asynccontextmanager
+async def posters_at(urls: dict[str, str]) -> AsyncIterator[dict[str, Poster]]:
+    """The real Discord and Slack posters, pointed at the stand-ins at `urls`."""
+    apply(DiscordSettings(api_url=urls["discord"]))
+    async with aiohttp.ClientSession() as session, open_poster(DISCORD_TOKEN) as discord_poster:
+        yield {"discord": discord_poster, "slack": SlackPoster(web_client(SLACK_TOKEN, urls["slack"], session))}
+
+
+def due_clock() -> dt.datetime:
+    """The fixed clock of the fan-out: the due moment."""
+    return DUE
+
+
+async def fan_out(core: Core, posters: dict[str, Poster], reminding: bool, worker: str,
+                  options: dict[str, Any]) -> list[Outcome]:
+    """Run the real runner once, as the scheduler process named `worker`."""
+    if reminding:
+        return await ReminderRunner(Reminders(core, worker), posters, clock=due_clock, **options).run_due()
+    return await DropRunner(Drops(core, worker), posters, clock=due_clock, **options).run_due()
+
+
+async def fan_out_here(core: Core, urls: dict[str, str], reminding: bool,
+                       options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fan-out in this process; what it measured, as one process's record."""
+    async with posters_at(urls) as posters:
+        rss_before = rss_mib()
+        started, cpu = time.monotonic(), time.process_time()
+        found = await fan_out(core, posters, reminding, "bench", options)
+        finished, cpu = time.monotonic(), time.process_time() - cpu
+    return [{"worker": "bench", "started": started, "finished": finished, "rss_before": rss_before, "cpu": cpu,
+             "rss_peak": rss_mib(), "outcomes": dict(Counter(o.outcome for o in found)), "logs": {}}]
+
+
+async def fan_out_in_processes(count: int, url: str, urls: dict[str, str], reminding: bool, pool: int,
+                               options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fan-out in `count` scheduler processes at once (`bench.fanout_worker`); each one's record.
+
+    Each process sets up its own engine and posters and says it is ready; all are then told to
+    start together, and each reports what it measured as one JSON line.
+    """
+    processes = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.fanout_worker", cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE) for _ in range(count)]
+    pipes = [(p.stdin, p.stdout) for p in processes if p.stdin is not None and p.stdout is not None]
+    try:
+        for n, (stdin, _stdout) in enumerate(pipes, start=1):
+            stdin.write(json.dumps({"worker": f"bench-{n}", "url": url, "urls": urls, "reminding": reminding,
+                                    "pool": pool, "options": options}).encode() + b"\n")
+        for _stdin, stdout in pipes:
+            if (await stdout.readline()).strip() != b"ready":
+                raise RuntimeError("a scheduler process did not start (see its error above)")
+        for stdin, _stdout in pipes:
+            stdin.write(b"go\n")
+        for stdin, _stdout in pipes:
+            await stdin.drain()
+        lines = await asyncio.gather(*(stdout.readline() for _stdin, stdout in pipes))
+        if not all(lines):
+            raise RuntimeError("a scheduler process stopped before reporting (see its error above)")
+        return [json.loads(line) for line in lines]
+    finally:
+        for stdin, _stdout in pipes:
+            stdin.close()
+        for p in processes:
+            await p.wait()
+
+
+def busy_jiffies() -> tuple[int, int]:
+    """The machine's busy and total CPU time so far, in clock ticks of all cores (/proc/stat)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(t) for t in stat.readline().split()[1:]]
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # idle and iowait are not busy
+
+
+def plan(args: argparse.Namespace, course: Any) -> tuple[list[str], list[str], int, int, float]:
+    """The ids to seed (Discord, Slack), the messages each takes on Discord and Slack, and the minimum."""
+    total = args.reminders if args.reminders > 0 else args.channels
     n_discord = round(total * args.discord_share)
     n_slack = total - n_discord
-    if reminding:
-        discord_parts, slack_parts = 1, 1  # a reminder renders to one message on each platform
+    if args.reminders > 0:
         discord_ids, slack_ids = learner_ids(n_discord, n_slack)
         # Two Discord requests a DM (open the channel, post), one message per DM channel.
         least = minimum_seconds(n_discord * 2, n_slack, 1, 1, args.slack_workspace_rate)
         if args.slack_open_rate > 0 and n_slack:
             least = max(least, drain_time(n_slack, max(1, round(args.slack_open_rate)), 60.0))
-    else:
-        discord_parts, slack_parts = parts_per_drop(course)
-        discord_ids, slack_ids = channel_ids(n_discord, n_slack)
-        least = minimum_seconds(n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
+        return discord_ids, slack_ids, 1, 1, least  # a reminder renders to one message on each platform
+    discord_parts, slack_parts = parts_per_drop(course)
+    discord_ids, slack_ids = channel_ids(n_discord, n_slack)
+    return discord_ids, slack_ids, discord_parts, slack_parts, minimum_seconds(
+        n_discord, n_slack, discord_parts, slack_parts, args.slack_workspace_rate)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Seed the channels (or learners), run the fan-out once against the stand-ins, and return what was measured."""
+    course = require_course(ROOT / "content" / "dotnet-architect")
+    reminding = args.reminders > 0
+    discord_ids, slack_ids, discord_parts, slack_parts, least = plan(args, course)
+    n_discord, n_slack = len(discord_ids), len(slack_ids)
 
     standins = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.fanout_standins", "--slack-workspace-rate", str(args.slack_workspace_rate),
@@ -228,40 +327,39 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await migrate.upgrade(engine)
         core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=lambda: SET_UP)
         await (seed_reminders if reminding else seed)(core, discord_ids, slack_ids)
-
-        def clock() -> dt.datetime:
-            return DUE
-
-        core.clock = clock
-        apply(DiscordSettings(api_url=urls["discord"]))
-        runner_options: dict[str, Any] = {"concurrency": args.concurrency} if args.concurrency else {}
-        pacing = DIRECT_PACING if reminding else DEFAULT_PACING
-        runner_options["pacing"] = pacing
-        if args.pace_slack > 0:
-            runner_options["pacing"] = {**pacing, "slack": (round(args.pace_slack), 1.0)}
-        async with aiohttp.ClientSession() as session, open_poster(DISCORD_TOKEN) as discord_poster:
-            slack_poster = SlackPoster(web_client(SLACK_TOKEN, urls["slack"], session))
-            posters: dict[str, Poster] = {"discord": discord_poster, "slack": slack_poster}
-            rss_before = rss_mib()
-            started = time.monotonic()
-            if reminding:
-                found = await ReminderRunner(Reminders(core, "bench"), posters, clock=clock, **runner_options).run_due()
-            else:
-                found = await DropRunner(Drops(core, "bench"), posters, clock=clock, **runner_options).run_due()
-            outcomes = Counter(o.outcome for o in found)
-            finished = time.monotonic()
+        core.clock = due_clock
+        options = runner_options(args, reminding)
+        machine = busy_jiffies()
+        if args.schedulers > 1:
+            processes = await fan_out_in_processes(args.schedulers, url, urls, reminding, args.pool, options)
+        else:
+            processes = await fan_out_here(core, urls, reminding, options)
+        busy, total = busy_jiffies()
+        machine = busy - machine[0], total - machine[1]
+        async with aiohttp.ClientSession() as session:
             discord_stats = await get_json(session, urls["discord_stats"])
             slack_stats = await get_json(session, urls["slack_stats"])
-        rss_peak = rss_mib()
         claims = ReminderSend if reminding else DailyDrop
         async with core.unit_of_work() as uow:
             statuses = dict((await uow.answers.session.execute(
                 select(claims.status, func.count()).group_by(claims.status))).all())
+            sent_by = dict((await uow.answers.session.execute(
+                select(claims.claimed_by, func.count()).where(claims.status == "sent")
+                .group_by(claims.claimed_by))).all())
     finally:
         await engine.dispose()
         await drop_database(args.postgres, url)
         standins.stdin.close()
         await standins.wait()
+    started = min(p["started"] for p in processes)
+    outcomes: Counter[str] = Counter()
+    logs: Counter[str] = Counter(counting.counts)
+    for p in processes:
+        outcomes.update(p["outcomes"])
+        logs.update(p["logs"])
+        p["returned"] = p["finished"] - started
+        p["late"] = p["started"] - started
+        p["sent_recorded"] = sent_by.get(p["worker"], 0)
 
     def tally(stats: dict[str, Any], ids: list[str], parts: int) -> tuple[int, int]:
         posts = stats["posts"]
@@ -276,20 +374,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     last_post = max(lasts) - started if lasts else float("nan")
     return {
         "what": "learners' reminders" if reminding else "channels", "noun": "reminder" if reminding else "drop",
-        "channels": total, "discord": n_discord,
+        "channels": n_discord + n_slack, "discord": n_discord,
         "slack": n_slack, "last_post": last_post,
         "discord_last": (discord_stats["last"] or started) - started,
         "first_post": min((s["first"] for s in (discord_stats, slack_stats) if s["first"] is not None),
                           default=started) - started,
         "slack_last": (slack_stats["last"] or started) - started,
-        "returned": finished - started, "minimum": least,
+        "returned": max(p["returned"] for p in processes), "minimum": least, "processes": processes,
         "ratio": last_post / least if least > 0 else float("nan"),
         "duplicates": d_dup + s_dup, "missing": d_miss + s_miss, "outcomes": dict(outcomes), "db": statuses,
+        "rss_before": max(p["rss_before"] for p in processes), "rss_peak": max(p["rss_peak"] for p in processes),
         "rejected_discord": discord_stats["rejected"], "rejected_slack": slack_stats["rejected"],
         "requests": discord_stats["requests"] + slack_stats["requests"],
-        "rss_before": rss_before, "rss_peak": rss_peak, "logs": dict(counting.counts),
+        "logs": dict(logs), "standins_cpu": discord_stats["cpu"],
+        "machine_busy": machine[0] / machine[1] if machine[1] else float("nan"),
         "rate": (n_discord + n_slack) / last_post if last_post > 0 else float("nan"),
     }
+
+
+def share(process: dict[str, Any], r: dict[str, Any]) -> str:
+    """One scheduler process's part of the fan-out: what it sent, what it found taken, when it finished."""
+    outcomes = process["outcomes"]
+    sent = process["sent_recorded"]
+    return (f"sent {sent} ({100 * sent / max(1, r['channels']):.1f} %), "
+            + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()) if k != "sent")
+            + f"; started at {process['late']:.2f} s, run_due returned at {process['returned']:.2f} s, "
+              f"peak RSS {process['rss_peak']:.0f} MiB")
 
 
 def report(r: dict[str, Any], args: argparse.Namespace) -> None:
@@ -312,8 +422,16 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         ("429s answered", f"Discord {r['rejected_discord'] or 0}, Slack {r['rejected_slack'] or 0} "
                           f"({r['requests']} post requests)"),
         ("sustained rate", f"{r['rate']:.0f} {r['noun']}s/s"),
-        ("peak RSS", f"{r['rss_peak']:.0f} MiB  ({r['rss_before']:.0f} MiB before the fan-out)"),
+        ("peak RSS", f"{r['rss_peak']:.0f} MiB  ({r['rss_before']:.0f} MiB before the fan-out)"
+                     + (", the largest scheduler process" if len(r["processes"]) > 1 else "")),
     ]
+    if len(r["processes"]) > 1:
+        rows += [(f"process {p['worker']}", share(p, r)) for p in r["processes"]]
+    cores = os.cpu_count() or 1
+    rows.append(("CPU during the fan-out", ", ".join(
+        f"{p['worker']} {p['cpu'] / max(p['finished'] - p['started'], 1e-9):.2f} of a core" for p in r["processes"])
+        + f"; stand-ins {r['standins_cpu']:.1f} s in all; machine {100 * r['machine_busy']:.0f} % busy "
+          f"({cores} cores)"))
     for name, value in rows:
         print(f"  {name:<26} {value}")
     if r["logs"]:
@@ -334,6 +452,8 @@ def main() -> None:
     parser.add_argument("--pace-slack", type=float, default=0.0,
                         help="also pace Slack posts in the DropRunner at this many per second (0: not paced)")
     parser.add_argument("--concurrency", type=int, default=0, help="DropRunner concurrency (0: its default)")
+    parser.add_argument("--schedulers", type=int, default=1,
+                        help="scheduler processes running the same fan-out at once (1: in this process)")
     parser.add_argument("--pool", type=int, default=10, help="database pool size (as in production)")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create a scratch database next to")
     args = parser.parse_args()
