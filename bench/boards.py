@@ -3,16 +3,19 @@
     .venv/bin/python -m bench.boards [--learners 100000] [--sizes 1000000 10000000] [--calls 500] [--repeats 3]
                                      [--stats-calls 100] [--second-share 0.25]
                                      [--postgres URL] [--skip-postgres] [--skip-sqlite] [--sqlite-size 1000000]
+                                     [--keep] [--database URL] [--skip-answers]
                                      [--writers 50] [--writes 200]
 
 For each size it builds a scratch database of one workspace with `--learners` learners and that many
-answers over the last 90 days in two courses (the shipped pack, and a copy of it under another id
-taking `--second-share` of the answers), with skewed activity (the busiest learner has about 0.3% of
-all answers, the quietest about half the mean): on PostgreSQL with `generate_series` in the server,
-on SQLite from Python in one transaction. It builds the database at the newest schema revision,
-fills answers (with their course), stats rows (summed from the answers) and cards (per learner,
-course and question), then counts the boards' scores per course and overall with the store's own
-recount (`rebuild_statements`, what migration 0009 runs; its time is printed).
+answers over the last 90 days, in the order they were given (as the answer path writes them), in two
+courses (the shipped pack, and a copy of it under another id taking `--second-share` of the
+answers), with skewed activity (the busiest learner has about 0.3% of all answers, the quietest
+about half the mean): on PostgreSQL with `generate_series` in the server, on SQLite from Python in
+one transaction. It builds the database at the newest schema revision, fills answers (with their
+course), stats rows (summed from the answers) and cards (per learner, course and question), then
+counts the boards' scores per course and overall with the store's own recount
+(`rebuild_statements`, what migration 0009 runs; its time is printed). `--keep` keeps a built
+database for later runs with `--database URL`.
 
 Then, through the use cases (`progress.leaderboard`, `progress.stats`, `quiz.next_question`), for
 `--calls` learners drawn at random among all of them (most of whom are far below the top ten, so
@@ -96,7 +99,8 @@ SELECT s.u, 1, CASE WHEN s.second THEN CAST(:second AS text) ELSE CAST(:first_co
        CASE WHEN s.ok THEN q.points ELSE 0 END, (s.at AT TIME ZONE 'UTC')::date, s.at
 FROM (SELECT g, 1 + floor(CAST(:learners AS int) * power(random(), CAST(:skew AS float8)))::bigint AS u,
              floor(random() * CAST(:questions AS int))::int AS qi, random() < CAST(:share AS float8) AS second,
-             random() < 0.7 AS ok, now() - random() * interval '{days} days' AS at
+             random() < 0.7 AS ok,
+             now() - (1 - (g - random()) / CAST(:total AS bigint)) * interval '{days} days' AS at
       FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS g) AS s
 JOIN bench_questions AS q ON q.i = s.qi
 """
@@ -120,6 +124,8 @@ async def count_scores(engine: AsyncEngine) -> float:
     """Count the workspace's boards from its answers, per course and overall; the seconds it took."""
     started = time.perf_counter()
     async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # consistent by construction: no per-row foreign key checks
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
         first, last = (await conn.execute(answer_span(1))).one()
         for stmt in rebuild_statements(1, "UTC", None, (first, last)):
             await conn.execute(stmt)
@@ -152,10 +158,13 @@ async def build_postgres(url: str, courses: tuple[Course, Course], learners: int
             await conn.execute(text(PG_FILL.format(days=DAYS)), {
                 "learners": learners, "skew": SKEW, "questions": len(questions), "share": share,
                 "first_course": courses[0].id, "second": courses[1].id,
-                "first": first, "last": min(answers, first + step - 1),
+                "first": first, "last": min(answers, first + step - 1), "total": answers,
             })
         await conn.execute(text(STATS_FILL))
         await conn.execute(text(CARDS_FILL.format()))
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("ANALYZE answers"))
     counted = await count_scores(engine)
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -175,7 +184,7 @@ def _sqlite_answers(courses: tuple[Course, Course], learners: int, answers: int,
         q = questions[rng.randrange(len(questions))]
         course = courses[1].id if rng.random() < share else courses[0].id
         ok = rng.random() < 0.7
-        at = now - dt.timedelta(seconds=rng.random() * DAYS * 86400)
+        at = now - dt.timedelta(seconds=(1 - (g + rng.random()) / answers) * DAYS * 86400)
         rows.append((1 + int(learners * rng.random() ** SKEW), 1, course, q.id, q.topic_id, "quiz", f"b{g}", f"b:{g}",
                      0, ok, 10 * q.difficulty if ok else 0, at.date().isoformat(),
                      at.strftime("%Y-%m-%d %H:%M:%S.%f")))
@@ -371,22 +380,29 @@ async def run_postgres(args: argparse.Namespace, courses: tuple[Course, Course])
     """Every size on PostgreSQL: build, then reads and answers beside a board loop, `--repeats` times."""
     results: dict[int, list[dict[str, Timings]]] = {}
     for size in args.sizes:
-        url = await create_database(args.postgres, "studybot_boards")
+        url = args.database or await create_database(args.postgres, "studybot_boards")
         try:
-            started = time.perf_counter()
-            counted = await build_postgres(url, courses, args.learners, size, args.second_share)
-            print(f"PostgreSQL, {size:,} answers: built in {time.perf_counter() - started:.0f} s "
-                  f"(scores counted in {counted:.1f} s)", flush=True)
+            if args.database:
+                print(f"PostgreSQL, {size:,} answers: the database given", flush=True)
+            else:
+                started = time.perf_counter()
+                counted = await build_postgres(url, courses, args.learners, size, args.second_share)
+                print(f"PostgreSQL, {size:,} answers: built in {time.perf_counter() - started:.0f} s "
+                      f"(scores counted in {counted:.1f} s)", flush=True)
             results[size], rates = [], []
             for _ in range(args.repeats):
                 results[size].append(await measure_reads(url, courses, args.learners, args.calls, args.stats_calls))
-                rates.append(await answer_rates(url, courses, args))
-            for beside in (f"{args.board_rate:g} boards/s", "back to back"):
+                if not args.skip_answers:
+                    rates.append(await answer_rates(url, courses, args))
+            for beside in (f"{args.board_rate:g} boards/s", "back to back") if rates else ():
                 shares = [100 * r[beside] / r["alone"] for r in rates]
                 print(f"  answers beside the all-time board asked {beside}: {spread(shares)} % of alone "
                       "(min/median/max)", flush=True)
         finally:
-            await drop_database(args.postgres, url)
+            if args.keep or args.database:
+                print(f"  kept {url}", flush=True)
+            else:
+                await drop_database(args.postgres, url)
     table(f"PostgreSQL, {args.learners:,} learners", results)
 
 
@@ -417,6 +433,9 @@ async def main() -> None:
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--writes", type=int, default=200, help="answers per writer, closed loop")
     parser.add_argument("--postgres", default=DEFAULT_PG, help="a PostgreSQL URL to create scratch databases next to")
+    parser.add_argument("--keep", action="store_true", help="keep each PostgreSQL database built, and print its URL")
+    parser.add_argument("--database", metavar="URL", help="measure this database, built and kept before (one size)")
+    parser.add_argument("--skip-answers", action="store_true", help="the reads only, no answers beside a board loop")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--board-rate", type=float, default=20.0, help="boards a second of the paced board loop")
