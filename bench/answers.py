@@ -57,6 +57,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 KEPT_UP = 0.97
 WARM_UP_PER_USER = 2
+FLOOR_COURSE = "dotnet-architect"  # the course the floor's rows are filed under, as the store files each answer
 
 Work = Callable[[int, int], Awaitable[None]]
 Target = Callable[[str, int], AbstractAsyncContextManager[Work]]
@@ -190,10 +191,12 @@ async def bare_postgres(url: str, users: int) -> AsyncIterator[Work]:
 
     async def insert(u: int, n: int) -> None:
         await pool.execute(
-            "INSERT INTO answers (user_id, workspace_id, question_id, topic_id, kind, instance, delivery_key,"
-            " choice, correct, points, local_day, answered_at) VALUES ($1,$2,'q','t','quiz',$3,$4,0,true,10,$5,$6)",
+            "INSERT INTO answers (user_id, workspace_id, course_id, question_id, topic_id, kind, instance,"
+            " delivery_key, choice, correct, points, local_day, answered_at)"
+            " VALUES ($1,$2,$3,'q','t','quiz',$4,$5,0,true,10,$6,$7)",
             user_id,
             workspace_id,
+            FLOOR_COURSE,
             f"b{run}{u}-{n}",
             f"b{run}:{u}:{n}",
             now.date(),
@@ -221,9 +224,11 @@ async def bare_sqlite(url: str, users: int) -> AsyncIterator[Work]:
         async def insert(u: int, n: int) -> None:
             async with lock:
                 await db.execute(
-                    "INSERT INTO answers (user_id, workspace_id, question_id, topic_id, kind, instance, delivery_key,"
-                    " choice, correct, points, local_day, answered_at) VALUES (?,?,'q','t','quiz',?,?,0,1,10,?,?)",
-                    (row[0], row[1], f"b{run}{u}-{n}", f"b{run}:{u}:{n}", now.date().isoformat(), now.isoformat()),
+                    "INSERT INTO answers (user_id, workspace_id, course_id, question_id, topic_id, kind, instance,"
+                    " delivery_key, choice, correct, points, local_day, answered_at)"
+                    " VALUES (?,?,?,'q','t','quiz',?,?,0,1,10,?,?)",
+                    (row[0], row[1], FLOOR_COURSE, f"b{run}{u}-{n}", f"b{run}:{u}:{n}", now.date().isoformat(),
+                     now.isoformat()),
                 )
                 await db.commit()
 

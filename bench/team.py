@@ -39,8 +39,9 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 DAYS = 90
 
 
-async def build(engine: AsyncEngine, course_questions: list[tuple[str, str]], learners: int, answers: int) -> None:
-    """The workspace, its learners, their answers, cards and totals."""
+async def build(engine: AsyncEngine, course_id: str, course_questions: list[tuple[str, str]], learners: int,
+                answers: int) -> None:
+    """The workspace, its learners, their answers in `course_id`, cards and totals."""
     questions = ", ".join(f"('{q}', '{t}', {n})" for n, (q, t) in enumerate(course_questions))
     statements = [
         "INSERT INTO workspaces (id, platform, external_id, name, timezone) VALUES (1, 'slack', 'T1', 'bench', 'UTC')",
@@ -49,22 +50,22 @@ async def build(engine: AsyncEngine, course_questions: list[tuple[str, str]], le
         f"CREATE TEMP TABLE qs (question_id text, topic_id text, n int) ON COMMIT DROP; "
         f"INSERT INTO qs VALUES {questions}",
         # Skewed activity: an answer's learner is 1 + floor(learners * r^2.5), so a few answer most; over DAYS days.
-        f"""INSERT INTO answers (user_id, workspace_id, question_id, topic_id, kind, instance, delivery_key,
+        f"""INSERT INTO answers (user_id, workspace_id, course_id, question_id, topic_id, kind, instance, delivery_key,
                                 choice, correct, points, local_day, answered_at)
-            SELECT a.user_id, 1, qs.question_id, qs.topic_id, 'quiz', 'i' || a.n, 'd' || a.n, 0, a.correct,
-                   CASE WHEN a.correct THEN 10 ELSE 0 END, a.at::date, a.at
+            SELECT a.user_id, 1, '{course_id}', qs.question_id, qs.topic_id, 'quiz', 'i' || a.n, 'd' || a.n, 0,
+                   a.correct, CASE WHEN a.correct THEN 10 ELSE 0 END, a.at::date, a.at
             FROM (SELECT n, 1 + floor({learners} * power(random(), 2.5))::int AS user_id,
                          floor(random() * {len(course_questions)})::int AS q, random() < 0.7 AS correct,
                          TIMESTAMPTZ '{NOW.isoformat()}' - random() * INTERVAL '{DAYS} days' AS at
                   FROM generate_series(1, {answers}) AS n) AS a
             JOIN qs ON qs.n = a.q""",
-        """INSERT INTO review_states (user_id, question_id, due, card, reviews, lapses, last_correct_at,
+        """INSERT INTO review_states (user_id, course_id, question_id, due, card, reviews, lapses, last_correct_at,
                                      topic_id, stability, last_review)
-           SELECT user_id, question_id, max(answered_at) + INTERVAL '3 days',
+           SELECT user_id, course_id, question_id, max(answered_at) + INTERVAL '3 days',
                   json_build_object('state', 2, 'stability', 3.0, 'last_review', max(answered_at)),
                   count(*), count(*) FILTER (WHERE NOT correct), max(answered_at) FILTER (WHERE correct),
                   max(topic_id), 1 + 2 * count(*), max(answered_at)
-           FROM answers GROUP BY user_id, question_id""",
+           FROM answers GROUP BY user_id, course_id, question_id""",
         """INSERT INTO user_stats (user_id, points, answers, correct, current_streak, best_streak, last_active_day)
            SELECT u.id, coalesce(sum(a.points), 0), count(a.id), count(a.id) FILTER (WHERE a.correct),
                   (u.id % 7), (u.id % 11), max(a.local_day)
@@ -108,7 +109,7 @@ async def main() -> None:
     try:
         await migrate.upgrade(engine)
         start = time.perf_counter()
-        await build(engine, pairs, args.learners, args.answers)
+        await build(engine, course.id, pairs, args.learners, args.answers)
         print(f"built {args.learners:,} learners and {args.answers:,} answers in {time.perf_counter() - start:.1f} s")
         core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), clock=lambda: NOW)
         admin = Actor(platform="slack", workspace_id="T1", user_id="U1", is_admin=True)

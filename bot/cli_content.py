@@ -9,19 +9,17 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.bootstrap import build
-from bot.content.anki.exporter import export_anki
-from bot.content.anki.importer import import_anki
-from bot.content.anki.package import PackageError
 from bot.content.catalogue import Catalogue, load_catalogue, pack_folders
-from bot.content.csv_import import import_csv
-from bot.content.drafts import ImportResult, PackExistsError, write_pack
 from bot.content.loader import ContentError, LoadResult, load_course
 from bot.content.reloading import WATCH_INTERVAL_S, describe, record_request
 from bot.settings import Settings
 from bot.usecases.context import utc_now
+
+if TYPE_CHECKING:
+    from bot.content.drafts import ImportResult
 
 COURSE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 
@@ -191,6 +189,12 @@ def _stats(result: LoadResult, *, as_json: bool) -> int:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
+    # The importers and the pack writer are loaded by the command that needs them, not by every start.
+    from bot.content.anki.importer import import_anki
+    from bot.content.anki.package import PackageError
+    from bot.content.csv_import import import_csv
+    from bot.content.drafts import PackExistsError, write_pack
+
     if args.course is not None and not COURSE_ID.match(args.course):
         print(f"studybot: --course {args.course!r} is not an id: use lower-case letters, digits, dots and "
               "hyphens, at most 64 characters, e.g. spanish-verbs", file=sys.stderr)
@@ -224,6 +228,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.content.anki.exporter import export_anki
+
     root = settings.content_dir / args.course if args.course else settings.course_dir
     result = load_course(root)
     if result.course is None:

@@ -48,6 +48,25 @@ def _tallies(dialect: str) -> Any:
     )
 
 
+@functools.cache
+def _days_studied() -> Any:
+    """A user's answers per local day from a date on, in every course (built once)."""
+    return (
+        select(Answer.local_day, func.count())
+        .where(Answer.user_id == bindparam("uid"), Answer.local_day >= bindparam("since"))
+        .group_by(Answer.local_day)
+    )
+
+
+@functools.cache
+def _answered_right() -> Any:
+    """The questions of one course a user's cards say were answered right at least once (built once)."""
+    return select(ReviewState.question_id).where(
+        ReviewState.user_id == bindparam("uid"), ReviewState.course_id == bindparam("course"),
+        ReviewState.last_correct_at.is_not(None),
+    )
+
+
 class LearnerStore(SessionStore):
     """A learner's row, timezone, totals and history."""
 
@@ -110,11 +129,7 @@ class LearnerStore(SessionStore):
 
     async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
         """The learner's answers on each of their own days from `since` on (days without any left out)."""
-        rows = await self._execute(
-            select(Answer.local_day, func.count())
-            .where(Answer.user_id == user_id, Answer.local_day >= since)
-            .group_by(Answer.local_day)
-        )
+        rows = await self._execute(_days_studied(), {"uid": user_id, "since": since})
         return {day: int(n) for day, n in rows}
 
     async def questions_answered_right(self, user_id: int, course_id: str) -> set[str]:
@@ -123,13 +138,8 @@ class LearnerStore(SessionStore):
         Read from their cards, which keep when each was last right: one row per question at most,
         whatever the length of their history. Callers count the quiz questions among them.
         """
-        rows = await self.session.scalars(
-            select(ReviewState.question_id).where(
-                ReviewState.user_id == user_id, ReviewState.course_id == course_id,
-                ReviewState.last_correct_at.is_not(None),
-            )
-        )
-        return set(rows.all())
+        rows = await self._execute(_answered_right(), {"uid": user_id, "course": course_id})
+        return set(rows.scalars().all())
 
     async def last_quiz_results(self, user_id: int, course_id: str, question_ids: Sequence[str]) -> dict[str, bool]:
         """Whether the user's latest answer to each of these quiz questions of the course was right."""

@@ -15,16 +15,22 @@ from tests.e2e.process import studybot_env
 
 PLATFORM_PACKAGES = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 MIGRATION_PACKAGES = ("alembic", "mako")
+CONTENT_TOOLS = ("bot.content.anki", "bot.content.csv_import", "bot.content.drafts")
 REPORT = """
 import sys
 from bot.cli import main
 code = main(sys.argv[1:])
-print("LOADED", code, *sorted({name.partition(".")[0] for name in sys.modules}))
+print("LOADED", code, *sorted(sys.modules))
 """
 
 
 def loaded_by(args: list[str], tmp_path: Path) -> set[str]:
     """The top-level packages a `studybot ARGS` process imported, serving `exit` read from a pipe."""
+    return {name.partition(".")[0] for name in modules_loaded_by(args, tmp_path)}
+
+
+def modules_loaded_by(args: list[str], tmp_path: Path) -> set[str]:
+    """Every module a `studybot ARGS` process imported, serving `exit` read from a pipe."""
     result = subprocess.run(
         [sys.executable, "-c", REPORT, *args], input="exit\n", capture_output=True, text=True, cwd=tmp_path,
         env=studybot_env(tmp_path), timeout=120, check=False,
@@ -42,6 +48,14 @@ def test_the_console_loads_no_platform_sdk_nor_aiohttp(tmp_path: Path) -> None:
     loaded = loaded_by(["console", "--user", "ada"], tmp_path)
     assert "bot" in loaded
     assert loaded.isdisjoint(PLATFORM_PACKAGES), sorted(loaded & set(PLATFORM_PACKAGES))
+
+
+def test_the_console_loads_no_content_importer_nor_exporter(tmp_path: Path) -> None:
+    """`studybot console` leaves the Anki and spreadsheet importers, the Anki exporter and the pack writer alone."""
+    loaded = modules_loaded_by(["console", "--user", "ada"], tmp_path)
+    assert "bot.cli_content" in loaded
+    tools = sorted(m for m in loaded if m.startswith(CONTENT_TOOLS))
+    assert not tools, tools
 
 
 def test_bare_studybot_without_platforms_loads_no_platform_sdk(tmp_path: Path) -> None:
