@@ -67,6 +67,14 @@ def _answered_right() -> Any:
     )
 
 
+@functools.cache
+def _dues() -> Any:
+    """The due time of each card a user has in one course (built once)."""
+    return select(ReviewState.question_id, ReviewState.due).where(
+        ReviewState.user_id == bindparam("uid"), ReviewState.course_id == bindparam("course"),
+    )
+
+
 class LearnerStore(SessionStore):
     """A learner's row, timezone, totals and history."""
 
@@ -116,10 +124,7 @@ class LearnerStore(SessionStore):
 
     async def review_dues(self, user_id: int, course_id: str) -> dict[str, dt.datetime]:
         """Due times of every question of the course the user has reviewed."""
-        rows = await self._execute(
-            select(ReviewState.question_id, ReviewState.due).where(
-                ReviewState.user_id == user_id, ReviewState.course_id == course_id)
-        )
+        rows = await self._execute(_dues(), {"uid": user_id, "course": course_id})
         return {row[0]: row[1] for row in rows}
 
     async def topic_tallies(self, user_id: int, course_id: str) -> list[TopicTally]:
