@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.loader import ContentError, ContentIssue, LoadResult, load_course
+from bot.content.loader import ContentError, ContentIssue, load_course
 from bot.content.models import Course
 
 
@@ -60,6 +60,10 @@ class Catalogue:
         """The course with this id, if served."""
         return self.courses.get(course_id) if course_id else None
 
+    def course_or_default(self, course_id: str | None) -> Course:
+        """The course with this id while it is served, else the default (a channel's course, say)."""
+        return self.courses.get(course_id or "") or self.default
+
     def by_key(self, key: str) -> Course | None:
         """The course whose button key this is, if served."""
         return self._by_key.get(key)
@@ -83,18 +87,6 @@ def pack_folders(content_dir: Path) -> list[Path]:
     return sorted(p.parent for p in content_dir.glob("*/course.yaml"))
 
 
-@dataclass(frozen=True)
-class CatalogueLoad:
-    """What loading the content dir found: each pack's result, by folder."""
-
-    results: dict[Path, LoadResult]
-
-    @property
-    def errors(self) -> list[ContentIssue]:
-        """Every error of every pack."""
-        return [issue for result in self.results.values() for issue in result.errors]
-
-
 def load_catalogue(content_dir: Path, default: str | None) -> Catalogue:
     """Load every pack of `content_dir` for serving; `default` names the default course (id or folder).
 
@@ -104,12 +96,13 @@ def load_catalogue(content_dir: Path, default: str | None) -> Catalogue:
     folders = pack_folders(content_dir)
     if not folders:
         raise ContentError([ContentIssue(str(content_dir), None, "", "no course pack (a folder with course.yaml)")])
-    loaded = CatalogueLoad({folder: load_course(folder) for folder in folders})
-    if loaded.errors:
-        raise ContentError(loaded.errors)
+    results = {folder: load_course(folder) for folder in folders}
+    errors = [issue for result in results.values() for issue in result.errors]
+    if errors:
+        raise ContentError(errors)
     courses: dict[str, Course] = {}
     default_id = None
-    for folder, result in loaded.results.items():
+    for folder, result in results.items():
         assert result.course is not None
         course = result.course
         if course.id in courses:

@@ -185,7 +185,7 @@ async def setup(core: Core, actor: Actor, args: list[Argument]) -> Message:
 
 def _course_of(channel: Channel, catalogue: Catalogue) -> str:
     """The title of the course a channel drops (the default one when none is set, or it is no longer served)."""
-    return (catalogue.get(channel.course_id) or catalogue.default).title
+    return catalogue.course_or_default(channel.course_id).title
 
 
 def _settings(channel: Channel, catalogue: Catalogue) -> dict[str, str]:
@@ -274,7 +274,7 @@ async def schedule(core: Core, actor: Actor) -> Message:
         for c in channels:
             days = describe_weekdays(tuple(c.weekdays.split(",")))
             state = "⏸️ paused" if c.paused else f"next {next_drop_text(c, now)}"
-            course = core.catalogue.get(c.course_id) or core.catalogue.default
+            course = core.catalogue.course_or_default(c.course_id)
             topic = course.topics[c.next_topic_index % len(course.topics)]
             name = channel_mention(c.external_id, c.name)
             line = f"- **{name}**: {c.drop_time} {c.timezone}, {days}; {state}; next topic: {topic.title}"

@@ -56,8 +56,7 @@ def named_course(catalogue: Catalogue, args: list[Argument]) -> tuple[CourseRef 
 
 async def course_here(core: Core, actor: Actor) -> Course:
     """The course of the actor's channel (while it is served), else the default."""
-    catalogue = core.catalogue
-    return catalogue.get(await core.channel_course(actor)) or catalogue.default
+    return core.catalogue.course_or_default(await core.channel_course(actor))
 
 
 async def course_for(core: Core, actor: Actor, named: CourseRef | None = None) -> Course | Message:

@@ -96,8 +96,7 @@ class Drops:
 
     def course_of(self, channel: ScheduledChannel) -> Course:
         """The course a channel drops: the one set for it while it is served, else the default."""
-        catalogue = self.core.catalogue
-        return catalogue.get(channel.course_id) or catalogue.default
+        return self.core.catalogue.course_or_default(channel.course_id)
 
     async def channels(self, channel_id: int | None = None) -> list[ScheduledChannel]:
         """Scheduled channels (or one), as stored now."""
