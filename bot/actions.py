@@ -223,11 +223,12 @@ def decode(text: str) -> Action:
         case [prefix, verb, *parts] if prefix == PREFIX and verb in VERBS:
             pass
         case [prefix, key, verb, *parts] if prefix == COURSE_PREFIX and verb in VERBS:
+            if not (key.isascii() and key.isalnum() and len(key) <= MAX_KEY):
+                raise DamagedActionError(f"damaged StudyBot button: {text!r}")
             course = key
         case _:
             raise BadActionError(f"not a StudyBot button: {text!r}")
-    fit = button_parts_fit(tuple(parts)) and (not course or (len(course) <= MAX_KEY and course.isalnum()))
-    action = _parsed(verb, parts) if fit else None
+    action = _parsed(verb, parts) if button_parts_fit(tuple(parts)) else None
     if action is None:
         raise DamagedActionError(f"damaged StudyBot button: {text!r}")
     return replace(action, course=course) if course else action

@@ -121,3 +121,23 @@ def test_an_action_too_long_for_a_button_is_not_encoded() -> None:
     """No platform takes an id over 100 characters, so making one is a mistake, not a truncated button."""
     with pytest.raises(ValueError, match="longer than 100"):
         Lesson("t" * 95).encode()
+
+
+def test_an_action_in_a_course_carries_its_key_and_decodes_with_it() -> None:
+    """`sb2:<key>:...` round-trips, the key with it."""
+    action = actions.Answer("q1", "i1", 2, course="abc234")
+    assert action.encode() == "sb2:abc234:a:q1:i1:2"
+    assert actions.decode(action.encode()) == action
+
+
+@pytest.mark.parametrize("text", ["sb2::a:q1:i1:2", "sb2:ab-cd:a:q1:i1:2", "sb2:" + "k" * 17 + ":n", "sb2:ké:n"])
+def test_a_course_key_that_is_empty_or_not_a_key_is_damaged(text: str) -> None:
+    """A course part that no course key could be is refused as damaged, not taken for the default course."""
+    with pytest.raises(actions.DamagedActionError):
+        actions.decode(text)
+
+
+def test_an_sb2_id_with_no_verb_after_its_key_is_not_ours() -> None:
+    """`sb2:<key>` followed by no known verb is not a StudyBot button."""
+    with pytest.raises(actions.BadActionError):
+        actions.decode("sb2:abc234:zz:q1")
