@@ -278,14 +278,9 @@ class AnswerStore(SessionStore):
                 for uid, name, ext, hidden, p, c in rows]
 
     async def own_score(self, board: Board, user_id: int) -> OwnScore | None:
-        """A learner's row on that board, or None when they have no points on it."""
+        """A learner's row on that board (with the ties ahead of it), or None when they have no points on it."""
         row = (await self._execute(board_statements(self.dialect).own, {**board.params(), "uid": user_id})).first()
-        return OwnScore(int(row[0]), int(row[1]), row[2]) if row is not None and row[0] > 0 else None
-
-    async def ties_ahead(self, board: Board, user_id: int, own: OwnScore) -> int:
-        """How many learners level with `own` on points and right answers answered first (or at once, lower id)."""
-        params = {**board.params(), "uid": user_id, "p": own.points, "c": own.correct, "f": own.first_at}
-        return int((await self._execute(board_statements(self.dialect).ties_ahead, params)).scalar_one())
+        return OwnScore(int(row[0]), int(row[1]), row[2], int(row[3])) if row is not None and row[0] > 0 else None
 
     async def board_counts(self, board: Board) -> list[tuple[tuple[int, int], int]]:
         """How many learners have each (points, right answers) on that board, in the board's order."""

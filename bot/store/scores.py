@@ -77,11 +77,16 @@ class Board:
 
 @dataclass(frozen=True)
 class OwnScore:
-    """One learner's row on a board: what orders them among the others."""
+    """One learner's row on a board: what orders them among the others, and who is level but ahead.
+
+    `ties_ahead`: the learners with as many points and right answers who answered first (or at
+    once, with a lower user id).
+    """
 
     points: int
     correct: int
     first_at: dt.datetime
+    ties_ahead: int
 
 
 DeltaKey = tuple[int, str, Period, dt.date, int]
@@ -133,7 +138,6 @@ class BoardStatements:
 
     save_scores: Any
     own: Any
-    ties_ahead: Any
     counts: Any
 
 
@@ -167,22 +171,21 @@ def board_statements(dialect: str) -> BoardStatements:
             "first_at": earliest(Score.first_at, excluded.first_at),
         },
     )
-    own = select(Score.points, Score.correct, Score.first_at).where(
+    # The learner's row, and how many level with it on points and right answers answered first (or
+    # at once, with a lower id): within those the index runs by (first_at, user_id), one range.
+    level = Score.__table__.alias("level")
+    ties_ahead = select(func.count()).where(
+        level.c.workspace_id == Score.workspace_id, level.c.course_id == Score.course_id,
+        level.c.period == Score.period, level.c.starts_on == Score.starts_on, level.c.points == Score.points,
+        level.c.correct == Score.correct,
+        tuple_(level.c.first_at, level.c.user_id) < tuple_(Score.first_at, Score.user_id),
+    ).scalar_subquery()
+    own = select(Score.points, Score.correct, Score.first_at, ties_ahead).where(
         Score.workspace_id == bindparam("ws"),
         Score.course_id == bindparam("course"),
         Score.period == bindparam("period"),
         Score.starts_on == bindparam("day"),
         Score.user_id == bindparam("uid"),
-    )
-    points, correct, first_at, uid = (
-        bindparam("p", type_=Score.points.type), bindparam("c", type_=Score.correct.type),
-        bindparam("f", type_=Score.first_at.type), bindparam("uid", type_=Score.user_id.type),
-    )
-    # Within equal points and right answers the index runs by (first_at, user_id): one range.
-    ties_ahead = select(func.count()).where(  # (no `points > 0`: SQLite would take it for the range)
-        Score.workspace_id == bindparam("ws"), Score.course_id == bindparam("course"),
-        Score.period == bindparam("period"), Score.starts_on == bindparam("day"), Score.points == points,
-        Score.correct == correct, tuple_(Score.first_at, Score.user_id) < tuple_(first_at, uid),
     )
     counts = (
         select(Score.points, Score.correct, func.count())
@@ -190,7 +193,7 @@ def board_statements(dialect: str) -> BoardStatements:
         .group_by(Score.points, Score.correct)
         .order_by(Score.points.desc(), Score.correct.desc())
     )
-    return BoardStatements(save_scores=save_scores, own=own, ties_ahead=ties_ahead, counts=counts)
+    return BoardStatements(save_scores=save_scores, own=own, counts=counts)
 
 
 @functools.cache

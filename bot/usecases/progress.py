@@ -149,9 +149,8 @@ async def leaderboard(core: Core, actor: Actor, args: list[Argument]) -> Message
     if isinstance(course, Message):
         return course
     identity = await core.identify(actor)
+    tz = identity.board_timezone
     async with core.reading() as uow:
-        ws = await uow.channels.workspace_by_id(identity.workspace_pk)
-        tz = (ws.timezone if ws else None) or core.default_timezone
         board = Board(identity.workspace_pk, course.id if course else ALL_COURSES, period,
                       period_key(period, core.clock(), tz))
         rows = await uow.answers.leaderboard(board, BOARD_SIZE)

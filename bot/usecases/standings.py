@@ -79,7 +79,6 @@ class Standings:
         own = await store.own_score(board, user_id)
         if own is None:
             return None
-        ties = await store.ties_ahead(board, user_id, own)
         counts = self._counts.get(board)
         if counts is None:
             counts = await self._read(store, board)
@@ -87,7 +86,7 @@ class Standings:
             task = asyncio.create_task(self._refresh(board))
             self._refreshing[board] = task
             task.add_done_callback(lambda _: self._refreshing.pop(board, None))
-        rank = counts.ahead_of((own.points, own.correct)) + ties + 1
+        rank = counts.ahead_of((own.points, own.correct)) + own.ties_ahead + 1
         return Standing(rank, max(rank, counts.total), own.points)
 
     async def _read(self, store: AnswerStore, board: Board) -> Counts:
