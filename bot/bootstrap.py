@@ -49,6 +49,7 @@ class Runtime:
     scheduler: DropScheduler
     reloader: ContentReloader
     _watching: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _sweeping: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @property
     def core(self) -> Core:
@@ -60,13 +61,19 @@ class Runtime:
         watch = RequestWatch(self.reloader, self.core.sessions)
         self._watching = asyncio.create_task(watch.run(interval), name="content-reload-watch")
 
+    def sweep_scores(self) -> None:
+        """Fold the pending scores that stopped processes left, now and then, until `close`."""
+        self._sweeping = asyncio.create_task(self.core.scores.sweep(), name="score-sweep")
+
     async def close(self) -> None:
-        """Stop watching for reloads and the drop scheduler (if started); release the database connections."""
-        if self._watching is not None:
-            self._watching.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watching
+        """Stop the background tasks and the drop scheduler (if started), fold the last answers; close the database."""
+        for task in (self._watching, self._sweeping):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.scheduler.stop()
+        await self.core.scores.drain()
         await self.engine.dispose()
 
 

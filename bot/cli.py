@@ -170,7 +170,7 @@ async def _console(settings: Settings, user: str | None) -> int:
 
 @asynccontextmanager
 async def _running(settings: Settings, *, hang_up_reloads: bool = True) -> AsyncIterator[Runtime]:
-    """The wired runtime with its drop scheduler and its watch for reload requests started; stopped on the way out.
+    """The wired runtime with its drop scheduler, reload watch and score sweep started; stopped on the way out.
 
     With `hang_up_reloads`, SIGHUP re-reads the course packs instead of stopping the process; a
     console in a terminal leaves it alone, since there a hang-up means the terminal was closed.
@@ -179,6 +179,7 @@ async def _running(settings: Settings, *, hang_up_reloads: bool = True) -> Async
     try:
         await runtime.scheduler.start()
         runtime.watch_reload_requests()
+        runtime.sweep_scores()
         if hang_up_reloads:
             reload_on_hang_up(runtime)
         yield runtime

@@ -187,10 +187,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def core(course: Course, engine: AsyncEngine, clock: Clock) -> Core:
-    """The core wired to the test database and clock."""
-    return Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), default_timezone="UTC", clock=clock
-    )
+async def core(course: Course, engine: AsyncEngine, clock: Clock) -> AsyncIterator[Core]:
+    """The core wired to the test database and clock; its last answers are on the boards before the database closes."""
+    core = Core(catalogue=Catalogue.of(course), sessions=session_factory(engine), default_timezone="UTC", clock=clock)
+    yield core
+    await core.scores.drain()
 
 
 @pytest.fixture

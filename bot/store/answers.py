@@ -19,12 +19,16 @@ from bot.store.base import SessionStore
 from bot.store.models import Answer, ReviewState, User, UserStats
 from bot.store.privacy import board_name
 from bot.store.scores import (
+    FOLD_BATCH,
     Board,
     OwnScore,
-    ScoreDelta,
+    PendingDelta,
     answer_span,
+    board_deltas,
     board_statements,
     delta_params,
+    fold_statements,
+    pending_params,
     rebuild_statements,
     top_statement,
 )
@@ -247,13 +251,12 @@ class AnswerStore(SessionStore):
 
     async def save_progress(
         self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]],
-        scores: Sequence[ScoreDelta] = (),
+        scores: Sequence[PendingDelta] = (),
     ) -> None:
-        """Write several users' totals, cards (at most one per user and question) and board scores.
+        """Write several users' totals, cards (at most one per user and question) and pending board scores.
 
-        The `voided` (user id, instance) answers get zero points. The scores are added to the
-        learners' rows of each period, in key order; their stats rows are locked already, so this
-        takes no lock another batch could be waiting for first.
+        The `voided` (user id, instance) answers get zero points. The scores wait in
+        `pending_scores` for the next fold (`fold_scores`), which puts them on the boards.
         """
         prepared = statements(self.dialect)
         if stats:
@@ -266,7 +269,23 @@ class AnswerStore(SessionStore):
         if voided:
             await self.void_points(voided)
         if scores:
-            await self._execute(board_statements(self.dialect).save_scores, delta_params(scores, self.dialect))
+            await self._execute(fold_statements(self.dialect).save_pending, pending_params(scores, self.dialect))
+
+    async def fold_scores(self, limit: int) -> int:
+        """Add up to `limit` of the oldest pending scores to their board rows and delete them; how many were taken.
+
+        Folds (and recounts) take turns through one lock on PostgreSQL (SQLite has one writer at a
+        time), so the board rows are never written by two at once; a pending row is counted by the
+        transaction that deletes it, so exactly once.
+        """
+        prepared = fold_statements(self.dialect)
+        if prepared.lock is not None:
+            await self._execute(prepared.lock)
+        taken = (await self._execute(prepared.take_pending, {"n": limit})).all()
+        deltas = board_deltas(PendingDelta(*row) for row in taken)
+        if deltas:
+            await self._execute(board_statements(self.dialect).save_scores, delta_params(deltas, self.dialect))
+        return len(taken)
 
     async def leaderboard(self, board: Board, limit: int) -> list[BoardRow]:
         """The top learners of one board, ties broken.
@@ -291,7 +310,8 @@ class AnswerStore(SessionStore):
         """Recount a workspace's week and month scores from `since` on, from its answers, in timezone `tz`.
 
         The learners' stats rows are locked first, in user-id order as the answer path does, so no
-        answer of theirs is recorded halfway through.
+        answer of theirs is recorded halfway through; then every pending score is folded, so none
+        that the recount includes is added again later.
         """
         await self._execute(
             select(UserStats.user_id)
@@ -299,6 +319,8 @@ class AnswerStore(SessionStore):
             .order_by(UserStats.user_id)
             .with_for_update()
         )
+        while await self.fold_scores(FOLD_BATCH) == FOLD_BATCH:
+            pass
         first, last = (await self._execute(answer_span(workspace_id))).one()
         span = (first, last) if first is not None else None
         for stmt in rebuild_statements(workspace_id, tz, since, span):

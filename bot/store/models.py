@@ -197,6 +197,28 @@ Index(
 )
 
 
+class PendingScore(Base):
+    """Points of new answers on their way to the boards: written with the answers, folded into `scores`.
+
+    One row per learner, course and week and month of a committed batch of answers (its points,
+    right answers and first answer), in the workspace's timezone as the answers were recorded. A
+    fold (`AnswerStore.fold_scores`) deletes the rows it adds to `scores` in one transaction, so
+    each is counted once, by whichever process takes it.
+    """
+
+    __tablename__ = "pending_scores"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    week_on: Mapped[dt.date] = mapped_column(Date)
+    month_on: Mapped[dt.date] = mapped_column(Date)
+    points: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class ReviewState(Base):
     """The FSRS card of one user for one question (quiz, interview or card) of one course."""
 

@@ -13,7 +13,18 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, select, update
 
 from bot.store.base import SessionStore
-from bot.store.models import Answer, Base, Reminder, ReminderSend, ReviewState, Score, User, UserStats, Workspace
+from bot.store.models import (
+    Answer,
+    Base,
+    PendingScore,
+    Reminder,
+    ReminderSend,
+    ReviewState,
+    Score,
+    User,
+    UserStats,
+    Workspace,
+)
 
 
 def _table(model: type[Base]) -> Table:
@@ -22,9 +33,13 @@ def _table(model: type[Base]) -> Table:
 
 
 PER_USER_TABLES: tuple[Table, ...] = tuple(
-    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend, Score)
+    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend, Score, PendingScore)
 )
-"""The tables with rows of one learner, each with a `user_id` column, deleted before the user's row."""
+"""The tables with rows of one learner, each with a `user_id` column, deleted before the user's row.
+
+`pending_scores` holds rows only for a moment: the points of the latest answers on their way to
+the boards (see `bot.usecases.scoring`).
+"""
 USERS = _table(User)
 
 HIDDEN_NAME = "a learner"

@@ -5,13 +5,20 @@ of all its courses together, ALL_COURSES): the points, the right answers and the
 first answer in it. The board orders by points, then right
 answers, then who answered first in the period, then user id; the index `ix_scores_board` holds
 exactly that order, so the top of a board is an index range read whatever the number of answers.
+
+Answers do not update those rows themselves: every such update writes a new row version and two
+index entries, six times per answer. A batch of answers writes one `pending_scores` row per
+learner, course, week and month instead, and a fold (`fold_statements`, run by
+`bot.usecases.scoring.ScoreFolder` soon after each batch) adds every pending row to its six board
+rows and deletes it, in one transaction. Under load one fold carries the answers of many batches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,14 +44,14 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
-from bot.store.models import ALL_COURSES, Answer, Score, User
+from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User
 
 PERIODS = tuple(Period)
 
 
 @dataclass(frozen=True)
 class ScoreDelta:
-    """What a batch adds to one learner's score in one period."""
+    """What a fold adds to one learner's score in one period of one board."""
 
     workspace_id: int
     course_id: str
@@ -59,6 +66,11 @@ class ScoreDelta:
     def key(self) -> tuple[int, str, str, dt.date, int]:
         """The row's primary key, in the order rows are written (and locked)."""
         return (self.workspace_id, self.course_id, self.period.value, self.starts_on, self.user_id)
+
+    def plus(self, points: int, correct: int, at: dt.datetime) -> ScoreDelta:
+        """This delta with more points, right answers and an answer at `at` added."""
+        return dataclasses.replace(self, points=self.points + points, correct=self.correct + correct,
+                                   first_at=min(self.first_at, at))
 
 
 @dataclass(frozen=True)
@@ -89,27 +101,100 @@ class OwnScore:
     ties_ahead: int
 
 
-DeltaKey = tuple[int, str, Period, dt.date, int]
+@dataclass(frozen=True)
+class PendingDelta:
+    """What a batch of answers adds to one learner's scores in one course, week and month (a `pending_scores` row)."""
+
+    workspace_id: int
+    course_id: str
+    user_id: int
+    week_on: dt.date
+    month_on: dt.date
+    points: int
+    correct: int
+    first_at: dt.datetime
+
+    @property
+    def key(self) -> PendingKey:
+        """Which learner, course, week and month it counts in."""
+        return (self.workspace_id, self.course_id, self.user_id, self.week_on, self.month_on)
+
+    def plus(self, points: int, correct: int, at: dt.datetime) -> PendingDelta:
+        """This delta with one more answer's points, right answer and time added."""
+        return dataclasses.replace(self, points=self.points + points, correct=self.correct + correct,
+                                   first_at=min(self.first_at, at))
 
 
-def add_answer(deltas: dict[DeltaKey, ScoreDelta], workspace_id: int, course_id: str, user_id: int,
+PendingKey = tuple[int, str, int, dt.date, dt.date]
+DeltaKey = tuple[int, str, str, dt.date, int]
+
+
+def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, course_id: str, user_id: int,
                tz: str, at: dt.datetime, points: int, correct: bool) -> None:
-    """Add one new answer (its points as earned) to the batch's deltas of every period it falls in.
-
-    It counts on its course's boards and on the overall ones.
-    """
+    """Add one new answer (its points as earned) to the batch's pending scores, in its local week and month."""
     day = local_day(at, tz)
-    for course in (course_id, ALL_COURSES):
-        for period in PERIODS:
-            key = (workspace_id, course, period, first_day(period, day), user_id)
-            before = deltas.get(key)
-            if before is None:
-                deltas[key] = ScoreDelta(workspace_id, course, period, key[3], user_id, points, int(correct), at)
-            else:
-                deltas[key] = ScoreDelta(
-                    workspace_id, course, period, key[3], user_id, before.points + points,
-                    before.correct + int(correct), min(before.first_at, at),
+    key = (workspace_id, course_id, user_id, first_day(Period.WEEK, day), first_day(Period.MONTH, day))
+    before = pending.get(key)
+    pending[key] = (PendingDelta(*key, points, int(correct), at) if before is None
+                    else before.plus(points, int(correct), at))
+
+
+def board_deltas(pending: Iterable[PendingDelta]) -> list[ScoreDelta]:
+    """The board rows pending scores add to: their course's and the overall board's week, month and all time."""
+    deltas: dict[DeltaKey, ScoreDelta] = {}
+    for p in pending:
+        for course in (p.course_id, ALL_COURSES):
+            for period, starts_on in ((Period.WEEK, p.week_on), (Period.MONTH, p.month_on), (Period.ALL, ALL_TIME)):
+                key = (p.workspace_id, course, period.value, starts_on, p.user_id)
+                before = deltas.get(key)
+                deltas[key] = (
+                    ScoreDelta(p.workspace_id, course, period, starts_on, p.user_id, p.points, p.correct, p.first_at)
+                    if before is None else before.plus(p.points, p.correct, p.first_at)
                 )
+    return list(deltas.values())
+
+
+_PENDING_ARRAYS: dict[str, Any] = {
+    "workspace_id": BigInteger(), "course_id": String(), "user_id": BigInteger(), "week_on": Date(),
+    "month_on": Date(), "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
+}
+
+
+def pending_params(pending: Sequence[PendingDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """The `save_pending` parameters of these pending scores: one array per column on PostgreSQL."""
+    rows = [{name: getattr(p, name) for name in _PENDING_ARRAYS} for p in pending]
+    if dialect == "postgresql":
+        return {name: [row[name] for row in rows] for name in _PENDING_ARRAYS}
+    return rows
+
+
+FOLD_LOCK = 0x5C0_4E5  # the PostgreSQL advisory lock that folds (and recounts) take in turn
+FOLD_BATCH = 5000  # pending rows one fold transaction takes at most
+
+
+@dataclass(frozen=True)
+class FoldStatements:
+    """Writing pending scores, and taking them for a fold: built once per dialect."""
+
+    save_pending: Any
+    take_pending: Any
+    lock: Any | None  # PostgreSQL's advisory lock; SQLite has one writer at a time already
+
+
+@functools.cache
+def fold_statements(dialect: str) -> FoldStatements:
+    """The pending scores' statements for this dialect, built once."""
+    save_pending: Any = insert(PendingScore)
+    if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
+        rows = func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _PENDING_ARRAYS.items())
+                           ).table_valued(*_PENDING_ARRAYS).render_derived(name="rows")
+        save_pending = insert(PendingScore).from_select(list(_PENDING_ARRAYS), select(*rows.c))
+    oldest = select(PendingScore.id).order_by(PendingScore.id).limit(bindparam("n", type_=Integer())).scalar_subquery()
+    take_pending = delete(PendingScore).where(PendingScore.id.in_(oldest)).returning(
+        *(getattr(PendingScore, name) for name in _PENDING_ARRAYS)
+    )
+    lock = select(func.pg_advisory_xact_lock(literal(FOLD_LOCK, BigInteger()))) if dialect == "postgresql" else None
+    return FoldStatements(save_pending=save_pending, take_pending=take_pending, lock=lock)
 
 
 _SCORE_ARRAYS: dict[str, Any] = {

@@ -36,16 +36,19 @@ class AnswerBatcher:
 
     Each batch is one unit of work. A batch that fails as a whole (a deadlock with another process,
     one bad answer) is retried answer by answer, each in its own unit of work, so one answer's error
-    reaches only its caller; a lost connection fails the whole batch at once.
+    reaches only its caller; a lost connection fails the whole batch at once. `committed` is called
+    after each transaction that recorded answers has committed.
     """
 
     def __init__(
         self,
         unit_of_work: Callable[[], AbstractAsyncContextManager[Stores]],
         max_batch: int = MAX_BATCH,
+        committed: Callable[[], None] = lambda: None,
     ) -> None:
         self._unit_of_work = unit_of_work
         self._max_batch = max_batch
+        self._committed = committed
         self._queue: list[_Waiting] = []
         self._runner: asyncio.Task[None] | None = None
         self._committing: asyncio.Task[None] | None = None  # the last batch started, maybe still committing
@@ -117,6 +120,7 @@ class AnswerBatcher:
             raise
         finally:
             written.set()
+        self._committed()
         for waiting, outcome in zip(batch, outcomes, strict=True):
             _settle(waiting.future, outcome)
 
@@ -128,6 +132,7 @@ class AnswerBatcher:
         except Exception as exc:
             _settle(waiting.future, exc)
         else:
+            self._committed()
             _settle(waiting.future, outcome)
 
 

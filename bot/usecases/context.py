@@ -16,6 +16,7 @@ from bot.pictures.cache import PictureCache
 from bot.store.db import Sessions
 from bot.store.unit_of_work import Stores, reading, unit_of_work
 from bot.usecases.batching import AnswerBatcher
+from bot.usecases.scoring import ScoreFolder
 from bot.usecases.stale import StaleWhileRefreshing
 from bot.usecases.standings import Standings
 
@@ -133,10 +134,13 @@ class Core:
     pictures: PictureCache = field(default_factory=PictureCache, repr=False)
     """Recent pictures (progress cards, team charts), kept until the data they show changes."""
     standings: Standings = field(init=False, repr=False)
+    scores: ScoreFolder = field(init=False, repr=False)
+    """Puts the answers' points on the boards after each batch; a board read waits for it (`settled`)."""
 
     def __post_init__(self) -> None:
-        """Answers are recorded through one group-commit batcher per core; boards' counts are kept per core."""
-        self.answers = AnswerBatcher(self.unit_of_work)
+        """One group-commit batcher for the answers, one folder for their points, one cache of boards' counts."""
+        self.scores = ScoreFolder(self.unit_of_work)
+        self.answers = AnswerBatcher(self.unit_of_work, committed=self.scores.committed)
         self.standings = Standings(self.unit_of_work)
 
     def unit_of_work(self) -> AbstractAsyncContextManager[Stores]:

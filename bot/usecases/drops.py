@@ -187,6 +187,7 @@ class Drops:
         last_week = monday - dt.timedelta(days=7)
         board_tz = channel.workspace_timezone or self.core.default_timezone
         course = self.course_of(channel)
+        await self.core.scores.settled()
         async with self.core.reading() as uow:
             store = uow.drops
             leaders = await uow.answers.leaderboard(Board(channel.workspace_id, course.id, Period.WEEK, last_week),

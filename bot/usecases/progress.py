@@ -62,6 +62,7 @@ async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = No
     """
     identity = await core.identify(actor)
     today = local_day(core.clock(), identity.timezone)
+    await core.scores.settled()
     async with core.reading() as uow:
         row = await uow.learners.stats(identity.user_pk)
         tallies = await uow.learners.topic_tallies(identity.user_pk, course.id)
@@ -150,6 +151,7 @@ async def leaderboard(core: Core, actor: Actor, args: list[Argument]) -> Message
         return course
     identity = await core.identify(actor)
     tz = identity.board_timezone
+    await core.scores.settled()
     async with core.reading() as uow:
         board = Board(identity.workspace_pk, course.id if course else ALL_COURSES, period,
                       period_key(period, core.clock(), tz))

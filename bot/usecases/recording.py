@@ -14,7 +14,7 @@ from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.answers import AnswerStore, CardKey, ReviewRow, SavedReview, StatsRow
 from bot.store.models import Answer
-from bot.store.scores import DeltaKey, ScoreDelta, add_answer
+from bot.store.scores import PendingDelta, PendingKey, add_answer
 
 if TYPE_CHECKING:
     from bot.usecases.context import Identity
@@ -126,8 +126,8 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     (same instance or delivery) is refused as if it came after it; the stats rows of all the
     learners are locked in user-id order and their cards read as they are under the lock. Every
     new answer is then applied in order in memory, and the final stats and cards written back with
-    the points each earned added to the learner's week, month and all-time scores (periods counted
-    in the workspace's timezone).
+    the points each earned waiting for the boards (`pending_scores`, its week and month counted in
+    the workspace's timezone).
     """
     claim = await store.claim_answers(
         [_row(s.identity, s.answer, s.now) for s in submissions],
@@ -146,7 +146,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     running = dict(locked)
     saved: dict[CardKey, SavedReview] = {}
     voided: list[tuple[int, str]] = []
-    scores: dict[DeltaKey, ScoreDelta] = {}
+    scores: dict[PendingKey, PendingDelta] = {}
     outcomes: list[Recorded] = []
     for i, s in enumerate(submissions):
         user = s.identity.user_pk

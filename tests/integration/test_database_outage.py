@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -48,11 +49,13 @@ class Click:
 
 
 @pytest.fixture
-def runtime(pg_url: str, pg_proxy: CutProxy, proxied: AsyncEngine, course: Course, clock: Clock) -> Runtime:
-    """The bot on the proxied database, as `studybot run` wires it."""
+async def runtime(pg_url: str, pg_proxy: CutProxy, proxied: AsyncEngine, course: Course,
+                  clock: Clock) -> AsyncIterator[Runtime]:
+    """The bot on the proxied database, as `studybot run` wires it (its last answers folded at the end)."""
     core = Core(catalogue=Catalogue.of(course), sessions=session_factory(proxied), default_timezone="UTC", clock=clock)
     settings = Settings(_env_file=None, DATABASE_URL=pg_proxy.url(pg_url))
-    return wire(settings, proxied, StudyBot(core))
+    yield wire(settings, proxied, StudyBot(core))
+    await core.scores.drain()
 
 
 def answer_button(question: QuizQuestion, instance: str) -> str:

@@ -26,13 +26,14 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def answered(core: Core) -> None:
-    """Ada answers three questions in w1, Bob one; Cy answers one in another workspace."""
+    """Ada answers three questions in w1, Bob one; Cy answers one in another workspace (their points on the boards)."""
     questions = [q for t in core.catalogue.default.topics for q in t.quiz]
     for user, workspace, count in (("ada", "w1", 3), ("bob", "w1", 1), ("cy", "w2", 1)):
         for n, question in enumerate(questions[:count]):
             await quiz.answer(core, make_actor(user, workspace), core.catalogue.default, question.id, f"{user}-{n}",
                               question.answer,
                               f"{user}-d{n}")
+    await core.scores.settled()
 
 
 async def users_and_answers(core: Core) -> tuple[list[str], int]:

@@ -1,4 +1,4 @@
-"""The boards' scores kept by the answer path equal a recount of the answers, on both databases."""
+"""The boards' scores, folded from the answers' pending scores, equal a recount of the answers, on both databases."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ async def test_scores_equal_a_recount_after_a_random_history(core: Core, course:
         if rng.random() < 0.05:  # a redelivery of the same click counts once
             await quiz.answer(core, actor, core.catalogue.default, q.id, f"i{n}", choice, f"d{n}")
     engine = core.sessions.kw["bind"]
+    await core.scores.settled()
     stored = await stored_scores(engine)
     assert stored == await recounted_scores(engine)
     assert {period for _, _, period, _, _ in stored} == {"week", "month", "all"}
