@@ -79,7 +79,11 @@ class ClaimedAnswers:
 
 @dataclass(frozen=True)
 class SavedReview:
-    """A card to write: whose, for which course's question, its new state and due time, and when it was last right."""
+    """A card to write: whose, for which course's question, its new state and due time, and when it was last right.
+
+    `quiz_answers` and `quiz_right` are the batch's quiz answers to the question and the right
+    ones among them: saving adds them to the card's counts.
+    """
 
     user_id: int
     course_id: str
@@ -88,6 +92,8 @@ class SavedReview:
     review: ReviewRow
     due: dt.datetime
     last_correct_at: dt.datetime | None
+    quiz_answers: int
+    quiz_right: int
 
     @property
     def reviews(self) -> int:
@@ -140,6 +146,8 @@ def statements(dialect: str) -> Statements:
             "topic_id": excluded.topic_id,
             "stability": excluded.stability,
             "last_review": excluded.last_review,
+            "quiz_answers": ReviewState.quiz_answers + excluded.quiz_answers,
+            "quiz_right": ReviewState.quiz_right + excluded.quiz_right,
         },
     )
     review_columns = (
@@ -193,7 +201,8 @@ def _review_params(saved: SavedReview) -> dict[str, Any]:
             "card": saved.review.card,
             "due": saved.due, "reviews": saved.review.reviews, "lapses": saved.review.lapses,
             "last_correct_at": saved.last_correct_at, "topic_id": saved.topic_id,
-            "stability": stability, "last_review": last_review}
+            "stability": stability, "last_review": last_review,
+            "quiz_answers": saved.quiz_answers, "quiz_right": saved.quiz_right}
 
 
 class AnswerStore(SessionStore):
@@ -255,8 +264,9 @@ class AnswerStore(SessionStore):
     ) -> None:
         """Write several users' totals, cards (at most one per user and question) and pending board scores.
 
-        The `voided` (user id, instance) answers get zero points. The scores wait in
-        `pending_scores` for the next fold (`fold_scores`), which puts them on the boards.
+        A card's quiz counts are added to those it has (a new card starts from them). The `voided`
+        (user id, instance) answers get zero points. The scores wait in `pending_scores` for the
+        next fold (`fold_scores`), which puts them on the boards.
         """
         prepared = statements(self.dialect)
         if stats:

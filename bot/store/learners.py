@@ -8,20 +8,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, not_, select, update
+from sqlalchemy import and_, bindparam, func, not_, select, update
 
-from bot.store.answers import StatsRow, statements
+from bot.domain.periods import ALL_TIME, Period
+from bot.store.answers import STATS_COLUMNS, StatsRow, statements
 from bot.store.base import SessionStore
-from bot.store.models import Answer, Reminder, ReviewState, User, UserStats, Workspace
+from bot.store.models import Answer, Reminder, ReviewState, Score, User, UserStats, Workspace
 
 
 @dataclass(frozen=True)
 class TopicTally:
-    """A user's quiz answers within one topic they answered something in."""
+    """A user's quiz answers, and the right ones, within one topic they have a card in."""
 
     topic_id: str
     answers: int
     correct: int
+
+
+@dataclass(frozen=True)
+class CourseCards:
+    """What a user's cards in one course say: the topics practised with their tallies, the questions right once."""
+
+    tallies: list[TopicTally]
+    right: set[str]
+
+
+@dataclass(frozen=True)
+class CourseStats:
+    """A user's running totals, and their all-time points in one course (0 without any)."""
+
+    stats: StatsRow
+    course_points: int
 
 
 @dataclass(frozen=True)
@@ -34,18 +51,22 @@ class Mistake:
 
 
 @functools.cache
-def _tallies(dialect: str) -> Any:
-    """One read of a user's answers in one course, grouped by topic: quiz answers and right ones (built once)."""
-    quiz = Answer.kind == "quiz"
-    return (
-        select(
-            Answer.topic_id,
-            func.sum(case((quiz, 1), else_=0)),
-            func.sum(case((and_(quiz, Answer.correct), 1), else_=0)),
-        )
-        .where(Answer.user_id == bindparam("uid"), Answer.course_id == bindparam("course"))
-        .group_by(Answer.topic_id)
-    )
+def _course_cards() -> Any:
+    """Each card a user has in one course: its topic and question, quiz counts, whether once right (built once)."""
+    return select(
+        ReviewState.topic_id, ReviewState.question_id, ReviewState.quiz_answers, ReviewState.quiz_right,
+        ReviewState.last_correct_at.is_not(None),
+    ).where(ReviewState.user_id == bindparam("uid"), ReviewState.course_id == bindparam("course"))
+
+
+@functools.cache
+def _stats_in_course() -> Any:
+    """A user's stats row with their all-time points in one course of their workspace (built once)."""
+    points = select(Score.points).where(
+        Score.workspace_id == bindparam("ws"), Score.course_id == bindparam("course"),
+        Score.period == Period.ALL.value, Score.starts_on == ALL_TIME, Score.user_id == bindparam("uid"),
+    ).scalar_subquery()
+    return select(*STATS_COLUMNS, func.coalesce(points, 0)).where(UserStats.user_id == bindparam("uid"))
 
 
 @functools.cache
@@ -55,15 +76,6 @@ def _days_studied() -> Any:
         select(Answer.local_day, func.count())
         .where(Answer.user_id == bindparam("uid"), Answer.local_day >= bindparam("since"))
         .group_by(Answer.local_day)
-    )
-
-
-@functools.cache
-def _answered_right() -> Any:
-    """The questions of one course a user's cards say were answered right at least once (built once)."""
-    return select(ReviewState.question_id).where(
-        ReviewState.user_id == bindparam("uid"), ReviewState.course_id == bindparam("course"),
-        ReviewState.last_correct_at.is_not(None),
     )
 
 
@@ -122,29 +134,41 @@ class LearnerStore(SessionStore):
         row = (await self._execute(statements(self.dialect).read_stats, {"uid": user_id})).first()
         return StatsRow(*row) if row is not None else StatsRow()
 
+    async def stats_in_course(self, user_id: int, workspace_id: int, course_id: str) -> CourseStats:
+        """The user's running totals and their all-time points in a course of their workspace, in one read."""
+        params = {"uid": user_id, "ws": workspace_id, "course": course_id}
+        row = (await self._execute(_stats_in_course(), params)).first()
+        return CourseStats(StatsRow(*row[:-1]), int(row[-1])) if row is not None else CourseStats(StatsRow(), 0)
+
     async def review_dues(self, user_id: int, course_id: str) -> dict[str, dt.datetime]:
         """Due times of every question of the course the user has reviewed."""
         rows = await self._execute(_dues(), {"uid": user_id, "course": course_id})
         return {row[0]: row[1] for row in rows}
 
-    async def topic_tallies(self, user_id: int, course_id: str) -> list[TopicTally]:
-        """Per topic of the course the user answered anything in (quiz or interview): quiz answers and right ones."""
-        rows = await self._execute(_tallies(self.dialect), {"uid": user_id, "course": course_id})
-        return [TopicTally(t, int(n or 0), int(c or 0)) for t, n, c in rows]
+    async def course_cards(self, user_id: int, course_id: str) -> CourseCards:
+        """The user's quiz answers and right ones per topic of the course, and the questions answered right once.
+
+        Read from their cards, one row per question at most whatever the length of their history.
+        Every topic with a card is practised (one answered in an interview too, with no quiz
+        answers). A card's answers count in the topic it was in when last answered. The questions
+        right once are those answered (or graded) right at least once; callers count the quiz
+        questions among them.
+        """
+        rows = await self._execute(_course_cards(), {"uid": user_id, "course": course_id})
+        answers: dict[str, int] = {}
+        correct: dict[str, int] = {}
+        right: set[str] = set()
+        for topic_id, question_id, n, c, was_right in rows:
+            answers[topic_id] = answers.get(topic_id, 0) + int(n)
+            correct[topic_id] = correct.get(topic_id, 0) + int(c)
+            if was_right:
+                right.add(question_id)
+        return CourseCards([TopicTally(t, n, correct[t]) for t, n in answers.items()], right)
 
     async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
         """The learner's answers on each of their own days from `since` on (days without any left out)."""
         rows = await self._execute(_days_studied(), {"uid": user_id, "since": since})
         return {day: int(n) for day, n in rows}
-
-    async def questions_answered_right(self, user_id: int, course_id: str) -> set[str]:
-        """Questions of the course the user has answered (or graded) right at least once.
-
-        Read from their cards, which keep when each was last right: one row per question at most,
-        whatever the length of their history. Callers count the quiz questions among them.
-        """
-        rows = await self._execute(_answered_right(), {"uid": user_id, "course": course_id})
-        return set(rows.scalars().all())
 
     async def last_quiz_results(self, user_id: int, course_id: str, question_ids: Sequence[str]) -> dict[str, bool]:
         """Whether the user's latest answer to each of these quiz questions of the course was right."""

@@ -237,6 +237,10 @@ class ReviewState(Base):
     topic_id: Mapped[str] = mapped_column(String(64), default="")
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     last_review: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The quiz answers given to this question (early repeats too, interview self-grades not), and
+    # how many of them were right: a learner's accuracy per topic is summed from the cards.
+    quiz_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quiz_right: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ClaimColumns:

@@ -6,7 +6,7 @@ import dataclasses
 
 from bot import actions
 from bot.content.models import Course
-from bot.domain.periods import ALL_TIME, Period, local_day, period_key
+from bot.domain.periods import Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Attachment, Button, Field, Kind, Message, Style, error
 from bot.pictures.progress import calendar_start, render_progress_card
@@ -58,22 +58,22 @@ async def streak(core: Core, actor: Actor) -> Message:
 async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = None) -> Message:
     """Streak, points and accuracy in `course` overall and per section, and its topics practised.
 
-    The streak and the days studied are the learner's across every course.
+    The streak and the days studied are the learner's across every course. Accuracy is summed
+    from the learner's cards: a question's quiz answers count in the topic it was in when last
+    answered.
     """
     identity = await core.identify(actor)
     today = local_day(core.clock(), identity.timezone)
-    await core.scores.settled()
+    several = len(core.catalogue) > 1
+    await core.scores.settled()  # the course's points come from its board
     async with core.reading() as uow:
-        row = await uow.learners.stats(identity.user_pk)
-        tallies = await uow.learners.topic_tallies(identity.user_pk, course.id)
+        in_course = await uow.learners.stats_in_course(identity.user_pk, identity.workspace_pk, course.id)
+        cards = await uow.learners.course_cards(identity.user_pk, course.id)
         days = await uow.learners.days_studied(identity.user_pk, calendar_start(today))
-        mastered = await uow.learners.questions_answered_right(identity.user_pk, course.id)
-        several = len(core.catalogue) > 1
-        own = (await uow.answers.own_score(Board(identity.workspace_pk, course.id, Period.ALL, ALL_TIME),
-                                           identity.user_pk) if several else None)
+    row, tallies, mastered = in_course.stats, cards.tallies, cards.right
     total_points = row.points
     if several:
-        row = dataclasses.replace(row, points=own.points if own else 0)
+        row = dataclasses.replace(row, points=in_course.course_points)
     practised = {t.topic_id for t in tallies}
     state = row.streak
     by_topic = {t.topic_id: t for t in tallies}

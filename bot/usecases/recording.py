@@ -127,7 +127,8 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     learners are locked in user-id order and their cards read as they are under the lock. Every
     new answer is then applied in order in memory, and the final stats and cards written back with
     the points each earned waiting for the boards (`pending_scores`, its week and month counted in
-    the workspace's timezone).
+    the workspace's timezone). Each card counts the new quiz answers to it and the right ones,
+    an early repeat's too.
     """
     claim = await store.claim_answers(
         [_row(s.identity, s.answer, s.now) for s in submissions],
@@ -162,10 +163,12 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
                    s.answer.correct)
         previous = saved.get(key)
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
+        quiz = s.answer.kind == "quiz"
         running[user] = current
         cards[key] = review
         saved[key] = SavedReview(user, s.answer.course_id, s.answer.question_id, s.answer.topic_id, review, due,
-                                 correct_at)
+                                 correct_at, (previous.quiz_answers if previous else 0) + int(quiz),
+                                 (previous.quiz_right if previous else 0) + int(quiz and s.answer.correct))
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
     await store.save_progress(changed, list(saved.values()), voided, list(scores.values()))

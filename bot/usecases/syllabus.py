@@ -43,8 +43,8 @@ async def progress_by_topic(core: Core, actor: Actor, course: Course) -> dict[st
     """Every topic's progress for the learner in `course`."""
     identity = await core.identify(actor)
     async with core.reading() as uow:
-        practised = {t.topic_id for t in await uow.learners.topic_tallies(identity.user_pk, course.id)}
-        right = await uow.learners.questions_answered_right(identity.user_pk, course.id)
+        cards = await uow.learners.course_cards(identity.user_pk, course.id)
+    practised, right = {t.topic_id for t in cards.tallies}, cards.right
     return {
         t.id: TopicProgress(t.id in practised, sum(q.id in right for q in t.quiz), len(t.quiz))
         for t in course.topics

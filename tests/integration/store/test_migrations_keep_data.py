@@ -1,4 +1,7 @@
-"""Migrations from 0003 on keep every row; 0007 copies card memory and topic; 0009 files the history in a course."""
+"""Migrations from 0003 on keep every row; 0007 copies card memory and topic; 0009 files the history in a course.
+
+0010 counts each card's quiz answers and the right ones.
+"""
 
 from __future__ import annotations
 
@@ -135,3 +138,60 @@ async def test_the_history_moves_into_the_default_course(unmigrated_url: str) ->
     assert drops == 1
     assert stored == recounted
     assert {course for _, course, _, _, _ in stored} == {"spanish", "*"}
+
+
+CARDS_0009 = (  # (user, course, question): a card as 0009 stores them
+    (1, "spanish", "q-twice"), (1, "spanish", "q-interview"), (1, "spanish", "q-unanswered"), (1, "german", "q-twice"),
+    (2, "spanish", "q-twice"),
+)
+ANSWERS_0009 = (  # (user, course, question, kind, correct)
+    (1, "spanish", "q-twice", "quiz", True), (1, "spanish", "q-twice", "quiz", False),
+    (1, "spanish", "q-twice", "quiz", True), (1, "spanish", "q-interview", "interview", True),
+    (1, "german", "q-twice", "quiz", False), (2, "spanish", "q-twice", "quiz", True),
+)
+
+
+def _seed_cards_and_answers(connection: Connection, card: dict[str, object]) -> None:
+    """Two learners' cards and answers in two courses, as 0009 stores them."""
+    connection.execute(text("INSERT INTO workspaces (id, platform, external_id, name) VALUES (1, 'slack', 'T1', '')"))
+    for user in (1, 2):
+        connection.execute(text("INSERT INTO users (id, workspace_id, external_id, display_name) "
+                                "VALUES (:u, 1, :ext, '')"), {"u": user, "ext": f"U{user}"})
+    for user, course, question in CARDS_0009:
+        connection.execute(
+            text("INSERT INTO review_states (user_id, course_id, question_id, due, card, reviews, lapses) "
+                 "VALUES (:u, :c, :q, :due, :card, 1, 0)"),
+            {"u": user, "c": course, "q": question, "due": WHEN + dt.timedelta(days=2), "card": json.dumps(card)},
+        )
+    for n, (user, course, question, kind, correct) in enumerate(ANSWERS_0009):
+        connection.execute(
+            text("INSERT INTO answers (user_id, workspace_id, course_id, question_id, topic_id, kind, instance, "
+                 "delivery_key, choice, correct, points, local_day, answered_at) VALUES "
+                 "(:u, 1, :c, :q, 'async-await', :kind, :inst, :inst, 0, :correct, 0, :day, :at)"),
+            {"u": user, "c": course, "q": question, "kind": kind, "inst": f"i{n}", "correct": correct,
+             "day": WHEN.date(), "at": WHEN},
+        )
+
+
+async def test_cards_count_their_quiz_answers_and_the_right_ones(unmigrated_url: str) -> None:
+    """0010 fills each card's counters from its learner's quiz answers in its course; interviews do not count."""
+    card, _due = srs.review(None, Rating.Good, WHEN)
+    engine = create_engine(unmigrated_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0009"))
+            await conn.run_sync(_seed_cards_and_answers, card)
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text(
+                "SELECT user_id, course_id, question_id, quiz_answers, quiz_right FROM review_states"
+            ))).all()
+    finally:
+        await engine.dispose()
+    assert {(u, c, q): (n, r) for u, c, q, n, r in rows} == {
+        (1, "spanish", "q-twice"): (3, 2),
+        (1, "spanish", "q-interview"): (0, 0),
+        (1, "spanish", "q-unanswered"): (0, 0),
+        (1, "german", "q-twice"): (1, 0),
+        (2, "spanish", "q-twice"): (1, 1),
+    }

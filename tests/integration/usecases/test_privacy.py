@@ -224,6 +224,12 @@ async def test_export_holds_cards_totals_and_settings(core: Core, learners: dict
     assert "user_id" not in stats
 
 
+async def test_export_cards_count_the_quiz_answers(core: Core, learners: dict[str, int]) -> None:
+    """The file's cards count Ada's five quiz answers and the three right ones."""
+    cards = (await exported(core, ADA))["review_states"]
+    assert (sum(c["quiz_answers"] for c in cards), sum(c["quiz_right"] for c in cards)) == (5, 3)
+
+
 async def test_export_round_trips_through_json(core: Core, learners: dict[str, int]) -> None:
     """Every answer's time in the file reads back as the moment recorded."""
     document = await exported(core, ADA)

@@ -293,4 +293,4 @@ async def test_questions_right_once_come_from_the_cards(core: Core, course: Cour
     await quiz.answer(core, actor, core.catalogue.default, first.id, "i4", wrong, "d4")
     identity = await core.identify(actor)
     async with core.reading() as uow:
-        assert await uow.learners.questions_answered_right(identity.user_pk, core.catalogue.default.id) == {first.id}
+        assert (await uow.learners.course_cards(identity.user_pk, core.catalogue.default.id)).right == {first.id}

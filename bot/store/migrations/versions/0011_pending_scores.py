@@ -5,7 +5,7 @@ writes one row here per learner, course and period of a batch, and a fold adds t
 and deletes them in one transaction (`AnswerStore.fold_scores`).
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 22:10:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
