@@ -51,8 +51,9 @@ async def test_a_topic_only_interviewed_is_practised_without_quiz_answers(core: 
 
 
 async def test_stats_in_course_read_the_course_points(core: Core, course: Course) -> None:
-    """After a right answer, the course's all-time points are the points earned, as are the totals'."""
+    """After a right answer (on the boards), the course's all-time points are the points earned, as are the totals'."""
     await _answer(core, course.topics[0].quiz[0], 1)
+    await core.scores.settled()
     identity = await core.identify(make_actor())
     async with core.reading() as uow:
         read = await uow.learners.stats_in_course(identity.user_pk, identity.workspace_pk, core.catalogue.default.id)

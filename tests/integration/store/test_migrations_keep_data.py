@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -62,21 +64,27 @@ def _seed(connection: Connection, card: dict[str, object]) -> None:
         )
 
 
+async def _upgraded(url: str, revision: str, seed: Callable[[Connection], None], query: str) -> list[tuple[Any, ...]]:
+    """The rows `query` reads after a database at `revision`, filled by `seed`, is upgraded to the newest."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at(revision))
+            await conn.run_sync(seed)
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            return [tuple(row) for row in await conn.execute(text(query))]
+    finally:
+        await engine.dispose()
+
+
 async def test_cards_get_their_stability_last_review_and_topic(unmigrated_url: str) -> None:
     """A card's columns are filled from its JSON; its topic from its answers, empty when it has none."""
     card, _due = srs.review(None, Rating.Good, WHEN)
-    engine = create_engine(unmigrated_url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_at("0003"))
-            await conn.run_sync(_seed, card)
-        await migrate.upgrade(engine)
-        async with engine.connect() as conn:
-            rows = (await conn.execute(text(
-                "SELECT question_id, topic_id, stability, last_review FROM review_states ORDER BY question_id"
-            ))).all()
-    finally:
-        await engine.dispose()
+    rows = await _upgraded(
+        unmigrated_url, "0003", functools.partial(_seed, card=card),
+        "SELECT question_id, topic_id, stability, last_review FROM review_states ORDER BY question_id",
+    )
     stability, last_review = srs.memory_of(card)
     assert [(q, t, s) for q, t, s, _ in rows] == [("q-async", "async-await", stability), ("q-orphan", "", stability)]
     for *_, stored in rows:
@@ -176,18 +184,8 @@ def _seed_cards_and_answers(connection: Connection, card: dict[str, object]) -> 
 async def test_cards_count_their_quiz_answers_and_the_right_ones(unmigrated_url: str) -> None:
     """0010 fills each card's counters from its learner's quiz answers in its course; interviews do not count."""
     card, _due = srs.review(None, Rating.Good, WHEN)
-    engine = create_engine(unmigrated_url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(_at("0009"))
-            await conn.run_sync(_seed_cards_and_answers, card)
-        await migrate.upgrade(engine)
-        async with engine.connect() as conn:
-            rows = (await conn.execute(text(
-                "SELECT user_id, course_id, question_id, quiz_answers, quiz_right FROM review_states"
-            ))).all()
-    finally:
-        await engine.dispose()
+    rows = await _upgraded(unmigrated_url, "0009", functools.partial(_seed_cards_and_answers, card=card),
+                           "SELECT user_id, course_id, question_id, quiz_answers, quiz_right FROM review_states")
     assert {(u, c, q): (n, r) for u, c, q, n, r in rows} == {
         (1, "spanish", "q-twice"): (3, 2),
         (1, "spanish", "q-interview"): (0, 0),
