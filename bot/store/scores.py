@@ -114,18 +114,13 @@ class PendingDelta:
     correct: int
     first_at: dt.datetime
 
-    @property
-    def key(self) -> PendingKey:
-        """Which learner, course, week and month it counts in."""
-        return (self.workspace_id, self.course_id, self.user_id, self.week_on, self.month_on)
-
     def plus(self, points: int, correct: int, at: dt.datetime) -> PendingDelta:
         """This delta with one more answer's points, right answer and time added."""
         return dataclasses.replace(self, points=self.points + points, correct=self.correct + correct,
                                    first_at=min(self.first_at, at))
 
 
-PendingKey = tuple[int, str, int, dt.date, dt.date]
+PendingKey = tuple[int, str, int, dt.date, dt.date]  # workspace, course, user, week, month
 DeltaKey = tuple[int, str, str, dt.date, int]
 
 
@@ -168,7 +163,7 @@ def pending_params(pending: Sequence[PendingDelta], dialect: str) -> dict[str, A
     return rows
 
 
-FOLD_LOCK = 0x5C0_4E5  # the PostgreSQL advisory lock that folds (and recounts) take in turn
+FOLD_LOCK = 0x5C04E5  # the PostgreSQL advisory lock that folds (and recounts) take in turn
 FOLD_BATCH = 5000  # pending rows one fold transaction takes at most
 
 
