@@ -260,12 +260,12 @@ class AnswerStore(SessionStore):
 
     async def save_progress(
         self, stats: dict[int, StatsRow], reviews: Sequence[SavedReview], voided: Sequence[tuple[int, str]],
-        scores: Sequence[PendingDelta] = (),
+        pending: Sequence[PendingDelta] = (),
     ) -> None:
         """Write several users' totals, cards (at most one per user and question) and pending board scores.
 
         A card's quiz counts are added to those it has (a new card starts from them). The `voided`
-        (user id, instance) answers get zero points. The scores wait in `pending_scores` for the
+        (user id, instance) answers get zero points. The `pending` scores wait in `pending_scores` for the
         next fold (`fold_scores`), which puts them on the boards.
         """
         prepared = statements(self.dialect)
@@ -278,8 +278,8 @@ class AnswerStore(SessionStore):
             await self._execute(prepared.save_review, [_review_params(r) for r in reviews])
         if voided:
             await self.void_points(voided)
-        if scores:
-            await self._execute(fold_statements(self.dialect).save_pending, pending_params(scores, self.dialect))
+        if pending:
+            await self._execute(fold_statements(self.dialect).save_pending, pending_params(pending, self.dialect))
 
     async def fold_scores(self, limit: int) -> int:
         """Add up to `limit` of the oldest pending scores to their board rows and delete them; how many were taken.

@@ -147,7 +147,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
     running = dict(locked)
     saved: dict[CardKey, SavedReview] = {}
     voided: list[tuple[int, str]] = []
-    scores: dict[PendingKey, PendingDelta] = {}
+    pending: dict[PendingKey, PendingDelta] = {}
     outcomes: list[Recorded] = []
     for i, s in enumerate(submissions):
         user = s.identity.user_pk
@@ -159,7 +159,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
         current, review, due, earned = progress_after(current, cards.get(key), s.identity, s.answer, s.now)
         if earned != s.answer.points:
             voided.append((user, s.answer.instance))
-        add_answer(scores, s.identity.workspace_pk, s.answer.course_id, user, s.identity.board_timezone, s.now, earned,
+        add_answer(pending, s.identity.workspace_pk, s.answer.course_id, user, s.identity.board_timezone, s.now, earned,
                    s.answer.correct)
         previous = saved.get(key)
         correct_at = s.now if s.answer.correct else (previous.last_correct_at if previous else None)
@@ -171,7 +171,7 @@ async def record_many(store: AnswerStore, submissions: Sequence[Submission]) -> 
                                  (previous.quiz_right if previous else 0) + int(quiz and s.answer.correct))
         outcomes.append(Recorded(current, None, earned))
     changed = {user: running[user] for user in locked if running[user] is not locked[user]}
-    await store.save_progress(changed, list(saved.values()), voided, list(scores.values()))
+    await store.save_progress(changed, list(saved.values()), voided, list(pending.values()))
     return outcomes
 
 
