@@ -20,7 +20,9 @@ from bot.store.models import Answer, ReviewState, User, UserStats
 from bot.store.privacy import board_name
 from bot.store.scores import (
     FOLD_BATCH,
+    GROUP_START,
     Board,
+    Mark,
     OwnScore,
     PendingDelta,
     answer_span,
@@ -307,14 +309,28 @@ class AnswerStore(SessionStore):
                 for uid, name, ext, hidden, p, c in rows]
 
     async def own_score(self, board: Board, user_id: int) -> OwnScore | None:
-        """A learner's row on that board (with the ties ahead of it), or None when they have no points on it."""
+        """A learner's row on that board (with the ties ahead of it, up to TIE_STEP), or None without points on it."""
         row = (await self._execute(board_statements(self.dialect).own, {**board.params(), "uid": user_id})).first()
-        return OwnScore(int(row[0]), int(row[1]), row[2], int(row[3])) if row is not None and row[0] > 0 else None
+        if row is None or row[0] <= 0:
+            return None
+        return OwnScore(int(row[0]), int(row[1]), row[2], int(row[3]), int(row[4]))
+
+    async def ties_between(self, board: Board, own: OwnScore, after: Mark | None) -> int:
+        """The learners level with `own` who are ahead of it but behind the mark `after` (or from the group's start)."""
+        after_at, after_uid = (after.first_at, after.user_id) if after is not None else (GROUP_START, 0)
+        params = {**board.params(), "points": own.points, "correct": own.correct, "own_at": own.first_at,
+                  "uid": own.user_id, "after_at": after_at, "after_uid": after_uid}
+        return int((await self._execute(board_statements(self.dialect).ties_between, params)).scalar_one())
 
     async def board_counts(self, board: Board) -> list[tuple[tuple[int, int], int]]:
         """How many learners have each (points, right answers) on that board, in the board's order."""
         rows = await self._execute(board_statements(self.dialect).counts, board.params())
         return [((int(p), int(c)), int(n)) for p, c, n in rows]
+
+    async def board_marks(self, board: Board) -> list[Mark]:
+        """Every TIE_STEP-th learner of each group level on points and right answers, with their place in it."""
+        rows = await self._execute(board_statements(self.dialect).marks, board.params())
+        return [Mark(int(p), int(c), at, int(uid), int(place)) for p, c, at, uid, place in rows]
 
     async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:
         """Recount a workspace's week and month scores from `since` on, from its answers, in timezone `tz`.

@@ -92,13 +92,29 @@ class OwnScore:
     """One learner's row on a board: what orders them among the others, and who is level but ahead.
 
     `ties_ahead`: the learners with as many points and right answers who answered first (or at
-    once, with a lower user id).
+    once, with a lower user id), counted up to TIE_STEP: at TIE_STEP there may be more.
     """
 
     points: int
     correct: int
     first_at: dt.datetime
+    user_id: int
     ties_ahead: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Every TIE_STEP-th learner of a group level on points and right answers, in the board's order.
+
+    `place`: where they stand in their group (TIE_STEP, 2 * TIE_STEP, ...), so the ties ahead of a
+    learner behind them are `place` plus those between the two.
+    """
+
+    points: int
+    correct: int
+    first_at: dt.datetime
+    user_id: int
+    place: int
 
 
 @dataclass(frozen=True)
@@ -212,24 +228,25 @@ def delta_params(deltas: Sequence[ScoreDelta], dialect: str) -> dict[str, Any] |
     return rows
 
 
+TIE_STEP = 256  # ties counted from the board's index per read at most: the spacing of the marks
+GROUP_START = dt.datetime(1, 1, 2, tzinfo=dt.UTC)  # before any answer: `ties_between` a group's start and a learner
+
+
 @dataclass(frozen=True)
 class BoardStatements:
     """The boards' statements, built once per dialect and reused with parameters."""
 
     save_scores: Any
     own: Any
+    ties_between: Any
     counts: Any
+    marks: Any
 
 
 def _on_board() -> ColumnElement[bool]:
     """The rows of one board (bound: ws, course, period, day) that are shown: those with points."""
-    return and_(
-        Score.workspace_id == bindparam("ws"),
-        Score.course_id == bindparam("course"),
-        Score.period == bindparam("period"),
-        Score.starts_on == bindparam("day"),
-        Score.points > literal_column("0", Integer),  # written in: a generic plan knows the range too
-    )
+    shown = Score.points > literal_column("0", Integer)  # 0 written in: a generic plan knows the range too
+    return and_(*_board_keys(Score), shown)
 
 
 @functools.cache
@@ -252,20 +269,23 @@ def board_statements(dialect: str) -> BoardStatements:
         },
     )
     # The learner's row, and how many level with it on points and right answers answered first (or
-    # at once, with a lower id): within those the index runs by (first_at, user_id), one range.
+    # at once, with a lower id), up to TIE_STEP of them: within a group the index runs by
+    # (first_at, user_id), so that is one short range of it however large the group.
     level = Score.__table__.alias("level")
-    ties_ahead = select(func.count()).where(
-        level.c.workspace_id == Score.workspace_id, level.c.course_id == Score.course_id,
-        level.c.period == Score.period, level.c.starts_on == Score.starts_on, level.c.points == Score.points,
-        level.c.correct == Score.correct,
-        tuple_(level.c.first_at, level.c.user_id) < tuple_(Score.first_at, Score.user_id),
-    ).scalar_subquery()
-    own = select(Score.points, Score.correct, Score.first_at, ties_ahead).where(
-        Score.workspace_id == bindparam("ws"),
-        Score.course_id == bindparam("course"),
-        Score.period == bindparam("period"),
-        Score.starts_on == bindparam("day"),
-        Score.user_id == bindparam("uid"),
+    ahead = select(literal_column("1")).select_from(level).where(
+        *_level_with(level, Score.points, Score.correct), _before(level, Score.first_at, Score.user_id),
+    ).limit(literal_column(str(TIE_STEP), Integer)).correlate(Score).subquery()
+    own = select(Score.points, Score.correct, Score.first_at, Score.user_id,
+                 select(func.count()).select_from(ahead).scalar_subquery()).where(
+        *_board_keys(Score), Score.user_id == bindparam("uid"),
+    )
+    # Those of a group between a mark (exclusive) and the learner: fewer than TIE_STEP while the marks are fresh.
+    at_type = Score.first_at.type
+    ties_between = select(func.count()).select_from(level).where(
+        *_level_with(level, bindparam("points", type_=Integer()), bindparam("correct", type_=Integer())),
+        tuple_(level.c.first_at, level.c.user_id) > tuple_(bindparam("after_at", type_=at_type),
+                                                          bindparam("after_uid", type_=BigInteger())),
+        _before(level, bindparam("own_at", type_=at_type), bindparam("uid", type_=BigInteger())),
     )
     counts = (
         select(Score.points, Score.correct, func.count())
@@ -273,7 +293,31 @@ def board_statements(dialect: str) -> BoardStatements:
         .group_by(Score.points, Score.correct)
         .order_by(Score.points.desc(), Score.correct.desc())
     )
-    return BoardStatements(save_scores=save_scores, own=own, counts=counts)
+    # Each learner's place in their group: their place on the board less their group's first place,
+    # both of one walk of the index in the board's order.
+    board_place = func.row_number().over(order_by=(Score.points.desc(), Score.correct.desc(), Score.first_at,
+                                                   Score.user_id))
+    group_first = func.rank().over(order_by=(Score.points.desc(), Score.correct.desc()))
+    placed = select(Score.points, Score.correct, Score.first_at, Score.user_id,
+                    (board_place - group_first + 1).label("place")).where(_on_board()).subquery()
+    marks = select(*placed.c).where(placed.c.place % TIE_STEP == 0)
+    return BoardStatements(save_scores=save_scores, own=own, ties_between=ties_between, counts=counts, marks=marks)
+
+
+def _board_keys(table: Any) -> tuple[ColumnElement[bool], ...]:
+    """The rows of `table` on one board (bound: ws, course, period, day)."""
+    return (table.workspace_id == bindparam("ws"), table.course_id == bindparam("course"),
+            table.period == bindparam("period"), table.starts_on == bindparam("day"))
+
+
+def _level_with(level: Any, points: Any, correct: Any) -> tuple[ColumnElement[bool], ...]:
+    """The rows of the alias `level` on the bound board with these points and right answers."""
+    return (*_board_keys(level.c), level.c.points == points, level.c.correct == correct)
+
+
+def _before(level: Any, first_at: Any, user_id: Any) -> ColumnElement[bool]:
+    """Rows of `level` ahead of (first_at, user_id) within their group: who answered first, then the lower id."""
+    return tuple_(level.c.first_at, level.c.user_id) < tuple_(first_at, user_id)
 
 
 @functools.cache

@@ -2,25 +2,29 @@
 
 Counting every learner above someone deep in a board of 100,000 reads 100,000 index entries,
 tens of milliseconds; keeping those counts in shared rows would make every answer wait on the
-others. So each process keeps, per board, how many learners have each (points, right answers), read in
-one statement and refreshed in the background once it is older than `MAX_AGE_S`. A rank is that
-count of the learners who are ahead on points or right answers, plus the learners level on both
-who answered first, counted exactly from the board's index (one range of it). It can lag the
-overtakes of the last `MAX_AGE_S` seconds.
+others. So each process keeps, per board, how many learners have each (points, right answers),
+and every TIE_STEP-th learner of each group level on both (its marks), read in the background
+once older than `MAX_AGE_S`. A rank is the count of the learners ahead on points or right
+answers, plus those level on both who answered first: counted from the board's index up to
+TIE_STEP of them, and beyond that from the nearest mark ahead (its place in the group, plus those
+between it and the learner, counted from the index). Early in a week most learners are level on
+one or two answers, so a group can hold a tenth of the board; this keeps every rank to two short
+ranges of the index. A rank can lag the overtakes of the last `MAX_AGE_S` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import datetime as dt
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.store.answers import AnswerStore
-from bot.store.scores import Board
+from bot.store.scores import TIE_STEP, Board, Mark, OwnScore
 from bot.store.unit_of_work import Stores
 
 MAX_AGE_S = 10.0
@@ -40,18 +44,22 @@ Score = tuple[int, int]  # points, right answers: a board orders by them first
 
 @dataclass(frozen=True)
 class Counts:
-    """How many learners of a board are ahead of a score, as read at `read_at` (monotonic)."""
+    """How many learners of a board are ahead of a score, and its groups' marks, as read at `read_at` (monotonic)."""
 
     ascending: list[Score]  # the distinct scores, lowest first
     at_least: list[int]  # at_least[i]: learners whose score is ascending[i] or higher
     read_at: float
+    marks: dict[Score, list[Mark]] = field(default_factory=dict)  # per group, in the board's order
 
     @classmethod
-    def of(cls, rows: list[tuple[Score, int]], read_at: float) -> Counts:
-        """From (score, learners) rows, highest first."""
+    def of(cls, rows: list[tuple[Score, int]], read_at: float, marks: Sequence[Mark] = ()) -> Counts:
+        """From (score, learners) rows, highest first, and the board's marks in any order."""
         ascending = [score for score, _ in reversed(rows)]
         at_least = list(reversed(list(itertools.accumulate(n for _, n in rows))))
-        return cls(ascending, at_least, read_at)
+        groups: dict[Score, list[Mark]] = {}
+        for mark in sorted(marks, key=lambda m: m.place):
+            groups.setdefault((mark.points, mark.correct), []).append(mark)
+        return cls(ascending, at_least, read_at, groups)
 
     @property
     def total(self) -> int:
@@ -62,6 +70,12 @@ class Counts:
         """Learners with more points, or as many and more right answers."""
         i = bisect.bisect_right(self.ascending, score)
         return self.at_least[i] if i < len(self.at_least) else 0
+
+    def mark_before(self, score: Score, first_at: dt.datetime, user_id: int) -> Mark | None:
+        """The last mark of the group `score` ahead of a learner who first answered at `first_at`, if any."""
+        group = self.marks.get(score, [])
+        i = bisect.bisect_left(group, (first_at, user_id), key=lambda m: (m.first_at, m.user_id))
+        return group[i - 1] if i else None
 
 
 class Standings:
@@ -86,12 +100,20 @@ class Standings:
             task = asyncio.create_task(self._refresh(board))
             self._refreshing[board] = task
             task.add_done_callback(lambda _: self._refreshing.pop(board, None))
-        rank = counts.ahead_of((own.points, own.correct)) + own.ties_ahead + 1
+        rank = counts.ahead_of((own.points, own.correct)) + await self._ties_ahead(store, board, own, counts) + 1
         return Standing(rank, max(rank, counts.total), own.points)
 
+    @staticmethod
+    async def _ties_ahead(store: AnswerStore, board: Board, own: OwnScore, counts: Counts) -> int:
+        """The learners level with `own` who answered first: as read with it, or on from the nearest mark ahead."""
+        if own.ties_ahead < TIE_STEP:
+            return own.ties_ahead
+        mark = counts.mark_before((own.points, own.correct), own.first_at, own.user_id)
+        return (mark.place if mark else 0) + await store.ties_between(board, own, mark)
+
     async def _read(self, store: AnswerStore, board: Board) -> Counts:
-        """Read the board's counts now, and keep them."""
-        counts = Counts.of(await store.board_counts(board), time.monotonic())
+        """Read the board's counts and marks now, and keep them."""
+        counts = Counts.of(await store.board_counts(board), time.monotonic(), await store.board_marks(board))
         self._counts[board] = counts
         return counts
 
