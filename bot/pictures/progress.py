@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from bot.domain.activity import WEEKS_KEPT, calendar_start
 from bot.pictures.data import Picture, ProgressCard, SectionScore, daily_counts, day_label
 from bot.text import shorten
 from bot.usecases.format import percent, plural
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 WIDTH, HEIGHT = 900, 640
-WEEKS = 12
+WEEKS = WEEKS_KEPT
 CELL = 26  # pixels per calendar day, its gap included
 # Answers in a day from which a calendar cell takes each shade: none, then HEAT's four.
 SHADES = (1, 5, 10, 20)
@@ -22,11 +23,6 @@ SHADE_LABELS = ("0", "1–4", "5–9", "10–19", "20+")
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 TITLE_LIMIT = 34  # characters of a section's title beside its bars
 NAME_LIMIT = 40  # characters of the learner's name in the title
-
-
-def calendar_start(today: dt.date) -> dt.date:
-    """The Monday the calendar starts on: `WEEKS` week columns, the last one holding `today`."""
-    return today - dt.timedelta(days=today.weekday(), weeks=WEEKS - 1)
 
 
 def month_starts(start: dt.date) -> dict[int, str]:

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, String, and_, bindparam, func, or_, select, t
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from bot.domain.activity import DayCounts
 from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
 from bot.store.base import SessionStore
@@ -47,6 +48,7 @@ class StatsRow:
     best_streak: int = 0
     last_active_day: dt.date | None = None
     freeze_used_on: dt.date | None = None
+    recent_days: DayCounts = ()
 
     @property
     def streak(self) -> Streak:

@@ -70,16 +70,6 @@ def _stats_in_course() -> Any:
 
 
 @functools.cache
-def _days_studied() -> Any:
-    """A user's answers per local day from a date on, in every course (built once)."""
-    return (
-        select(Answer.local_day, func.count())
-        .where(Answer.user_id == bindparam("uid"), Answer.local_day >= bindparam("since"))
-        .group_by(Answer.local_day)
-    )
-
-
-@functools.cache
 def _dues() -> Any:
     """The due time of each card a user has in one course (built once)."""
     return select(ReviewState.question_id, ReviewState.due).where(
@@ -164,11 +154,6 @@ class LearnerStore(SessionStore):
             if was_right:
                 right.add(question_id)
         return CourseCards([TopicTally(t, n, correct[t]) for t, n in answers.items()], right)
-
-    async def days_studied(self, user_id: int, since: dt.date) -> dict[dt.date, int]:
-        """The learner's answers on each of their own days from `since` on (days without any left out)."""
-        rows = await self._execute(_days_studied(), {"uid": user_id, "since": since})
-        return {day: int(n) for day, n in rows}
 
     async def last_quiz_results(self, user_id: int, course_id: str, question_ids: Sequence[str]) -> dict[str, bool]:
         """Whether the user's latest answer to each of these quiz questions of the course was right."""

@@ -24,6 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot.domain.activity import DayCounts
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -54,6 +56,21 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class DayCountsJSON(TypeDecorator[DayCounts]):
+    """A learner's answers per day, stored as a JSON object of ISO day to count, read back oldest first."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: DayCounts | None, dialect: object) -> dict[str, int]:
+        """`{"2026-12-01": 5, ...}`."""
+        return {day.isoformat(): n for day, n in value or ()}
+
+    def process_result_value(self, value: dict[str, int] | None, dialect: object) -> DayCounts:
+        """The (day, answers) pairs, oldest first; none when the column is empty."""
+        return tuple(sorted((dt.date.fromisoformat(day), int(n)) for day, n in (value or {}).items()))
 
 
 class Base(DeclarativeBase):
@@ -131,6 +148,8 @@ class UserStats(Base):
     best_streak: Mapped[int] = mapped_column(Integer, default=0)
     last_active_day: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     freeze_used_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Answers per day of the learner's own over the progress card's weeks: what its calendar shows.
+    recent_days: Mapped[DayCounts] = mapped_column(DayCountsJSON, default=(), server_default="{}")
 
 
 class Answer(Base):

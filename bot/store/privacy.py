@@ -63,9 +63,11 @@ class LearnerRef:
 
 
 def _value(value: Any) -> Any:
-    """A column value as JSON holds it (dates and times as ISO 8601)."""
+    """A column value as JSON holds it (dates and times as ISO 8601, pairs such as a day's answers as lists)."""
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return [_value(v) for v in value]
     return value
 
 

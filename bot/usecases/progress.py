@@ -6,10 +6,11 @@ import dataclasses
 
 from bot import actions
 from bot.content.models import Course
+from bot.domain.activity import calendar_start, days_since
 from bot.domain.periods import Period, local_day, period_key
 from bot.domain.streaks import current_as_of
 from bot.messages import Attachment, Button, Field, Kind, Message, Style, error
-from bot.pictures.progress import calendar_start, render_progress_card
+from bot.pictures.progress import render_progress_card
 from bot.pictures.sparkline import sparkline
 from bot.store.models import ALL_COURSES
 from bot.store.scores import Board
@@ -69,8 +70,8 @@ async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = No
     async with core.reading() as uow:
         in_course = await uow.learners.stats_in_course(identity.user_pk, identity.workspace_pk, course.id)
         cards = await uow.learners.course_cards(identity.user_pk, course.id)
-        days = await uow.learners.days_studied(identity.user_pk, calendar_start(today))
     row, tallies, mastered = in_course.stats, cards.tallies, cards.right
+    days = days_since(row.recent_days, calendar_start(today))
     total_points = row.points
     if several:
         row = dataclasses.replace(row, points=in_course.course_points)

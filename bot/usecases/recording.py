@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from fsrs import Rating
 
 from bot.domain import srs
+from bot.domain.activity import count_answer
 from bot.domain.periods import local_day
 from bot.domain.streaks import record_activity
 from bot.store.answers import AnswerStore, CardKey, ReviewRow, SavedReview, StatsRow
@@ -86,12 +87,13 @@ def _row(identity: Identity, answer: NewAnswer, now: dt.datetime) -> dict[str, o
 def progress_after(
     stats: StatsRow, card: ReviewRow | None, identity: Identity, answer: NewAnswer, now: dt.datetime
 ) -> tuple[StatsRow, ReviewRow, dt.datetime, int]:
-    """Streak, points, counts and the FSRS card (with its due time) after a new answer; the points earned.
+    """Streak, points, counts (per day too) and the FSRS card (with its due time) after a new answer; the points earned.
 
     A question answered again before its card is due (the same question opened twice, say) counts
     for the streak and accuracy but earns no points and leaves its review schedule alone.
     """
-    streak = record_activity(stats.streak, local_day(now, identity.timezone))
+    day = local_day(now, identity.timezone)
+    streak = record_activity(stats.streak, day)
     quiz = answer.kind == "quiz"
     early = card is not None and srs.due_of(card.card) > now
     earned = 0 if early else answer.points
@@ -103,6 +105,7 @@ def progress_after(
         best_streak=streak.best,
         last_active_day=streak.last_day,
         freeze_used_on=streak.freeze_used_on,
+        recent_days=count_answer(stats.recent_days, day),
     )
     if early:
         assert card is not None

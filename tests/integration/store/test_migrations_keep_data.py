@@ -1,6 +1,6 @@
 """Migrations from 0003 on keep every row; 0007 copies card memory and topic; 0009 files the history in a course.
 
-0010 counts each card's quiz answers and the right ones.
+0010 counts each card's quiz answers and the right ones; 0012 each learner's answers per day.
 """
 
 from __future__ import annotations
@@ -192,4 +192,42 @@ async def test_cards_count_their_quiz_answers_and_the_right_ones(unmigrated_url:
         (1, "spanish", "q-unanswered"): (0, 0),
         (1, "german", "q-twice"): (1, 0),
         (2, "spanish", "q-twice"): (1, 1),
+    }
+
+
+DAY = WHEN.date()
+DAYS_0011 = {1: [DAY, DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=83),
+                 DAY - dt.timedelta(days=84)],
+             2: [DAY - dt.timedelta(days=10)],
+             3: []}
+"""The local days of each learner's answers, as 0011 stores them: learner 1's last one on DAY."""
+
+
+def _seed_days(connection: Connection) -> None:
+    """Three learners with stats rows, two with answers on DAYS_0011."""
+    connection.execute(text("INSERT INTO workspaces (id, platform, external_id, name) VALUES (1, 'slack', 'T1', '')"))
+    for user, days in DAYS_0011.items():
+        connection.execute(text("INSERT INTO users (id, workspace_id, external_id, display_name) "
+                                "VALUES (:u, 1, :ext, '')"), {"u": user, "ext": f"U{user}"})
+        connection.execute(text("INSERT INTO user_stats (user_id, points, answers, correct, current_streak, "
+                                "best_streak) VALUES (:u, 0, 0, 0, 0, 0)"), {"u": user})
+        for n, day in enumerate(days):
+            connection.execute(
+                text("INSERT INTO answers (user_id, workspace_id, course_id, question_id, topic_id, kind, instance, "
+                     "delivery_key, choice, correct, points, local_day, answered_at) VALUES "
+                     "(:u, 1, 'c', 'q', 't', 'quiz', :inst, :inst, 0, true, 1, :day, :at)"),
+                {"u": user, "inst": f"i{user}-{n}", "day": day,
+                 "at": dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)},
+            )
+
+
+async def test_stats_rows_count_the_answers_of_their_last_twelve_weeks(unmigrated_url: str) -> None:
+    """0012 fills each learner's answers per day back to 83 days before their last; none for no answers."""
+    rows = await _upgraded(unmigrated_url, "0011", _seed_days, "SELECT user_id, recent_days FROM user_stats")
+    days = {user: json.loads(value) if isinstance(value, str) else value for user, value in rows}
+    assert days == {
+        1: {DAY.isoformat(): 1, (DAY - dt.timedelta(days=1)).isoformat(): 2,
+            (DAY - dt.timedelta(days=83)).isoformat(): 1},
+        2: {(DAY - dt.timedelta(days=10)).isoformat(): 1},
+        3: {},
     }

@@ -224,6 +224,14 @@ async def test_export_holds_cards_totals_and_settings(core: Core, learners: dict
     assert "user_id" not in stats
 
 
+async def test_export_lists_the_answers_of_each_recent_day(core: Core, learners: dict[str, int]) -> None:
+    """The totals hold Ada's five answers per day as [ISO day, answers] pairs, the days her answers fell on."""
+    document = await exported(core, ADA)
+    [stats] = document["user_stats"]
+    days = sorted({a["local_day"] for a in document["answers"]})
+    assert stats["recent_days"] == [[day, sum(a["local_day"] == day for a in document["answers"])] for day in days]
+
+
 async def test_export_cards_count_the_quiz_answers(core: Core, learners: dict[str, int]) -> None:
     """The file's cards count Ada's five quiz answers and the three right ones."""
     cards = (await exported(core, ADA))["review_states"]

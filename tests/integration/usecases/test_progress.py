@@ -294,3 +294,15 @@ async def test_questions_right_once_come_from_the_cards(core: Core, course: Cour
     identity = await core.identify(actor)
     async with core.reading() as uow:
         assert (await uow.learners.course_cards(identity.user_pk, core.catalogue.default.id)).right == {first.id}
+
+
+async def test_stats_show_the_answers_of_each_recent_day(core: Core, course: Course, clock: Clock) -> None:
+    """Two answers three days ago, one today, a repeated click counted once: the last four weeks' line says so."""
+    actor = make_actor()
+    await answer_right(core, course, actor, 0)
+    await answer_right(core, course, actor, 1)
+    await answer_right(core, course, actor, 1)  # the same showing again: not a new answer
+    clock.advance(days=3)
+    await answer_right(core, course, actor, 2)
+    line = (await progress.stats(core, actor, core.catalogue.default)).fields[4].value
+    assert line == "▁" * 24 + "█▁▁▅"  # the busiest day full, half of it at the middle block

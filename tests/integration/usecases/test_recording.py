@@ -1,6 +1,8 @@
-"""What recording answers counts on each card: its quiz answers and the right ones."""
+"""What recording answers counts on each card (its quiz answers and the right ones) and on each day."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import select
 
@@ -85,3 +87,22 @@ async def test_two_answers_to_one_card_in_a_batch_both_count(core: Core, course:
     q = course.topics[0].quiz[0]
     await _record(core, identity, _quiz(core, q, 1), _quiz(core, q, 2, right=False))
     assert await _counts(core, q.id) == (2, 1, 1)
+
+
+async def _days(core: Core, identity: Identity) -> dict[dt.date, int]:
+    """The learner's answers per day, as their stats row keeps them."""
+    async with core.reading() as uow:
+        return dict((await uow.learners.stats(identity.user_pk)).recent_days)
+
+
+async def test_answers_count_on_the_learners_own_days(core: Core, course: Course, clock: Clock) -> None:
+    """At 23:30 and 00:30 in Tokyo, a quiz answer and an interview grade fall on two days; a repeat is not counted."""
+    actor = make_actor(tz="Asia/Tokyo")
+    identity = await core.identify(actor)
+    clock.now = dt.datetime(2026, 12, 1, 14, 30, tzinfo=dt.UTC)  # 23:30 in Tokyo
+    q = course.topics[0].quiz[0]
+    await _record(core, identity, _quiz(core, q, 1))
+    await _record(core, identity, _quiz(core, q, 1))
+    clock.advance(hours=1)
+    await interview.grade(core, actor, core.catalogue.default, course.topics[0].interview[0].id, "g1", "good", "gd1")
+    assert await _days(core, identity) == {dt.date(2026, 12, 1): 1, dt.date(2026, 12, 2): 1}

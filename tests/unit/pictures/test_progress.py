@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bench import picture_data
+from bot.domain.activity import calendar_start
 from bot.pictures.data import DayCount, ProgressCard, SectionScore
-from bot.pictures.progress import HEIGHT, WIDTH, calendar_start, month_starts, render_progress_card, shade
+from bot.pictures.progress import HEIGHT, WIDTH, month_starts, render_progress_card, shade
 from tests.unit.pictures.pngs import colours, decoded, opaque
 
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
@@ -72,12 +73,6 @@ def test_answers_older_than_the_calendar_are_left_out() -> None:
     old = calendar_start(TODAY) - dt.timedelta(days=1)
     alt = render_progress_card(small_card((DayCount(old, 50), DayCount(TODAY, 1)))).alt
     assert "1 answer on 1 day" in alt
-
-
-def test_the_calendar_starts_on_a_monday_eleven_weeks_before_this_week() -> None:
-    """Twelve week columns, the last holding today."""
-    assert calendar_start(TODAY) == dt.date(2026, 9, 14)
-    assert calendar_start(dt.date(2026, 12, 7)) == dt.date(2026, 9, 21)  # a Monday is its own week's start
 
 
 def test_month_names_head_the_weeks_that_hold_a_first() -> None:
