@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bot import cli_content, datatools
+from bot import cli_content
 from bot.bootstrap import Runtime, StartupError, build, describe_database
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -125,8 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "export":
+            from bot import datatools  # export and forget alone use it
+
             return asyncio.run(datatools.export(settings, args.workspace, args.platform, args.format, args.out))
         if args.command == "forget":
+            from bot import datatools
+
             return asyncio.run(datatools.forget(settings, args.platform, args.user, args.workspace, yes=args.yes))
         if args.command == "console":
             return asyncio.run(until_stopped(_console(settings, args.user)))

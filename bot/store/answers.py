@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BigInteger, String, and_, bindparam, func, or_, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.domain.activity import DayCounts
 from bot.domain.srs import memory_of
 from bot.domain.streaks import Streak
-from bot.store.base import SessionStore
+from bot.store.base import SessionStore, dialect_insert, pg_array
 from bot.store.models import Answer, ReviewState, User, UserStats
 from bot.store.privacy import board_name
 from bot.store.scores import (
@@ -135,9 +133,8 @@ class Statements:
 @functools.cache
 def statements(dialect: str) -> Statements:
     """The answer path's statements for this dialect, built once."""
-    module = postgresql if dialect == "postgresql" else sqlite
     read_stats = select(*STATS_COLUMNS).where(UserStats.user_id == bindparam("uid"))
-    upsert = module.insert(ReviewState)
+    upsert = dialect_insert(dialect, ReviewState)
     excluded = upsert.excluded
     save_review = upsert.on_conflict_do_update(
         index_elements=["user_id", "course_id", "question_id"],
@@ -160,8 +157,8 @@ def statements(dialect: str) -> Statements:
     )
     if dialect == "postgresql":  # one array per column: one statement text whatever the batch size
         keys = func.unnest(
-            bindparam("uids", type_=ARRAY(BigInteger)), bindparam("cids", type_=ARRAY(String)),
-            bindparam("qids", type_=ARRAY(String)),
+            bindparam("uids", type_=pg_array(BigInteger)), bindparam("cids", type_=pg_array(String)),
+            bindparam("qids", type_=pg_array(String)),
         ).table_valued("uid", "cid", "qid").render_derived(name="keys")
         read_reviews = select(*review_columns).join(
             keys, and_(ReviewState.user_id == keys.c.uid, ReviewState.course_id == keys.c.cid,
@@ -178,7 +175,7 @@ def statements(dialect: str) -> Statements:
         .order_by(UserStats.user_id)
         .with_for_update()
     )
-    insert_answers = module.insert(Answer).on_conflict_do_nothing().returning(
+    insert_answers = dialect_insert(dialect, Answer).on_conflict_do_nothing().returning(
         Answer.user_id, Answer.instance, Answer.delivery_key
     )
     return Statements(

@@ -5,8 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """The INSERT of `dialect` ("postgresql" or "sqlite"), which knows ON CONFLICT.
+
+    SQLAlchemy's PostgreSQL dialect is imported on its first use, so a process on SQLite (the
+    console) never loads it.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def pg_array(kind: Any) -> Any:
+    """PostgreSQL's ARRAY of `kind`, to bind one array per column (imported on first use, like `dialect_insert`)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return ARRAY(kind)
 
 
 class SessionStore:
@@ -23,4 +43,4 @@ class SessionStore:
 
     def _insert(self, table: Any) -> Any:
         """The dialect's INSERT, which knows ON CONFLICT."""
-        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+        return dialect_insert(self.dialect, table)

@@ -39,11 +39,10 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
+from bot.store.base import dialect_insert, pg_array
 from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User
 
 PERIODS = tuple(Period)
@@ -197,7 +196,7 @@ def fold_statements(dialect: str) -> FoldStatements:
     """The pending scores' statements for this dialect, built once."""
     save_pending: Any = insert(PendingScore)
     if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
-        rows = func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _PENDING_ARRAYS.items())
+        rows = func.unnest(*(bindparam(name, type_=pg_array(kind)) for name, kind in _PENDING_ARRAYS.items())
                            ).table_valued(*_PENDING_ARRAYS).render_derived(name="rows")
         save_pending = insert(PendingScore).from_select(list(_PENDING_ARRAYS), select(*rows.c))
     oldest = select(PendingScore.id).order_by(PendingScore.id).limit(bindparam("n", type_=Integer())).scalar_subquery()
@@ -252,12 +251,11 @@ def _on_board() -> ColumnElement[bool]:
 @functools.cache
 def board_statements(dialect: str) -> BoardStatements:
     """The boards' statements for this dialect, built once."""
-    module = postgresql if dialect == "postgresql" else sqlite
-    upsert = module.insert(Score)
+    upsert = dialect_insert(dialect, Score)
     if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
-        rows = func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _SCORE_ARRAYS.items())
+        rows = func.unnest(*(bindparam(name, type_=pg_array(kind)) for name, kind in _SCORE_ARRAYS.items())
                            ).table_valued(*_SCORE_ARRAYS).render_derived(name="rows")
-        upsert = module.insert(Score).from_select(list(_SCORE_ARRAYS), select(*rows.c))
+        upsert = dialect_insert(dialect, Score).from_select(list(_SCORE_ARRAYS), select(*rows.c))
     excluded = upsert.excluded
     earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
     save_scores = upsert.on_conflict_do_update(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.store.base import dialect_insert
 from bot.store.clock import DatabaseNow
 from bot.store.models import UnfinishedReply
 
@@ -25,9 +25,8 @@ class UnfinishedStore:
     async def keep(self, platform: str, key: str, body: str, lifetime: dt.timedelta) -> None:
         """Keep the request `key` (held by this process) until `forget`, or for `lifetime` at most."""
         async with self.sessions() as session, session.begin():
-            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
             await session.execute(
-                dialect.insert(UnfinishedReply)
+                dialect_insert(session.get_bind().dialect.name, UnfinishedReply)
                 .values(key=key, platform=platform, body=body, expires_at=DatabaseNow(lifetime),
                         taken_until=DatabaseNow(self.taken_for))
                 .on_conflict_do_nothing()

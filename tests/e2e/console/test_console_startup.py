@@ -1,5 +1,8 @@
 """What starting the console loads: no platform SDK or HTTP library, and no Alembic once the database is current.
 
+Nor what only other commands or later requests use: the data tools of `export` and `forget`,
+SQLAlchemy's PostgreSQL dialect on SQLite, Pillow and rapidfuzz.
+
 Each test starts the real command line in a fresh interpreter, reads `exit` from a pipe, and then
 lists the packages that process imported (`sys.modules`); the time this takes is
 `bench/startup.py`'s business, not a test's.
@@ -16,6 +19,9 @@ from tests.e2e.process import studybot_env
 PLATFORM_PACKAGES = ("discord", "slack_bolt", "slack_sdk", "aiohttp")
 MIGRATION_PACKAGES = ("alembic", "mako")
 CONTENT_TOOLS = ("bot.content.anki", "bot.content.csv_import", "bot.content.drafts")
+DATA_TOOLS = "bot.datatools"
+POSTGRESQL_DIALECT = "sqlalchemy.dialects.postgresql"
+LATER_PACKAGES = ("PIL", "rapidfuzz")
 REPORT = """
 import sys
 from bot.cli import main
@@ -56,6 +62,32 @@ def test_the_console_loads_no_content_importer_nor_exporter(tmp_path: Path) -> N
     assert "bot.cli_content" in loaded
     tools = sorted(m for m in loaded if m.startswith(CONTENT_TOOLS))
     assert not tools, tools
+
+
+def test_the_console_loads_no_data_tools(tmp_path: Path) -> None:
+    """`studybot console` leaves the module of `studybot export` and `studybot forget` alone."""
+    loaded = modules_loaded_by(["console", "--user", "ada"], tmp_path)
+    assert "bot.cli" in loaded
+    assert DATA_TOOLS not in loaded
+
+
+def test_a_console_on_sqlite_loads_no_postgresql_dialect(tmp_path: Path) -> None:
+    """On a current SQLite database the console builds SQLite's statements only, without the PostgreSQL dialect.
+
+    The first start is left out: Alembic, migrating the new database, loads every dialect it knows.
+    """
+    modules_loaded_by(["console", "--user", "ada"], tmp_path)
+    loaded = modules_loaded_by(["console", "--user", "ada"], tmp_path)
+    assert "sqlalchemy.dialects.sqlite" in loaded
+    dialect = sorted(m for m in loaded if m == POSTGRESQL_DIALECT or m.startswith(f"{POSTGRESQL_DIALECT}."))
+    assert not dialect, dialect
+
+
+def test_the_console_loads_neither_pillow_nor_rapidfuzz(tmp_path: Path) -> None:
+    """Pictures are drawn, and topic names matched loosely, on the first request that needs it, not at start-up."""
+    loaded = loaded_by(["console", "--user", "ada"], tmp_path)
+    assert "bot" in loaded
+    assert loaded.isdisjoint(LATER_PACKAGES), sorted(loaded & set(LATER_PACKAGES))
 
 
 def test_bare_studybot_without_platforms_loads_no_platform_sdk(tmp_path: Path) -> None:
