@@ -8,7 +8,6 @@ its `alembic_version` table and the `revision` lines of the packaged migration f
 from __future__ import annotations
 
 import ast
-import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,39 +44,17 @@ def alembic_config(connection: Connection | None = None, default_timezone: str =
     return cfg
 
 
-_FIRST_DEFINITION = re.compile(r"^(?:(?:async\s+)?def|class)\b|^@", re.MULTILINE)
-_REVISION_NAMES = ("revision", "down_revision")
-
-
 def _revision_lines(path: Path) -> dict[str, object]:
-    """The `revision` and `down_revision` values a migration file assigns, read without running it.
-
-    Alembic's template assigns them above the file's functions, so only that head of the file is
-    parsed (every start reads every migration); the whole file when they are not all there.
-    """
-    source = path.read_text(encoding="utf-8")
-    first = _FIRST_DEFINITION.search(source)
-    if first is not None:
-        try:
-            values = _assignments(source[: first.start()])
-        except SyntaxError:  # the cut fell inside a string: only the whole file parses
-            values = {}
-        if all(name in values for name in _REVISION_NAMES):
-            return values
-    return _assignments(source)
-
-
-def _assignments(source: str) -> dict[str, object]:
-    """The `revision` and `down_revision` values this module source assigns at its top level."""
+    """The `revision` and `down_revision` values a migration file assigns, read without running it."""
     values: dict[str, object] = {}
-    for node in ast.parse(source).body:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:  # `revision: str = "0004"`
             target, value = node.target, node.value
         else:
             continue
-        if isinstance(target, ast.Name) and target.id in _REVISION_NAMES:
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
             try:
                 values[target.id] = ast.literal_eval(value)
             except ValueError:  # not a plain value: only Alembic, running the file, can tell

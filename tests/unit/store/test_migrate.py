@@ -47,17 +47,3 @@ def test_a_revision_that_is_not_a_plain_value_gives_no_newest_revision(versions:
     """A file whose revision only running it could tell leaves upgrading to Alembic."""
     (versions / "d.py").write_text('revision = "".join(["d"])\ndown_revision = ("b", "c")\n')
     assert migrate.newest_revision() is None
-
-
-def test_a_revision_assigned_below_a_function_is_read(versions: Path) -> None:
-    """A file that assigns its revision after a function is read in full, so its revision still counts."""
-    (versions / "d.py").write_text('def helper() -> None:\n    pass\n\n\nrevision = "d"\ndown_revision = ("b", "c")\n')
-    assert migrate.newest_revision() == "d"
-
-
-def test_a_function_line_inside_a_docstring_does_not_hide_the_revision(versions: Path) -> None:
-    """A docstring line that starts like a function does not cut the file short of its revision."""
-    docstring = '"""Notes.\n\ndef upgrade() is below.\n"""\n'
-    body = '\n\ndef upgrade() -> None:\n    pass\n'
-    (versions / "d.py").write_text(f'{docstring}revision = "d"\ndown_revision = ("b", "c")\n{body}')
-    assert migrate.newest_revision() == "d"
