@@ -15,7 +15,9 @@ The processes measured:
   creates it), from the entry point to `study> `;
 - `studybot console`, first start: the same on a new database each time, which it creates and
   migrates (the only start that loads Alembic).
-The platform settings are removed from the environment, so no platform is configured.
+The platform settings are removed from the environment, so no platform is configured, and so is
+`PYTHONDONTWRITEBYTECODE`: as from a person's shell, the untimed first run compiles the project's
+modules and later starts load them compiled.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def clean_env(data_dir: Path) -> dict[str, str]:
     """This environment without platform or StudyBot settings, with the data in `data_dir`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_", "SLACK_"))}
     env.pop("DATABASE_URL", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a person's shell keeps the compiled modules of the first start
     return {**env, "STUDYBOT_DATA_DIR": str(data_dir), "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "30"}
 
 
