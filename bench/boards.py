@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
+import importlib
 import random
 import sqlite3
 import statistics
@@ -120,6 +121,17 @@ FROM answers GROUP BY user_id, course_id, question_id
 """
 
 
+def derived_fills(dialect: str) -> list[str]:
+    """The statements that fill the stats rows and cards from the answers, with what the migrations derive.
+
+    The cards' quiz counts (0010) and the stats rows' answers per day (0012) come from those
+    migrations' own backfills, so the benchmark's rows are what an upgraded database holds.
+    """
+    tallies = importlib.import_module("bot.store.migrations.versions.0010_card_tallies").BACKFILL
+    days = importlib.import_module("bot.store.migrations.versions.0012_recent_days").BACKFILL[dialect]
+    return [STATS_FILL, CARDS_FILL.format(), str(tallies), days]
+
+
 SCORE_INDEXES = """
 SELECT 'ALTER TABLE scores ADD CONSTRAINT ' || quote_ident(conname) || ' ' || pg_get_constraintdef(oid)
 FROM pg_constraint WHERE conrelid = 'scores'::regclass AND contype = 'p'
@@ -181,8 +193,8 @@ async def build_postgres(url: str, courses: tuple[Course, Course], learners: int
                 "first_course": courses[0].id, "second": courses[1].id,
                 "first": first, "last": min(answers, first + step - 1), "total": answers,
             })
-        await conn.execute(text(STATS_FILL))
-        await conn.execute(text(CARDS_FILL.format()))
+        for statement in derived_fills("postgresql"):
+            await conn.execute(text(statement))
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("ANALYZE answers"))
@@ -226,8 +238,8 @@ async def build_sqlite(url: str, courses: tuple[Course, Course], learners: int, 
             " delivery_key, choice, correct, points, local_day, answered_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             _sqlite_answers(courses, learners, answers, share),
         )
-        db.execute(STATS_FILL)
-        db.execute(CARDS_FILL.format())
+        for statement in derived_fills("sqlite"):
+            db.execute(statement)
         db.commit()
     engine = create_engine(url)
     counted = await count_scores(engine)

@@ -27,20 +27,20 @@ _DAYS = (
     "JOIN (SELECT user_id, max(local_day) AS last FROM answers GROUP BY user_id) AS m ON m.user_id = a.user_id "
     "WHERE a.local_day > {oldest} GROUP BY a.user_id"
 )
+_UPDATE = "UPDATE user_stats SET recent_days = d.days FROM ({days}) AS d WHERE user_stats.user_id = d.user_id"
 BACKFILL = {
-    "postgresql": _DAYS.format(agg="json_object_agg(a.local_day::text, a.n)", oldest=f"m.last - {KEPT}"),
-    "sqlite": _DAYS.format(agg="json_group_object(a.local_day, a.n)", oldest=f"date(m.last, '-{KEPT} days')"),
+    "postgresql": _UPDATE.format(days=_DAYS.format(agg="json_object_agg(a.local_day::text, a.n)",
+                                                   oldest=f"m.last - {KEPT}")),
+    "sqlite": _UPDATE.format(days=_DAYS.format(agg="json_group_object(a.local_day, a.n)",
+                                               oldest=f"date(m.last, '-{KEPT} days')")),
 }
-"""Per learner, a JSON object of ISO day to answers (the form the model's column type reads)."""
+"""Per dialect: each learner's stats row gets a JSON object of ISO day to answers (what the model's column reads)."""
 
 
 def upgrade() -> None:
     # ALTER TABLE, never batch mode: on SQLite a batch copies and drops the table.
     op.add_column("user_stats", sa.Column("recent_days", sa.JSON(), nullable=False, server_default="{}"))
-    days = BACKFILL[op.get_bind().dialect.name]
-    op.execute(sa.text(
-        f"UPDATE user_stats SET recent_days = d.days FROM ({days}) AS d WHERE user_stats.user_id = d.user_id"
-    ))
+    op.execute(sa.text(BACKFILL[op.get_bind().dialect.name]))
 
 
 def downgrade() -> None:
