@@ -131,6 +131,11 @@ class Course(_Frozen):
         return {q.id: q for t in self.topics for q in t.quiz}
 
     @cached_property
+    def quiz_ids(self) -> tuple[str, ...]:
+        """The ids of every quiz question, in syllabus order."""
+        return tuple(self.quiz_by_id)
+
+    @cached_property
     def interview_by_id(self) -> dict[str, InterviewQuestion]:
         """Interview questions indexed by their stable id."""
         return {q.id: q for t in self.topics for q in t.interview}
@@ -149,6 +154,14 @@ class Course(_Frozen):
         """Whether `topic` has everything this pack requires of its topics."""
         return not topic.missing(self.requires)
 
+    @cached_property
+    def topic_numbers(self) -> dict[str, int]:
+        """Each topic's 1-based place in the syllabus, by id."""
+        return {t.id: n for n, t in enumerate(self.topics, start=1)}
+
     def topic_number(self, topic_id: str) -> int:
-        """The 1-based place of a topic in the syllabus."""
-        return [t.id for t in self.topics].index(topic_id) + 1
+        """The 1-based place of a topic in the syllabus (ValueError for a topic not in the course)."""
+        number = self.topic_numbers.get(topic_id)
+        if number is None:
+            raise ValueError(f"{topic_id!r} is not a topic of {self.id!r}")
+        return number

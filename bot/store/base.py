@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,7 +35,11 @@ class SessionStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+
+    @functools.cached_property
+    def dialect(self) -> str:
+        """The name of the session's database dialect ("postgresql" or "sqlite"), looked up when first needed."""
+        return self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
 
     async def _execute(self, stmt: Any, params: dict[str, Any] | Sequence[dict[str, Any]] | None = None) -> Any:
         """Run a Core statement on the session's connection, skipping the ORM layer."""

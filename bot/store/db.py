@@ -57,7 +57,6 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -80,8 +79,11 @@ def create_engine(raw_url: str, *, pool_size: int = 10) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         # SQLite has one writer: queue transactions on one connection in this process, which is far
         # faster than many connections polling the busy lock; other processes still wait on it.
+        # The driver never begins a transaction itself (AUTOCOMMIT, also what a connection is reset
+        # to when returned): `_sqlite_setup` begins each unit of work with BEGIN IMMEDIATE.
         engine = create_async_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=1, max_overflow=0, pool_timeout=60
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, pool_size=1, max_overflow=0, pool_timeout=60,
+            isolation_level="AUTOCOMMIT",
         )
         _sqlite_setup(engine)
         return engine

@@ -77,6 +77,24 @@ def _dues() -> Any:
     )
 
 
+@functools.cache
+def _last_quiz_results() -> Any:
+    """Whether a user's latest quiz answer to each question of one course was right, oldest first (built once)."""
+    mine = (Answer.user_id == bindparam("uid"), Answer.course_id == bindparam("course"), Answer.kind == "quiz")
+    latest = (
+        select(Answer.question_id, func.max(Answer.answered_at).label("at"))
+        .where(*mine)
+        .group_by(Answer.question_id)
+        .subquery()
+    )
+    return (
+        select(Answer.question_id, Answer.correct)
+        .join(latest, and_(Answer.question_id == latest.c.question_id, Answer.answered_at == latest.c.at))
+        .where(*mine)
+        .order_by(Answer.id)
+    )
+
+
 class LearnerStore(SessionStore):
     """A learner's row, timezone, totals and history."""
 
@@ -133,7 +151,7 @@ class LearnerStore(SessionStore):
     async def review_dues(self, user_id: int, course_id: str) -> dict[str, dt.datetime]:
         """Due times of every question of the course the user has reviewed."""
         rows = await self._execute(_dues(), {"uid": user_id, "course": course_id})
-        return {row[0]: row[1] for row in rows}
+        return dict(rows.all())
 
     async def course_cards(self, user_id: int, course_id: str) -> CourseCards:
         """The user's quiz answers and right ones per topic of the course, and the questions answered right once.
@@ -157,20 +175,9 @@ class LearnerStore(SessionStore):
 
     async def last_quiz_results(self, user_id: int, course_id: str, question_ids: Sequence[str]) -> dict[str, bool]:
         """Whether the user's latest answer to each of these quiz questions of the course was right."""
-        mine = (Answer.user_id == user_id, Answer.course_id == course_id, Answer.kind == "quiz")
-        latest = (
-            select(Answer.question_id, func.max(Answer.answered_at).label("at"))
-            .where(*mine, Answer.question_id.in_(question_ids))
-            .group_by(Answer.question_id)
-            .subquery()
-        )
-        rows = await self._execute(
-            select(Answer.question_id, Answer.correct, Answer.id)
-            .join(latest, and_(Answer.question_id == latest.c.question_id, Answer.answered_at == latest.c.at))
-            .where(*mine)
-            .order_by(Answer.id)
-        )
-        return {question_id: bool(correct) for question_id, correct, _id in rows}
+        wanted = set(question_ids)
+        rows = await self._execute(_last_quiz_results(), {"uid": user_id, "course": course_id})
+        return {question_id: bool(correct) for question_id, correct in rows.all() if question_id in wanted}
 
     async def mistakes(self, user_id: int, course_id: str) -> list[Mistake]:
         """Quiz questions of the course whose latest answer was wrong (not answered right since), newest first."""

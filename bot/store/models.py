@@ -52,9 +52,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
     def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
-        """SQLite returns naive values: mark them as UTC."""
-        if value is None:
-            return None
+        """SQLite returns naive values: mark them as UTC (PostgreSQL's come in UTC already)."""
+        if value is None or value.tzinfo is dt.UTC:
+            return value
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 

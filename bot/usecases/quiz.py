@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot import actions
 from bot.content.models import Course, QuizQuestion
@@ -36,7 +37,7 @@ def question_message(course: Course, question: QuizQuestion, instance: str, scop
 
 async def next_question(core: Core, actor: Actor, course: Course, query: str | None = None) -> Message:
     """The question of `course` that is best for the learner now, optionally within one topic."""
-    candidates = [q.id for t in course.topics for q in t.quiz]
+    candidates: Sequence[str] = course.quiz_ids
     scoped = False
     if query:
         found = find_topic(course, query)

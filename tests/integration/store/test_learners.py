@@ -67,3 +67,15 @@ async def test_stats_in_a_course_without_points_read_zero(core: Core, course: Co
     async with core.reading() as uow:
         read = await uow.learners.stats_in_course(identity.user_pk, identity.workspace_pk, "another-course")
     assert (read.course_points, read.stats.answers) == (0, 1)
+
+
+async def test_last_quiz_results_are_the_latest_answers_to_the_questions_asked(core: Core, course: Course) -> None:
+    """A question answered wrong then right reads right; a question answered but not asked about is left out."""
+    again, other = course.topics[0].quiz[0], course.topics[1].quiz[0]
+    await _answer(core, again, 1, right=False)
+    await _answer(core, again, 2)
+    await _answer(core, other, 3)
+    identity = await core.identify(make_actor())
+    async with core.reading() as uow:
+        results = await uow.learners.last_quiz_results(identity.user_pk, core.catalogue.default.id, [again.id])
+    assert results == {again.id: True}

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.db import create_engine, session_factory
@@ -63,5 +64,26 @@ async def test_a_read_alone_translates_database_failures(tmp_path: Path) -> None
         with pytest.raises(StoreUnavailableError):
             async with reading(session_factory(engine)) as uow:
                 await uow.learners.stats(1)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_sqlite_read_alone_leaves_the_driver_beginning_no_transaction(tmp_path: Path) -> None:
+    """After a read alone gives its connection back, what runs on that driver connection is committed at once.
+
+    Only a unit of work begins a transaction on SQLite (BEGIN IMMEDIATE); the driver never begins one itself.
+    """
+    engine = create_engine(f"sqlite:///{tmp_path / 'studybot.db'}")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("CREATE TABLE notes (body TEXT)"))
+            await conn.commit()
+        async with reading(session_factory(engine)) as uow:
+            await uow.learners.session.execute(text("SELECT count(*) FROM notes"))
+        async with engine.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
+            await driver.execute("INSERT INTO notes (body) VALUES ('read')")
+            assert not driver.in_transaction
     finally:
         await engine.dispose()
