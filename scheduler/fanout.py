@@ -335,6 +335,8 @@ class DeliveryRunner(Generic[D]):
         finally:
             heartbeat.cancel()
             self._active.discard(due.key)
+            # A renewal cut short closes its connection on the way out: let it finish, leaving no task behind.
+            await asyncio.gather(heartbeat, return_exceptions=True)
         status = "failed" if error else "sent"
         outcome = Outcome(due.key, status if recorded else "taken", claim.topic_id, message_id, error)
         log.info(
