@@ -119,6 +119,14 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class BoardTop:
+    """A board's top learners, and the caller's own row on it (None without points there)."""
+
+    rows: list[BoardRow]
+    own: OwnScore | None
+
+
+@dataclass(frozen=True)
 class Statements:
     """The statements of the answer hot path, built once per dialect and reused with parameters."""
 
@@ -298,21 +306,18 @@ class AnswerStore(SessionStore):
             await self._execute(board_statements(self.dialect).save_scores, delta_params(deltas, self.dialect))
         return len(taken)
 
-    async def leaderboard(self, board: Board, limit: int) -> list[BoardRow]:
-        """The top learners of one board, ties broken.
+    async def leaderboard(self, board: Board, limit: int, user_id: int | None = None) -> BoardTop:
+        """The top learners of one board, ties broken, and where `user_id` stands on it (their row), in one read.
 
-        A learner hidden by `/study privacy hide` is named "a learner" (`board_name`).
+        A learner hidden by `/study privacy hide` is named "a learner" (`board_name`). The caller's
+        row is None when they have no points on the board (or none is asked for).
         """
-        rows = await self._execute(top_statement(limit), board.params())
-        return [BoardRow(uid, board_name(name, ext, bool(hidden)), int(p), int(c))
-                for uid, name, ext, hidden, p, c in rows]
-
-    async def own_score(self, board: Board, user_id: int) -> OwnScore | None:
-        """A learner's row on that board (with the ties ahead of it, up to TIE_STEP), or None without points on it."""
-        row = (await self._execute(board_statements(self.dialect).own, {**board.params(), "uid": user_id})).first()
-        if row is None or row[0] <= 0:
-            return None
-        return OwnScore(int(row[0]), int(row[1]), row[2], int(row[3]), int(row[4]))
+        rows = (await self._execute(top_statement(limit), {**board.params(), "uid": user_id})).all()
+        top = [BoardRow(uid, board_name(name, ext, bool(hidden)), int(p), int(c))
+               for uid, name, ext, hidden, p, c, *_own in rows]
+        own = rows[0][6:] if rows else None
+        mine = OwnScore(int(own[0]), int(own[1]), own[2], int(own[3]), int(own[4])) if own and own[0] else None
+        return BoardTop(top, mine)
 
     async def ties_between(self, board: Board, own: OwnScore, after: Mark | None) -> int:
         """The learners level with `own` who are ahead of it but behind the mark `after` (or from the group's start)."""

@@ -37,6 +37,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     tuple_,
 )
 from sqlalchemy.sql.expression import ColumnElement, Executable
@@ -236,7 +237,6 @@ class BoardStatements:
     """The boards' statements, built once per dialect and reused with parameters."""
 
     save_scores: Any
-    own: Any
     ties_between: Any
     counts: Any
     marks: Any
@@ -266,18 +266,8 @@ def board_statements(dialect: str) -> BoardStatements:
             "first_at": earliest(Score.first_at, excluded.first_at),
         },
     )
-    # The learner's row, and how many level with it on points and right answers answered first (or
-    # at once, with a lower id), up to TIE_STEP of them: within a group the index runs by
-    # (first_at, user_id), so that is one short range of it however large the group.
-    level = Score.__table__.alias("level")
-    ahead = select(literal_column("1")).select_from(level).where(
-        *_level_with(level, Score.points, Score.correct), _before(level, Score.first_at, Score.user_id),
-    ).limit(literal_column(str(TIE_STEP), Integer)).correlate(Score).subquery()
-    own = select(Score.points, Score.correct, Score.first_at, Score.user_id,
-                 select(func.count()).select_from(ahead).scalar_subquery()).where(
-        *_board_keys(Score), Score.user_id == bindparam("uid"),
-    )
     # Those of a group between a mark (exclusive) and the learner: fewer than TIE_STEP while the marks are fresh.
+    level = Score.__table__.alias("level")
     at_type = Score.first_at.type
     ties_between = select(func.count()).select_from(level).where(
         *_level_with(level, bindparam("points", type_=Integer()), bindparam("correct", type_=Integer())),
@@ -299,7 +289,7 @@ def board_statements(dialect: str) -> BoardStatements:
     placed = select(Score.points, Score.correct, Score.first_at, Score.user_id,
                     (board_place - group_first + 1).label("place")).where(_on_board()).subquery()
     marks = select(*placed.c).where(placed.c.place % TIE_STEP == 0)
-    return BoardStatements(save_scores=save_scores, own=own, ties_between=ties_between, counts=counts, marks=marks)
+    return BoardStatements(save_scores=save_scores, ties_between=ties_between, counts=counts, marks=marks)
 
 
 def _board_keys(table: Any) -> tuple[ColumnElement[bool], ...]:
@@ -320,10 +310,27 @@ def _before(level: Any, first_at: Any, user_id: Any) -> ColumnElement[bool]:
 
 @functools.cache
 def top_statement(limit: int) -> Any:
-    """A board's first `limit` learners, with their names; the limit written in, so every plan walks the index."""
+    """A board's first `limit` learners with their names, each row with the caller's own row (bound: uid) beside it.
+
+    The limit is written in, so every plan walks the index. The caller's row (NULLs when they have
+    no points there) holds their points, right answers, first answer, id, and how many level with
+    them on points and right answers answered first (or at once, with a lower id), up to TIE_STEP:
+    within a group the index runs by (first_at, user_id), so that is one short range of it however
+    large the group. One statement reads the board and where the caller stands on it.
+    """
+    mine = Score.__table__.alias("mine")
+    level = Score.__table__.alias("level")
+    ahead = select(literal_column("1")).select_from(level).where(
+        *_level_with(level, mine.c.points, mine.c.correct), _before(level, mine.c.first_at, mine.c.user_id),
+    ).limit(literal_column(str(TIE_STEP), Integer)).correlate(mine).subquery()
+    own = select(mine.c.points, mine.c.correct, mine.c.first_at, mine.c.user_id,
+                 select(func.count()).select_from(ahead).scalar_subquery().label("ties")).where(
+        *_board_keys(mine.c), mine.c.user_id == bindparam("uid"), mine.c.points > literal_column("0", Integer),
+    ).subquery("own")
     return (
-        select(Score.user_id, User.display_name, User.external_id, User.hidden, Score.points, Score.correct)
+        select(Score.user_id, User.display_name, User.external_id, User.hidden, Score.points, Score.correct, *own.c)
         .join(User, User.id == Score.user_id)
+        .outerjoin(own, true())
         .where(_on_board(), User.workspace_id == bindparam("ws"))
         .order_by(Score.points.desc(), Score.correct.desc(), Score.first_at, Score.user_id)
         .limit(literal_column(str(int(limit)), Integer))

@@ -190,8 +190,8 @@ class Drops:
         await self.core.scores.settled()
         async with self.core.reading() as uow:
             store = uow.drops
-            leaders = await uow.answers.leaderboard(Board(channel.workspace_id, course.id, Period.WEEK, last_week),
-                                                    BOARD_SIZE)
+            leaders = (await uow.answers.leaderboard(Board(channel.workspace_id, course.id, Period.WEEK, last_week),
+                                                     BOARD_SIZE)).rows
             # A streak whose last day is more than two days back is over in every timezone.
             streaks = await store.streaks(channel.workspace_id, due.local_date - dt.timedelta(days=3), BOARD_SIZE * 3)
         default_tz = channel.workspace_timezone or channel.timezone

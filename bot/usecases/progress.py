@@ -156,9 +156,11 @@ async def leaderboard(core: Core, actor: Actor, args: list[Argument]) -> Message
     async with core.reading() as uow:
         board = Board(identity.workspace_pk, course.id if course else ALL_COURSES, period,
                       period_key(period, core.clock(), tz))
-        rows = await uow.answers.leaderboard(board, BOARD_SIZE)
+        top = await uow.answers.leaderboard(board, BOARD_SIZE, identity.user_pk)
+        rows = top.rows
         placed = any(row.user_id == identity.user_pk for row in rows)
-        standing = None if placed else await core.standings.standing(uow.answers, board, identity.user_pk)
+        standing = (None if placed or top.own is None
+                    else await core.standings.standing(uow.answers, board, top.own))
     lines = []
     for rank, row in enumerate(rows, 1):
         you = row.user_id == identity.user_pk

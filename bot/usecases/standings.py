@@ -6,10 +6,11 @@ others. So each process keeps, per board, how many learners have each (points, r
 and every TIE_STEP-th learner of each group level on both (its marks), read in the background
 once older than `MAX_AGE_S`. A rank is the count of the learners ahead on points or right
 answers, plus those level on both who answered first: counted from the board's index up to
-TIE_STEP of them, and beyond that from the nearest mark ahead (its place in the group, plus those
-between it and the learner, counted from the index). Early in a week most learners are level on
-one or two answers, so a group can hold a tenth of the board; this keeps every rank to two short
-ranges of the index. A rank can lag the overtakes of the last `MAX_AGE_S` seconds.
+TIE_STEP of them by the board's own read (`AnswerStore.leaderboard`), and beyond that from the
+nearest mark ahead (its place in the group, plus those between it and the learner, counted from
+the index). Early in a week most learners are level on one or two answers, so a group can hold
+a tenth of the board; this keeps every rank to two short ranges of the index. A rank can lag the
+overtakes of the last `MAX_AGE_S` seconds.
 """
 
 from __future__ import annotations
@@ -88,11 +89,8 @@ class Standings:
         self._counts: dict[Board, Counts] = {}
         self._refreshing: dict[Board, asyncio.Task[None]] = {}
 
-    async def standing(self, store: AnswerStore, board: Board, user_id: int) -> Standing | None:
-        """Where the learner stands on `board`, or None without points there."""
-        own = await store.own_score(board, user_id)
-        if own is None:
-            return None
+    async def standing(self, store: AnswerStore, board: Board, own: OwnScore) -> Standing:
+        """Where the learner whose row on `board` is `own` (as the board's read gave it) stands on it."""
         counts = self._counts.get(board)
         if counts is None:
             counts = await self._read(store, board)
