@@ -17,9 +17,12 @@ from tests.conftest import ROOT
 from tests.e2e.process import studybot_env
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>]")
-# The child becomes the terminal's session leader, as a login shell's job does, so Ctrl-C is a SIGINT.
+# The child becomes the terminal's session leader, as a login shell's job does, so Ctrl-C is a SIGINT;
+# and, as such a job, it starts with SIGINT at its default even when the tests run in the background
+# of a script (where SIGINT is ignored, and children inherit that).
 TAKE_TERMINAL = (
-    "import fcntl, sys, termios\n"
+    "import fcntl, signal, sys, termios\n"
+    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
     "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
     "from bot.cli import main\n"
     "sys.argv[0] = 'studybot'\n"
