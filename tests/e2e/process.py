@@ -7,6 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+SHELL_JOB = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+"""Code that starts a program as a shell starts its jobs: with Ctrl-C's signal at its default.
+
+A script's background job ignores SIGINT, and its children inherit that: tests run that way would
+otherwise start a `studybot` that Ctrl-C cannot stop.
+"""
+RUN_STUDYBOT = "import sys\nfrom bot.cli import main\nsys.argv[0] = 'studybot'\nsys.exit(main())\n"
+"""Code that runs `studybot` with the arguments given after `-c`."""
+
 
 def studybot_env(tmp_path: Path, **env: str) -> dict[str, str]:
     """This environment without StudyBot, Discord or Slack settings, data in `tmp_path`, plus `env`."""

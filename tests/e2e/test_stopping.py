@@ -27,6 +27,7 @@ from bot.store.db import create_engine, session_factory
 from bot.store.models import Channel
 from bot.usecases.context import ChannelRef, Core
 from tests.conftest import COURSE_DIR, free_port, make_actor
+from tests.e2e.process import RUN_STUDYBOT, SHELL_JOB
 from tests.e2e.slack.slack_stand_ins import BOT_TOKEN, CHANNEL, SIGNING_SECRET, TEAM, SlackStandIn
 
 DEADLINE_S = 1.0
@@ -45,7 +46,7 @@ def environment(data: Path, **extra: str) -> dict[str, str]:
 async def started(args: list[str], env: dict[str, str], cwd: Path) -> AsyncIterator[Process]:
     """`studybot ARGS` with pipes for its input and output, killed if a test leaves it running."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, cwd=cwd, env=env,
+        sys.executable, "-c", SHELL_JOB + RUN_STUDYBOT, *args, cwd=cwd, env=env,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     try:

@@ -14,20 +14,11 @@ import time
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.e2e.process import studybot_env
+from tests.e2e.process import RUN_STUDYBOT, SHELL_JOB, studybot_env
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>]")
-# The child becomes the terminal's session leader, as a login shell's job does, so Ctrl-C is a SIGINT;
-# and, as such a job, it starts with SIGINT at its default even when the tests run in the background
-# of a script (where SIGINT is ignored, and children inherit that).
-TAKE_TERMINAL = (
-    "import fcntl, signal, sys, termios\n"
-    "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-    "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
-    "from bot.cli import main\n"
-    "sys.argv[0] = 'studybot'\n"
-    "sys.exit(main())\n"
-)
+# The child becomes the terminal's session leader, as a login shell's job does, so Ctrl-C is a SIGINT.
+TAKE_TERMINAL = SHELL_JOB + "import fcntl, termios\nfcntl.ioctl(0, termios.TIOCSCTTY, 0)\n" + RUN_STUDYBOT
 UP = "\x1b[A"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
