@@ -26,7 +26,7 @@ from bot.store.unit_of_work import Stores
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_S = 30.0
-GATHER_S = 0.25  # how long a fold waits for more batches, unless a reader is waiting for it
+GATHER_S = 1.0  # how long a fold waits for more batches, unless a reader is waiting for it (see docs/benchmarks.md)
 
 
 class ScoreFolder:
