@@ -7,8 +7,9 @@ sections and topics), with data and empty: after one warm-up render, `--renders`
 row per run, timed one by one with `time.perf_counter`, for `--runs` runs. It prints each run's
 median, then the min, median, p95 and max over every render and how many took 200 ms or more,
 and the same renders' CPU time (the thread's own, which other processes on the cores do not add to);
-then the same through the event loop (`render_off_loop`, a worker thread) with two pictures
-rendering at once, and a cache hit. The first render in a new process, matplotlib's import and
+then the same through the picture worker (`bot.pictures.worker`, the process the bot draws in),
+with the event loop's longest stall meanwhile (a 1 ms ticker's worst lateness) next to the same
+renders in a thread of this process, and a cache hit. The first render in a new process, matplotlib's import and
 font loading included, is timed in a child process, as many times as there are runs. The load
 average before and after says how busy the machine was meanwhile. With `--gc-freeze` the objects
 made so far (modules, the course, matplotlib's own) are frozen out of the garbage collector after
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import os
 import statistics
@@ -29,10 +31,11 @@ from collections.abc import Callable
 
 from bench import picture_data
 from bot.pictures.board import render_board_chart
-from bot.pictures.cache import PictureCache, render_off_loop
+from bot.pictures.cache import PictureCache
 from bot.pictures.data import Picture
 from bot.pictures.progress import render_progress_card
 from bot.pictures.team import render_team_chart
+from bot.pictures.worker import WORKER
 
 TARGET_MS = 200.0
 COLD = (
@@ -51,12 +54,12 @@ def pictures() -> dict[str, Callable[[], Picture]]:
         picture_data.idle_team(), picture_data.board_chart(), picture_data.empty_board(),
     )
     return {
-        "progress card": lambda: render_progress_card(progress),
-        "progress card, new learner": lambda: render_progress_card(new),
-        "team chart": lambda: render_team_chart(team),
-        "team chart, no practice": lambda: render_team_chart(idle),
-        "board chart": lambda: render_board_chart(board),
-        "board chart, empty": lambda: render_board_chart(empty),
+        "progress card": functools.partial(render_progress_card, progress),
+        "progress card, new learner": functools.partial(render_progress_card, new),
+        "team chart": functools.partial(render_team_chart, team),
+        "team chart, no practice": functools.partial(render_team_chart, idle),
+        "board chart": functools.partial(render_board_chart, board),
+        "board chart, empty": functools.partial(render_board_chart, empty),
     }
 
 
@@ -75,18 +78,31 @@ def timed(render: Callable[[], Picture], count: int) -> tuple[list[float], list[
     return wall, cpu
 
 
-async def timed_in_pairs(render: Callable[[], Picture], count: int) -> list[float]:
-    """Milliseconds of each render through `render_off_loop`, two rendering at once, `count` in all."""
+async def off_the_loop(render: Callable[[], Picture], count: int, in_worker: bool) -> tuple[list[float], float]:
+    """Milliseconds of each of `count` renders awaited in a row, and the loop's worst stall meanwhile (ms).
 
-    async def one() -> float:
+    In the picture worker with `in_worker`, else in a thread of this process (`asyncio.to_thread`).
+    The stall is how late a task that sleeps 1 ms at a time wakes at worst.
+    """
+    stall = 0.0
+    running = True
+
+    async def ticker() -> None:
+        nonlocal stall
+        while running:
+            start = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stall = max(stall, (time.perf_counter() - start) * 1000 - 1)
+
+    ticking = asyncio.create_task(ticker())
+    times = []
+    for _ in range(count):
         start = time.perf_counter()
-        await render_off_loop(render)
-        return (time.perf_counter() - start) * 1000
-
-    times: list[float] = []
-    for _ in range(count // 2):
-        times += await asyncio.gather(one(), one())
-    return times
+        await (WORKER.draw(render) if in_worker else asyncio.to_thread(render))
+        times.append((time.perf_counter() - start) * 1000)
+    running = False
+    await ticking
+    return times, stall
 
 
 async def cache_hit_us(render: Callable[[], Picture], count: int) -> float:
@@ -140,12 +156,17 @@ def main() -> None:
         print(row(name, [statistics.median(wall) for wall, _ in results], [t for wall, _ in results for t in wall]))
         cpu = [t for _, times in results for t in times]
         print(f"  {'':28} CPU time: min {min(cpu):6.1f}  median {statistics.median(cpu):6.1f}  max {max(cpu):6.1f} ms")
-    print("through the event loop (render_off_loop), two rendering at once")
-    for name, render in renders.items():
-        if "," in name:
-            continue
-        paired = [asyncio.run(timed_in_pairs(render, count)) for _ in range(runs)]
-        print(row(name, [statistics.median(r) for r in paired], [t for r in paired for t in r]))
+    asyncio.run(WORKER.draw(renders["board chart"]))  # the worker's start and matplotlib's import
+    for in_worker in (True, False):
+        print("through the picture worker" if in_worker else "in a thread of this process",
+              "(the event loop's worst stall meanwhile)")
+        for name, render in renders.items():
+            if "," in name:
+                continue
+            drawn = [asyncio.run(off_the_loop(render, count, in_worker)) for _ in range(runs)]
+            every = [t for times, _ in drawn for t in times]
+            print(row(name, [statistics.median(times) for times, _ in drawn], every)
+                  + f"   stall max {max(s for _, s in drawn):5.1f} ms")
     hit = asyncio.run(cache_hit_us(renders["team chart"], count * 10))
     print(f"cache hit (PictureCache.get, picture kept): median {hit:.1f} µs")
     print(f"load average after: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")

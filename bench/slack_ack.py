@@ -67,12 +67,27 @@ def free_port() -> int:
 # The Web API stand-in ---------------------------------------------------------------------------
 
 def serve_api(port: int) -> None:
-    """A minimal Slack Web API on loopback: auth.test, users.info, chat.postMessage, response_url."""
+    """A minimal Slack Web API on loopback: auth.test, users.info, chat.postMessage, response_url, files.
+
+    A file for a direct message takes conversations.open, then files_upload_v2's three calls.
+    """
+    uploads = {"count": 0}
 
     async def api(request: web.Request) -> web.Response:
         method = request.match_info["method"]
         if request.can_read_body:
             await request.read()
+        if method == "conversations.open":
+            form = await request.post() if request.content_type == "application/x-www-form-urlencoded" else {}
+            user = str(form.get("users") or request.query.get("users") or "U0")
+            return web.json_response({"ok": True, "channel": {"id": "D" + user}})
+        if method == "files.getUploadURLExternal":
+            uploads["count"] += 1
+            file_id = f"F{uploads['count']:08d}"
+            return web.json_response({"ok": True, "upload_url": f"http://127.0.0.1:{port}/upload/{file_id}",
+                                      "file_id": file_id})
+        if method == "files.completeUploadExternal":
+            return web.json_response({"ok": True, "files": [{"id": "F0"}]})
         if method == "users.info":
             user = request.query.get("user", "U0")
             return web.json_response({"ok": True, "user": {"id": user, "name": user.lower(), "tz": "Europe/Berlin",
@@ -92,8 +107,12 @@ def serve_api(port: int) -> None:
         return web.json_response(answered)
 
     app = web.Application()
+    async def upload(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(text="OK")
+
     app.add_routes([web.route("*", "/api/{method}", api), web.post("/response/{name}", response),
-                    web.get("/answered", count)])
+                    web.post("/upload/{file_id}", upload), web.get("/answered", count)])
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 

@@ -15,6 +15,7 @@ from bot.content.catalogue import Catalogue, load_catalogue
 from bot.content.loader import ContentError
 from bot.content.reloading import WATCH_INTERVAL_S, ContentReloader, RequestWatch
 from bot.health import Health
+from bot.pictures.worker import WORKER
 from bot.posting import Posters
 from bot.settings import Settings
 from bot.store import migrate
@@ -66,7 +67,10 @@ class Runtime:
         self._sweeping = asyncio.create_task(self.core.scores.sweep(), name="score-sweep")
 
     async def close(self) -> None:
-        """Stop the background tasks and the drop scheduler (if started), fold the last answers; close the database."""
+        """Stop the background tasks and the drop scheduler (if started), fold the last answers; close the database.
+
+        Last, the picture worker is told to end once it has drawn what it was given.
+        """
         for task in (self._watching, self._sweeping):
             if task is not None:
                 task.cancel()
@@ -75,6 +79,7 @@ class Runtime:
         await self.scheduler.stop()
         await self.core.scores.drain()
         await self.engine.dispose()
+        WORKER.close()
 
 
 def content_reloader(settings: Settings, core: Core) -> ContentReloader:

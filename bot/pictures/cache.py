@@ -1,19 +1,25 @@
-"""Rendering off the event loop, and the recent pictures kept until the data they show changes."""
+"""The recent pictures, kept until the data they show changes, and drawn by the picture worker."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from functools import partial
 
 from bot.pictures.data import Picture
+from bot.pictures.worker import WORKER
+
+Render = Callable[[], Picture]
+"""Draws one picture; what the worker runs must pickle (a `partial` of a module-level renderer)."""
+Draw = Callable[[Render], Awaitable[Picture]]
+"""Runs a render off the event loop: the picture worker's `draw`."""
 
 SIZE = 256  # pictures kept; the least recently used goes first
 
 
 class PictureCache:
-    """Pictures by a key that changes whenever the data they show does, rendered in a worker thread.
+    """Pictures by a key that changes whenever the data they show does, drawn by the picture worker.
 
     A caller names a picture by what it shows and that data's version, such as
     `("progress", user_pk, last_answer_id)`: the same key gives the same picture without
@@ -21,25 +27,26 @@ class PictureCache:
     single render; a render that fails is not kept, so the next request tries again.
     """
 
-    def __init__(self, size: int = SIZE) -> None:
+    def __init__(self, size: int = SIZE, draw: Draw = WORKER.draw) -> None:
         if size < 1:
             raise ValueError("a picture cache holds at least one picture")
         self._size = size
+        self._draw = draw
         self._done: OrderedDict[Hashable, Picture] = OrderedDict()
         self._pending: dict[Hashable, asyncio.Future[Picture]] = {}
 
     def __len__(self) -> int:
         return len(self._done)
 
-    async def get(self, key: Hashable, render: Callable[[], Picture]) -> Picture:
-        """The picture for `key`: kept, being rendered, or rendered now by `render` in a thread."""
+    async def get(self, key: Hashable, render: Render) -> Picture:
+        """The picture for `key`: kept, being rendered, or rendered now by `render` in the worker."""
         kept = self._done.get(key)
         if kept is not None:
             self._done.move_to_end(key)
             return kept
         pending = self._pending.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(render_off_loop(render))
+            pending = asyncio.ensure_future(self._draw(render))
             self._pending[key] = pending
             pending.add_done_callback(partial(self._settle, key))
         # A caller that gives up does not cancel the render others may be waiting for.
@@ -54,7 +61,3 @@ class PictureCache:
         while len(self._done) > self._size:
             self._done.popitem(last=False)
 
-
-async def render_off_loop(render: Callable[[], Picture]) -> Picture:
-    """A picture rendered in a worker thread, so the event loop keeps serving while matplotlib draws."""
-    return await asyncio.to_thread(render)

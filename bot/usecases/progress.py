@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from bot import actions
 from bot.content.models import Course
@@ -91,7 +92,7 @@ async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = No
     card = progress_card(course, actor.user_name or "You", today, streak_now, row, days, tallies, mastered)
     picture = await core.pictures.get(
         ("progress", identity.user_pk, course.id, today, row.answers, row.points, len(mastered)),
-        lambda: render_progress_card(card))
+        functools.partial(render_progress_card, card))
     points = str(row.points)
     if several and total_points != row.points:
         points += f" ({total_points} in all courses)"

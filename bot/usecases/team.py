@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -142,7 +143,7 @@ async def team(core: Core, actor: Actor, course: Course, _rest: str | None = Non
     report = build_report(course, figures.today, figures.participation, figures.memory, activity, tz, now)
     chart = team_chart(course, report, ws.name if ws else "")
     picture = await core.pictures.get(("team", identity.workspace_pk, course.id, kept.read_at),
-                                      lambda: render_team_chart(chart))
+                                      functools.partial(render_team_chart, chart))
     message = replace(team_message(report, names=True, course=course.title if len(core.catalogue) > 1 else ""),
                       attachments=(Attachment("team-chart.png", picture.png, "image/png", picture.alt),))
     if now - kept.read_at >= dt.timedelta(minutes=1):

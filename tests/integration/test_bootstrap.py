@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.bootstrap import Runtime, build
+from bot.pictures.worker import WORKER
 from bot.settings import Settings
 from tests.conftest import make_actor
+from tests.processes import ended
 
 
 @pytest.fixture
@@ -38,3 +41,19 @@ async def test_a_setup_before_the_scheduler_starts_leaves_it_alone(runtime: Runt
     await runtime.bot.dispatch(make_actor(admin=True), "/study setup C1 09:00 UTC")
     await asyncio.sleep(0.2)  # time for a reschedule to run, had one been started
     assert runtime.scheduler.scheduler.get_jobs() == []
+
+
+async def test_closing_the_runtime_ends_the_picture_worker(db_url: str) -> None:
+    """`/study stats` draws its card in a worker process, which ends when the runtime closes."""
+    WORKER.close()  # a worker an earlier test left running
+    before = {p.pid for p in multiprocessing.active_children()}
+    runtime = await build(Settings(_env_file=None, DATABASE_URL=db_url))
+    try:
+        reply = await runtime.bot.dispatch(make_actor(), "/study stats")
+        assert [a.filename for a in reply.attachments] == ["progress-card.png"]
+        started = [p for p in multiprocessing.active_children() if p.pid not in before]
+        assert len(started) == 1
+    finally:
+        await runtime.close()
+    assert started[0].pid is not None
+    assert ended(started[0].pid, within=10)

@@ -1,4 +1,4 @@
-"""Rendering off the event loop, and keeping pictures until their data changes."""
+"""Keeping pictures until their data changes, one render per key at a time."""
 
 from __future__ import annotations
 
@@ -8,20 +8,15 @@ from collections.abc import Callable
 
 import pytest
 
-from bench import picture_data
-from bot.pictures.board import render_board_chart
-from bot.pictures.cache import PictureCache, render_off_loop
+from bot.pictures.cache import SIZE, PictureCache
 from bot.pictures.data import Picture
-from bot.pictures.progress import render_progress_card
-from bot.pictures.team import render_team_chart
 
 
 class Renders:
-    """A render function that counts its calls and records the thread each ran on."""
+    """A render function that counts its calls, and can be held until `release` is set."""
 
     def __init__(self, fail: bool = False) -> None:
         self.calls = 0
-        self.threads: list[int] = []
         self.fail = fail
         self.release = threading.Event()
         self.release.set()
@@ -29,36 +24,25 @@ class Renders:
     def __call__(self) -> Picture:
         """A picture numbered by this call, after waiting for `release`; or the error, when failing."""
         self.calls += 1
-        self.threads.append(threading.get_ident())
         self.release.wait(timeout=10)
         if self.fail:
             raise RuntimeError("render failed")
         return Picture(png=f"png {self.calls}".encode(), width=1, height=1, alt=f"picture {self.calls}")
 
 
-async def test_rendering_runs_in_a_worker_thread() -> None:
-    """The render function runs off the event loop's thread and its picture comes back."""
-    render = Renders()
-    picture = await render_off_loop(render)
-    assert picture.alt == "picture 1"
-    assert render.threads != [threading.get_ident()]
+async def in_thread(render: Callable[[], Picture]) -> Picture:
+    """Draw in a thread of this process, so the test can count the calls (the bot draws in its worker)."""
+    return await asyncio.to_thread(render)
 
 
-async def test_pictures_rendered_in_parallel_threads_match_those_rendered_alone() -> None:
-    """Real renders running at once in worker threads give the same bytes as one after another."""
-    renders: list[Callable[[], Picture]] = [
-        lambda: render_progress_card(picture_data.progress_card()),
-        lambda: render_team_chart(picture_data.team_chart()),
-        lambda: render_board_chart(picture_data.board_chart()),
-    ] * 2
-    alone = [render().png for render in renders]
-    together = await asyncio.gather(*(render_off_loop(render) for render in renders))
-    assert [p.png for p in together] == alone
+def cache_of(size: int = SIZE) -> PictureCache:
+    """A cache drawing with `in_thread`."""
+    return PictureCache(size=size, draw=in_thread)
 
 
 async def test_the_same_key_gives_the_kept_picture_without_rendering_again() -> None:
     """A second request for a key gets the same bytes, and the render function is not called again."""
-    cache, render = PictureCache(), Renders()
+    cache, render = cache_of(), Renders()
     first = await cache.get(("progress", 1, 41), render)
     second = await cache.get(("progress", 1, 41), render)
     assert second.png == first.png
@@ -67,7 +51,7 @@ async def test_the_same_key_gives_the_kept_picture_without_rendering_again() -> 
 
 async def test_a_new_key_renders_again() -> None:
     """When the data's version changes, so does the key, and the picture is rendered anew."""
-    cache, render = PictureCache(), Renders()
+    cache, render = cache_of(), Renders()
     await cache.get(("progress", 1, 41), render)
     newer = await cache.get(("progress", 1, 42), render)
     assert newer.alt == "picture 2"
@@ -76,7 +60,7 @@ async def test_a_new_key_renders_again() -> None:
 
 async def test_concurrent_requests_for_one_key_share_one_render() -> None:
     """Requests that arrive while a key is rendering wait for that render instead of starting another."""
-    cache, render = PictureCache(), Renders()
+    cache, render = cache_of(), Renders()
     render.release.clear()
     waiting = [asyncio.create_task(cache.get("team", render)) for _ in range(5)]
     await asyncio.sleep(0.05)
@@ -88,7 +72,7 @@ async def test_concurrent_requests_for_one_key_share_one_render() -> None:
 
 async def test_the_least_recently_used_picture_goes_first() -> None:
     """Over its size the cache drops the picture used longest ago and keeps the others."""
-    cache, render = PictureCache(size=2), Renders()
+    cache, render = cache_of(size=2), Renders()
     await cache.get("a", render)
     await cache.get("b", render)
     await cache.get("a", render)  # "a" is now the more recently used
@@ -100,7 +84,7 @@ async def test_the_least_recently_used_picture_goes_first() -> None:
 
 async def test_a_failed_render_is_not_kept() -> None:
     """A render that raises passes its error on, and the next request for the key renders again."""
-    cache, render = PictureCache(), Renders(fail=True)
+    cache, render = cache_of(), Renders(fail=True)
     with pytest.raises(RuntimeError, match="render failed"):
         await cache.get("team", render)
     render.fail = False
@@ -109,7 +93,7 @@ async def test_a_failed_render_is_not_kept() -> None:
 
 async def test_a_caller_that_gives_up_does_not_cancel_the_render() -> None:
     """Cancelling one waiting caller leaves the render running for the next, which gets its picture."""
-    cache, render = PictureCache(), Renders()
+    cache, render = cache_of(), Renders()
     render.release.clear()
     impatient = asyncio.create_task(cache.get("team", render))
     await asyncio.sleep(0.05)

@@ -1,0 +1,21 @@
+"""Watching processes the tests start: whether one has ended."""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def ended(pid: int, within: float = 5.0) -> bool:
+    """Whether process `pid` ends within `within` seconds (gone, or a zombie waiting to be reaped)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().split(") ", 1)[1].startswith("Z"):
+                    return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.05)
+    return False
