@@ -418,6 +418,22 @@ HEALTHZ, ACK, IDLE = "GET /healthz", "signed /study help (ack)", ", idle"
 IDLE_S = 3.0
 
 
+def started(target: Callable[..., None], args: tuple[object, ...]) -> multiprocessing.process.BaseProcess:
+    """`target(*args)` in a new process (not daemonic: StudyBot starts a picture worker of its own)."""
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args)
+    process.start()
+    return process
+
+
+def stop(process: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM, as a service manager stops a server; SIGKILL if it has not ended 5 s later."""
+    process.terminate()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
 def run_during_heavy(seconds: float, probe_rate: float, postgres: str | None) -> int:
     """Measure StudyBot under the heavy requests; print the table and the verdict.
 
@@ -426,26 +442,21 @@ def run_during_heavy(seconds: float, probe_rate: float, postgres: str | None) ->
     async def measure(data_dir: str) -> list[Timed]:
         database_url = await create_database(postgres, "studybot_bench") if postgres else None
         port = free_port()
-        server = multiprocessing.get_context("spawn").Process(
-            target=serve_studybot, args=(port, api_port, data_dir, database_url), daemon=True)
-        server.start()
+        server = started(serve_studybot, (port, api_port, data_dir, database_url))
         try:
             return await during_heavy(port, api_port, seconds, probe_rate)
         finally:
-            server.terminate()
-            server.join(5)
+            stop(server)
             if postgres and database_url:
                 await drop_database(postgres, database_url)
 
     api_port = free_port()
-    api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
-    api.start()
+    api = started(serve_api, (api_port,))
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             results = asyncio.run(measure(data_dir))
     finally:
-        api.terminate()
-        api.join(5)
+        stop(api)
     print(f"StudyBot HTTP mode on {'PostgreSQL' if postgres else 'SQLite'} for {seconds:g} s, always handling a "
           f"2,000-character /study lesson and a {HEAVY_BODY:,}-byte signed command (each sent again once "
           f"answered); /healthz and /study help probed at {probe_rate:g}/s each; Python {sys.version.split()[0]}, "
@@ -466,15 +477,13 @@ def run_one(name: str, target: Callable[..., None], args: tuple[object, ...], ap
     """Start one server process, load it (timing the flushes of `disk` meanwhile), stop it."""
     port = args[0]
     assert isinstance(port, int)
-    process = multiprocessing.get_context("spawn").Process(target=target, args=args, daemon=True)
-    process.start()
+    process = started(target, args)
     try:
         with DiskProbe(disk) as probe:
             result = asyncio.run(load(name, port, api_port, rate, seconds))
         return dataclasses.replace(result, disk=probe.summary())
     finally:
-        process.terminate()
-        process.join(5)
+        stop(process)
 
 
 def main() -> int:
@@ -521,8 +530,7 @@ def _spread(values: list[float]) -> str:
 def one_series(rate: float, seconds: float, postgres: str | None) -> list[Result]:
     """The three bare apps, then StudyBot on a new SQLite database (or a scratch one next to `postgres`)."""
     api_port = free_port()
-    api = multiprocessing.get_context("spawn").Process(target=serve_api, args=(api_port,), daemon=True)
-    api.start()
+    api = started(serve_api, (api_port,))
     database_url = asyncio.run(create_database(postgres, "studybot_bench")) if postgres else None
     try:
         with tempfile.TemporaryDirectory() as data_dir:
@@ -538,8 +546,7 @@ def one_series(rate: float, seconds: float, postgres: str | None) -> list[Result
     finally:
         if postgres and database_url:
             asyncio.run(drop_database(postgres, database_url))
-        api.terminate()
-        api.join(5)
+        stop(api)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from bot.app import StudyBot
 from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
 from bot.content.models import Course
+from bot.pictures.cache import PictureCache, Render
+from bot.pictures.data import Picture
 from bot.store import migrate
 from bot.store.db import create_engine, session_factory
 from bot.store.models import Base
@@ -268,3 +270,12 @@ async def _nothing_left_running() -> AsyncIterator[None]:
     assert not leftover, f"tasks left running: {[t.get_coro() for t in leftover]}"
     assert not threads, f"{len(threads)} SQLite connection(s) left open (an engine not disposed?)"
 
+
+async def _cannot_draw(_render: Render) -> Picture:
+    """A picture worker that cannot start, as in a process not allowed children."""
+    raise AssertionError("daemonic processes are not allowed to have children")
+
+
+def without_pictures(core: Core) -> None:
+    """Make `core` unable to draw any picture: its renders fail as when the worker cannot start."""
+    core.pictures = PictureCache(draw=_cannot_draw)

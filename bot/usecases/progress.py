@@ -114,7 +114,7 @@ async def stats(core: Core, actor: Actor, course: Course, _rest: str | None = No
             Button("Interview question", actions.Interview(course=course.key).encode()),
         ),
         footer=course.title,
-        attachments=(Attachment("progress-card.png", picture.png, "image/png", picture.alt),),
+        attachments=(Attachment("progress-card.png", picture.png, "image/png", picture.alt),) if picture else (),
     )
 
 

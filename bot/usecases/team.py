@@ -144,8 +144,9 @@ async def team(core: Core, actor: Actor, course: Course, _rest: str | None = Non
     chart = team_chart(course, report, ws.name if ws else "")
     picture = await core.pictures.get(("team", identity.workspace_pk, course.id, kept.read_at),
                                       functools.partial(render_team_chart, chart))
+    attachments = (Attachment("team-chart.png", picture.png, "image/png", picture.alt),) if picture else ()
     message = replace(team_message(report, names=True, course=course.title if len(core.catalogue) > 1 else ""),
-                      attachments=(Attachment("team-chart.png", picture.png, "image/png", picture.alt),))
+                      attachments=attachments)
     if now - kept.read_at >= dt.timedelta(minutes=1):
         age = round((now - kept.read_at).total_seconds() / 60)
         note = f"Figures from {plural(age, 'minute')} ago, refreshing now. "

@@ -13,7 +13,7 @@ from bot.domain.points import quiz_points
 from bot.messages import Kind
 from bot.usecases import progress, quiz
 from bot.usecases.context import Actor, Core
-from tests.conftest import Clock, make_actor
+from tests.conftest import Clock, make_actor, without_pictures
 
 
 async def answer_right(core: Core, course: Course, actor: Actor, n: int, topic: int = 0) -> None:
@@ -211,6 +211,17 @@ async def test_stats_come_with_the_progress_card_drawn_once_per_change(core: Cor
     await quiz.answer(core, actor, core.catalogue.default, second.id, "i2", second.answer, "d2")
     await progress.stats(core, actor, core.catalogue.default)
     assert len(core.pictures) == 2
+
+
+async def test_stats_answer_without_the_card_when_it_cannot_be_drawn(core: Core, course: Course) -> None:
+    """A card that cannot be drawn leaves the stats whole, with the last weeks as text, and no attachment."""
+    without_pictures(core)
+    actor = make_actor()
+    await answer_right(core, course, actor, 0)
+    message = await progress.stats(core, actor, core.catalogue.default)
+    assert message.kind is Kind.STATS
+    assert message.attachments == ()
+    assert [f.name for f in message.fields][-1] == "Last 4 weeks"
 
 
 async def test_own_rank_shown_below_the_top_ten(core: Core, course: Course) -> None:

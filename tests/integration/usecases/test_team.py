@@ -17,7 +17,7 @@ from bot.messages import Kind, Visibility
 from bot.store.models import ReviewState
 from bot.usecases import quiz, team
 from bot.usecases.context import Core
-from tests.conftest import Clock, make_actor
+from tests.conftest import Clock, make_actor, without_pictures
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # the clock fixture: a Wednesday
 # Who answered what, when: (learner, topic index, question index, right, day of November or (month, day)).
@@ -174,6 +174,17 @@ async def test_the_team_view_comes_with_its_chart(core: Core, clock: Clock, cour
     with Image.open(io.BytesIO(chart.data)) as image:
         assert image.size == (900, 760)
     assert "Value Types vs Reference Types" in chart.alt
+    assert "- Answers a day: " in message.body
+
+
+async def test_the_team_view_answers_without_its_chart_when_it_cannot_be_drawn(
+    core: Core, clock: Clock, course: Course,
+) -> None:
+    """A chart that cannot be drawn leaves the team view whole, with the answers a day as text."""
+    await _seed(core, clock, course)
+    without_pictures(core)
+    message = await StudyBot(core).dispatch(make_actor("boss", admin=True), "/study team")
+    assert message.attachments == ()
     assert "- Answers a day: " in message.body
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 
@@ -40,11 +41,19 @@ def cache_of(size: int = SIZE) -> PictureCache:
     return PictureCache(size=size, draw=in_thread)
 
 
+def alt(picture: Picture | None) -> str:
+    """The alt text of a picture that was drawn."""
+    assert picture is not None
+    return picture.alt
+
+
 async def test_the_same_key_gives_the_kept_picture_without_rendering_again() -> None:
     """A second request for a key gets the same bytes, and the render function is not called again."""
     cache, render = cache_of(), Renders()
     first = await cache.get(("progress", 1, 41), render)
     second = await cache.get(("progress", 1, 41), render)
+    assert first is not None
+    assert second is not None
     assert second.png == first.png
     assert render.calls == 1
 
@@ -54,7 +63,7 @@ async def test_a_new_key_renders_again() -> None:
     cache, render = cache_of(), Renders()
     await cache.get(("progress", 1, 41), render)
     newer = await cache.get(("progress", 1, 42), render)
-    assert newer.alt == "picture 2"
+    assert alt(newer) == "picture 2"
     assert render.calls == 2
 
 
@@ -66,7 +75,7 @@ async def test_concurrent_requests_for_one_key_share_one_render() -> None:
     await asyncio.sleep(0.05)
     render.release.set()
     pictures = await asyncio.gather(*waiting)
-    assert {p.alt for p in pictures} == {"picture 1"}
+    assert {alt(p) for p in pictures} == {"picture 1"}
     assert render.calls == 1
 
 
@@ -78,17 +87,31 @@ async def test_the_least_recently_used_picture_goes_first() -> None:
     await cache.get("a", render)  # "a" is now the more recently used
     await cache.get("c", render)  # drops "b"
     assert len(cache) == 2
-    assert (await cache.get("a", render)).alt == "picture 1"
-    assert (await cache.get("b", render)).alt == "picture 4"
+    assert alt(await cache.get("a", render)) == "picture 1"
+    assert alt(await cache.get("b", render)) == "picture 4"
+
+
+async def test_a_failed_render_gives_its_callers_none_and_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    """Every caller waiting for a render that raises gets None, and the error is logged once, with its traceback."""
+    cache, render = cache_of(), Renders(fail=True)
+    render.release.clear()
+    waiting = [asyncio.create_task(cache.get("team", render)) for _ in range(3)]
+    await asyncio.sleep(0.05)
+    with caplog.at_level(logging.ERROR, logger="bot.pictures.cache"):
+        render.release.set()
+        assert await asyncio.gather(*waiting) == [None, None, None]
+    [record] = caplog.records
+    assert record.getMessage() == "could not draw the picture 'team'; its replies go without it"
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], RuntimeError)
 
 
 async def test_a_failed_render_is_not_kept() -> None:
-    """A render that raises passes its error on, and the next request for the key renders again."""
+    """After a render that failed, the next request for the key renders again."""
     cache, render = cache_of(), Renders(fail=True)
-    with pytest.raises(RuntimeError, match="render failed"):
-        await cache.get("team", render)
+    assert await cache.get("team", render) is None
     render.fail = False
-    assert (await cache.get("team", render)).alt == "picture 2"
+    assert alt(await cache.get("team", render)) == "picture 2"
 
 
 async def test_a_caller_that_gives_up_does_not_cancel_the_render() -> None:
@@ -101,7 +124,7 @@ async def test_a_caller_that_gives_up_does_not_cancel_the_render() -> None:
     patient = asyncio.create_task(cache.get("team", render))
     await asyncio.sleep(0)
     render.release.set()
-    assert (await patient).alt == "picture 1"
+    assert alt(await patient) == "picture 1"
     assert render.calls == 1
 
 

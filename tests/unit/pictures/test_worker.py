@@ -142,4 +142,5 @@ def test_the_worker_ends_when_the_bot_is_killed() -> None:
 async def test_a_picture_cache_draws_with_the_processs_worker() -> None:
     """By default a cache's renders go to the shared worker, and come back as drawn in-process."""
     picture = await PictureCache().get(("board", 1), BOARD)
+    assert picture is not None
     assert picture.png == BOARD().png
