@@ -69,7 +69,7 @@ class Runtime:
     async def close(self) -> None:
         """Stop the background tasks and the drop scheduler (if started), fold the last answers; close the database.
 
-        Last, the picture worker is told to end once it has drawn what it was given.
+        Last, the picture worker ends once it has drawn what it was given.
         """
         for task in (self._watching, self._sweeping):
             if task is not None:
@@ -79,7 +79,7 @@ class Runtime:
         await self.scheduler.stop()
         await self.core.scores.drain()
         await self.engine.dispose()
-        WORKER.close()
+        await WORKER.stop()
 
 
 def content_reloader(settings: Settings, core: Core) -> ContentReloader:

@@ -7,9 +7,9 @@ import time
 
 
 def ended(pid: int, within: float = 5.0) -> bool:
-    """Whether process `pid` ends within `within` seconds (gone, or a zombie waiting to be reaped)."""
+    """Whether process `pid` has ended, or ends within `within` seconds (gone, or a zombie waiting to be reaped)."""
     deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+    while True:
         try:
             os.kill(pid, 0)
             with open(f"/proc/{pid}/stat") as stat:
@@ -17,5 +17,6 @@ def ended(pid: int, within: float = 5.0) -> bool:
                     return True
         except (ProcessLookupError, FileNotFoundError):
             return True
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.05)
-    return False

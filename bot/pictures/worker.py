@@ -8,7 +8,7 @@ memory and its objects (thousands of reference cycles a render) out of the bot's
 
 One worker per bot process, started on the first render (`spawn`, so it shares nothing with the
 bot's threads and connections) and importing matplotlib once. It ignores Ctrl-C and SIGTERM, which
-a terminal or a service manager sends the whole process group: the bot stops it (`close`, or its
+a terminal or a service manager sends the whole process group: the bot stops it (`stop`, or its
 pool's own exit hook), and it exits by itself within a second if the bot is killed.
 """
 
@@ -53,10 +53,11 @@ class PictureWorker:
             log.warning("the picture worker stopped; starting a new one")
         return await loop.run_in_executor(self._started(), render)
 
-    def close(self) -> None:
-        """End the worker once it has drawn what it was given, without waiting (a later render starts a new one)."""
-        if self._pool is not None:
-            self._stop(self._pool)
+    async def stop(self) -> None:
+        """End the worker once it has drawn what it was given, and wait for it (a later render starts a new one)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown)
 
     def _started(self) -> ProcessPoolExecutor:
         """The running pool, started if there is none."""

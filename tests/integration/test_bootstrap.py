@@ -45,7 +45,7 @@ async def test_a_setup_before_the_scheduler_starts_leaves_it_alone(runtime: Runt
 
 async def test_closing_the_runtime_ends_the_picture_worker(db_url: str) -> None:
     """`/study stats` draws its card in a worker process, which ends when the runtime closes."""
-    WORKER.close()  # a worker an earlier test left running
+    await WORKER.stop()  # a worker an earlier test left running
     before = {p.pid for p in multiprocessing.active_children()}
     runtime = await build(Settings(_env_file=None, DATABASE_URL=db_url))
     try:

@@ -36,7 +36,7 @@ async def worker() -> AsyncIterator[PictureWorker]:
     """A worker of the test's own, stopped afterwards."""
     started = PictureWorker()
     yield started
-    started.close()
+    await started.stop()
 
 
 def worker_processes(known: set[int]) -> list[multiprocessing.process.BaseProcess]:
@@ -96,15 +96,24 @@ async def test_the_worker_leaves_ctrl_c_and_sigterm_to_the_bot(worker: PictureWo
     assert (await worker.draw(BOARD)).png == BOARD().png
 
 
-async def test_closing_stops_the_worker_and_a_later_render_starts_another(worker: PictureWorker) -> None:
-    """`close` ends the worker process; drawing afterwards starts a new one."""
+async def test_stopping_waits_for_the_worker_to_end(worker: PictureWorker) -> None:
+    """`stop` returns once the worker process has ended."""
     before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
     await worker.draw(BOARD)
     (process,) = worker_processes(before)
-    worker.close()
+    await worker.stop()
     assert process.pid is not None
-    assert ended(process.pid)
+    assert ended(process.pid, within=0)
+
+
+async def test_a_render_after_stopping_starts_another_worker(worker: PictureWorker) -> None:
+    """Drawing after `stop` starts a new worker process, and gets its picture."""
+    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    await worker.draw(BOARD)
+    (first,) = worker_processes(before)
+    await worker.stop()
     assert (await worker.draw(BOARD)).png == BOARD().png
+    assert [p.pid for p in worker_processes(before)] != [first.pid]
 
 
 KILLED_PARENT = """
