@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from pathlib import Path
 
 from rich.console import Console
 
@@ -48,9 +49,11 @@ class ConsoleDriver:
     """
 
     def __init__(
-        self, bot: StudyBot, user: str = "ada", *, width: int = 80, height: int = 24, interactive: bool = True
+        self, bot: StudyBot, files: Path, user: str = "ada", *, width: int = 80, height: int = 24,
+        interactive: bool = True,
     ) -> None:
         self.session = ConsoleSession(bot, user)
+        self.files = files
         self.console = plain_console(width, height)
         self.prompt: str | None = None
         self.remembered: list[str] = []
@@ -86,7 +89,7 @@ class ConsoleDriver:
 
     async def start(self) -> str:
         """Start the conversation; what is printed before the first prompt (the greeting)."""
-        self._loop = asyncio.create_task(converse(self.session, self, self.console))
+        self._loop = asyncio.create_task(converse(self.session, self, self.console, self.files))
         return await self._printed_until_asked()
 
     async def push(self, line: str) -> str:

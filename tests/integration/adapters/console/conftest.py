@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
@@ -14,12 +15,16 @@ TALL = 1_000  # rows: enough for the longest lesson, so nothing is paged
 
 
 @pytest.fixture
-async def make_console(studybot: StudyBot) -> AsyncIterator[MakeConsole]:
-    """Makes console drivers on the test database (options as `ConsoleDriver` takes); ends them afterwards."""
+async def make_console(studybot: StudyBot, tmp_path: Path) -> AsyncIterator[MakeConsole]:
+    """Makes console drivers on the test database (options as `ConsoleDriver` takes); ends them afterwards.
+
+    Their files (a progress card, an export) go to the test's own folder.
+    """
     made: list[ConsoleDriver] = []
 
     def maker(user: str = "ada", *, width: int = 80, height: int = 24, interactive: bool = True) -> ConsoleDriver:
-        driver = ConsoleDriver(studybot, user, width=width, height=height, interactive=interactive)
+        driver = ConsoleDriver(studybot, tmp_path / "exports", user, width=width, height=height,
+                               interactive=interactive)
         made.append(driver)
         return driver
 
