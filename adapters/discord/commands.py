@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -50,6 +51,24 @@ def without_options(command: Subcommand) -> Built:
     return built(command, callback)
 
 
+Autocomplete = Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]
+
+
+def typed_text(autocomplete: Autocomplete) -> Autocomplete:
+    """`autocomplete`, given what was typed only as text: any other value counts as nothing typed.
+
+    discord.py passes the focused option's raw value, which a malformed interaction can make a
+    number, a list or null; this is where that value enters.
+    """
+
+    @functools.wraps(autocomplete)
+    async def checked(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return await autocomplete(interaction, current if isinstance(current, str) else "")
+
+    return checked
+
+
+@typed_text
 async def topic_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     """Topics matching what was typed so far (by title and id, fuzzy), in syllabus order when empty.
 
@@ -65,6 +84,7 @@ async def topic_autocomplete(interaction: discord.Interaction[Any], current: str
     return choices
 
 
+@typed_text
 async def course_autocomplete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
     """The served courses whose id or title contains what was typed."""
     catalogue = host(interaction).runtime.core.catalogue
@@ -72,6 +92,7 @@ async def course_autocomplete(interaction: discord.Interaction[Any], current: st
             for c in catalogue.matching(current, AUTOCOMPLETE_LIMIT)]
 
 
+@typed_text
 async def board_course_autocomplete(interaction: discord.Interaction[Any],
                                     current: str) -> list[app_commands.Choice[str]]:
     """The courses, and every course together (the overall board)."""
@@ -86,6 +107,7 @@ def in_course(course: str | None) -> list[Argument]:
     return [CourseRef(course)] if course else []
 
 
+@typed_text
 async def timezone_autocomplete(interaction: discord.Interaction[Any],
                                 current: str) -> list[app_commands.Choice[str]]:
     """IANA timezones containing what was typed; names that start with it come first."""

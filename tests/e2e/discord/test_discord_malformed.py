@@ -280,6 +280,7 @@ async def send(served: Served, fuzzed: Fuzzed) -> list[Reply]:
 @example(Fuzzed("command:help", ((("member", "nick"), True),)))
 @example(Fuzzed("autocomplete", ((("data", "options", 0, "options", 0, "name"), "A"),)))
 @example(Fuzzed("autocomplete", ((("data", "options", 0, "options", 0, "focused"), DELETE),)))
+@example(Fuzzed("autocomplete", ((("data", "options", 0, "options", 0, "value"), -937),)))
 @example(Fuzzed("command:setup", ((("data", "resolved", "channels", str(CHANNEL_ID), "id"), DELETE),)))
 @example(Fuzzed("button:sb1:n", ((("message", "flags"), "x"),)))
 @example(Fuzzed("command:quiz", ((("guild_id",), "0"),)))
