@@ -67,11 +67,6 @@ class ScoreDelta:
         """The row's primary key, in the order rows are written (and locked)."""
         return (self.workspace_id, self.course_id, self.period.value, self.starts_on, self.user_id)
 
-    def plus(self, points: int, correct: int, at: dt.datetime) -> ScoreDelta:
-        """This delta with more points, right answers and an answer at `at` added."""
-        return dataclasses.replace(self, points=self.points + points, correct=self.correct + correct,
-                                   first_at=min(self.first_at, at))
-
 
 @dataclass(frozen=True)
 class Board:
@@ -137,7 +132,7 @@ class PendingDelta:
 
 
 PendingKey = tuple[int, str, int, dt.date, dt.date]  # workspace, course, user, week, month
-DeltaKey = tuple[int, str, str, dt.date, int]
+DeltaKey = tuple[int, str, Period, dt.date, int]  # workspace, course, period, its first day, user
 
 
 def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, course_id: str, user_id: int,
@@ -151,18 +146,24 @@ def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, cours
 
 
 def board_deltas(pending: Iterable[PendingDelta]) -> list[ScoreDelta]:
-    """The board rows pending scores add to: their course's and the overall board's week, month and all time."""
-    deltas: dict[DeltaKey, ScoreDelta] = {}
+    """The board rows pending scores add to: their course's and the overall board's week, month and all time.
+
+    A fold carries thousands of pending rows, six board rows each, so the sums are kept as plain
+    lists (points, right answers, first answer) and made into deltas once per board row.
+    """
+    sums: dict[DeltaKey, list[Any]] = {}
     for p in pending:
         for course in (p.course_id, ALL_COURSES):
             for period, starts_on in ((Period.WEEK, p.week_on), (Period.MONTH, p.month_on), (Period.ALL, ALL_TIME)):
-                key = (p.workspace_id, course, period.value, starts_on, p.user_id)
-                before = deltas.get(key)
-                deltas[key] = (
-                    ScoreDelta(p.workspace_id, course, period, starts_on, p.user_id, p.points, p.correct, p.first_at)
-                    if before is None else before.plus(p.points, p.correct, p.first_at)
-                )
-    return list(deltas.values())
+                key = (p.workspace_id, course, period, starts_on, p.user_id)
+                total = sums.get(key)
+                if total is None:
+                    sums[key] = [p.points, p.correct, p.first_at]
+                else:
+                    total[0] += p.points
+                    total[1] += p.correct
+                    total[2] = min(total[2], p.first_at)
+    return [ScoreDelta(*key, *total) for key, total in sums.items()]
 
 
 _PENDING_ARRAYS: dict[str, Any] = {
