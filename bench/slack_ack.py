@@ -106,11 +106,11 @@ def serve_api(port: int) -> None:
     async def count(_request: web.Request) -> web.Response:
         return web.json_response(answered)
 
-    app = web.Application()
     async def upload(request: web.Request) -> web.Response:
         await request.read()
         return web.Response(text="OK")
 
+    app = web.Application()
     app.add_routes([web.route("*", "/api/{method}", api), web.post("/response/{name}", response),
                     web.post("/upload/{file_id}", upload), web.get("/answered", count)])
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)

@@ -1,9 +1,15 @@
-"""Watching processes the tests start: whether one has ended."""
+"""Watching processes the tests start: which are running, and whether one has ended."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
+
+
+def children() -> set[int]:
+    """The pids of this process's multiprocessing children now."""
+    return {p.pid for p in multiprocessing.active_children() if p.pid is not None}
 
 
 def ended(pid: int, within: float = 5.0) -> bool:

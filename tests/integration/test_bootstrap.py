@@ -12,7 +12,7 @@ from bot.bootstrap import Runtime, build
 from bot.pictures.worker import WORKER
 from bot.settings import Settings
 from tests.conftest import make_actor
-from tests.processes import ended
+from tests.processes import children, ended
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ async def test_a_setup_before_the_scheduler_starts_leaves_it_alone(runtime: Runt
 async def test_closing_the_runtime_ends_the_picture_worker(db_url: str) -> None:
     """`/study stats` draws its card in a worker process, which ends when the runtime closes."""
     await WORKER.stop()  # a worker an earlier test left running
-    before = {p.pid for p in multiprocessing.active_children()}
+    before = children()
     runtime = await build(Settings(_env_file=None, DATABASE_URL=db_url))
     try:
         reply = await runtime.bot.dispatch(make_actor(), "/study stats")

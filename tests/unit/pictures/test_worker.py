@@ -21,7 +21,7 @@ from bot.pictures.data import Picture
 from bot.pictures.progress import render_progress_card
 from bot.pictures.team import render_team_chart
 from bot.pictures.worker import PictureWorker
-from tests.processes import ended
+from tests.processes import children, ended
 
 RENDERS: list[Callable[[], Picture]] = [
     functools.partial(render_progress_card, picture_data.progress_card()),
@@ -53,7 +53,7 @@ async def test_pictures_drawn_in_the_worker_match_those_drawn_here(worker: Pictu
 
 async def test_the_worker_is_another_process(worker: PictureWorker) -> None:
     """Drawing starts one child process, and a second drawing reuses it."""
-    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    before = children()
     await worker.draw(BOARD)
     await worker.draw(BOARD)
     started = worker_processes(before)
@@ -70,7 +70,7 @@ async def test_a_renders_error_comes_back_as_raised(worker: PictureWorker) -> No
 
 async def test_a_killed_worker_is_replaced(worker: PictureWorker, caplog: pytest.LogCaptureFixture) -> None:
     """When the worker process dies, the next render starts a new one and still gets its picture."""
-    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    before = children()
     await worker.draw(BOARD)
     (first,) = worker_processes(before)
     assert first.pid is not None
@@ -85,7 +85,7 @@ async def test_a_killed_worker_is_replaced(worker: PictureWorker, caplog: pytest
 
 async def test_the_worker_leaves_ctrl_c_and_sigterm_to_the_bot(worker: PictureWorker) -> None:
     """Ctrl-C and a service manager's SIGTERM reach the whole process group: the worker draws on."""
-    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    before = children()
     await worker.draw(BOARD)
     (process,) = worker_processes(before)
     assert process.pid is not None
@@ -98,7 +98,7 @@ async def test_the_worker_leaves_ctrl_c_and_sigterm_to_the_bot(worker: PictureWo
 
 async def test_stopping_waits_for_the_worker_to_end(worker: PictureWorker) -> None:
     """`stop` returns once the worker process has ended."""
-    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    before = children()
     await worker.draw(BOARD)
     (process,) = worker_processes(before)
     await worker.stop()
@@ -108,7 +108,7 @@ async def test_stopping_waits_for_the_worker_to_end(worker: PictureWorker) -> No
 
 async def test_a_render_after_stopping_starts_another_worker(worker: PictureWorker) -> None:
     """Drawing after `stop` starts a new worker process, and gets its picture."""
-    before = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    before = children()
     await worker.draw(BOARD)
     (first,) = worker_processes(before)
     await worker.stop()
