@@ -25,9 +25,7 @@ from bot.store.scores import (
     OwnScore,
     PendingDelta,
     answer_span,
-    board_deltas,
     board_statements,
-    delta_params,
     fold_statements,
     pending_params,
     rebuild_statements,
@@ -300,11 +298,13 @@ class AnswerStore(SessionStore):
         prepared = fold_statements(self.dialect)
         if prepared.lock is not None:
             await self._execute(prepared.lock)
-        taken = (await self._execute(prepared.take_pending, {"n": limit})).all()
-        deltas = board_deltas(PendingDelta(*row) for row in taken)
-        if deltas:
-            await self._execute(board_statements(self.dialect).save_scores, delta_params(deltas, self.dialect))
-        return len(taken)
+        if prepared.fold is not None:
+            return int((await self._execute(prepared.fold, {"n": limit})).scalar_one())
+        taken, last = (await self._execute(prepared.oldest, {"n": limit})).one()
+        if taken:
+            await self._execute(prepared.add, {"last": last})
+            await self._execute(prepared.forget, {"last": last})
+        return int(taken)
 
     async def leaderboard(self, board: Board, limit: int, user_id: int | None = None) -> BoardTop:
         """The top learners of one board, ties broken, and where `user_id` stands on it (their row), in one read.
@@ -324,16 +324,16 @@ class AnswerStore(SessionStore):
         after_at, after_uid = (after.first_at, after.user_id) if after is not None else (GROUP_START, 0)
         params = {**board.params(), "points": own.points, "correct": own.correct, "own_at": own.first_at,
                   "uid": own.user_id, "after_at": after_at, "after_uid": after_uid}
-        return int((await self._execute(board_statements(self.dialect).ties_between, params)).scalar_one())
+        return int((await self._execute(board_statements().ties_between, params)).scalar_one())
 
     async def board_counts(self, board: Board) -> list[tuple[tuple[int, int], int]]:
         """How many learners have each (points, right answers) on that board, in the board's order."""
-        rows = await self._execute(board_statements(self.dialect).counts, board.params())
+        rows = await self._execute(board_statements().counts, board.params())
         return [((int(p), int(c)), int(n)) for p, c, n in rows]
 
     async def board_marks(self, board: Board) -> list[Mark]:
         """Every TIE_STEP-th learner of each group level on points and right answers, with their place in it."""
-        rows = await self._execute(board_statements(self.dialect).marks, board.params())
+        rows = await self._execute(board_statements().marks, board.params())
         return [Mark(int(p), int(c), at, int(uid), int(place)) for p, c, at, uid, place in rows]
 
     async def rebuild_scores(self, workspace_id: int, tz: str, since: dt.date) -> None:

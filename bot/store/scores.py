@@ -15,12 +15,11 @@ rows and deletes it, in one transaction. Under load one fold carries the answers
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +38,7 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    union_all,
 )
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
@@ -47,25 +47,6 @@ from bot.store.base import dialect_insert, pg_array
 from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User
 
 PERIODS = tuple(Period)
-
-
-@dataclass(frozen=True)
-class ScoreDelta:
-    """What a fold adds to one learner's score in one period of one board."""
-
-    workspace_id: int
-    course_id: str
-    period: Period
-    starts_on: dt.date
-    user_id: int
-    points: int
-    correct: int
-    first_at: dt.datetime
-
-    @property
-    def key(self) -> tuple[int, str, str, dt.date, int]:
-        """The row's primary key, in the order rows are written (and locked)."""
-        return (self.workspace_id, self.course_id, self.period.value, self.starts_on, self.user_id)
 
 
 @dataclass(frozen=True)
@@ -112,9 +93,11 @@ class Mark:
     place: int
 
 
-@dataclass(frozen=True)
-class PendingDelta:
-    """What a batch of answers adds to one learner's scores in one course, week and month (a `pending_scores` row)."""
+class PendingDelta(NamedTuple):
+    """What a batch of answers adds to one learner's scores in one course, week and month (a `pending_scores` row).
+
+    A tuple in the table's column order (see `_PENDING_ARRAYS`), made for every new answer.
+    """
 
     workspace_id: int
     course_id: str
@@ -127,57 +110,41 @@ class PendingDelta:
 
     def plus(self, points: int, correct: int, at: dt.datetime) -> PendingDelta:
         """This delta with one more answer's points, right answer and time added."""
-        return dataclasses.replace(self, points=self.points + points, correct=self.correct + correct,
-                                   first_at=min(self.first_at, at))
+        return self._replace(points=self.points + points, correct=self.correct + correct,
+                             first_at=min(self.first_at, at))
 
 
 PendingKey = tuple[int, str, int, dt.date, dt.date]  # workspace, course, user, week, month
-DeltaKey = tuple[int, str, Period, dt.date, int]  # workspace, course, period, its first day, user
+
+
+@functools.lru_cache(maxsize=64)
+def _week_and_month(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first days of the week and the month `day` is in (a batch's answers share a few days)."""
+    return first_day(Period.WEEK, day), first_day(Period.MONTH, day)
 
 
 def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, course_id: str, user_id: int,
                tz: str, at: dt.datetime, points: int, correct: bool) -> None:
     """Add one new answer (its points as earned) to the batch's pending scores, in its local week and month."""
-    day = local_day(at, tz)
-    key = (workspace_id, course_id, user_id, first_day(Period.WEEK, day), first_day(Period.MONTH, day))
+    key = (workspace_id, course_id, user_id, *_week_and_month(local_day(at, tz)))
     before = pending.get(key)
     pending[key] = (PendingDelta(*key, points, int(correct), at) if before is None
                     else before.plus(points, int(correct), at))
-
-
-def board_deltas(pending: Iterable[PendingDelta]) -> list[ScoreDelta]:
-    """The board rows pending scores add to: their course's and the overall board's week, month and all time.
-
-    A fold carries thousands of pending rows, six board rows each, so the sums are kept as plain
-    lists (points, right answers, first answer) and made into deltas once per board row.
-    """
-    sums: dict[DeltaKey, list[Any]] = {}
-    for p in pending:
-        for course in (p.course_id, ALL_COURSES):
-            for period, starts_on in ((Period.WEEK, p.week_on), (Period.MONTH, p.month_on), (Period.ALL, ALL_TIME)):
-                key = (p.workspace_id, course, period, starts_on, p.user_id)
-                total = sums.get(key)
-                if total is None:
-                    sums[key] = [p.points, p.correct, p.first_at]
-                else:
-                    total[0] += p.points
-                    total[1] += p.correct
-                    total[2] = min(total[2], p.first_at)
-    return [ScoreDelta(*key, *total) for key, total in sums.items()]
 
 
 _PENDING_ARRAYS: dict[str, Any] = {
     "workspace_id": BigInteger(), "course_id": String(), "user_id": BigInteger(), "week_on": Date(),
     "month_on": Date(), "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
 }
+assert tuple(_PENDING_ARRAYS) == PendingDelta._fields
 
 
 def pending_params(pending: Sequence[PendingDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
     """The `save_pending` parameters of these pending scores: one array per column on PostgreSQL."""
-    rows = [{name: getattr(p, name) for name in _PENDING_ARRAYS} for p in pending]
     if dialect == "postgresql":
-        return {name: [row[name] for row in rows] for name in _PENDING_ARRAYS}
-    return rows
+        columns = zip(*pending, strict=True) if pending else [()] * len(_PENDING_ARRAYS)
+        return {name: list(column) for name, column in zip(_PENDING_ARRAYS, columns, strict=True)}
+    return [p._asdict() for p in pending]
 
 
 FOLD_LOCK = 0x5C04E5  # the PostgreSQL advisory lock that folds (and recounts) take in turn
@@ -186,47 +153,84 @@ FOLD_BATCH = 5000  # pending rows one fold transaction takes at most
 
 @dataclass(frozen=True)
 class FoldStatements:
-    """Writing pending scores, and taking them for a fold: built once per dialect."""
+    """Writing pending scores, and folding them into the boards: built once per dialect.
+
+    On PostgreSQL `fold` is one statement: it deletes the oldest pending rows (bound: n), adds
+    them to their board rows and counts them. SQLite cannot delete in a WITH clause, so there a
+    fold counts the oldest rows (`oldest`, their count and last id), adds them (`add`, bound:
+    last) and deletes them (`forget`), three statements in the fold's transaction, which holds
+    SQLite's one write lock from its start.
+    """
 
     save_pending: Any
-    take_pending: Any
     lock: Any | None  # PostgreSQL's advisory lock; SQLite has one writer at a time already
+    fold: Any | None  # PostgreSQL
+    oldest: Any | None  # SQLite, then add and forget
+    add: Any | None
+    forget: Any | None
 
 
 @functools.cache
 def fold_statements(dialect: str) -> FoldStatements:
     """The pending scores' statements for this dialect, built once."""
-    save_pending: Any = insert(PendingScore)
+    oldest = select(PendingScore.id).order_by(PendingScore.id).limit(bindparam("n", type_=Integer())).subquery()
     if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
         rows = func.unnest(*(bindparam(name, type_=pg_array(kind)) for name, kind in _PENDING_ARRAYS.items())
                            ).table_valued(*_PENDING_ARRAYS).render_derived(name="rows")
-        save_pending = insert(PendingScore).from_select(list(_PENDING_ARRAYS), select(*rows.c))
-    oldest = select(PendingScore.id).order_by(PendingScore.id).limit(bindparam("n", type_=Integer())).scalar_subquery()
-    take_pending = delete(PendingScore).where(PendingScore.id.in_(oldest)).returning(
-        *(getattr(PendingScore, name) for name in _PENDING_ARRAYS)
+        taken = delete(PendingScore).where(PendingScore.id.in_(select(oldest.c.id))).returning(
+            *(getattr(PendingScore, name) for name in _PENDING_ARRAYS)
+        ).cte("taken")
+        added = _add_to_boards(dialect, taken).cte("added")
+        return FoldStatements(
+            save_pending=insert(PendingScore).from_select(list(_PENDING_ARRAYS), select(*rows.c)),
+            lock=select(func.pg_advisory_xact_lock(literal(FOLD_LOCK, BigInteger()))),
+            fold=select(func.count()).select_from(taken).add_cte(added),
+            oldest=None, add=None, forget=None,
+        )
+    upto = PendingScore.id <= bindparam("last", type_=BigInteger())
+    return FoldStatements(
+        save_pending=insert(PendingScore), lock=None, fold=None,
+        oldest=select(func.count(), func.max(oldest.c.id)),
+        add=_add_to_boards(dialect, select(PendingScore).where(upto).subquery("taken")),
+        forget=delete(PendingScore).where(upto),
     )
-    lock = select(func.pg_advisory_xact_lock(literal(FOLD_LOCK, BigInteger()))) if dialect == "postgresql" else None
-    return FoldStatements(save_pending=save_pending, take_pending=take_pending, lock=lock)
 
 
-_SCORE_ARRAYS: dict[str, Any] = {
-    "workspace_id": BigInteger(), "course_id": String(), "period": String(), "starts_on": Date(),
-    "user_id": BigInteger(),
-    "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
-}
+_BOARD_ROWS = union_all(*(
+    select(literal_column(str(int(overall)), Integer).label("overall"),
+           literal_column(f"'{period.value}'", String).label("period"))
+    for overall in (False, True) for period in PERIODS
+)).subquery("board_rows")  # the six board rows of a pending row: its course's and the overall board's, each period
 
 
-def delta_params(deltas: Sequence[ScoreDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
-    """The `save_scores` parameters of these deltas, in key order: one array per column on PostgreSQL."""
-    rows = [
-        {"workspace_id": d.workspace_id, "course_id": d.course_id, "period": d.period.value,
-         "starts_on": d.starts_on, "user_id": d.user_id, "points": d.points, "correct": d.correct,
-         "first_at": d.first_at}
-        for d in sorted(deltas, key=lambda d: d.key)
-    ]
-    if dialect == "postgresql":
-        return {name: [row[name] for row in rows] for name in _SCORE_ARRAYS}
-    return rows
+def _add_to_boards(dialect: str, taken: Any) -> Any:
+    """The upsert that adds the pending rows of `taken` to their six board rows each, summed per board row.
+
+    Each pending row counts on its course's board and on the overall one (ALL_COURSES), in its
+    week, its month and all time.
+    """
+    course = case((_BOARD_ROWS.c.overall == 1, literal_column(f"'{ALL_COURSES}'", String)), else_=taken.c.course_id)
+    starts_on = case((_BOARD_ROWS.c.period == Period.WEEK.value, taken.c.week_on),
+                     (_BOARD_ROWS.c.period == Period.MONTH.value, taken.c.month_on),
+                     else_=literal(ALL_TIME, Date()))
+    spread = select(taken.c.workspace_id, course.label("course_id"), _BOARD_ROWS.c.period,
+                    starts_on.label("starts_on"), taken.c.user_id, taken.c.points, taken.c.correct,
+                    taken.c.first_at).select_from(taken).join(_BOARD_ROWS, true()).subquery("spread")
+    key = (spread.c.workspace_id, spread.c.course_id, spread.c.period, spread.c.starts_on, spread.c.user_id)
+    sums = (select(*key, func.sum(spread.c.points), func.sum(spread.c.correct), func.min(spread.c.first_at))
+            .where(true())  # SQLite reads ON CONFLICT after a SELECT only when it has a WHERE
+            .group_by(*key).order_by(*key))  # the board rows in key order, as they are locked
+    upsert = dialect_insert(dialect, Score).from_select(
+        ["workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at"], sums)
+    earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
+    return upsert.on_conflict_do_update(
+        index_elements=["workspace_id", "course_id", "period", "starts_on", "user_id"],
+        set_={
+            "points": Score.points + upsert.excluded.points,
+            "correct": Score.correct + upsert.excluded.correct,
+            "first_at": earliest(Score.first_at, upsert.excluded.first_at),
+        },
+    )
 
 
 TIE_STEP = 256  # ties counted from the board's index per read at most: the spacing of the marks
@@ -237,7 +241,6 @@ GROUP_START = dt.datetime(1, 1, 2, tzinfo=dt.UTC)  # before any answer: `ties_be
 class BoardStatements:
     """The boards' statements, built once per dialect and reused with parameters."""
 
-    save_scores: Any
     ties_between: Any
     counts: Any
     marks: Any
@@ -250,23 +253,8 @@ def _on_board() -> ColumnElement[bool]:
 
 
 @functools.cache
-def board_statements(dialect: str) -> BoardStatements:
-    """The boards' statements for this dialect, built once."""
-    upsert = dialect_insert(dialect, Score)
-    if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
-        rows = func.unnest(*(bindparam(name, type_=pg_array(kind)) for name, kind in _SCORE_ARRAYS.items())
-                           ).table_valued(*_SCORE_ARRAYS).render_derived(name="rows")
-        upsert = dialect_insert(dialect, Score).from_select(list(_SCORE_ARRAYS), select(*rows.c))
-    excluded = upsert.excluded
-    earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
-    save_scores = upsert.on_conflict_do_update(
-        index_elements=["workspace_id", "course_id", "period", "starts_on", "user_id"],
-        set_={
-            "points": Score.points + excluded.points,
-            "correct": Score.correct + excluded.correct,
-            "first_at": earliest(Score.first_at, excluded.first_at),
-        },
-    )
+def board_statements() -> BoardStatements:
+    """The boards' statements, built once (the same on both dialects)."""
     # Those of a group between a mark (exclusive) and the learner: fewer than TIE_STEP while the marks are fresh.
     level = Score.__table__.alias("level")
     at_type = Score.first_at.type
@@ -290,7 +278,7 @@ def board_statements(dialect: str) -> BoardStatements:
     placed = select(Score.points, Score.correct, Score.first_at, Score.user_id,
                     (board_place - group_first + 1).label("place")).where(_on_board()).subquery()
     marks = select(*placed.c).where(placed.c.place % TIE_STEP == 0)
-    return BoardStatements(save_scores=save_scores, ties_between=ties_between, counts=counts, marks=marks)
+    return BoardStatements(ties_between=ties_between, counts=counts, marks=marks)
 
 
 def _board_keys(table: Any) -> tuple[ColumnElement[bool], ...]:

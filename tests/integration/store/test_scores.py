@@ -5,18 +5,67 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import StudyBot
 from bot.content.models import Course
+from bot.domain.periods import ALL_TIME
 from bot.domain.srs import Grade
-from bot.store.models import Answer
+from bot.store.models import ALL_COURSES, Answer, PendingScore
+from bot.store.scores import PendingDelta, pending_params
 from bot.usecases import interview, quiz
 from bot.usecases.context import Core
-from tests.boards import recounted_scores, stored_scores
+from tests.boards import Scores, recounted_scores, stored_scores
 from tests.conftest import Clock, make_actor
 
 START = dt.datetime(2026, 9, 20, 7, 0, tzinfo=dt.UTC)
+WEEK, MONTH = dt.date(2026, 11, 23), dt.date(2026, 11, 1)
+SUNDAY_NIGHT = dt.datetime(2026, 11, 29, 22, 30, tzinfo=dt.UTC)
+
+
+async def _fold(core: Core, *rows: tuple[str, int, int, dt.datetime]) -> tuple[Scores, int, int]:
+    """Write pending rows (course, points, right answers, first answer) of one learner, fold them: the boards.
+
+    Also the learner's workspace and user ids.
+    """
+    identity = await core.identify(make_actor("u1", "w1"))
+    ws, uid = identity.workspace_pk, identity.user_pk
+    pending = [PendingDelta(ws, course, uid, WEEK, MONTH, points, correct, at) for course, points, correct, at in rows]
+    engine: AsyncEngine = core.sessions.kw["bind"]
+    async with engine.begin() as conn:
+        await conn.execute(insert(PendingScore), pending_params(pending, "sqlite"))
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.fold_scores(100) == len(rows)
+    return await stored_scores(engine), ws, uid
+
+
+async def test_a_pending_row_adds_to_six_board_rows(core: Core) -> None:
+    """Its course's and the overall board's week, month and all time, each with its points."""
+    stored, ws, uid = await _fold(core, ("c", 10, 1, SUNDAY_NIGHT))
+    assert stored == {
+        (ws, course, period, day, uid): (10, 1, SUNDAY_NIGHT)
+        for course in ("c", ALL_COURSES)
+        for period, day in (("week", WEEK), ("month", MONTH), ("all", ALL_TIME))
+    }
+
+
+async def test_two_courses_of_one_learner_add_up_on_the_overall_board(core: Core) -> None:
+    """Each course's rows hold its own points; the overall rows hold both, with the earlier first answer."""
+    earlier = SUNDAY_NIGHT - dt.timedelta(days=1)
+    stored, ws, uid = await _fold(core, ("a", 10, 1, SUNDAY_NIGHT), ("b", 4, 1, earlier))
+    assert stored[(ws, ALL_COURSES, "all", ALL_TIME, uid)] == (14, 2, earlier)
+    assert stored[(ws, "a", "all", ALL_TIME, uid)] == (10, 1, SUNDAY_NIGHT)
+    assert stored[(ws, "b", "week", WEEK, uid)] == (4, 1, earlier)
+
+
+async def test_a_fold_adds_to_the_board_rows_already_there(core: Core) -> None:
+    """A second fold adds its points and right answers to the rows, and keeps the earlier first answer."""
+    await _fold(core, ("c", 10, 1, SUNDAY_NIGHT))
+    earlier = SUNDAY_NIGHT - dt.timedelta(hours=2)
+    stored, ws, uid = await _fold(core, ("c", 5, 0, earlier), ("c", 3, 1, SUNDAY_NIGHT + dt.timedelta(hours=1)))
+    assert stored[(ws, "c", "month", MONTH, uid)] == (18, 2, earlier)
+    assert stored[(ws, ALL_COURSES, "week", WEEK, uid)] == (18, 2, earlier)
 
 
 async def test_scores_equal_a_recount_after_a_random_history(core: Core, course: Course, clock: Clock) -> None:
