@@ -47,6 +47,8 @@ from bot.store.base import dialect_insert, pg_array
 from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User
 
 PERIODS = tuple(Period)
+_SCORE_COLUMNS = ("workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at")
+_SCORE_KEY = _SCORE_COLUMNS[:5]  # a board row's primary key
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,9 @@ def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, cours
                     else before.plus(points, int(correct), at))
 
 
-_PENDING_ARRAYS: dict[str, Any] = {
-    "workspace_id": BigInteger(), "course_id": String(), "user_id": BigInteger(), "week_on": Date(),
-    "month_on": Date(), "points": Integer(), "correct": Integer(), "first_at": DateTime(timezone=True),
-}
-assert tuple(_PENDING_ARRAYS) == PendingDelta._fields
+_PENDING_ARRAYS: dict[str, Any] = dict(zip(PendingDelta._fields, (
+    BigInteger(), String(), BigInteger(), Date(), Date(), Integer(), Integer(), DateTime(timezone=True),
+), strict=True))  # each column's type, in the tuple's order
 
 
 def pending_params(pending: Sequence[PendingDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
@@ -220,11 +220,10 @@ def _add_to_boards(dialect: str, taken: Any) -> Any:
     sums = (select(*key, func.sum(spread.c.points), func.sum(spread.c.correct), func.min(spread.c.first_at))
             .where(true())  # SQLite reads ON CONFLICT after a SELECT only when it has a WHERE
             .group_by(*key).order_by(*key))  # the board rows in key order, as they are locked
-    upsert = dialect_insert(dialect, Score).from_select(
-        ["workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at"], sums)
+    upsert = dialect_insert(dialect, Score).from_select(list(_SCORE_COLUMNS), sums)
     earliest = func.least if dialect == "postgresql" else func.min  # SQLite's min() of two values
     return upsert.on_conflict_do_update(
-        index_elements=["workspace_id", "course_id", "period", "starts_on", "user_id"],
+        index_elements=list(_SCORE_KEY),
         set_={
             "points": Score.points + upsert.excluded.points,
             "correct": Score.correct + upsert.excluded.correct,
@@ -239,7 +238,7 @@ GROUP_START = dt.datetime(1, 1, 2, tzinfo=dt.UTC)  # before any answer: `ties_be
 
 @dataclass(frozen=True)
 class BoardStatements:
-    """The boards' statements, built once per dialect and reused with parameters."""
+    """The boards' reads, built once and reused with parameters."""
 
     ties_between: Any
     counts: Any
@@ -367,7 +366,6 @@ def _sums_into(workspace_id: int, period: Period, day: dt.date, since: dt.dateti
         conditions.append(Answer.answered_at >= since)
     if until is not None:
         conditions.append(Answer.answered_at < until)
-    columns = ["workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at"]
     inserts: list[Executable] = []
     for course, grouping in ((Answer.course_id, (Answer.course_id, Answer.user_id)),
                              (literal(ALL_COURSES, Score.course_id.type), (Answer.user_id,))):
@@ -385,7 +383,7 @@ def _sums_into(workspace_id: int, period: Period, day: dt.date, since: dt.dateti
             .where(*conditions)
             .group_by(*grouping)
         )
-        inserts.append(insert(Score).from_select(columns, summed))
+        inserts.append(insert(Score).from_select(list(_SCORE_COLUMNS), summed))
     return inserts
 
 
