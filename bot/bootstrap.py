@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STOP_WAIT_S = 5.0  # how long `close` waits for a background loop to finish the step it is in
+
 
 class StartupError(Exception):
     """Start-up cannot go on; the message is one clear line for the operator."""
@@ -51,6 +53,7 @@ class Runtime:
     reloader: ContentReloader
     _watching: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _sweeping: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
 
     @property
     def core(self) -> Core:
@@ -60,22 +63,23 @@ class Runtime:
     def watch_reload_requests(self, interval: float = WATCH_INTERVAL_S) -> None:
         """Reload the content whenever `studybot content reload` records a request, until `close`."""
         watch = RequestWatch(self.reloader, self.core.sessions)
-        self._watching = asyncio.create_task(watch.run(interval), name="content-reload-watch")
+        self._watching = asyncio.create_task(watch.run(interval, self._stopping), name="content-reload-watch")
 
     def sweep_scores(self) -> None:
         """Fold the pending scores that stopped processes left, now and then, until `close`."""
-        self._sweeping = asyncio.create_task(self.core.scores.sweep(), name="score-sweep")
+        self._sweeping = asyncio.create_task(self.core.scores.sweep(stop=self._stopping),
+                                              name="score-sweep")
 
     async def close(self) -> None:
         """Stop the background tasks and the drop scheduler (if started), fold the last answers; close the database.
 
         Last, the picture worker ends once it has drawn what it was given.
         """
+        self._stopping.set()  # each loop ends after the step it is in, so no database session is cut off
         for task in (self._watching, self._sweeping):
             if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                with contextlib.suppress(TimeoutError):  # a step stuck that long is cancelled
+                    await asyncio.wait_for(task, STOP_WAIT_S)
         await self.scheduler.stop()
         await self.core.scores.drain()
         await self.engine.dispose()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.content.catalogue import Catalogue
 from bot.content.loader import ContentError, ContentIssue
 from bot.outage import cause
+from bot.pause import pause
 from bot.store.db import Sessions
 from bot.store.errors import StoreError
 from bot.store.unit_of_work import reading, unit_of_work
@@ -123,11 +124,16 @@ class RequestWatch:
         self._known, self._seen = True, value
         return await self._reloader.reload() if changed else None
 
-    async def run(self, interval: float = WATCH_INTERVAL_S) -> None:
-        """Check now (to learn the request seen at start) and then every `interval` seconds, until cancelled."""
+    async def run(self, interval: float = WATCH_INTERVAL_S, stop: asyncio.Event | None = None) -> None:
+        """Check now (to learn the request seen at start) and then every `interval` seconds, until `stop` is set.
+
+        A check under way finishes first, so its database session is returned whole.
+        """
+        stop = stop or asyncio.Event()
         while True:
             try:
                 await self.check()
             except Exception:  # a bug, logged with its traceback; the watching goes on
                 log.exception("looking for a content reload request failed")
-            await asyncio.sleep(interval)
+            if await pause(stop, interval):
+                return

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
+from bot.pause import pause
 from bot.store.errors import DATABASE_ERRORS, StoreError
 from bot.store.scores import FOLD_BATCH
 from bot.store.unit_of_work import Stores
@@ -83,11 +84,16 @@ class ScoreFolder:
             if taken < self._batch:
                 return total
 
-    async def sweep(self, interval: float = SWEEP_INTERVAL_S) -> None:
-        """Fold what is pending now, then every `interval` s (what stopped processes left), until cancelled."""
+    async def sweep(self, interval: float = SWEEP_INTERVAL_S, stop: asyncio.Event | None = None) -> None:
+        """Fold what is pending now, then every `interval` s (what stopped processes left), until `stop` is set.
+
+        A fold under way finishes first, so its transaction ends whole.
+        """
+        stop = stop or asyncio.Event()
         while True:
             await self._fold_logged()
-            await asyncio.sleep(interval)
+            if await pause(stop, interval):
+                return
 
     async def _run(self, hurry: asyncio.Event) -> None:
         """Fold until every batch committed meanwhile is folded, releasing the readers waiting for each.

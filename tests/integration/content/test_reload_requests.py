@@ -103,6 +103,19 @@ async def test_a_request_made_before_the_watch_started_is_not_applied(
     assert served.applied == 0
 
 
+async def test_a_watch_told_to_stop_ends_after_its_check(requests_engine: AsyncEngine, tmp_path: Path) -> None:
+    """Setting its stop ends the watch once the check under way is done, without cancelling it."""
+    card_pack(tmp_path, name="alpha")
+    watch, served = watch_of(tmp_path, requests_engine)
+    stop = asyncio.Event()
+    task = asyncio.create_task(watch.run(30, stop))
+    await asyncio.sleep(3 * QUICK_S)  # the first check is done; the watch is pausing
+    stop.set()
+    await asyncio.wait_for(task, timeout=5)
+    assert not task.cancelled()
+    assert served.applied == 0
+
+
 async def test_the_watch_applies_a_recorded_request_exactly_once(
     db_url: str, requests_engine: AsyncEngine, tmp_path: Path
 ) -> None:

@@ -145,3 +145,13 @@ async def test_a_timezone_change_with_answers_pending_recounts_them_once(core: C
     await answer_some(core, course, users=2, each=2, tag="b")
     await core.scores.settled()
     assert await stored_scores(engine_of(core)) == await recounted_scores(engine_of(core))
+
+
+async def test_a_sweep_told_to_stop_ends_after_its_fold(core: Core, course: Course) -> None:
+    """Setting its stop ends a sweep once its fold is done, without cancelling it: the pending rows are folded."""
+    slow_folds(core)
+    await answer_some(core, course)
+    stop = asyncio.Event()
+    stop.set()  # before the first fold: the sweep still folds once, then stops
+    await asyncio.wait_for(core.scores.sweep(interval=30, stop=stop), timeout=10)
+    assert await count(engine_of(core), PendingScore) == 0
