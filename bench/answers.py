@@ -176,6 +176,7 @@ async def use_case(url: str, users: int) -> AsyncIterator[Work]:
     try:
         yield answer
     finally:
+        await core.scores.drain()  # the last batches' fold, before its connections close
         await engine.dispose()
 
 

@@ -329,6 +329,7 @@ async def answer_rate(url: str, courses: tuple[Course, Course], writers: int, wr
         await closed_loop(writers, 2, answer)
         latencies, elapsed = await closed_loop(writers, writes, answer, first=2)
     finally:
+        await core.scores.drain()  # the last batches' fold, before its connections close
         await engine.dispose()
     return len(latencies) / elapsed
 
