@@ -8,7 +8,9 @@ Each system is measured twice, after a short warm-up:
 
 * closed loop (maximum throughput): `--users` workers each record `--answers` answers back to
   back, the next as soon as the previous returns. Latency here is bound by Little's law
-  (users in flight / throughput), so it says little on its own.
+  (users in flight / throughput), so it says little on its own. It also prints the machine's busy
+  CPU time per answer (all processes, so the database server's too, from /proc/stat), which a
+  comparison of two copies can trust more than their throughput on a machine whose speed varies.
 * open loop (latency at a fixed load): answers arrive at `--rate` per second (Poisson arrivals,
   fixed seed) from `--users` users for `--seconds` seconds, whether or not earlier ones have
   finished. Latency is timed from each answer's scheduled arrival, so a system that falls behind
@@ -43,6 +45,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench.disk import DiskProbe
+from bench.machine import TICKS_PER_S, busy_jiffies
 from bench.scratch import create_database, drop_database
 from bot.bootstrap import settle_heap
 from bot.content.catalogue import Catalogue
@@ -63,8 +66,13 @@ Work = Callable[[int, int], Awaitable[None]]
 Target = Callable[[str, int], AbstractAsyncContextManager[Work]]
 
 
-def report(name: str, latencies: list[float], elapsed: float, offered: float | None = None) -> dict[str, float]:
-    """Print and return throughput and latency percentiles (and, open loop, whether it kept up)."""
+def report(name: str, latencies: list[float], elapsed: float, offered: float | None = None,
+           busy_ticks: int | None = None) -> dict[str, float]:
+    """Print and return throughput and latency percentiles (and, open loop, whether it kept up).
+
+    With `busy_ticks` (the machine's busy CPU meanwhile, see `bench.machine`), also the machine's
+    CPU per answer: the bot's and the database server's together.
+    """
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000
@@ -72,8 +80,12 @@ def report(name: str, latencies: list[float], elapsed: float, offered: float | N
     line = f"  {name:<40} {rate:>6.0f} answers/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   ({len(ordered)} answers)"
     if offered is not None:
         line += "   kept up" if rate >= KEPT_UP * offered else "   FELL BEHIND"
+    result = {"rate": rate, "p50": p50, "p99": p99}
+    if busy_ticks is not None:
+        result["cpu_us"] = busy_ticks / TICKS_PER_S / len(ordered) * 1e6
+        line += f"   machine CPU {result['cpu_us']:.0f} µs/answer"
     print(line)
-    return {"rate": rate, "p50": p50, "p99": p99}
+    return result
 
 
 async def closed_loop(users: int, per_user: int, work: Work, first: int = 0) -> tuple[list[float], float]:
@@ -141,13 +153,15 @@ async def measure(name: str, target: Target, url: str, args: argparse.Namespace)
     """Warm up, then run `target` closed loop and open loop (with the disk probe beside the latter)."""
     async with target(url, args.users) as work:
         await closed_loop(args.users, WARM_UP_PER_USER, work)
+        busy_before, _ = busy_jiffies()
         closed = await closed_loop(args.users, args.answers, work, first=WARM_UP_PER_USER)
+        closed_busy = busy_jiffies()[0] - busy_before
         with DiskProbe(args.disk_probe) if args.disk_probe else nullcontext() as probe:
             opened = await open_loop(
                 args.users, args.rate, args.seconds, work, first=WARM_UP_PER_USER + args.answers
             )
     results = {
-        "closed": report(f"{name}, closed loop", *closed),
+        "closed": report(f"{name}, closed loop", *closed, busy_ticks=closed_busy),
         "open": report(f"{name}, open loop", *opened, offered=args.rate),
     }
     if probe is not None:

@@ -72,6 +72,7 @@ from bench.fanout_standins import (
     SLACK_CHANNEL_LIMIT,
     SLACK_CHANNEL_PERIOD,
 )
+from bench.machine import busy_jiffies
 from bench.scratch import create_database, drop_database
 from bot.content.catalogue import Catalogue
 from bot.content.loader import require_course
@@ -277,13 +278,6 @@ async def fan_out_in_processes(count: int, url: str, urls: dict[str, str], remin
             stdin.close()
         for p in processes:
             await p.wait()
-
-
-def busy_jiffies() -> tuple[int, int]:
-    """The machine's busy and total CPU time so far, in clock ticks of all cores (/proc/stat)."""
-    with open("/proc/stat") as stat:
-        ticks = [int(t) for t in stat.readline().split()[1:]]
-    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # idle and iowait are not busy
 
 
 def plan(args: argparse.Namespace, course: Any) -> tuple[list[str], list[str], int, int, float]:
