@@ -286,7 +286,7 @@ class AnswerStore(SessionStore):
         if voided:
             await self.void_points(voided)
         if pending:
-            await self._execute(fold_statements(self.dialect).save_pending, pending_params(pending, self.dialect))
+            await self._execute(fold_statements(self.dialect).save_pending, pending_params(pending))
 
     async def fold_scores(self, limit: int) -> int:
         """Add up to `limit` of the oldest pending scores to their board rows and delete them; how many were taken.
@@ -305,6 +305,11 @@ class AnswerStore(SessionStore):
             await self._execute(prepared.add, {"last": last})
             await self._execute(prepared.forget, {"last": last})
         return int(taken)
+
+    async def fold_every_score(self) -> None:
+        """Fold every pending score in this transaction: before a recount, or before reading or deleting a learner."""
+        while await self.fold_scores(FOLD_BATCH) == FOLD_BATCH:
+            pass
 
     async def leaderboard(self, board: Board, limit: int, user_id: int | None = None) -> BoardTop:
         """The top learners of one board, ties broken, and where `user_id` stands on it (their row), in one read.
@@ -349,8 +354,7 @@ class AnswerStore(SessionStore):
             .order_by(UserStats.user_id)
             .with_for_update()
         )
-        while await self.fold_scores(FOLD_BATCH) == FOLD_BATCH:
-            pass
+        await self.fold_every_score()
         first, last = (await self._execute(answer_span(workspace_id))).one()
         span = (first, last) if first is not None else None
         for stmt in rebuild_statements(workspace_id, tz, since, span):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -217,25 +218,21 @@ Index(
 
 
 class PendingScore(Base):
-    """Points of new answers on their way to the boards: written with the answers, folded into `scores`.
+    """Points of a batch of new answers on their way to the boards: written with the answers, folded into `scores`.
 
-    One row per learner, course and week and month of a committed batch of answers (its points,
-    right answers and first answer), in the workspace's timezone as the answers were recorded. A
-    fold (`AnswerStore.fold_scores`) deletes the rows it adds to `scores` in one transaction, so
-    each is counted once, by whichever process takes it.
+    One row per committed batch. `deltas` holds what the batch adds per learner, course, week and
+    month, in the workspace's timezone as the answers were recorded: a JSON list of
+    `[workspace_id, course_id, user_id, week_on, month_on, points, correct, first_at]`, the days
+    ISO and `first_at` UTC as `2026-11-30 09:15:00.000000` (`bot.store.scores.pending_params`).
+    A fold (`AnswerStore.fold_scores`) deletes the rows it adds to `scores` in one transaction, so
+    each is counted once, by whichever process takes it. The rows name learners but hold no key
+    to them: a fold leaves out the deltas of a learner deleted since.
     """
 
     __tablename__ = "pending_scores"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    course_id: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    week_on: Mapped[dt.date] = mapped_column(Date)
-    month_on: Mapped[dt.date] = mapped_column(Date)
-    points: Mapped[int] = mapped_column(Integer)
-    correct: Mapped[int] = mapped_column(Integer)
-    first_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deltas: Mapped[list[list[Any]]] = mapped_column(JSON)
 
 
 class ReviewState(Base):

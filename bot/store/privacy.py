@@ -16,7 +16,6 @@ from bot.store.base import SessionStore
 from bot.store.models import (
     Answer,
     Base,
-    PendingScore,
     Reminder,
     ReminderSend,
     ReviewState,
@@ -33,12 +32,13 @@ def _table(model: type[Base]) -> Table:
 
 
 PER_USER_TABLES: tuple[Table, ...] = tuple(
-    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend, Score, PendingScore)
+    _table(model) for model in (Answer, ReviewState, UserStats, Reminder, ReminderSend, Score)
 )
 """The tables with rows of one learner, each with a `user_id` column, deleted before the user's row.
 
-`pending_scores` holds rows only for a moment: the points of the latest answers on their way to
-the boards (see `bot.usecases.scoring`).
+`pending_scores` is not one of them: its rows hold a moment's answers of many learners on their
+way to the boards (see `bot.usecases.scoring`). Fold them first (`AnswerStore.fold_every_score`),
+and a learner's points are in `scores`; a fold leaves out the deltas of a learner deleted since.
 """
 USERS = _table(User)
 

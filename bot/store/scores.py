@@ -7,10 +7,11 @@ answers, then who answered first in the period, then user id; the index `ix_scor
 exactly that order, so the top of a board is an index range read whatever the number of answers.
 
 Answers do not update those rows themselves: every such update writes a new row version and two
-index entries, six times per answer. A batch of answers writes one `pending_scores` row per
-learner, course, week and month instead, and a fold (`fold_statements`, run by
-`bot.usecases.scoring.ScoreFolder` soon after each batch) adds every pending row to its six board
-rows and deletes it, in one transaction. Under load one fold carries the answers of many batches.
+index entries, six times per answer. A batch of answers writes one `pending_scores` row instead,
+holding its deltas (one per learner, course, week and month) as JSON, and a fold
+(`fold_statements`, run by `bot.usecases.scoring.ScoreFolder` soon after each batch) adds every
+delta of the pending rows to its six board rows and deletes the rows, in one transaction. Under
+load one fold carries the answers of many batches.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     insert,
@@ -38,13 +40,14 @@ from sqlalchemy import (
     select,
     true,
     tuple_,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.sql.expression import ColumnElement, Executable
 
 from bot.domain.periods import ALL_TIME, Period, first_day, local_day, local_midnight, next_key, period_key
-from bot.store.base import dialect_insert, pg_array
-from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User
+from bot.store.base import dialect_insert
+from bot.store.models import ALL_COURSES, Answer, PendingScore, Score, User, UTCDateTime
 
 PERIODS = tuple(Period)
 _SCORE_COLUMNS = ("workspace_id", "course_id", "period", "starts_on", "user_id", "points", "correct", "first_at")
@@ -96,9 +99,10 @@ class Mark:
 
 
 class PendingDelta(NamedTuple):
-    """What a batch of answers adds to one learner's scores in one course, week and month (a `pending_scores` row).
+    """What a batch of answers adds to one learner's scores in one course, week and month.
 
-    A tuple in the table's column order (see `_PENDING_ARRAYS`), made for every new answer.
+    A tuple in the order of a delta in `pending_scores.deltas` (see `_DELTA_TYPES`), made for
+    every new answer.
     """
 
     workspace_id: int
@@ -134,21 +138,31 @@ def add_answer(pending: dict[PendingKey, PendingDelta], workspace_id: int, cours
                     else before.plus(points, int(correct), at))
 
 
-_PENDING_ARRAYS: dict[str, Any] = dict(zip(PendingDelta._fields, (
-    BigInteger(), String(), BigInteger(), Date(), Date(), Integer(), Integer(), DateTime(timezone=True),
-), strict=True))  # each column's type, in the tuple's order
+_DELTA_TYPES: dict[str, Any] = dict(zip(PendingDelta._fields, (
+    BigInteger(), String(), BigInteger(), Date(), Date(), Integer(), Integer(), UTCDateTime(),
+), strict=True))  # each value's type, in a delta's order
 
 
-def pending_params(pending: Sequence[PendingDelta], dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
-    """The `save_pending` parameters of these pending scores: one array per column on PostgreSQL."""
-    if dialect == "postgresql":
-        columns = zip(*pending, strict=True) if pending else [()] * len(_PENDING_ARRAYS)
-        return {name: list(column) for name, column in zip(_PENDING_ARRAYS, columns, strict=True)}
-    return [p._asdict() for p in pending]
+@functools.lru_cache(maxsize=64)
+def _iso_day(day: dt.date) -> str:
+    """A day as JSON holds it in a delta: `2026-11-30` (a batch's deltas share a few days)."""
+    return day.isoformat()
+
+
+def _utc_text(at: dt.datetime) -> str:
+    """A moment as JSON holds it in a delta: UTC, `2026-11-30 09:15:00.000000`, as SQLite stores a moment."""
+    utc = at if at.tzinfo is dt.UTC else at.astimezone(dt.UTC)
+    return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def pending_params(pending: Sequence[PendingDelta]) -> dict[str, Any]:
+    """The `save_pending` parameters of a batch's pending scores: its one row's deltas, as JSON lists."""
+    return {"deltas": [[p.workspace_id, p.course_id, p.user_id, _iso_day(p.week_on), _iso_day(p.month_on),
+                        p.points, p.correct, _utc_text(p.first_at)] for p in pending]}
 
 
 FOLD_LOCK = 0x5C04E5  # the PostgreSQL advisory lock that folds (and recounts) take in turn
-FOLD_BATCH = 5000  # pending rows one fold transaction takes at most
+FOLD_BATCH = 200  # pending rows (batches of answers) one fold transaction takes at most
 
 
 @dataclass(frozen=True)
@@ -156,10 +170,10 @@ class FoldStatements:
     """Writing pending scores, and folding them into the boards: built once per dialect.
 
     On PostgreSQL `fold` is one statement: it deletes the oldest pending rows (bound: n), adds
-    them to their board rows and counts them. SQLite cannot delete in a WITH clause, so there a
-    fold counts the oldest rows (`oldest`, their count and last id), adds them (`add`, bound:
-    last) and deletes them (`forget`), three statements in the fold's transaction, which holds
-    SQLite's one write lock from its start.
+    their deltas to their board rows and counts the rows. SQLite cannot delete in a WITH clause,
+    so there a fold counts the oldest rows (`oldest`, their count and last id), adds them (`add`,
+    bound: last) and deletes them (`forget`), three statements in the fold's transaction, which
+    holds SQLite's one write lock from its start.
     """
 
     save_pending: Any
@@ -174,40 +188,63 @@ class FoldStatements:
 def fold_statements(dialect: str) -> FoldStatements:
     """The pending scores' statements for this dialect, built once."""
     oldest = select(PendingScore.id).order_by(PendingScore.id).limit(bindparam("n", type_=Integer())).subquery()
-    if dialect == "postgresql":  # one array per column: one statement text, one round trip, whatever the batch
-        rows = func.unnest(*(bindparam(name, type_=pg_array(kind)) for name, kind in _PENDING_ARRAYS.items())
-                           ).table_valued(*_PENDING_ARRAYS).render_derived(name="rows")
+    save_pending = insert(PendingScore).values(deltas=bindparam("deltas", type_=PendingScore.deltas.type))
+    if dialect == "postgresql":
         taken = delete(PendingScore).where(PendingScore.id.in_(select(oldest.c.id))).returning(
-            *(getattr(PendingScore, name) for name in _PENDING_ARRAYS)
-        ).cte("taken")
-        added = _add_to_boards(dialect, taken).cte("added")
+            PendingScore.deltas).cte("taken")
+        added = _add_to_boards(dialect, _deltas_of(dialect, taken)).cte("added")
         return FoldStatements(
-            save_pending=insert(PendingScore).from_select(list(_PENDING_ARRAYS), select(*rows.c)),
+            save_pending=save_pending,
             lock=select(func.pg_advisory_xact_lock(literal(FOLD_LOCK, BigInteger()))),
             fold=select(func.count()).select_from(taken).add_cte(added),
             oldest=None, add=None, forget=None,
         )
     upto = PendingScore.id <= bindparam("last", type_=BigInteger())
     return FoldStatements(
-        save_pending=insert(PendingScore), lock=None, fold=None,
+        save_pending=save_pending, lock=None, fold=None,
         oldest=select(func.count(), func.max(oldest.c.id)),
-        add=_add_to_boards(dialect, select(PendingScore).where(upto).subquery("taken")),
+        add=_add_to_boards(dialect, _deltas_of(dialect, select(PendingScore.deltas).where(upto).subquery("taken"))),
         forget=delete(PendingScore).where(upto),
     )
+
+
+def _deltas_of(dialect: str, taken: Any) -> Any:
+    """The deltas of the pending rows `taken`, one row each in `PendingDelta`'s columns, of learners still kept.
+
+    A delta of a learner deleted since (`/study forget-me`) is left out: their scores are gone too.
+    """
+    if dialect == "postgresql":
+        element = func.json_array_elements(taken.c.deltas).table_valued("value").lateral("delta")
+
+        def value(i: int, kind: Any) -> ColumnElement[Any]:
+            text = element.c.value.op("->>")(literal_column(str(i)))
+            if isinstance(kind, UTCDateTime):  # the text is UTC: a timestamp read in UTC
+                return type_coerce(func.timezone(literal("UTC"), cast(text, DateTime())), kind)
+            return cast(text, kind)
+    else:
+        element = func.json_each(taken.c.deltas).table_valued("value").alias("delta")  # correlated without LATERAL
+
+        def value(i: int, kind: Any) -> ColumnElement[Any]:  # JSON's text and numbers are what SQLite stores
+            return type_coerce(func.json_extract(element.c.value, f"$[{i}]"), kind)
+
+    columns = [value(i, kind).label(name) for i, (name, kind) in enumerate(_DELTA_TYPES.items())]
+    unpacked = select(*columns).select_from(taken).join(element, true()).subquery("unpacked")
+    kept = select(User.id).where(User.id == unpacked.c.user_id).exists()
+    return select(*unpacked.c).where(kept).subquery("deltas")
 
 
 _BOARD_ROWS = union_all(*(
     select(literal_column(str(int(overall)), Integer).label("overall"),
            literal_column(f"'{period.value}'", String).label("period"))
     for overall in (False, True) for period in PERIODS
-)).subquery("board_rows")  # the six board rows of a pending row: its course's and the overall board's, each period
+)).subquery("board_rows")  # the six board rows of a delta: its course's and the overall board's, each period
 
 
 def _add_to_boards(dialect: str, taken: Any) -> Any:
-    """The upsert that adds the pending rows of `taken` to their six board rows each, summed per board row.
+    """The upsert that adds the deltas of `taken` to their six board rows each, summed per board row.
 
-    Each pending row counts on its course's board and on the overall one (ALL_COURSES), in its
-    week, its month and all time.
+    Each delta counts on its course's board and on the overall one (ALL_COURSES), in its week,
+    its month and all time.
     """
     course = case((_BOARD_ROWS.c.overall == 1, literal_column(f"'{ALL_COURSES}'", String)), else_=taken.c.course_id)
     starts_on = case((_BOARD_ROWS.c.period == Period.WEEK.value, taken.c.week_on),

@@ -24,10 +24,9 @@ log = logging.getLogger(__name__)
 CONFIRM_FOR = dt.timedelta(minutes=10)
 """How long the "Delete everything" button of `/study forget-me` works."""
 EXPORT_FORMAT = "studybot-learner-export"
-EXPORT_VERSION = 2  # 2: the courses served, and each answer, card and score with its course
+EXPORT_VERSION = 3  # 2: the courses served, and each answer, card and score with its course; 3: no pending_scores
 TABLE_WORDS = {"answers": "answer", "review_states": "review card", "user_stats": "stats row", "reminders": "reminder",
-               "reminder_sends": "sent reminder", "scores": "board score",
-               "pending_scores": "pending board score", "users": "user row"}
+               "reminder_sends": "sent reminder", "scores": "board score", "users": "user row"}
 """How a table's rows are counted in words; a table not listed is named as it is."""
 
 
@@ -104,11 +103,10 @@ async def forget(core: Core, platform: str, user: str, workspace: str | None = N
     """
     async with core.unit_of_work() as uow:
         learners = await uow.privacy.learners(platform, user, workspace)
-    if learners:
-        await core.scores.settled()  # this process's latest answers on the boards, so counted as board scores
     done: list[Forgotten] = []
     for learner in learners:
         async with core.unit_of_work() as uow:
+            await uow.answers.fold_every_score()  # their latest points on the boards, so deleted as board scores
             deleted = await uow.privacy.forget(learner.user_pk)
         core.forget_identities(learner.workspace_pk)
         log.info("a learner's data was deleted on %s: %s", platform, counted(deleted))
@@ -121,8 +119,8 @@ async def forget(core: Core, platform: str, user: str, workspace: str | None = N
 async def export_me(core: Core, actor: Actor) -> Message:
     """Everything StudyBot keeps about the learner in this workspace, as a JSON file."""
     identity = await core.identify(actor)
-    await core.scores.settled()  # the latest answers' points on the boards, not on their way
     async with core.unit_of_work() as uow:
+        await uow.answers.fold_every_score()  # the latest answers' points on the boards, not on their way
         tables = await uow.privacy.export(identity.user_pk)
     now = core.clock()
     document: dict[str, Any] = {

@@ -75,7 +75,7 @@ class ScoreFolder:
             await running
 
     async def fold_all(self) -> int:
-        """Fold every pending score, in transactions of at most the batch size; how many rows were folded."""
+        """Fold every pending score, in transactions of at most `batch` pending rows; how many rows were folded."""
         total = 0
         while True:
             async with self._unit_of_work() as uow:

@@ -1,6 +1,7 @@
 """Migrations from 0003 on keep every row; 0007 copies card memory and topic; 0009 files the history in a course.
 
-0010 counts each card's quiz answers and the right ones; 0012 each learner's answers per day.
+0010 counts each card's quiz answers and the right ones; 0012 each learner's answers per day; 0013
+carries the pending scores over into one batch's deltas.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from typing import Any
 import pytest
 from alembic import command
 from fsrs import Rating
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bench.scratch import create_database, drop_database
 from bot.domain import srs
+from bot.domain.periods import ALL_TIME
 from bot.store import migrate
 from bot.store.db import create_engine
+from bot.store.models import ALL_COURSES, UTCDateTime
+from bot.store.unit_of_work import Stores
 from tests.boards import recounted_scores, stored_scores
 from tests.conftest import PG_ENV, backend_params
 
@@ -231,3 +236,63 @@ async def test_stats_rows_count_the_answers_of_their_last_twelve_weeks(unmigrate
         2: {(DAY - dt.timedelta(days=10)).isoformat(): 1},
         3: {},
     }
+
+
+PENDING_0012 = ((1, "c", 10, 1, WHEN), (2, "d", 4, 0, WHEN + dt.timedelta(hours=1, microseconds=5)))
+"""Pending rows as 0011 stores them: learner, course, points, right answers, first answer."""
+
+
+def _seed_pending(connection: Connection) -> None:
+    """Two learners, each with a pending row of the week of 2026-11-02."""
+    connection.execute(text("INSERT INTO workspaces (id, platform, external_id, name) VALUES (1, 'slack', 'T1', '')"))
+    for user, course, points, correct, at in PENDING_0012:
+        connection.execute(text("INSERT INTO users (id, workspace_id, external_id, display_name) "
+                                "VALUES (:u, 1, :ext, '')"), {"u": user, "ext": f"U{user}"})
+        connection.execute(
+            text("INSERT INTO pending_scores (workspace_id, course_id, user_id, week_on, month_on, points, correct, "
+                 "first_at) VALUES (1, :c, :u, :week, :month, :p, :r, :at)"),
+            {"c": course, "u": user, "week": dt.date(2026, 11, 2), "month": dt.date(2026, 11, 1), "p": points,
+             "r": correct, "at": at},
+        )
+
+
+async def test_pending_rows_become_one_batch_that_folds_onto_the_boards(unmigrated_url: str) -> None:
+    """0013 carries 0011's pending rows over as one batch's deltas; a fold then puts each on its six board rows."""
+    engine = create_engine(unmigrated_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0012"))
+            await conn.run_sync(_seed_pending)
+        await migrate.upgrade(engine)
+        async with async_sessionmaker(engine)() as session, session.begin():
+            assert await Stores.on(session).answers.fold_scores(10) == 1
+        stored = await stored_scores(engine)
+    finally:
+        await engine.dispose()
+    assert stored == {
+        (1, board, period, day, user): (points, correct, at)
+        for user, course, points, correct, at in PENDING_0012
+        for board in (course, ALL_COURSES)
+        for period, day in (("week", dt.date(2026, 11, 2)), ("month", dt.date(2026, 11, 1)), ("all", ALL_TIME))
+    }
+
+
+async def test_a_downgrade_unpacks_the_pending_batches_into_rows(unmigrated_url: str) -> None:
+    """From 0013 back to 0012, each delta is a pending row again, as it was."""
+    engine = create_engine(unmigrated_url)
+    rows = table("pending_scores", column("id"), column("user_id"), column("course_id"), column("points"),
+                 column("correct"), column("first_at", UTCDateTime()))
+    columns = select(rows.c.user_id, rows.c.course_id, rows.c.points, rows.c.correct, rows.c.first_at).order_by(
+        rows.c.id)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_at("0012"))
+            await conn.run_sync(_seed_pending)
+            before = (await conn.execute(columns)).all()
+            await conn.run_sync(_at("0013"))
+            await conn.run_sync(lambda c: command.downgrade(migrate.alembic_config(c), "0012"))
+            after = (await conn.execute(columns)).all()
+    finally:
+        await engine.dispose()
+    assert len(before) == len(PENDING_0012)
+    assert after == before

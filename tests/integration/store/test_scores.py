@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,18 +26,18 @@ SUNDAY_NIGHT = dt.datetime(2026, 11, 29, 22, 30, tzinfo=dt.UTC)
 
 
 async def _fold(core: Core, *rows: tuple[str, int, int, dt.datetime]) -> tuple[Scores, int, int]:
-    """Write pending rows (course, points, right answers, first answer) of one learner, fold them: the boards.
+    """Write a batch's pending row of one learner's deltas (course, points, right answers, first answer), fold it.
 
-    Also the learner's workspace and user ids.
+    The boards, and the learner's workspace and user ids.
     """
     identity = await core.identify(make_actor("u1", "w1"))
     ws, uid = identity.workspace_pk, identity.user_pk
     pending = [PendingDelta(ws, course, uid, WEEK, MONTH, points, correct, at) for course, points, correct, at in rows]
     engine: AsyncEngine = core.sessions.kw["bind"]
     async with engine.begin() as conn:
-        await conn.execute(insert(PendingScore), pending_params(pending, "sqlite"))
+        await conn.execute(insert(PendingScore), pending_params(pending))
     async with core.unit_of_work() as uow:
-        assert await uow.answers.fold_scores(100) == len(rows)
+        assert await uow.answers.fold_scores(100) == 1
     return await stored_scores(engine), ws, uid
 
 
@@ -48,6 +49,31 @@ async def test_a_pending_row_adds_to_six_board_rows(core: Core) -> None:
         for course in ("c", ALL_COURSES)
         for period, day in (("week", WEEK), ("month", MONTH), ("all", ALL_TIME))
     }
+
+
+async def test_a_first_answer_keeps_its_moment_whatever_its_zone_or_microseconds(core: Core) -> None:
+    """A moment on the hour, and one given in another zone, reach the boards as the same instants."""
+    on_the_hour = SUNDAY_NIGHT.replace(minute=0)
+    elsewhere = (SUNDAY_NIGHT + dt.timedelta(microseconds=7)).astimezone(ZoneInfo("Asia/Kolkata"))
+    stored, ws, uid = await _fold(core, ("a", 1, 1, on_the_hour), ("b", 1, 1, elsewhere))
+    assert stored[(ws, "a", "all", ALL_TIME, uid)][2] == on_the_hour
+    assert stored[(ws, "b", "all", ALL_TIME, uid)][2] == elsewhere
+
+
+async def test_a_fold_leaves_out_a_learner_deleted_since(core: Core) -> None:
+    """Pending points of a learner whose rows were deleted before the fold put no one on the boards."""
+    identity = await core.identify(make_actor("u1", "w1"))
+    kept = await core.identify(make_actor("u2", "w1"))
+    pending = [PendingDelta(identity.workspace_pk, "c", user, WEEK, MONTH, 10, 1, SUNDAY_NIGHT)
+               for user in (identity.user_pk, kept.user_pk)]
+    engine: AsyncEngine = core.sessions.kw["bind"]
+    async with engine.begin() as conn:
+        await conn.execute(insert(PendingScore), pending_params(pending))
+    async with core.unit_of_work() as uow:
+        await uow.privacy.forget(identity.user_pk)
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.fold_scores(100) == 1
+    assert {user for *_, user in await stored_scores(engine)} == {kept.user_pk}
 
 
 async def test_two_courses_of_one_learner_add_up_on_the_overall_board(core: Core) -> None:

@@ -9,14 +9,15 @@ import logging
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 
 from bot import actions
 from bot.app import StudyBot
 from bot.content.models import Course
 from bot.messages import Message
-from bot.store.models import PendingScore, User
+from bot.store.models import PendingScore, Score, User
 from bot.store.privacy import PER_USER_TABLES
+from bot.store.scores import PendingDelta, pending_params
 from bot.usecases import privacy, progress, quiz
 from bot.usecases.context import Actor, Core
 from bot.usecases.drops import Drops
@@ -87,8 +88,7 @@ async def test_forget_me_deletes_exactly_the_callers_rows(core: Core, learners: 
     for table in PER_USER_TABLES:
         position = list(table.c.keys()).index("user_id")
         mine = [row for row in before[table.name] if row[position] == ada]
-        if table is not PendingScore.__table__:  # folded onto the boards already, as every process's soon are
-            assert mine, f"{table.name}: the test should give Ada rows to delete"
+        assert mine, f"{table.name}: the test should give Ada rows to delete"
         assert after[table.name] == [row for row in before[table.name] if row[position] != ada], table.name
     assert after["users"] == [row for row in before["users"] if row[0] != ada]
 
@@ -186,6 +186,34 @@ async def test_forgetting_nobody_deletes_nothing(core: Core, learners: dict[str,
     assert await snapshot(core) == before
 
 
+async def pend(core: Core, *deltas: tuple[int, int]) -> None:
+    """A batch's pending scores as another process leaves them for a moment: (learner id, points) in course c."""
+    async with core.unit_of_work() as uow:
+        ws = (await core.identify(ADA)).workspace_pk
+        rows = [PendingDelta(ws, "c", user, dt.date(2026, 11, 23), dt.date(2026, 11, 1), points, 1,
+                             core.clock()) for user, points in deltas]
+        await uow.answers.session.execute(insert(PendingScore), pending_params(rows))
+
+
+async def course_points(core: Core, user: int) -> int | None:
+    """A learner's all-time points in course c, as the boards hold them."""
+    async with core.unit_of_work() as uow:
+        return await uow.answers.session.scalar(
+            select(Score.points).where(Score.user_id == user, Score.course_id == "c", Score.period == "all"))
+
+
+async def test_forget_me_first_folds_what_another_process_left_pending(core: Core,
+                                                                       learners: dict[str, int]) -> None:
+    """A batch holding Ada's and Bob's latest points: Bob's reach the board, Ada's go with the rest of her rows."""
+    await pend(core, (learners["ada"], 7), (learners["bob"], 3))
+    bot = StudyBot(core)
+    await confirm(bot, ADA, await bot.dispatch(ADA, "/study forget-me"))
+    assert await course_points(core, learners["bob"]) == 3
+    assert await course_points(core, learners["ada"]) is None
+    async with core.unit_of_work() as uow:
+        assert await uow.answers.fold_scores(10) == 0
+
+
 # export-me -------------------------------------------------------------------------------------
 
 async def exported(core: Core, actor: Actor) -> dict[str, Any]:
@@ -212,7 +240,7 @@ async def test_export_holds_cards_totals_and_settings(core: Core, learners: dict
     """The file has the review cards, the totals and the settings (timezone, hidden) of the learner."""
     document = await exported(core, ADA)
     assert (document["format"], document["version"], document["platform"], document["workspace"]) == (
-        "studybot-learner-export", 2, "console", "w1")
+        "studybot-learner-export", 3, "console", "w1")
     assert len(document["review_states"]) == 5
     assert {card["course_id"] for card in document["review_states"]} == {"dotnet-architect"}
     assert document["courses"] == ["dotnet-architect"]
@@ -222,6 +250,13 @@ async def test_export_holds_cards_totals_and_settings(core: Core, learners: dict
     assert (user["external_id"], user["timezone"], user["hidden"]) == ("ada", "Europe/Berlin", True)
     assert "id" not in user
     assert "user_id" not in stats
+
+
+async def test_export_holds_the_points_another_process_left_pending(core: Core, learners: dict[str, int]) -> None:
+    """Ada's latest points, still on their way to the boards from another process, are in her exported scores."""
+    await pend(core, (learners["ada"], 7))
+    scores = (await exported(core, ADA))["scores"]
+    assert [s["points"] for s in scores if (s["course_id"], s["period"]) == ("c", "all")] == [7]
 
 
 async def test_export_lists_the_answers_of_each_recent_day(core: Core, learners: dict[str, int]) -> None:
