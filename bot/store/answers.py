@@ -186,9 +186,7 @@ def statements(dialect: str) -> Statements:
     )
     return Statements(
         read_stats=read_stats,
-        save_stats=update(UserStats)
-        .where(UserStats.user_id == bindparam("uid"))
-        .values({f.name: bindparam(f"v_{f.name}") for f in dataclasses.fields(StatsRow)}),
+        save_stats=_save_stats(dialect),
         save_review=save_review,
         insert_answers=insert_answers,
         lock_stats=lock_stats,
@@ -196,9 +194,37 @@ def statements(dialect: str) -> Statements:
     )
 
 
-def _stats_params(stats: StatsRow) -> dict[str, Any]:
-    """The `save_stats` parameters of a stats row."""
-    return {f"v_{f.name}": getattr(stats, f.name) for f in dataclasses.fields(StatsRow)}
+_STATS_FIELDS = tuple(f.name for f in dataclasses.fields(StatsRow))
+
+
+def _save_stats(dialect: str) -> Any:
+    """The UPDATE of a batch's stats rows; on PostgreSQL also the INSERT of its pending scores, in its WITH.
+
+    On PostgreSQL one statement with one array per column (bound: uids and each field; deltas as
+    `save_pending`'s), so a batch writes its totals and its pending row in one round trip; on
+    SQLite one UPDATE per learner (executemany), and `save_pending` after it.
+    """
+    if dialect != "postgresql":
+        return update(UserStats).where(UserStats.user_id == bindparam("uid")).values(
+            {name: bindparam(f"v_{name}") for name in _STATS_FIELDS})
+    arrays = [bindparam("uids", type_=pg_array(BigInteger()))] + [
+        bindparam(f"v_{name}", type_=pg_array(column.type)) for name, column in zip(_STATS_FIELDS, STATS_COLUMNS,
+                                                                                    strict=True)]
+    rows = func.unnest(*arrays).table_valued("uid", *_STATS_FIELDS).render_derived(name="v")
+    pending = fold_statements(dialect).save_pending.cte("pending")
+    return (update(UserStats).where(UserStats.user_id == rows.c.uid)
+            .values({name: rows.c[name] for name in _STATS_FIELDS}).add_cte(pending))
+
+
+def _stats_params(stats: dict[int, StatsRow], pending: Sequence[PendingDelta],
+                  dialect: str) -> dict[str, Any] | list[dict[str, Any]]:
+    """The `save_stats` parameters of these learners' stats rows: on PostgreSQL one array per field, and the deltas."""
+    if dialect == "postgresql":
+        rows = stats.values()
+        return {"uids": list(stats), **{f"v_{name}": [getattr(row, name) for row in rows] for name in _STATS_FIELDS},
+                **pending_params(pending)}
+    return [{"uid": user_id, **{f"v_{name}": getattr(row, name) for name in _STATS_FIELDS}}
+            for user_id, row in stats.items()]
 
 
 def _review_params(saved: SavedReview) -> dict[str, Any]:
@@ -273,19 +299,17 @@ class AnswerStore(SessionStore):
 
         A card's quiz counts are added to those it has (a new card starts from them). The `voided`
         (user id, instance) answers get zero points. The `pending` scores wait in `pending_scores` for the
-        next fold (`fold_scores`), which puts them on the boards.
+        next fold (`fold_scores`), which puts them on the boards; on PostgreSQL they are written by
+        the totals' statement (see `_save_stats`).
         """
         prepared = statements(self.dialect)
         if stats:
-            await self._execute(
-                prepared.save_stats,
-                [{"uid": user_id, **_stats_params(row)} for user_id, row in stats.items()],
-            )
+            await self._execute(prepared.save_stats, _stats_params(stats, pending, self.dialect))
         if reviews:
             await self._execute(prepared.save_review, [_review_params(r) for r in reviews])
         if voided:
             await self.void_points(voided)
-        if pending:
+        if pending and not (stats and self.dialect == "postgresql"):  # there the totals' statement wrote them
             await self._execute(fold_statements(self.dialect).save_pending, pending_params(pending))
 
     async def fold_scores(self, limit: int) -> int:

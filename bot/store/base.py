@@ -24,10 +24,13 @@ def dialect_insert(dialect: str, table: Any) -> Any:
 
 
 def pg_array(kind: Any) -> Any:
-    """PostgreSQL's ARRAY of `kind`, to bind one array per column (imported on first use, like `dialect_insert`)."""
+    """PostgreSQL's ARRAY of `kind`, to bind one array per column (imported on first use, like `dialect_insert`).
+
+    One dimension: a value that is itself a list or tuple (a learner's days) is one element.
+    """
     from sqlalchemy.dialects.postgresql import ARRAY
 
-    return ARRAY(kind)
+    return ARRAY(kind, dimensions=1)
 
 
 class SessionStore:

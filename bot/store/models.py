@@ -22,8 +22,9 @@ from sqlalchemy import (
     false,
     func,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from bot.domain.activity import DayCounts
 
@@ -57,6 +58,21 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None or value.tzinfo is dt.UTC:
             return value
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class DeltasJSON(TypeDecorator[list[list[Any]]]):
+    """A batch's pending deltas: JSON, `jsonb` on PostgreSQL (whose values a fold reads without parsing text again)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """`jsonb` on PostgreSQL, imported only there (a SQLite console loads no PostgreSQL dialect)."""
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 class DayCountsJSON(TypeDecorator[DayCounts]):
@@ -221,7 +237,7 @@ class PendingScore(Base):
     """Points of a batch of new answers on their way to the boards: written with the answers, folded into `scores`.
 
     One row per committed batch. `deltas` holds what the batch adds per learner, course, week and
-    month, in the workspace's timezone as the answers were recorded: a JSON list of
+    month, in the workspace's timezone as the answers were recorded: a JSON list (`DeltasJSON`) of
     `[workspace_id, course_id, user_id, week_on, month_on, points, correct, first_at]`, the days
     ISO and `first_at` UTC as `2026-11-30 09:15:00.000000` (`bot.store.scores.pending_params`).
     A fold (`AnswerStore.fold_scores`) deletes the rows it adds to `scores` in one transaction, so
@@ -232,7 +248,7 @@ class PendingScore(Base):
     __tablename__ = "pending_scores"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    deltas: Mapped[list[list[Any]]] = mapped_column(JSON)
+    deltas: Mapped[list[list[Any]]] = mapped_column(DeltasJSON)
 
 
 class ReviewState(Base):

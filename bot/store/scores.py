@@ -152,7 +152,7 @@ def _iso_day(day: dt.date) -> str:
 def _utc_text(at: dt.datetime) -> str:
     """A moment as JSON holds it in a delta: UTC, `2026-11-30 09:15:00.000000`, as SQLite stores a moment."""
     utc = at if at.tzinfo is dt.UTC else at.astimezone(dt.UTC)
-    return utc.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return utc.isoformat(" ", "microseconds")[:26]  # without its "+00:00"
 
 
 def pending_params(pending: Sequence[PendingDelta]) -> dict[str, Any]:
@@ -176,7 +176,7 @@ class FoldStatements:
     holds SQLite's one write lock from its start.
     """
 
-    save_pending: Any
+    save_pending: Any  # bound: deltas
     lock: Any | None  # PostgreSQL's advisory lock; SQLite has one writer at a time already
     fold: Any | None  # PostgreSQL
     oldest: Any | None  # SQLite, then add and forget
@@ -214,7 +214,7 @@ def _deltas_of(dialect: str, taken: Any) -> Any:
     A delta of a learner deleted since (`/study forget-me`) is left out: their scores are gone too.
     """
     if dialect == "postgresql":
-        element = func.json_array_elements(taken.c.deltas).table_valued("value").lateral("delta")
+        element = func.jsonb_array_elements(taken.c.deltas).table_valued("value").lateral("delta")
 
         def value(i: int, kind: Any) -> ColumnElement[Any]:
             text = element.c.value.op("->>")(literal_column(str(i)))
@@ -230,7 +230,7 @@ def _deltas_of(dialect: str, taken: Any) -> Any:
     columns = [value(i, kind).label(name) for i, (name, kind) in enumerate(_DELTA_TYPES.items())]
     unpacked = select(*columns).select_from(taken).join(element, true()).subquery("unpacked")
     kept = select(User.id).where(User.id == unpacked.c.user_id).exists()
-    return select(*unpacked.c).where(kept).subquery("deltas")
+    return select(*unpacked.c).where(kept).cte("deltas").prefix_with("MATERIALIZED")  # each delta read once
 
 
 _BOARD_ROWS = union_all(*(

@@ -2,8 +2,9 @@
 
 A batch wrote one row per learner, course, week and month here, each with two foreign keys to
 check and an index entry: most of what keeping the boards cost an answer. It now writes one row
-holding those deltas as a JSON list (`AnswerStore.save_progress`), which a fold unpacks. The rows
-still pending are carried over as one such row; a downgrade unpacks them again.
+holding those deltas as a JSON list (`jsonb` on PostgreSQL; `AnswerStore.save_progress`), which
+a fold unpacks. The rows still pending are carried over as one such row; a downgrade unpacks
+them again.
 
 Revision ID: 0013
 Revises: 0012
@@ -31,7 +32,20 @@ COLUMNS = ("workspace_id", "course_id", "user_id", "week_on", "month_on", "point
 ROWS = sa.table("pending_scores", sa.column("id", Id), *(sa.column(name) for name in COLUMNS[:3]),
                 sa.column("week_on", sa.Date()), sa.column("month_on", sa.Date()), sa.column("points"),
                 sa.column("correct"), sa.column("first_at", sa.DateTime(timezone=True)))
-BATCHES = sa.table("pending_scores", sa.column("id", Id), sa.column("deltas", sa.JSON()))
+
+
+def _deltas_type() -> sa.types.TypeEngine[object]:
+    """JSON, `jsonb` on PostgreSQL (imported only there)."""
+    if op.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB
+
+        return JSONB()
+    return sa.JSON()
+
+
+def _batches() -> sa.TableClause:
+    """The new table, as its rows are written and read here."""
+    return sa.table("pending_scores", sa.column("id", Id), sa.column("deltas", _deltas_type()))
 
 
 def _utc(at: dt.datetime) -> dt.datetime:
@@ -62,16 +76,17 @@ def upgrade() -> None:
     op.create_table(
         "pending_scores",
         sa.Column("id", Id, autoincrement=True, nullable=False),
-        sa.Column("deltas", sa.JSON(), nullable=False),
+        sa.Column("deltas", _deltas_type(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_scores")),
     )
     if deltas:
-        bind.execute(sa.insert(BATCHES).values(deltas=deltas))
+        bind.execute(sa.insert(_batches()).values(deltas=deltas))
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    batches = bind.execute(sa.select(BATCHES.c.deltas).order_by(BATCHES.c.id)).scalars()
+    table = _batches()
+    batches = bind.execute(sa.select(table.c.deltas).order_by(table.c.id)).scalars()
     rows = [_row(delta) for deltas in batches for delta in (json.loads(deltas) if isinstance(deltas, str) else deltas)]
     op.drop_table("pending_scores")
     op.create_table(
