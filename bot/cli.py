@@ -181,7 +181,7 @@ async def _running(settings: Settings, *, hang_up_reloads: bool = True) -> Async
     """
     runtime = await build(settings)
     try:
-        await runtime.scheduler.start()
+        await runtime.scheduler.start(catch_up=False)  # each platform's catch-up sweep runs as it connects
         runtime.watch_reload_requests()
         runtime.sweep_scores()
         if hang_up_reloads:
