@@ -233,10 +233,9 @@ def _deltas_of(dialect: str, taken: Any) -> Any:
     columns = [value(i, kind).label(name) for i, (name, kind) in enumerate(_DELTA_TYPES.items())]
     unpacked = select(*columns).select_from(taken).join(element, true()).subquery("unpacked")
     key = [unpacked.c[name] for name in _PENDING_KEY]
-    summed = select(*key, func.sum(unpacked.c.points).label("points"), func.sum(unpacked.c.correct).label("correct"),
-                    func.min(unpacked.c.first_at).label("first_at")).group_by(*key).subquery("summed")
-    kept = select(User.id).where(User.id == summed.c.user_id).exists()
-    return select(*summed.c).where(kept).subquery("deltas")
+    kept = select(User.id).where(User.id == unpacked.c.user_id).exists()
+    return select(*key, func.sum(unpacked.c.points).label("points"), func.sum(unpacked.c.correct).label("correct"),
+                  func.min(unpacked.c.first_at).label("first_at")).group_by(*key).having(kept).subquery("deltas")
 
 
 _BOARD_ROWS = union_all(*(
